@@ -1,0 +1,242 @@
+// Certificate operations with their files: what the CLI and the Certificates screen both call.
+import path from 'node:path';
+import forge from 'node-forge';
+import { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import { assertWritableDir, exists, readText, writeFileAtomic } from '../core/files.js';
+import { parseInput } from '../core/validate.js';
+import { buildCaCert, buildCsr, buildLeafCert, validityFor } from './build.js';
+import { generateRsaKey, keyMatchesCert, loadPrivateKey, rsaKeyFromPem } from './keys.js';
+import { parseCertificate, parseCertificateChain, summarise, isSignedBy, type CertSummary } from './inspect.js';
+import { MODE_CA_KEY, MODE_CERT, MODE_KEY, caPaths, leafPaths } from './layout.js';
+import {
+  DEFAULT_CA_DAYS, DEFAULT_CA_KEY_SIZE, DEFAULT_LEAF_KEY_SIZE, MAX_LEAF_DAYS,
+  caDays, commonName, formatSan, keySize, leafDays, san, sansWithCommonName, type KeySize, type San,
+} from './schemas.js';
+
+export type Progress = (step: string) => void;
+const quiet: Progress = () => {};
+
+const dirField = z.string().min(1, 'must not be empty');
+
+// ---- CA -------------------------------------------------------------------------------------------
+
+export const caInput = z.object({
+  dir: dirField,
+  cn: commonName,
+  days: caDays.default(DEFAULT_CA_DAYS),
+  'key-size': keySize.default(DEFAULT_CA_KEY_SIZE),
+  force: z.boolean().default(false),
+});
+
+export interface CaResult {
+  cert: string;
+  key: string;
+  backups: string[];
+  summary: CertSummary;
+}
+
+export async function createCa(raw: z.input<typeof caInput>, onStep: Progress = quiet, now = new Date()): Promise<CaResult> {
+  const input = parseInput(caInput, raw);
+  const files = caPaths(input.dir);
+  await assertWritableDir(input.dir, 'dir');
+  const present = (await exists(files.cert)) || (await exists(files.key));
+  if (present && !input.force) {
+    throw new UserError(`failed to create the CA: ${input.dir} already holds a CA (${files.cert})`, [
+      'use the existing CA: commbase-admin cert issue --ca-dir ' + input.dir + ' …',
+      'or replace it (the old one is kept as a timestamped .bak): add --force',
+    ], 'dir');
+  }
+  onStep(`generating the CA key (RSA ${input['key-size']})`);
+  const key = await generateRsaKey(input['key-size'] as KeySize);
+  onStep('signing the CA certificate');
+  const cert = buildCaCert(key, input.cn, validityFor(input.days, now));
+  const certPem = forge.pki.certificateToPem(cert);
+  onStep(`writing ${files.key} and ${files.cert}`);
+  const backups: string[] = [];
+  const k = await writeFileAtomic(files.key, key.pem, { mode: MODE_CA_KEY, backup: 'timestamped' });
+  const c = await writeFileAtomic(files.cert, certPem, { mode: MODE_CERT, backup: 'timestamped' });
+  for (const b of [k.backup, c.backup]) if (b) backups.push(b);
+  return { cert: files.cert, key: files.key, backups, summary: summarise(parseCertificate(certPem), { now }) };
+}
+
+interface LoadedCa {
+  cert: forge.pki.Certificate;
+  pem: string;
+  key: forge.pki.rsa.PrivateKey;
+  notAfter: Date;
+}
+
+export async function loadCa(dir: string): Promise<LoadedCa> {
+  const files = caPaths(dir);
+  if (!(await exists(files.cert)) || !(await exists(files.key))) {
+    throw new UserError(`failed to load the CA: ${dir} has no ca.pem and ca-key.pem`, [
+      `create one: commbase-admin cert ca --dir ${dir} --cn "My Relay CA"`,
+    ], 'ca-dir');
+  }
+  const pem = await readText(files.cert, 'CA certificate');
+  const keyPem = await readText(files.key, 'CA key');
+  const x509 = parseCertificate(pem, 'CA certificate');
+  if (!x509.ca) throw new UserError(`${files.cert} is not a CA certificate (basicConstraints CA:FALSE)`, [], 'ca-dir');
+  if (!keyMatchesCert(loadPrivateKey(keyPem, 'CA key'), x509.publicKey)) {
+    throw new UserError(`${files.key} is not the key of ${files.cert}`, ['restore the matching pair from its .bak files'], 'ca-dir');
+  }
+  if (new Date(x509.validTo) < new Date()) {
+    throw new UserError(`the CA in ${dir} expired on ${new Date(x509.validTo).toISOString()}`, ['create a new CA with --force'], 'ca-dir');
+  }
+  const key = rsaKeyFromPem(keyPem).privateKey;
+  return { cert: forge.pki.certificateFromPem(pem), pem, key, notAfter: new Date(x509.validTo) };
+}
+
+// ---- leaf certificates ----------------------------------------------------------------------------
+
+export const issueInput = z.object({
+  'ca-dir': dirField,
+  'out-dir': dirField,
+  cn: commonName,
+  san: z.array(san).default([]),
+  days: leafDays.default(MAX_LEAF_DAYS),
+  client: z.boolean().default(false),
+  'key-size': keySize.default(DEFAULT_LEAF_KEY_SIZE),
+});
+
+export interface IssueResult {
+  cert: string;
+  key: string;
+  ca: string;
+  sans: string[];
+  backups: string[];
+  summary: CertSummary;
+}
+
+export async function issueCert(raw: z.input<typeof issueInput>, onStep: Progress = quiet, now = new Date()): Promise<IssueResult> {
+  const input = parseInput(issueInput, raw);
+  const sans = sansWithCommonName(input.cn, input.san);
+  if (!input.client && sans.length === 0) {
+    throw new UserError(`invalid san (none): a server certificate needs at least one DNS name or IP address`, [
+      'add --san DNS:relay.example.org or --san IP:192.0.2.10 for every name clients use',
+    ], 'san');
+  }
+  await assertWritableDir(input['out-dir'], 'out-dir');
+  onStep('loading the CA');
+  const ca = await loadCa(input['ca-dir']);
+  onStep(`generating the ${input.client ? 'client' : 'server'} key (RSA ${input['key-size']})`);
+  const key = await generateRsaKey(input['key-size'] as KeySize);
+  onStep('signing the certificate');
+  const validity = validityFor(input.days, now, ca.notAfter);
+  const cert = buildLeafCert(key, { cn: input.cn, sans, client: input.client, validity }, ca.cert, ca.key);
+  const certPem = forge.pki.certificateToPem(cert);
+  const files = leafPaths(input['out-dir']);
+  onStep(`writing ${files.key}, ${files.cert} and ${files.ca}`);
+  const backups = await writeAll([
+    [files.key, key.pem, MODE_KEY],
+    [files.cert, certPem, MODE_CERT],
+    ...(path.resolve(files.ca) === path.resolve(caPaths(input['ca-dir']).cert) ? [] : [[files.ca, ca.pem, MODE_CERT] as const]),
+  ]);
+  const x509 = parseCertificate(certPem);
+  return {
+    cert: files.cert, key: files.key, ca: files.ca, sans: sans.map(formatSan), backups,
+    summary: summarise(x509, { ca: parseCertificate(ca.pem), now }),
+  };
+}
+
+async function writeAll(items: ReadonlyArray<readonly [string, string, number]>): Promise<string[]> {
+  const backups: string[] = [];
+  for (const [file, data, mode] of items) {
+    const r = await writeFileAtomic(file, data, { mode, backup: 'timestamped' });
+    if (r.backup) backups.push(r.backup);
+  }
+  return backups;
+}
+
+// ---- CSR for a public CA, and importing what it signs ------------------------------------------------
+
+export const csrInput = z.object({
+  'out-dir': dirField,
+  cn: commonName,
+  san: z.array(san).default([]),
+  'key-size': keySize.default(DEFAULT_LEAF_KEY_SIZE),
+});
+
+export async function makeCsr(raw: z.input<typeof csrInput>, onStep: Progress = quiet): Promise<{ csr: string; key: string; sans: string[]; backups: string[] }> {
+  const input = parseInput(csrInput, raw);
+  const sans: San[] = sansWithCommonName(input.cn, input.san);
+  if (sans.length === 0) throw new UserError('invalid san (none): a public CA needs at least one DNS name', ['add --san DNS:relay.example.org'], 'san');
+  await assertWritableDir(input['out-dir'], 'out-dir');
+  onStep(`generating the key (RSA ${input['key-size']})`);
+  const key = await generateRsaKey(input['key-size'] as KeySize);
+  const csrPem = forge.pki.certificationRequestToPem(buildCsr(key, input.cn, sans));
+  const files = leafPaths(input['out-dir']);
+  onStep(`writing ${files.key} and ${files.csr}`);
+  const backups = await writeAll([[files.key, key.pem, MODE_KEY], [files.csr, csrPem, MODE_CERT]]);
+  return { csr: files.csr, key: files.key, sans: sans.map(formatSan), backups };
+}
+
+export const importInput = z.object({
+  key: dirField,
+  cert: dirField,
+  chain: z.string().min(1).optional(),
+  out: z.string().min(1).optional(),
+});
+
+export async function importCert(raw: z.input<typeof importInput>): Promise<{ cert: string; chainLength: number; backups: string[]; summary: CertSummary }> {
+  const input = parseInput(importInput, raw);
+  const key = loadPrivateKey(await readText(input.key, 'key'), 'key');
+  const certPem = await readText(input.cert, 'cert');
+  const leaf = parseCertificate(certPem, 'cert');
+  if (!keyMatchesCert(key, leaf.publicKey)) {
+    throw new UserError(`failed to import the certificate: ${input.cert} was not issued for the key ${input.key}`, [
+      'check that the CA signed the CSR made with this key (request.csr next to it)',
+    ], 'cert');
+  }
+  const chain = [...parseCertificateChain(certPem, 'cert').slice(1), ...(input.chain ? parseCertificateChain(await readText(input.chain, 'chain'), 'chain') : [])];
+  let child = leaf;
+  for (const [i, link] of chain.entries()) {
+    if (!isSignedBy(child, link)) {
+      throw new UserError(`failed to import the certificate: chain certificate ${i + 1} (${link.subject.replace(/\n/g, ', ')}) did not sign ${child.subject.replace(/\n/g, ', ')}`, [
+        'give the intermediates in order, leaf first, as the CA sent them',
+      ], 'chain');
+    }
+    child = link;
+  }
+  // The server sends cert.pem as is: Commbase's server loads no separate chain, so the chain goes inside.
+  const out = input.out ?? path.join(path.dirname(input.key), 'cert.pem');
+  const full = [leaf, ...chain].map((c) => c.toString().trim()).join('\n') + '\n';
+  const backups = await writeAll([[out, full, MODE_CERT]]);
+  return { cert: out, chainLength: chain.length, backups, summary: summarise(leaf) };
+}
+
+// ---- inspection -----------------------------------------------------------------------------------
+
+export const inspectInput = z.object({
+  file: dirField,
+  ca: z.string().min(1).optional(),
+  host: z.string().min(1).optional(),
+});
+
+export async function inspectFile(raw: z.input<typeof inspectInput>, now = new Date()): Promise<CertSummary> {
+  const input = parseInput(inspectInput, raw);
+  const cert = parseCertificate(await readText(input.file, 'certificate'));
+  const ca = input.ca ? parseCertificate(await readText(input.ca, 'CA'), 'CA') : undefined;
+  return summarise(cert, { ...(ca ? { ca } : {}), ...(input.host ? { host: input.host } : {}), now });
+}
+
+// ---- the wizard's plan ----------------------------------------------------------------------------
+
+export interface WizardPlan {
+  caDir: string;
+  outDir: string;
+  caExists: boolean;
+  writes: string[];
+}
+
+/** What the Certificates wizard will write under `dir`: the CA stays in dir/ca, what the server needs in dir/server. */
+export async function planWizard(mode: 'local' | 'public', dir: string): Promise<WizardPlan> {
+  const caDir = path.join(dir, 'ca');
+  const outDir = path.join(dir, 'server');
+  const out = leafPaths(outDir);
+  if (mode === 'public') return { caDir, outDir, caExists: false, writes: [out.key, out.csr] };
+  const ca = caPaths(caDir);
+  const caExists = (await exists(ca.cert)) && (await exists(ca.key));
+  return { caDir, outDir, caExists, writes: [...(caExists ? [] : [ca.key, ca.cert]), out.key, out.cert, out.ca] };
+}

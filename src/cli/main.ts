@@ -1,0 +1,39 @@
+// Entry point after bin/commbase-admin.js. Non-interactive commands never load Ink or React:
+// the console is imported only when no command is given.
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import { EXIT } from '../core/errors.js';
+import { renderFailure } from './boundary.js';
+import { registerCert } from './cert.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('commbase-admin')
+    .description('Administer a Commbase data-exchange relay: certificates, firewall, timed forwards, configuration, clients.\nWith no command, opens the interactive console.')
+    .version(version, '-V, --version')
+    .option('--read-only', 'console: hide every action that changes something')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  registerCert(program);
+  program.action(async (o: { readOnly?: boolean }) => {
+    const { openConsole } = await import('../screens/open.js');
+    await openConsole({ readOnly: Boolean(o.readOnly) });
+  });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit through here with code 0; usage mistakes are the user's to fix.
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.user;
+      return;
+    }
+    process.exitCode = renderFailure(err, argv.includes('--json'));
+  }
+}

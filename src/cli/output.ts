@@ -1,0 +1,37 @@
+// How the command line speaks: one JSON document with --json, short human lines otherwise.
+// Colour only on a TTY and never when NO_COLOR is set (https://no-color.org).
+
+export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return Boolean(stream.isTTY) && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && process.env.TERM !== 'dumb';
+}
+
+const wrap = (code: number) => (text: string, stream?: NodeJS.WriteStream) =>
+  useColor(stream) ? `\u001b[${code}m${text}\u001b[0m` : text;
+
+export const paint = { red: wrap(31), green: wrap(32), yellow: wrap(33), dim: wrap(2), bold: wrap(1) };
+
+export interface CommonOptions {
+  json?: boolean;
+}
+
+export function emit<T>(opts: CommonOptions, result: T, human: (r: T) => string[]): void {
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    return;
+  }
+  const lines = human(result);
+  if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** Progress goes to stderr, so --json stdout stays one document; silent when not a TTY unless asked. */
+export function progress(opts: CommonOptions): (step: string) => void {
+  if (opts.json || !process.stderr.isTTY) return () => {};
+  return (step) => process.stderr.write(paint.dim(`… ${step}`, process.stderr) + '\n');
+}
+
+export function table(rows: string[][], header?: string[]): string[] {
+  const all = header ? [header, ...rows] : rows;
+  const widths: number[] = [];
+  for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return all.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
+}

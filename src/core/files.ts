@@ -1,0 +1,109 @@
+// Every file that matters is written here: temp file in the same directory, fsync, rename, fsync the
+// directory. A replaced file is kept as a backup first. Secrets get their mode at creation (no window
+// in which a key is world-readable).
+import { constants, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { UserError } from './errors.js';
+
+/** 0600: private keys, tokens, settings with secrets. 0644: certificates anyone may read. */
+export const MODE_SECRET = 0o600;
+export const MODE_PUBLIC = 0o644;
+export const MODE_PRIVATE_DIR = 0o700;
+
+export interface WriteOptions {
+  mode: number;
+  /** Where to keep the file being replaced: 'none', a fixed sibling (FILE.bak) or a timestamped one. */
+  backup?: 'none' | 'sibling' | 'timestamped';
+}
+
+export async function ensureDir(dir: string, mode = MODE_PRIVATE_DIR): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true, mode });
+  } catch (err) {
+    throw new UserError(`failed to create the directory ${dir}: ${(err as Error).message}`, [
+      'choose a directory you can write to',
+    ], 'dir');
+  }
+}
+
+/** Fail early, before any work, if a directory cannot be created or written. */
+export async function assertWritableDir(dir: string, field = 'dir'): Promise<void> {
+  await ensureDir(dir);
+  try {
+    await fs.access(dir, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new UserError(`invalid ${field} ${JSON.stringify(dir)}: the directory cannot be written`, [
+      'choose a directory you own, or fix its permissions',
+    ], field);
+  }
+}
+
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function timestampSuffix(date = new Date()): string {
+  return date.toISOString().replace(/[:.]/g, '-');
+}
+
+export async function backupFile(file: string, how: 'sibling' | 'timestamped'): Promise<string | undefined> {
+  if (!(await exists(file))) return undefined;
+  const target = how === 'sibling' ? `${file}.bak` : `${file}.${timestampSuffix()}.bak`;
+  const st = await fs.stat(file);
+  await fs.copyFile(file, target);
+  await fs.chmod(target, st.mode & 0o777);
+  return target;
+}
+
+export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: WriteOptions): Promise<{ backup?: string }> {
+  const dir = path.dirname(file);
+  const backup = opts.backup && opts.backup !== 'none' ? await backupFile(file, opts.backup) : undefined;
+  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await fs.open(tmp, 'wx', opts.mode);
+  try {
+    await handle.writeFile(data);
+    await handle.chmod(opts.mode); // umask may have narrowed or (never) widened the mode
+    await handle.sync();
+  } catch (err) {
+    await handle.close();
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+  await handle.close();
+  try {
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+  await syncDir(dir);
+  return backup ? { backup } : {};
+}
+
+async function syncDir(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Some filesystems refuse fsync on directories; the rename is still atomic.
+  } finally {
+    await handle?.close();
+  }
+}
+
+export async function readText(file: string, field = 'file'): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new UserError(`failed to read the ${field} ${file}: ${why}`, [], field);
+  }
+}

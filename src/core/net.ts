@@ -1,0 +1,43 @@
+// Address and name schemas shared by certificates, firewall rules, forwards, relay and config.
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+// RFC 1123 host name: labels of letters, digits and hyphens, 1-63 chars, not starting or ending with '-'.
+const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+
+export function isHostName(value: string): boolean {
+  if (value.length === 0 || value.length > 253) return false;
+  const name = value.endsWith('.') ? value.slice(0, -1) : value;
+  return name.split('.').every((label) => LABEL.test(label));
+}
+
+/** A DNS name for a certificate: a host name, optionally with one leading wildcard label. */
+export function isDnsSanName(value: string): boolean {
+  return isHostName(value.startsWith('*.') ? value.slice(2) : value) && !value.endsWith('.');
+}
+
+export const ipAddress = z.string().refine((v) => isIP(v) !== 0, { message: 'must be an IPv4 or IPv6 address' });
+export const hostName = z.string().refine(isHostName, { message: 'must be a host name (letters, digits, hyphens and dots)' });
+export const hostOrIp = z.string().refine((v) => isIP(v) !== 0 || isHostName(v), {
+  message: 'must be an IP address or a host name (letters, digits, hyphens and dots)',
+});
+export const port = z.coerce.number().int('must be a whole number').min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535');
+
+/** CIDR v4 or v6, or a bare address (taken as /32 or /128). */
+export const cidr = z.string().refine(isCidr, { message: 'must be an IPv4/IPv6 address or CIDR such as 203.0.113.7/32 or 2001:db8::/48' });
+
+export function isCidr(value: string): boolean {
+  const [addr, bits, extra] = value.split('/');
+  if (extra !== undefined || addr === undefined) return false;
+  const family = isIP(addr);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  const n = Number(bits);
+  return n >= 0 && n <= (family === 4 ? 32 : 128);
+}
+
+export function normaliseCidr(value: string): string {
+  if (value.includes('/')) return value;
+  return isIP(value) === 6 ? `${value}/128` : `${value}/32`;
+}

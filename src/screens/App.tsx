@@ -1,0 +1,23 @@
+import React, { useState } from 'react';
+import { useApp } from 'ink';
+import { Home } from './Home/Home.js';
+import { CertWizard } from './CertWizard/CertWizard.js';
+import type { ScreenId } from './registry.js';
+
+export interface AppProps {
+  readOnly?: boolean;
+  certDefaults: { cn: string; sans: string[]; dir: string };
+}
+
+/** Navigation only: which screen is open. Each screen owns its keys, help and footer. */
+export function App(props: AppProps) {
+  const { exit } = useApp();
+  const [screen, setScreen] = useState<ScreenId | 'home'>('home');
+  const home = () => setScreen('home');
+  switch (screen) {
+    case 'certs':
+      return <CertWizard defaults={props.certDefaults} onExit={home} readOnly={Boolean(props.readOnly)} />;
+    default:
+      return <Home onOpen={setScreen} onQuit={exit} readOnly={Boolean(props.readOnly)} />;
+  }
+}

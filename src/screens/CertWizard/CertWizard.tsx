@@ -1,0 +1,126 @@
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import { Select, Spinner, TextInput } from '@inkjs/ui';
+import { ScreenFrame } from '../../ui/ScreenFrame.js';
+import { useKeymap } from '../../ui/useKeymap.js';
+import type { Scope } from '../../ui/keymap.js';
+import { theme } from '../../ui/theme.js';
+import { useCertWizard } from './use-cert-wizard.js';
+import type { Step } from './state.js';
+
+const SCOPE_OF: Record<Step, Scope> = {
+  mode: 'wizard.select', cn: 'wizard.text', sans: 'wizard.text', dir: 'wizard.text',
+  summary: 'wizard.confirm', running: 'wizard', done: 'result', failed: 'result',
+};
+
+export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir: string }; onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
+  const { state, dispatch } = useCertWizard(props.defaults);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const scope = SCOPE_OF[state.step];
+  const typing = scope === 'wizard.text';
+  const active = props.isActive ?? true;
+  useKeymap(['global', scope], {
+    help: () => setHelpOpen((v) => !v),
+    back: () => {
+      if (helpOpen) return setHelpOpen(false);
+      if (state.step === 'running') return; // keys are being made; the files are written atomically at the end
+      if (state.step === 'mode' || state.step === 'done' || state.step === 'failed') return props.onExit();
+      dispatch({ type: 'back' });
+    },
+    'text.back': () => dispatch({ type: 'back' }),
+    'confirm.yes': () => dispatch({ type: 'confirm' }),
+    'confirm.no': () => dispatch({ type: 'back' }),
+    'result.again': () => dispatch({ type: 'restart' }),
+  }, { isActive: active, typing, readOnly: Boolean(props.readOnly) });
+
+  const inputActive = active && !helpOpen;
+  return (
+    <ScreenFrame title="Certificates" scopes={[scope]} helpOpen={helpOpen} typing={typing} readOnly={Boolean(props.readOnly)}>
+      {props.readOnly ? <Text color={theme.warn}>Read-only console: the wizard shows its plan but writes nothing.</Text> : null}
+      <StepBody state={state} dispatch={dispatch} inputActive={inputActive} readOnly={Boolean(props.readOnly)} />
+      {state.error ? <Text color={theme.error}>✗ {state.error}</Text> : null}
+    </ScreenFrame>
+  );
+}
+
+type Wiz = ReturnType<typeof useCertWizard>;
+
+function StepBody({ state, dispatch, inputActive, readOnly }: Wiz & { inputActive: boolean; readOnly: boolean }) {
+  switch (state.step) {
+    case 'mode':
+      return (
+        <Box flexDirection="column">
+          <Text>What do you need?</Text>
+          <Select
+            isDisabled={!inputActive}
+            options={[
+              { label: 'A local CA and a server certificate signed by it', value: 'local' },
+              { label: 'A key and a CSR to send to a public CA', value: 'public' },
+            ]}
+            onChange={(v) => dispatch({ type: 'chooseMode', mode: v === 'public' ? 'public' : 'local' })}
+          />
+        </Box>
+      );
+    case 'cn':
+      return <Field label="Server name (common name)" hint="the name clients will use, usually the host name" value={state.cn} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitCn', value })} />;
+    case 'sans':
+      return <Field label="Names and addresses (SANs)" hint="every DNS:name and IP:address clients use, separated by commas" value={state.sans} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitSans', value })} />;
+    case 'dir':
+      return <Field label="Directory to write to" hint="the CA goes in DIR/ca, the server's files in DIR/server" value={state.dir} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitDir', value })} />;
+    case 'summary':
+      return (
+        <Box flexDirection="column">
+          <Text bold>{state.mode === 'local' ? 'Local CA + server certificate' : 'Key + CSR for a public CA'}</Text>
+          <Text>  name:  {state.cn}</Text>
+          <Text>  SANs:  {state.sans}</Text>
+          {state.plan ? (
+            <>
+              {state.mode === 'local' ? <Text>  CA:    {state.plan.caExists ? `existing, in ${state.plan.caDir}` : `new, in ${state.plan.caDir}`}</Text> : null}
+              <Text>Will write:</Text>
+              {state.plan.writes.map((w) => <Text key={w}>  {w}</Text>)}
+              <Text color={theme.dim}>Existing files are kept as timestamped .bak copies.</Text>
+              {readOnly ? null : <Text bold>Write these files? (Enter/y to write, n to change)</Text>}
+            </>
+          ) : <Spinner label="checking the directory" />}
+        </Box>
+      );
+    case 'running':
+      return (
+        <Box flexDirection="column">
+          {state.progress.map((p, i) => (
+            i === state.progress.length - 1 ? <Spinner key={p} label={p} /> : <Text key={p} color={theme.ok}>✓ {p}</Text>
+          ))}
+          {state.progress.length === 0 ? <Spinner label="starting" /> : null}
+        </Box>
+      );
+    case 'done':
+      return (
+        <Box flexDirection="column">
+          <Text color={theme.ok}>✓ Done. Files written:</Text>
+          {state.result?.files.map((f) => <Text key={f.path}>  {f.path}  <Text color={theme.dim}>{f.what}</Text></Text>)}
+          <Text>Next:</Text>
+          {state.result?.nextSteps.map((s) => <Text key={s}>  • {s}</Text>)}
+        </Box>
+      );
+    case 'failed':
+      return (
+        <Box flexDirection="column">
+          {state.failure?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}
+          <Text color={theme.dim}>Nothing was written after the failure. Press a to start again.</Text>
+        </Box>
+      );
+  }
+}
+
+function Field(props: { label: string; hint: string; value: string; active: boolean; onSubmit: (v: string) => void }) {
+  return (
+    <Box flexDirection="column">
+      <Text bold>{props.label}</Text>
+      <Text color={theme.dim}>{props.hint}</Text>
+      <Box>
+        <Text color={theme.accent}>› </Text>
+        <TextInput key={props.label} defaultValue={props.value} isDisabled={!props.active} onSubmit={props.onSubmit} />
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,59 @@
+// The wizard's effects: plan on the summary step, run the services on confirm. The screen only renders.
+import { useEffect, useReducer } from 'react';
+import { classify, formatErrorLines } from '../../core/errors.js';
+import { createCa, issueCert, makeCsr, planWizard } from '../../certs/service.js';
+import { initialState, reducer, splitSans, type WizardResult, type WizardState } from './state.js';
+
+export function useCertWizard(defaults: { cn: string; sans: string[]; dir: string }) {
+  const [state, dispatch] = useReducer(reducer, defaults, initialState);
+
+  useEffect(() => {
+    if (state.step !== 'summary' || state.plan) return;
+    let live = true;
+    planWizard(state.mode, state.dir).then(
+      (plan) => live && dispatch({ type: 'planned', plan }),
+      (err) => live && dispatch({ type: 'failed', lines: formatErrorLines(classify(err)) }),
+    );
+    return () => { live = false; };
+  }, [state.step, state.plan, state.mode, state.dir]);
+
+  useEffect(() => {
+    if (state.step !== 'running') return;
+    let live = true;
+    const onStep = (step: string) => live && dispatch({ type: 'progress', step });
+    run(state, onStep).then(
+      (result) => live && dispatch({ type: 'succeeded', result }),
+      (err) => live && dispatch({ type: 'failed', lines: formatErrorLines(classify(err)) }),
+    );
+    return () => { live = false; };
+    // Runs once per entry into 'running'; the state it reads was fixed by then.
+  }, [state.step]);
+
+  return { state, dispatch };
+}
+
+async function run(state: WizardState, onStep: (s: string) => void): Promise<WizardResult> {
+  const plan = state.plan!;
+  const san = splitSans(state.sans);
+  if (state.mode === 'public') {
+    const r = await makeCsr({ 'out-dir': plan.outDir, cn: state.cn, san }, onStep);
+    return {
+      files: [{ path: r.csr, what: 'certificate signing request: send it to the CA' }, { path: r.key, what: 'private key (0600): keep it on the server' }],
+      nextSteps: [`when the CA answers: commbase-admin cert import --key ${r.key} --cert SIGNED.pem`],
+    };
+  }
+  if (!plan.caExists) await createCa({ dir: plan.caDir, cn: `${state.cn} CA` }, onStep);
+  else onStep(`using the existing CA in ${plan.caDir}`);
+  const r = await issueCert({ 'ca-dir': plan.caDir, 'out-dir': plan.outDir, cn: state.cn, san }, onStep);
+  return {
+    files: [
+      { path: r.cert, what: 'server certificate (CERTS_AND_KEYS_CERT_PEM_FILE)' },
+      { path: r.key, what: 'server key, 0600 (CERTS_AND_KEYS_KEY_PEM_FILE)' },
+      { path: r.ca, what: 'CA certificate: copy it to every client (CERTS_AND_KEYS_CA_PEM_FILE)' },
+    ],
+    nextSteps: [
+      `clients trust ${r.ca}: install it in each client host's trust store (update-ca-certificates) for the polling client`,
+      `the CA key stays in ${plan.caDir}; never copy it to the server`,
+    ],
+  };
+}

@@ -1,0 +1,36 @@
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import { ScreenFrame } from '../../ui/ScreenFrame.js';
+import { useKeymap } from '../../ui/useKeymap.js';
+import { theme } from '../../ui/theme.js';
+import { SCREENS, type ScreenId } from '../registry.js';
+
+export function Home({ onOpen, onQuit, readOnly, isActive = true }: { onOpen: (id: ScreenId) => void; onQuit: () => void; readOnly?: boolean; isActive?: boolean }) {
+  const [cursor, setCursor] = useState(0);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>();
+  const scopes = ['global', 'home'] as const;
+  useKeymap(scopes, {
+    help: () => setHelpOpen((v) => !v),
+    back: () => (helpOpen ? setHelpOpen(false) : onQuit()),
+    'home.up': () => { setNotice(undefined); setCursor((c) => (c + SCREENS.length - 1) % SCREENS.length); },
+    'home.down': () => { setNotice(undefined); setCursor((c) => (c + 1) % SCREENS.length); },
+    'home.open': () => {
+      const entry = SCREENS[cursor];
+      if (!entry) return;
+      if (entry.ready) onOpen(entry.id);
+      else setNotice(`${entry.title} is not built yet in this version.`);
+    },
+  }, { isActive, readOnly: Boolean(readOnly) });
+  return (
+    <ScreenFrame title="Home" scopes={['home']} helpOpen={helpOpen} readOnly={Boolean(readOnly)}>
+      {SCREENS.map((s, i) => (
+        <Text key={s.id} {...(i === cursor ? { color: theme.accent, bold: true } : {})}>
+          {i === cursor ? '› ' : '  '}{s.title.padEnd(14)}
+          <Text color={theme.dim}>{s.ready ? s.summary : `${s.summary} (not built yet)`}</Text>
+        </Text>
+      ))}
+      {notice ? <Box marginTop={1}><Text color={theme.warn}>{notice}</Text></Box> : null}
+    </ScreenFrame>
+  );
+}

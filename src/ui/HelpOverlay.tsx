@@ -1,0 +1,19 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import { bindingsFor, type Scope } from './keymap.js';
+import { theme } from './theme.js';
+
+export function HelpOverlay({ scopes, readOnly, title }: { scopes: readonly Scope[]; readOnly?: boolean; title: string }) {
+  const rows = bindingsFor(['global', ...scopes], { readOnly: Boolean(readOnly) });
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold>Keys: {title}</Text>
+      {rows.map((b) => (
+        <Text key={b.id}>
+          <Text color={theme.accent}>{b.label.padEnd(9)}</Text> {b.description}{b.dangerous ? ' (asks first)' : ''}
+        </Text>
+      ))}
+      <Text color={theme.dim}>? closes this help</Text>
+    </Box>
+  );
+}

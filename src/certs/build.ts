@@ -1,6 +1,6 @@
 // Pure builders: keys and names in, forge certificates and CSRs out. No files, no clock other than `now`.
 import forge from 'node-forge';
-import { randomSerialHex, type RsaKey } from './keys.js';
+import { nativeSigner, randomSerialHex, type RsaKey } from './keys.js';
 import type { San } from './schemas.js';
 
 const DAY_MS = 86_400_000;
@@ -45,7 +45,7 @@ export function buildCaCert(key: RsaKey, cn: string, validity: Validity): forge.
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(key.privateKey, forge.md.sha256.create());
+  cert.sign(nativeSigner(key), forge.md.sha256.create());
   return cert;
 }
 
@@ -56,7 +56,7 @@ export interface LeafRequest {
   validity: Validity;
 }
 
-export function buildLeafCert(key: RsaKey, req: LeafRequest, ca: forge.pki.Certificate, caKey: forge.pki.rsa.PrivateKey): forge.pki.Certificate {
+export function buildLeafCert(key: RsaKey, req: LeafRequest, ca: forge.pki.Certificate, caKey: RsaKey): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = key.publicKey;
   cert.serialNumber = randomSerialHex();
@@ -75,7 +75,7 @@ export function buildLeafCert(key: RsaKey, req: LeafRequest, ca: forge.pki.Certi
   // A client certificate may have no names; a server certificate always has them (checked by the caller).
   if (req.sans.length > 0) extensions.push({ name: 'subjectAltName', altNames: altNames(req.sans) });
   cert.setExtensions(extensions as never);
-  cert.sign(caKey, forge.md.sha256.create());
+  cert.sign(nativeSigner(caKey), forge.md.sha256.create());
   return cert;
 }
 
@@ -93,6 +93,6 @@ export function buildCsr(key: RsaKey, cn: string, sans: San[]): forge.pki.Certif
   csr.setAttributes([
     { name: 'extensionRequest', extensions: [{ name: 'subjectAltName', altNames: altNames(sans) }] },
   ]);
-  csr.sign(key.privateKey, forge.md.sha256.create());
+  csr.sign(nativeSigner(key), forge.md.sha256.create());
   return csr;
 }

@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import { assertWritableDir, exists, readText, writeFileAtomic } from '../core/files.js';
 import { parseInput } from '../core/validate.js';
 import { buildCaCert, buildCsr, buildLeafCert, validityFor } from './build.js';
-import { generateRsaKey, keyMatchesCert, loadPrivateKey, rsaKeyFromPem } from './keys.js';
+import { generateRsaKey, keyMatchesCert, loadPrivateKey, rsaKeyFromPem, type RsaKey } from './keys.js';
 import { parseCertificate, parseCertificateChain, summarise, isSignedBy, type CertSummary } from './inspect.js';
 import { MODE_CA_KEY, MODE_CERT, MODE_KEY, caPaths, leafPaths } from './layout.js';
 import {
@@ -63,7 +63,7 @@ export async function createCa(raw: z.input<typeof caInput>, onStep: Progress = 
 interface LoadedCa {
   cert: forge.pki.Certificate;
   pem: string;
-  key: forge.pki.rsa.PrivateKey;
+  key: RsaKey;
   notAfter: Date;
 }
 
@@ -84,7 +84,7 @@ export async function loadCa(dir: string): Promise<LoadedCa> {
   if (new Date(x509.validTo) < new Date()) {
     throw new UserError(`the CA in ${dir} expired on ${new Date(x509.validTo).toISOString()}`, ['create a new CA with --force'], 'ca-dir');
   }
-  const key = rsaKeyFromPem(keyPem).privateKey;
+  const key = rsaKeyFromPem(keyPem);
   return { cert: forge.pki.certificateFromPem(pem), pem, key, notAfter: new Date(x509.validTo) };
 }
 

@@ -1,6 +1,6 @@
 // Every input from a person, a file or the network is parsed here, at the edge, by a zod schema.
 // A failure becomes a UserError that names the field, the value given and what is allowed.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { UserError } from './errors.js';
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'input'): z.output<S> {

@@ -7,7 +7,7 @@ export function Footer({ scopes, readOnly, typing }: { scopes: readonly Scope[];
   const hints = footerHints(['global', ...scopes], { readOnly: Boolean(readOnly), typing: Boolean(typing) });
   return (
     <Box borderStyle="single" borderTop borderBottom={false} borderLeft={false} borderRight={false} flexWrap="wrap">
-      <Text color={theme.dim}>{hints.join('  ·  ')}{readOnly ? '  ·  read-only' : ''}</Text>
+      <Text color={theme.dim}>{hints.join(' · ')}{readOnly ? ' · read-only' : ''}</Text>
     </Box>
   );
 }

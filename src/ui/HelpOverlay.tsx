@@ -10,7 +10,7 @@ export function HelpOverlay({ scopes, readOnly, title }: { scopes: readonly Scop
       <Text bold>Keys: {title}</Text>
       {rows.map((b) => (
         <Text key={b.id}>
-          <Text color={theme.accent}>{b.label.padEnd(9)}</Text> {b.description}{b.dangerous ? ' (asks first)' : ''}
+          <Text color={theme.accent}>{b.label.padEnd(9)}</Text> {b.description}{b.dangerous ? ' (makes a change: not bound in --read-only)' : ''}
         </Text>
       ))}
       <Text color={theme.dim}>? closes this help</Text>

@@ -13,24 +13,26 @@ export interface Binding {
   dangerous?: boolean;
   /** Shown in the footer; the help overlay shows everything. */
   footer?: boolean;
+  /** The footer's one or two words; the help overlay shows the description. */
+  short?: string;
 }
 
 export const BINDINGS: readonly Binding[] = [
-  { id: 'help', scope: 'global', keys: ['?'], label: '?', description: 'show or hide the help for this screen', footer: true },
-  { id: 'back', scope: 'global', keys: ['q', 'escape'], label: 'q/Esc', description: 'go back; on the home screen, quit', footer: true },
+  { id: 'help', short: 'help', scope: 'global', keys: ['?'], label: '?', description: 'show or hide the help for this screen', footer: true },
+  { id: 'back', short: 'back', scope: 'global', keys: ['q', 'escape'], label: 'q/Esc', description: 'go back; on the home screen, quit', footer: true },
   { id: 'quit', scope: 'global', keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit at once' },
 
-  { id: 'home.up', scope: 'home', keys: ['up', 'k'], label: '↑/k', description: 'previous screen in the list', footer: true },
-  { id: 'home.down', scope: 'home', keys: ['down', 'j'], label: '↓/j', description: 'next screen in the list', footer: true },
-  { id: 'home.open', scope: 'home', keys: ['return'], label: 'Enter', description: 'open the selected screen', footer: true },
+  { id: 'home.up', short: 'up', scope: 'home', keys: ['up', 'k'], label: '↑/k', description: 'previous screen in the list', footer: true },
+  { id: 'home.down', short: 'down', scope: 'home', keys: ['down', 'j'], label: '↓/j', description: 'next screen in the list', footer: true },
+  { id: 'home.open', short: 'open', scope: 'home', keys: ['return'], label: 'Enter', description: 'open the selected screen', footer: true },
 
-  { id: 'select.move', scope: 'wizard.select', keys: ['up', 'down'], label: '↑/↓', description: 'move between choices', footer: true },
-  { id: 'select.pick', scope: 'wizard.select', keys: ['return'], label: 'Enter', description: 'choose', footer: true },
-  { id: 'text.submit', scope: 'wizard.text', keys: ['return'], label: 'Enter', description: 'accept the value and go on', footer: true },
-  { id: 'text.back', scope: 'wizard.text', keys: ['escape'], label: 'Esc', description: 'previous step (q types a q here)', footer: true },
-  { id: 'confirm.yes', scope: 'wizard.confirm', keys: ['return', 'y'], label: 'Enter/y', description: 'write the files shown', footer: true, dangerous: true },
-  { id: 'confirm.no', scope: 'wizard.confirm', keys: ['n'], label: 'n', description: 'change the answers', footer: true },
-  { id: 'result.again', scope: 'result', keys: ['a'], label: 'a', description: 'start the wizard again', footer: true },
+  { id: 'select.move', short: 'move', scope: 'wizard.select', keys: ['up', 'down'], label: '↑/↓', description: 'move between choices', footer: true },
+  { id: 'select.pick', short: 'choose', scope: 'wizard.select', keys: ['return'], label: 'Enter', description: 'choose', footer: true },
+  { id: 'text.submit', short: 'next', scope: 'wizard.text', keys: ['return'], label: 'Enter', description: 'accept the value and go on', footer: true },
+  { id: 'text.back', short: 'previous step', scope: 'wizard.text', keys: ['escape'], label: 'Esc', description: 'previous step (q types a q here)', footer: true },
+  { id: 'confirm.yes', short: 'write', scope: 'wizard.confirm', keys: ['return', 'y'], label: 'Enter/y', description: 'write the files shown', footer: true, dangerous: true },
+  { id: 'confirm.no', short: 'change', scope: 'wizard.confirm', keys: ['n'], label: 'n', description: 'change the answers', footer: true },
+  { id: 'result.again', short: 'again', scope: 'result', keys: ['a'], label: 'a', description: 'start the wizard again', footer: true },
 ];
 
 export interface InkKey {
@@ -66,7 +68,7 @@ export function resolveKey(name: string, scopes: readonly Scope[], opts: { readO
 }
 
 export function footerHints(scopes: readonly Scope[], opts: { readOnly?: boolean; typing?: boolean } = {}): string[] {
-  return bindingsFor(scopes, opts).filter((b) => b.footer).map((b) => `${b.label} ${shortDescription(b.description)}`);
+  return bindingsFor(scopes, opts).filter((b) => b.footer).map((b) => `${b.label} ${b.short ?? shortDescription(b.description)}`);
 }
 
 function shortDescription(d: string): string {

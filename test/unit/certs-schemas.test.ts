@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { parseInput } from '../../src/core/validate.js';
 import { UserError } from '../../src/core/errors.js';
 import { caInput, issueInput } from '../../src/certs/service.js';

@@ -1,0 +1,58 @@
+// Drive the real console in tmux: one key per send-keys with a pause (Ink reads a multi-key chunk as one input).
+import { execFileSync } from 'node:child_process';
+
+export class TmuxSession {
+  constructor(readonly name: string, readonly socket: string) {}
+
+  static start(name: string, command: string[], env: Record<string, string>, size = { cols: 80, rows: 24 }): TmuxSession {
+    const socket = `cba-test-${process.pid}-${name}`;
+    const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    execFileSync('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', name, '-x', String(size.cols), '-y', String(size.rows), ...envArgs, ...command]);
+    return new TmuxSession(name, socket);
+  }
+
+  private tmux(args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  capture(): string {
+    return this.tmux(['capture-pane', '-p', '-t', this.name]);
+  }
+
+  async key(k: string): Promise<void> {
+    this.tmux(['send-keys', '-t', this.name, k]);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+
+  /** Editing keys (BSpace) are safe to send faster: each arrives as its own event at 25 ms. */
+  async repeat(k: string, times: number): Promise<void> {
+    for (let i = 0; i < times; i++) {
+      this.tmux(['send-keys', '-t', this.name, k]);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+
+  async type(text: string): Promise<void> {
+    for (const ch of text) await this.key(ch === ' ' ? 'Space' : ch === ';' ? '\\;' : ch);
+  }
+
+  async waitFor(match: RegExp | string, timeoutMs = 15_000): Promise<string> {
+    const start = Date.now();
+    for (;;) {
+      let screen = '';
+      try { screen = this.capture(); } catch { screen = '(session gone)'; }
+      if (typeof match === 'string' ? screen.includes(match) : match.test(screen)) return screen;
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${String(match)}; screen:\n${screen}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  alive(): boolean {
+    try { this.tmux(['has-session', '-t', this.name]); return true; } catch { return false; }
+  }
+
+  kill(): void {
+    try { this.tmux(['kill-server']); } catch { /* already gone */ }
+  }
+}

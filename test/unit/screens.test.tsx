@@ -1,0 +1,109 @@
+import React from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { render } from 'ink-testing-library';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { App } from '../../src/screens/App.js';
+import { keyFor, tick, waitForFrame } from '../helpers/ink.js';
+import { withTempDir } from '../helpers/tmp.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => { while (cleanups.length) await cleanups.pop()!(); });
+
+function renderApp(dir: string, readOnly = false) {
+  const r = render(<App readOnly={readOnly} certDefaults={{ cn: 'relay.test', sans: ['DNS:relay.test', 'IP:127.0.0.1'], dir }} />);
+  cleanups.push(() => r.unmount());
+  return r;
+}
+
+describe('home screen', () => {
+  it('lists every screen, says which are not built yet, and shows key hints', async () => {
+    const { lastFrame } = renderApp('/nonexistent');
+    const frame = await waitForFrame(lastFrame, 'Certificates');
+    for (const title of ['Firewall', 'Forwards', 'Configuration', 'Hosts', 'Clients', 'Monitor']) expect(frame).toContain(title);
+    expect(frame).toMatch(/Firewall\s+open and close ports.*\(not built yet\)/);
+    expect(frame).toMatch(/\? help/);
+    expect(frame).toMatch(/q\/Esc back/);
+  });
+
+  it('opens the help overlay from the keymap with ? and closes it again', async () => {
+    const { lastFrame, stdin } = renderApp('/nonexistent');
+    await waitForFrame(lastFrame, 'Certificates');
+    stdin.write(keyFor('help'));
+    const help = await waitForFrame(lastFrame, 'Keys: Home');
+    expect(help).toMatch(/Enter\s+open the selected screen/);
+    stdin.write(keyFor('help'));
+    await waitForFrame(lastFrame, 'local CA, server and client certificates');
+  });
+
+  it('says so when a screen is not built yet', async () => {
+    const { lastFrame, stdin } = renderApp('/nonexistent');
+    await waitForFrame(lastFrame, 'Certificates');
+    stdin.write(keyFor('home.down'));
+    await tick();
+    stdin.write(keyFor('home.open'));
+    await waitForFrame(lastFrame, 'Firewall is not built yet');
+  });
+});
+
+describe('certificate wizard', () => {
+  it('walks local CA → names → directory → summary → files, rejecting a bad SAN inline', async () => {
+    const t = await withTempDir();
+    cleanups.push(t.cleanup);
+    const { lastFrame, stdin } = renderApp(t.dir);
+    await waitForFrame(lastFrame, 'Certificates');
+    stdin.write(keyFor('home.open'));
+    await waitForFrame(lastFrame, 'What do you need?');
+    stdin.write('\r'); // the first choice: local CA
+    await waitForFrame(lastFrame, 'Server name (common name)');
+    stdin.write('\r'); // keep the pre-filled name
+    await waitForFrame(lastFrame, 'Names and addresses (SANs)');
+    stdin.write(', IP:300.0.0.1');
+    await tick();
+    stdin.write('\r');
+    await waitForFrame(lastFrame, /name "IP:300\.0\.0\.1": IP: must be followed by an IPv4 or IPv6 address/);
+    for (let i = 0; i < ', IP:300.0.0.1'.length; i++) { stdin.write('\u007f'); await tick(); }
+    stdin.write('\r');
+    await waitForFrame(lastFrame, 'Directory to write to');
+    stdin.write('\r');
+    const summary = await waitForFrame(lastFrame, 'Write these files?');
+    expect(summary).toContain(path.join(t.dir, 'ca', 'ca-key.pem'));
+    expect(summary).toContain(path.join(t.dir, 'server', 'key.pem'));
+    expect(await readdir(t.dir)).toEqual([]); // nothing written before the confirmation
+    stdin.write(keyFor('confirm.yes'));
+    const done = await waitForFrame(lastFrame, 'Done. Files written', 20_000);
+    expect(done).toMatch(/copy it to every client/);
+    expect((await readdir(path.join(t.dir, 'server'))).sort()).toEqual(['ca.pem', 'cert.pem', 'key.pem']);
+  });
+
+  it('in read-only mode shows the plan but cannot confirm it', async () => {
+    const t = await withTempDir();
+    cleanups.push(t.cleanup);
+    const { lastFrame, stdin } = renderApp(t.dir, true);
+    await waitForFrame(lastFrame, 'Certificates');
+    stdin.write('\r');
+    await waitForFrame(lastFrame, 'What do you need?');
+    for (const _ of [0, 1, 2, 3]) { stdin.write('\r'); await tick(); }
+    const frame = await waitForFrame(lastFrame, 'Will write:');
+    expect(frame).not.toContain('Write these files?');
+    stdin.write('y');
+    await tick();
+    expect(lastFrame()).not.toContain('Done.');
+    expect(await readdir(t.dir)).toEqual([]);
+  });
+
+  it('Esc steps back through the wizard, and q types a q into a field', async () => {
+    const { lastFrame, stdin } = renderApp('/nonexistent');
+    await waitForFrame(lastFrame, 'Certificates');
+    stdin.write('\r');
+    await waitForFrame(lastFrame, 'What do you need?');
+    stdin.write('\r');
+    await waitForFrame(lastFrame, 'Server name');
+    stdin.write('q');
+    await waitForFrame(lastFrame, 'relay.testq');
+    stdin.write(keyFor('text.back'));
+    await waitForFrame(lastFrame, 'What do you need?');
+    stdin.write(keyFor('back'));
+    await waitForFrame(lastFrame, 'Forwards');
+  });
+});

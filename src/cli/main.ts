@@ -5,6 +5,8 @@ import { Command, CommanderError } from 'commander';
 import { EXIT } from '../core/errors.js';
 import { renderFailure } from './boundary.js';
 import { registerCert } from './cert.js';
+import { registerFw } from './fw.js';
+import { registerHosts } from './hosts.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerCert(program);
+  registerHosts(program);
+  registerFw(program);
   program.action(async (o: { readOnly?: boolean }) => {
     const { openConsole } = await import('../screens/open.js');
     await openConsole({ readOnly: Boolean(o.readOnly) });

@@ -24,7 +24,10 @@ export const hostOrIp = z.string().refine((v) => isIP(v) !== 0 || isHostName(v),
 export const port = z.coerce.number().int('must be a whole number').min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535');
 
 /** CIDR v4 or v6, or a bare address (taken as /32 or /128). */
-export const cidr = z.string().refine(isCidr, { message: 'must be an IPv4/IPv6 address or CIDR such as 203.0.113.7/32 or 2001:db8::/48' });
+export const cidr = z
+  .string()
+  .refine(isCidr, { message: 'must be an IPv4/IPv6 address or CIDR such as 203.0.113.7/32 or 2001:db8::/48', abort: true })
+  .refine((v) => !hostBitsSet(v), { message: 'has bits set beyond its prefix length; give the network address (e.g. 10.0.0.0/8)' });
 
 export function isCidr(value: string): boolean {
   const [addr, bits, extra] = value.split('/');
@@ -40,4 +43,37 @@ export function isCidr(value: string): boolean {
 export function normaliseCidr(value: string): string {
   if (value.includes('/')) return value;
   return isIP(value) === 6 ? `${value}/128` : `${value}/32`;
+}
+
+/** An address as a number (IPv4: 32 bits, IPv6: 128 bits). */
+export function ipToBigInt(addr: string): bigint {
+  if (isIP(addr) === 4) return addr.split('.').reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
+  const [rawHead, tail] = addr.includes('::') ? (addr.split('::') as [string, string]) : [addr, undefined];
+  // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two groups.
+  const v4 = (s: string) => s.replace(/(\d+\.\d+\.\d+\.\d+)$/, (m) => { const n = ipToBigInt(m); return `${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`; });
+  const head = v4(rawHead);
+  const h = head ? head.split(':') : [];
+  const t = tail !== undefined ? (tail ? v4(tail).split(':') : []) : [];
+  const groups = tail !== undefined ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
+}
+
+/** Host bits set (10.0.0.5/8) are almost always a typing mistake; say so instead of guessing. */
+export function hostBitsSet(value: string): boolean {
+  if (!isCidr(value)) return false;
+  const [addr, bits] = value.split('/');
+  if (!addr || bits === undefined) return false;
+  const width = isIP(addr) === 6 ? 128n : 32n;
+  const host = width - BigInt(Number(bits));
+  return (ipToBigInt(addr) & ((1n << host) - 1n)) !== 0n;
+}
+
+/** Two CIDRs (or "any") denote the same network, however each is written. */
+export function sameNetwork(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a === 'any' || b === 'any') return false;
+  const [na, pa] = normaliseCidr(a).split('/');
+  const [nb, pb] = normaliseCidr(b).split('/');
+  if (isIP(na!) !== isIP(nb!) || pa !== pb) return false;
+  return ipToBigInt(na!) === ipToBigInt(nb!);
 }

@@ -8,9 +8,10 @@ export const BIN = path.join(ROOT, 'bin/commbase-admin.js');
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
-export function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; prefix?: string[] } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], {
+    const [file, ...pre] = [...(opts.prefix ?? []), process.execPath];
+    const child = execFile(file!, [...pre, BIN, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
       timeout: opts.timeoutMs ?? 60_000,
       maxBuffer: 16 * 1024 * 1024,

@@ -1,0 +1,64 @@
+// `commbase-admin fw …`: open and close ports with ufw or iptables, here or over SSH.
+import { Option, type Command } from 'commander';
+import { closePort, enableUfw, listRules, openPort, type ChangeResult } from '../firewall/service.js';
+import { action } from './boundary.js';
+import { withJson } from './common.js';
+import { connector } from './connect.js';
+import { emit, paint, table } from './output.js';
+import { quoteArgv } from '../runners/quote.js';
+
+function selectors(cmd: Command): Command {
+  return withJson(cmd)
+    .option('--host <name>', 'host from the inventory (default local)', 'local')
+    .requiredOption('--port <n>', 'port, 1-65535')
+    .addOption(new Option('--proto <p>', 'protocol').choices(['tcp', 'udp']).default('tcp'))
+    .option('--from <cidr>', 'only from this address or network (default: anywhere)')
+    .addOption(new Option('--backend <name>', 'override the host\'s backend').choices(['ufw', 'iptables']))
+    .option('--dry-run', 'print the exact commands and change nothing')
+    .option('--trust-fingerprint <fp>', 'accept this host key on first contact');
+}
+
+export function changeLines(r: ChangeResult): string[] {
+  const lines = [`${r.host} (${r.where}), ${r.backend}: ${r.rule}: ${r.outcome}`];
+  if (r.commands.length) lines.push(r.dryRun ? 'would run:' : 'ran:', ...r.commands.map((c) => `  ${quoteArgv(c)}`));
+  for (const w of r.warnings) lines.push(paint.yellow(`warning: ${w}`));
+  return lines;
+}
+
+export function registerFw(program: Command): void {
+  const fw = program.command('fw').description('open and close ports with ufw or iptables, on this machine or a host over SSH');
+
+  selectors(fw.command('open')).description('allow a port in (checked first, read back after)').action(action(async (o) => {
+    const r = await openPort({ host: o.host, port: o.port, proto: o.proto, from: o.from, backend: o.backend, 'dry-run': Boolean(o.dryRun) }, connector(o));
+    emit(o, r, changeLines);
+  }));
+
+  selectors(fw.command('close')).description('remove a rule commbase-admin made (refuses to cut off the SSH session)').action(action(async (o) => {
+    const r = await closePort({ host: o.host, port: o.port, proto: o.proto, from: o.from, backend: o.backend, 'dry-run': Boolean(o.dryRun) }, connector(o));
+    emit(o, r, changeLines);
+  }));
+
+  withJson(fw.command('list'))
+    .description('every rule on the host, the ones commbase-admin made marked')
+    .option('--host <name>', 'host from the inventory (default local)', 'local')
+    .addOption(new Option('--backend <name>', 'override the host\'s backend').choices(['ufw', 'iptables']))
+    .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
+    .action(action(async (o) => {
+      const r = await listRules(o.host, connector(o), o.backend);
+      emit(o, r, (x) => [
+        `${x.host} (${x.where}), ${x.backend}${x.backend === 'ufw' ? (x.active ? ', active' : ', INACTIVE') : `, INPUT policy ${Object.entries(x.policy ?? {}).map(([f, p]) => `v${f} ${p}`).join(' ')}`}`,
+        ...table(x.rules.map((r) => [r.ours ? '*' : ' ', r.action, r.port === undefined ? '-' : String(r.port), r.proto, r.from, r.family ? `v${r.family}` : '', r.comment ?? '']), [' ', 'ACTION', 'PORT', 'PROTO', 'FROM', 'IP', 'COMMENT']),
+        paint.dim('* made by commbase-admin'),
+        ...x.warnings.map((w) => paint.yellow(`warning: ${w}`)),
+      ]);
+    }));
+
+  withJson(fw.command('enable'))
+    .description('enable ufw, refusing if the SSH port in use is not allowed')
+    .option('--host <name>', 'host from the inventory (default local)', 'local')
+    .option('--dry-run', 'print the command and change nothing')
+    .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
+    .action(action(async (o) => {
+      emit(o, await enableUfw(o.host, connector(o), Boolean(o.dryRun)), changeLines);
+    }));
+}

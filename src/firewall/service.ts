@@ -1,0 +1,178 @@
+// Opening and closing ports on a host, with ufw or iptables, through a Runner. Validation happens before
+// any connection; every change is checked first ("already open"), applied, then read back.
+import { z } from 'zod';
+import { ExternalError, UserError } from '../core/errors.js';
+import { parseInput } from '../core/validate.js';
+import type { Runner } from '../runners/types.js';
+import { getHost, type HostEntry } from '../services/hosts.js';
+import { hostNameKey, type Backend } from '../services/settings.js';
+import * as ipt from './iptables.js';
+import { allowsPortFromAnywhere, describeRule, familiesOf, portRuleInput, sameRule, toPortRule, type Family, type ListedRule, type PortRule } from './model.js';
+import * as ufw from './ufw.js';
+
+export interface FirewallDeps {
+  connect(host: HostEntry): Promise<Runner>;
+}
+
+export interface FirewallState {
+  backend: Backend;
+  /** ufw: whether it is enabled; iptables: always true. */
+  active: boolean;
+  /** iptables: the INPUT policy per family. */
+  policy?: Partial<Record<Family, string>>;
+  rules: ListedRule[];
+  warnings: string[];
+}
+
+export interface ChangeResult {
+  host: string;
+  where: string;
+  backend: Backend;
+  rule: string;
+  outcome: 'opened' | 'already open' | 'would open' | 'closed' | 'already closed' | 'would close' | 'enabled' | 'already enabled' | 'would enable';
+  dryRun: boolean;
+  commands: string[][];
+  warnings: string[];
+}
+
+const run = (r: Runner, argv: string[], allowFailure = false) => r.run(argv, { privileged: true, allowFailure });
+
+export async function readState(runner: Runner, backend: Backend): Promise<FirewallState> {
+  if (backend === 'ufw') {
+    const status = await run(runner, ufw.statusArgv);
+    const added = await run(runner, ufw.showAddedArgv);
+    return { backend, active: ufw.parseActive(status.stdout), rules: ufw.parseShowAdded(added.stdout), warnings: [] };
+  }
+  const rules: ListedRule[] = [];
+  const policy: Partial<Record<Family, string>> = {};
+  const warnings: string[] = [];
+  for (const family of [4, 6] as const) {
+    try {
+      const chain = ipt.parseInputChain((await run(runner, ipt.listArgv(family))).stdout, family);
+      policy[family] = chain.policy;
+      rules.push(...chain.rules);
+    } catch (err) {
+      if (family === 4) throw err;
+      warnings.push(`ip6tables is not usable on ${runner.where}: IPv6 rules are not managed (${(err as Error).message})`);
+    }
+  }
+  return { backend, active: true, policy, rules, warnings };
+}
+
+async function ipFamilies(runner: Runner, rule: PortRule, state: FirewallState): Promise<Family[]> {
+  return familiesOf(rule).filter((f) => state.policy?.[f] !== undefined);
+}
+
+function resolve(raw: z.input<typeof portRuleInput>): { host: HostEntry; backend: Backend; rule: PortRule; dryRun: boolean } {
+  const input = parseInput(portRuleInput, raw);
+  const host = getHost(input.host);
+  return { host, backend: input.backend ?? host.backend, rule: toPortRule(input), dryRun: input['dry-run'] };
+}
+
+export async function openPort(raw: z.input<typeof portRuleInput>, deps: FirewallDeps): Promise<ChangeResult> {
+  const { host, backend, rule, dryRun } = resolve(raw);
+  const runner = await deps.connect(host);
+  try {
+    const state = await readState(runner, backend);
+    let commands: string[][];
+    if (backend === 'ufw') {
+      commands = state.rules.some((r) => r.action === 'allow' && sameRule(r, rule)) ? [] : [ufw.allowArgv(rule)];
+    } else {
+      commands = [];
+      for (const f of await ipFamilies(runner, rule, state)) {
+        const present = (await run(runner, ipt.checkArgv(rule, f), true)).exitCode === 0;
+        if (!present) commands.push(ipt.insertArgv(rule, f));
+      }
+    }
+    const warnings = [...state.warnings];
+    if (backend === 'ufw' && !state.active) warnings.push(`ufw is inactive on ${host.name}: the rule is recorded but not enforced until ufw is enabled (commbase-admin fw enable --host ${host.name})`);
+    const base = { host: host.name, where: runner.where, backend, rule: describeRule(rule), dryRun, commands, warnings };
+    if (commands.length === 0) return { ...base, outcome: 'already open' };
+    if (dryRun) return { ...base, outcome: 'would open' };
+    for (const argv of commands) await run(runner, argv);
+    await confirm(runner, backend, rule, true);
+    return { ...base, outcome: 'opened' };
+  } finally {
+    await runner.close();
+  }
+}
+
+export async function closePort(raw: z.input<typeof portRuleInput>, deps: FirewallDeps): Promise<ChangeResult> {
+  const { host, backend, rule, dryRun } = resolve(raw);
+  const runner = await deps.connect(host);
+  try {
+    const state = await readState(runner, backend);
+    const ours = state.rules.filter((r) => r.ours && sameRule(r, rule));
+    const foreign = state.rules.filter((r) => !r.ours && sameRule(r, rule));
+    const base = { host: host.name, where: runner.where, backend, rule: describeRule(rule), dryRun, warnings: [...state.warnings] };
+    if (ours.length === 0) {
+      if (foreign.length > 0) {
+        throw new UserError(`failed to close ${describeRule(rule)} on ${host.name}: the rule there was not made by commbase-admin, so it is left alone`, [
+          `remove it with ${backend} yourself if you mean to: ${foreign[0]!.raw}`,
+        ], 'port');
+      }
+      return { ...base, commands: [], outcome: 'already closed' };
+    }
+    refuseLockout(runner, state, rule, host.name);
+    const commands = backend === 'ufw' ? [ufw.deleteArgv(rule)] : [...new Set(ours.map((r) => r.family!))].map((f) => ipt.deleteArgv(rule, f));
+    if (dryRun) return { ...base, commands, outcome: 'would close' };
+    for (const argv of commands) await run(runner, argv);
+    await confirm(runner, backend, rule, false);
+    return { ...base, commands, outcome: 'closed' };
+  } finally {
+    await runner.close();
+  }
+}
+
+/** Closing the port our own SSH session uses is refused unless something else keeps it open. */
+function refuseLockout(runner: Runner, state: FirewallState, rule: PortRule, hostName: string): void {
+  const p = runner.sessionPort;
+  if (p === undefined || rule.port !== p || rule.proto !== 'tcp') return;
+  const others = state.rules.filter((r) => !(r.ours && sameRule(r, rule)) && allowsPortFromAnywhere(r, p));
+  const permissive = state.backend === 'ufw' ? !state.active : Object.values(state.policy ?? {}).every((pol) => pol === 'ACCEPT');
+  if (others.length > 0 || permissive) return;
+  throw new UserError(`REFUSED: closing ${describeRule(rule)} on ${hostName} would cut off the SSH session this change is made through (port ${p}), and no other rule allows it`, [
+    `allow SSH first by another rule (e.g. ufw allow ${p}/tcp), then close this one`,
+  ], 'port');
+}
+
+async function confirm(runner: Runner, backend: Backend, rule: PortRule, shouldExist: boolean): Promise<void> {
+  const after = await readState(runner, backend);
+  const present = after.rules.some((r) => r.ours && sameRule(r, rule));
+  if (present !== shouldExist) {
+    throw new ExternalError(`the change to ${describeRule(rule)} did not take on ${runner.where}: read back, the rule is ${present ? 'still there' : 'missing'}`,
+      backend === 'ufw' ? ufw.showAddedArgv : ipt.listArgv(4), 0, '', runner.where);
+  }
+}
+
+export async function listRules(hostName: string, deps: FirewallDeps, backendOverride?: Backend): Promise<FirewallState & { host: string; where: string }> {
+  const host = getHost(parseInput(z.object({ host: hostNameKey }), { host: hostName }).host);
+  const runner = await deps.connect(host);
+  try {
+    return { host: host.name, where: runner.where, ...(await readState(runner, backendOverride ?? host.backend)) };
+  } finally {
+    await runner.close();
+  }
+}
+
+/** Enabling ufw is refused unless the SSH port it is done through is allowed. */
+export async function enableUfw(hostName: string, deps: FirewallDeps, dryRun = false): Promise<ChangeResult> {
+  const host = getHost(parseInput(z.object({ host: hostNameKey }), { host: hostName }).host);
+  const runner = await deps.connect(host);
+  try {
+    const state = await readState(runner, 'ufw');
+    const base = { host: host.name, where: runner.where, backend: 'ufw' as const, rule: 'ufw', dryRun, warnings: [] };
+    if (state.active) return { ...base, commands: [], outcome: 'already enabled' };
+    const p = runner.sessionPort;
+    if (p !== undefined && !state.rules.some((r) => allowsPortFromAnywhere(r, p))) {
+      throw new UserError(`REFUSED: enabling ufw on ${host.name} would cut off the SSH session this is done through: no rule allows port ${p}/tcp`, [
+        `allow it first: commbase-admin fw open --host ${host.name} --port ${p} --backend ufw`,
+      ], 'host');
+    }
+    if (dryRun) return { ...base, commands: [ufw.enableArgv], outcome: 'would enable' };
+    await run(runner, ufw.enableArgv);
+    return { ...base, commands: [ufw.enableArgv], outcome: 'enabled' };
+  } finally {
+    await runner.close();
+  }
+}

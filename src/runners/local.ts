@@ -1,0 +1,64 @@
+// The only place in commbase-admin that spawns processes. argv only: never a shell.
+import { promises as fs } from 'node:fs';
+import { execa } from 'execa';
+import { ExternalError, UserError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/files.js';
+import { privilegedArgv, SUDO_PASSWORD_RE, type RunOptions, type RunResult, type Runner } from './types.js';
+
+export interface LocalRunnerOptions {
+  sudo?: boolean;
+  /** Run every command inside this wrapper, e.g. ['ip', 'netns', 'exec', 'lab'] (used by tests and labs). */
+  prefix?: readonly string[];
+}
+
+export class LocalRunner implements Runner {
+  readonly where: string;
+  readonly sessionPort: number | undefined;
+
+  constructor(private readonly opts: LocalRunnerOptions = {}) {
+    this.where = opts.prefix?.length ? `local (${opts.prefix.join(' ')})` : 'local';
+    // Run from an SSH login, this machine's own sshd port is the one not to close.
+    const conn = process.env.SSH_CONNECTION?.split(' ');
+    this.sessionPort = !opts.prefix?.length && conn?.[3] ? Number(conn[3]) : undefined;
+  }
+
+  async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    const full = [...(this.opts.prefix ?? []), ...privilegedArgv(argv, Boolean(opts.privileged && this.opts.sudo))];
+    const [file, ...args] = full;
+    if (!file) throw new UserError('no command to run');
+    const r = await execa(file, args, {
+      reject: false,
+      ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }),
+      timeout: opts.timeoutMs ?? 60_000,
+      env: { LC_ALL: 'C' },
+      extendEnv: true,
+      stripFinalNewline: false,
+    });
+    const result: RunResult = { exitCode: r.exitCode ?? (r.failed ? 127 : 0), stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+    if (r.failed && r.exitCode === undefined) {
+      const why = (r as { code?: string }).code === 'ENOENT' ? `${file} is not installed here` : r.timedOut ? 'timed out' : r.shortMessage;
+      throw new ExternalError(`failed to run ${argv[0]}: ${why}`, full, null, result.stderr, this.where);
+    }
+    if (SUDO_PASSWORD_RE.test(result.stderr)) {
+      throw new UserError(`sudo on ${this.where} wants a password, and commbase-admin never types one`, [
+        'allow the commands without a password (a NOPASSWD sudoers rule), or run as root',
+      ], 'sudo');
+    }
+    if (result.exitCode !== 0 && !opts.allowFailure) {
+      throw new ExternalError(`failed to run ${argv[0]} on ${this.where}`, full, result.exitCode, result.stderr, this.where);
+    }
+    return result;
+  }
+
+  async readFile(file: string): Promise<string> {
+    if (this.opts.prefix?.length) return (await this.run(['cat', '--', file])).stdout;
+    return fs.readFile(file, 'utf8');
+  }
+
+  async writeFile(file: string, data: string, mode: number): Promise<void> {
+    if (this.opts.prefix?.length) throw new UserError('writing files through a command prefix is not supported');
+    await writeFileAtomic(file, data, { mode, backup: 'none' });
+  }
+
+  async close(): Promise<void> {}
+}

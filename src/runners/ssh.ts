@@ -1,0 +1,165 @@
+// The SSH runner: ssh2 exec for commands (argv quoted by the one quoting function), SFTP for files.
+// Host keys are checked like OpenSSH: a pinned SHA-256 fingerprint, asked about on first contact.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { ExternalError, UserError } from '../core/errors.js';
+import { quoteArgv } from './quote.js';
+import { privilegedArgv, SUDO_PASSWORD_RE, type RunOptions, type RunResult, type Runner } from './types.js';
+
+const { Client, utils } = ssh2;
+
+export interface SshTarget {
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+  identity?: string;
+  sudo: boolean;
+}
+
+export interface SshTrust {
+  /** Decide about the host key; resolve true to go on. Throw a UserError to refuse with a message. */
+  verify(fingerprint: string): Promise<boolean>;
+  /** Asked when the identity file is encrypted. */
+  passphrase?(identity: string): Promise<string>;
+}
+
+/** OpenSSH's form: SHA256:<base64 of the key blob's digest, no padding>. */
+export function fingerprintOf(keyBlob: Buffer): string {
+  return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
+}
+
+export class SshRunner implements Runner {
+  readonly where: string;
+  readonly sessionPort: number;
+  private sftpChannel: SFTPWrapper | undefined;
+
+  private constructor(private readonly client: InstanceType<typeof Client>, private readonly target: SshTarget) {
+    this.where = `${target.user}@${target.address}:${target.port} (${target.name})`;
+    this.sessionPort = target.port;
+  }
+
+  static async connect(target: SshTarget, trust: SshTrust, timeoutMs = 15_000): Promise<SshRunner> {
+    const config: ConnectConfig = {
+      host: target.address,
+      port: target.port,
+      username: target.user,
+      readyTimeout: timeoutMs,
+      ...(process.env.SSH_AUTH_SOCK ? { agent: process.env.SSH_AUTH_SOCK } : {}),
+    };
+    if (target.identity) Object.assign(config, await loadIdentity(target.identity, trust));
+    let refusal: unknown;
+    config.hostVerifier = (key: Buffer, verify: (ok: boolean) => void) => {
+      trust.verify(fingerprintOf(key)).then(verify, (err) => { refusal = err; verify(false); });
+    };
+    const client = new Client();
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', () => resolve());
+      client.once('error', (err: Error & { level?: string }) => reject(refusal ?? connectError(target, err)));
+      client.connect(config);
+    });
+    return new SshRunner(client, target);
+  }
+
+  async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    const full = privilegedArgv(argv, Boolean(opts.privileged && this.target.sudo));
+    const command = quoteArgv(full);
+    const result = await new Promise<RunResult>((resolve, reject) => {
+      this.client.exec(command, (err: Error | undefined, stream: ClientChannel) => {
+        if (err) return reject(new ExternalError(`failed to start ${argv[0]} on ${this.where}: ${err.message}`, full, null, '', this.where));
+        let stdout = '';
+        let stderr = '';
+        const timer = setTimeout(() => { stream.close(); reject(new ExternalError(`${argv[0]} on ${this.where} timed out`, full, null, stderr, this.where)); }, opts.timeoutMs ?? 60_000);
+        stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+        stream.on('close', (code: number | null) => { clearTimeout(timer); resolve({ exitCode: code ?? 255, stdout, stderr }); });
+        stream.end(opts.input ?? undefined);
+      });
+    });
+    if (SUDO_PASSWORD_RE.test(result.stderr)) {
+      throw new UserError(`sudo on ${this.where} wants a password, and commbase-admin never types one`, [
+        `allow the commands for ${this.target.user} without a password (a NOPASSWD sudoers rule), or connect as root`,
+      ], 'sudo');
+    }
+    if (result.exitCode === 127 && /not found/.test(result.stderr)) {
+      throw new ExternalError(`failed to run ${argv[0]} on ${this.where}: it is not installed there`, full, 127, result.stderr, this.where);
+    }
+    if (result.exitCode !== 0 && !opts.allowFailure) {
+      throw new ExternalError(`failed to run ${argv[0]} on ${this.where}`, full, result.exitCode, result.stderr, this.where);
+    }
+    return result;
+  }
+
+  private async sftp(): Promise<SFTPWrapper> {
+    if (this.sftpChannel) return this.sftpChannel;
+    this.sftpChannel = await new Promise<SFTPWrapper>((resolve, reject) => this.client.sftp((err, s) => (err ? reject(err) : resolve(s))));
+    return this.sftpChannel;
+  }
+
+  async readFile(file: string): Promise<string> {
+    const sftp = await this.sftp();
+    return new Promise((resolve, reject) => sftp.readFile(file, { encoding: 'utf8' }, (err, data) => {
+      if (err) reject(new UserError(`failed to read ${file} on ${this.where}: ${err.message}`, [], 'file'));
+      else resolve(String(data));
+    }));
+  }
+
+  async writeFile(file: string, data: string, mode: number): Promise<void> {
+    const sftp = await this.sftp();
+    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+    const tmp = `${dir}.${file.slice(dir.length)}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
+    const fail = (err: Error) => new ExternalError(`failed to write ${file} on ${this.where}: ${err.message}`, ['sftp', 'write', file], null, '', this.where);
+    await new Promise<void>((resolve, reject) => sftp.writeFile(tmp, data, { mode, flag: 'wx' }, (err) => (err ? reject(fail(err)) : resolve())));
+    await new Promise<void>((resolve, reject) => sftp.chmod(tmp, mode, (err) => (err ? reject(fail(err)) : resolve())));
+    await new Promise<void>((resolve, reject) => sftp.ext_openssh_rename(tmp, file, (err) => {
+      if (!err) return resolve();
+      sftp.unlink(tmp, () => reject(fail(err)));
+    }));
+  }
+
+  /** A TCP stream to an address as seen from the remote host (used for the relay's admin feed). */
+  forwardOut(host: string, port: number): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => this.client.forwardOut('127.0.0.1', 0, host, port, (err, ch) => (err ? reject(err) : resolve(ch))));
+  }
+
+  async close(): Promise<void> {
+    this.client.end();
+  }
+}
+
+async function loadIdentity(file: string, trust: SshTrust): Promise<Partial<ConnectConfig>> {
+  let key: Buffer;
+  try {
+    key = await readFile(file);
+  } catch (err) {
+    throw new UserError(`failed to read the identity file ${file}: ${(err as Error).message}`, [], 'identity');
+  }
+  const parsed = utils.parseKey(key);
+  if (!(parsed instanceof Error)) return { privateKey: key };
+  if (!/encrypted|passphrase/i.test(parsed.message)) {
+    throw new UserError(`the identity file ${file} is not a private key ssh2 can read: ${parsed.message}`, [], 'identity');
+  }
+  if (!trust.passphrase) {
+    throw new UserError(`the identity file ${file} is encrypted and there is no terminal to ask for its passphrase`, [
+      'load the key into ssh-agent (ssh-add) and leave --identity out, or run from a terminal',
+    ], 'identity');
+  }
+  const passphrase = await trust.passphrase(file);
+  const check = utils.parseKey(key, passphrase);
+  if (check instanceof Error) throw new UserError(`failed to decrypt the identity file ${file}: wrong passphrase`, [], 'identity');
+  return { privateKey: key, passphrase };
+}
+
+function connectError(target: SshTarget, err: Error & { level?: string; code?: string }): Error {
+  const where = `${target.user}@${target.address}:${target.port}`;
+  if (err.level === 'client-authentication') {
+    return new UserError(`failed to log in to ${where}: the server accepted none of our keys`, [
+      `give a key with --identity, or add yours to ~${target.user}/.ssh/authorized_keys there`,
+    ], 'identity');
+  }
+  if (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH' || err.level === 'client-timeout' || err.code === 'ETIMEDOUT') {
+    return new ExternalError(`failed to reach ${target.name} at ${where}: ${err.message}`, ['ssh', where], null, err.message, target.name);
+  }
+  return new ExternalError(`failed to connect to ${where}: ${err.message}`, ['ssh', where], null, err.message, target.name);
+}

@@ -1,0 +1,37 @@
+// One interface for running commands and touching files, here or on another host. Backends take a
+// Runner and never know which kind they have.
+
+export interface RunOptions {
+  /** Written to the command's stdin. */
+  input?: string;
+  /** Return a non-zero exit instead of throwing ExternalError. */
+  allowFailure?: boolean;
+  /** Run with root rights through `sudo -n` when the host is set up for it. */
+  privileged?: boolean;
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Runner {
+  /** "local" or "user@host:port", for messages and dry runs. */
+  readonly where: string;
+  /** The TCP port of the SSH session commands go through, if any (to refuse locking ourselves out). */
+  readonly sessionPort: number | undefined;
+  run(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
+  readFile(path: string): Promise<string>;
+  /** Atomic: temp file beside the target, then rename. */
+  writeFile(path: string, data: string, mode: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The argv a privileged command really runs: sudo -n never prompts, so it fails fast instead of hanging. */
+export function privilegedArgv(argv: readonly string[], useSudo: boolean): string[] {
+  return useSudo ? ['sudo', '-n', '--', ...argv] : [...argv];
+}
+
+export const SUDO_PASSWORD_RE = /sudo: (a password is required|a terminal is required)/;

@@ -1,0 +1,144 @@
+// The hosts inventory and how to reach a host: `local` always exists and means this machine.
+import { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import { parseInput } from '../core/validate.js';
+import { LocalRunner } from '../runners/local.js';
+import { SshRunner } from '../runners/ssh.js';
+import type { Runner } from '../runners/types.js';
+import { hostNameKey, hostSchema, pinnedKeySchema, SettingsStore, type Backend, type HostConfig } from './settings.js';
+
+export const LOCAL = 'local';
+
+export interface HostEntry extends Partial<HostConfig> {
+  name: string;
+  backend: Backend;
+  sudo: boolean;
+  pinned?: string;
+}
+
+export const addHostInput = hostSchema.extend({ name: hostNameKey, 'trust-fingerprint': pinnedKeySchema.shape.fingerprint.optional() });
+
+export function listHosts(store = new SettingsStore()): HostEntry[] {
+  const s = store.read();
+  return [
+    { name: LOCAL, backend: s.localBackend, sudo: s.localSudo },
+    ...Object.entries(s.hosts).map(([name, h]) => ({ name, ...h, ...(s.knownHosts[name] ? { pinned: s.knownHosts[name].fingerprint } : {}) })),
+  ];
+}
+
+export function getHost(name: string, store = new SettingsStore()): HostEntry {
+  const parsed = parseInput(z.object({ host: hostNameKey }), { host: name }).host;
+  const found = listHosts(store).find((h) => h.name === parsed);
+  if (!found) {
+    throw new UserError(`invalid host ${JSON.stringify(name)}: there is no such host in the inventory`, [
+      `add it: commbase-admin hosts add ${parsed} --address ADDR [--user U] [--identity FILE]`,
+      'see them all: commbase-admin hosts list',
+    ], 'host');
+  }
+  return found;
+}
+
+export function addHost(raw: z.input<typeof addHostInput>, store = new SettingsStore()): HostEntry {
+  const input = parseInput(addHostInput, raw);
+  if (input.name === LOCAL) throw new UserError(`invalid name "local": it always means this machine`, ['choose another name'], 'name');
+  const { name, 'trust-fingerprint': fp, ...host } = input;
+  store.update((s) => ({
+    ...s,
+    hosts: { ...s.hosts, [name]: host },
+    // A new definition of a host starts without a pinned key, unless one is given now.
+    knownHosts: fp ? { ...s.knownHosts, [name]: { fingerprint: fp, pinnedAt: new Date().toISOString() } } : omit(s.knownHosts, name),
+  }));
+  return getHost(name, store);
+}
+
+export function removeHost(name: string, store = new SettingsStore()): boolean {
+  const host = getHost(name, store);
+  if (host.name === LOCAL) throw new UserError('the host "local" cannot be removed: it is this machine', [], 'host');
+  store.update((s) => ({ ...s, hosts: omit(s.hosts, name), knownHosts: omit(s.knownHosts, name) }));
+  return true;
+}
+
+function omit<T>(record: Record<string, T>, key: string): Record<string, T> {
+  const { [key]: _gone, ...rest } = record;
+  return rest;
+}
+
+export interface ConnectOptions {
+  /** Accept this fingerprint on first contact (non-interactive). */
+  trustFingerprint?: string;
+  /** Ask a person on first contact; absent when there is no terminal. */
+  askTrust?: (host: string, fingerprint: string) => Promise<boolean>;
+  askPassphrase?: (identity: string) => Promise<string>;
+}
+
+/** Open a Runner for a host in the inventory. Callers close it. */
+export async function openRunner(name: string, opts: ConnectOptions = {}, store = new SettingsStore()): Promise<Runner> {
+  const host = getHost(name, store);
+  if (host.name === LOCAL) return new LocalRunner({ sudo: host.sudo });
+  return SshRunner.connect(
+    { name: host.name, address: host.address!, port: host.port!, user: host.user!, sudo: host.sudo, ...(host.identity ? { identity: host.identity } : {}) },
+    {
+      verify: (fp) => verifyHostKey(host.name, fp, opts, store),
+      ...(opts.askPassphrase ? { passphrase: opts.askPassphrase } : {}),
+    },
+  );
+}
+
+/** OpenSSH's rule: a pinned key must match; an unknown key is accepted only by a person or a given fingerprint. */
+export async function verifyHostKey(name: string, offered: string, opts: ConnectOptions, store: SettingsStore): Promise<boolean> {
+  const pinned = store.read().knownHosts[name];
+  if (pinned) {
+    if (pinned.fingerprint === offered) return true;
+    throw new UserError(`REFUSED: the host key of ${name} has changed. Pinned ${pinned.fingerprint}, offered ${offered}. Someone may be intercepting the connection, or the host was reinstalled`, [
+      `check the key on the host itself: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`,
+      `if the change is expected: commbase-admin hosts trust ${name} --fingerprint ${offered}`,
+    ], 'host');
+  }
+  let ok = false;
+  if (opts.trustFingerprint) {
+    if (opts.trustFingerprint !== offered) {
+      throw new UserError(`REFUSED: ${name} offered the host key ${offered}, not the ${opts.trustFingerprint} you said to trust`, [
+        'check the fingerprint on the host: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub',
+      ], 'trust-fingerprint');
+    }
+    ok = true;
+  } else if (opts.askTrust) {
+    ok = await opts.askTrust(name, offered);
+    if (!ok) throw new UserError(`not connecting to ${name}: its host key ${offered} was not trusted`, [], 'host');
+  } else {
+    throw new UserError(`REFUSED: ${name} offered the unknown host key ${offered}, and there is no terminal to ask whether to trust it`, [
+      'check it on the host: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub',
+      `then: commbase-admin hosts check ${name} --trust-fingerprint ${offered}`,
+    ], 'host');
+  }
+  store.update((s) => ({ ...s, knownHosts: { ...s.knownHosts, [name]: { fingerprint: offered, pinnedAt: new Date().toISOString() } } }));
+  return ok;
+}
+
+export function trustHostKey(name: string, fingerprint: string, store = new SettingsStore()): void {
+  const host = getHost(name, store);
+  const fp = parseInput(z.object({ fingerprint: pinnedKeySchema.shape.fingerprint }), { fingerprint }).fingerprint;
+  if (host.name === LOCAL) throw new UserError('the host "local" is not reached over SSH', [], 'host');
+  store.update((s) => ({ ...s, knownHosts: { ...s.knownHosts, [name]: { fingerprint: fp, pinnedAt: new Date().toISOString() } } }));
+}
+
+export interface HostCheck {
+  name: string;
+  where: string;
+  uid: number;
+  iptables: boolean;
+  ufw: boolean;
+  pinned?: string;
+}
+
+export async function checkHost(name: string, opts: ConnectOptions = {}, store = new SettingsStore()): Promise<HostCheck> {
+  const runner = await openRunner(name, opts, store);
+  try {
+    const uid = Number((await runner.run(['id', '-u'])).stdout.trim());
+    const has = async (cmd: string) => (await runner.run(['sh', '-c', 'command -v "$1"', 'sh', cmd], { allowFailure: true })).exitCode === 0;
+    const pinned = store.read().knownHosts[name]?.fingerprint;
+    return { name, where: runner.where, uid, iptables: await has('iptables'), ufw: await has('ufw'), ...(pinned ? { pinned } : {}) };
+  } finally {
+    await runner.close();
+  }
+}

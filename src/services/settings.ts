@@ -1,0 +1,80 @@
+// The console's own settings (hosts inventory, pinned host keys, defaults), stored by `conf` in
+// $XDG_CONFIG_HOME/commbase-admin/settings.json (0600) and validated by zod on every read. conf writes
+// atomically; a corrupt or hand-broken file is reported with its path and field and left untouched.
+import path from 'node:path';
+import Conf from 'conf';
+import { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import { MODE_SECRET } from '../core/files.js';
+import { appConfigDir } from '../core/paths.js';
+import { hostOrIp, port } from '../core/net.js';
+
+/** A name for a host in the inventory: what a person types after --host. */
+export const hostNameKey = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, dots, hyphens or underscores, starting with a letter or digit');
+
+/** A POSIX login name (what useradd accepts). */
+export const loginName = z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}\$?$/i, 'must be a login name (letters, digits, _ . -)');
+
+export const BACKENDS = ['ufw', 'iptables'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+export const hostSchema = z.object({
+  address: hostOrIp,
+  port: port.default(22),
+  user: loginName.default('root'),
+  identity: z.string().min(1).optional(),
+  backend: z.enum(BACKENDS).default('iptables'),
+  sudo: z.boolean().default(false),
+});
+export type HostConfig = z.output<typeof hostSchema>;
+
+export const pinnedKeySchema = z.object({
+  fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must look like SHA256: followed by 43 base64 characters'),
+  pinnedAt: z.string(),
+});
+
+export const settingsSchema = z.object({
+  hosts: z.record(hostNameKey, hostSchema).default({}),
+  knownHosts: z.record(hostNameKey, pinnedKeySchema).default({}),
+  localBackend: z.enum(BACKENDS).default('iptables'),
+  localSudo: z.boolean().default(false),
+  confFile: z.string().min(1).optional(),
+});
+export type Settings = z.output<typeof settingsSchema>;
+
+export class SettingsStore {
+  private readonly conf: Conf<Record<string, unknown>>;
+
+  constructor(dir = appConfigDir()) {
+    try {
+      this.conf = new Conf({ cwd: dir, configName: 'settings', configFileMode: MODE_SECRET, projectName: 'commbase-admin' });
+    } catch (err) {
+      throw new UserError(`failed to read the settings file ${path.join(dir, 'settings.json')}: ${(err as Error).message}`, [
+        'fix the file by hand (it is JSON), or move it aside to start with empty settings; it was left as it is',
+      ], 'settings');
+    }
+  }
+
+  get path(): string {
+    return this.conf.path;
+  }
+
+  read(): Settings {
+    const result = settingsSchema.safeParse(this.conf.store);
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      throw new UserError(`the settings file ${this.conf.path} is invalid at ${issue.path.map(String).join('.') || '(top)'}: ${issue.message}`, [
+        'fix that field by hand, or remove it; the file was left as it is',
+      ], issue.path.map(String).join('.'));
+    }
+    return result.data;
+  }
+
+  update(change: (s: Settings) => Settings): Settings {
+    const next = settingsSchema.parse(change(this.read()));
+    this.conf.store = next as unknown as Record<string, unknown>;
+    return next;
+  }
+}

@@ -1,0 +1,148 @@
+// Test hosts in network namespaces this test creates: a veth pair with a /30 (one end here, one in the
+// namespace), OpenSSH's sshd inside it with a generated host key and an authorized client key. With
+// `ufw: true`, sshd runs under `unshare -m` with private copies of /etc/ufw and /etc/default/ufw, so ufw
+// over SSH touches only those copies. Nothing here touches the host's own firewall. destroy() removes
+// everything, and an exit hook removes what a crashed test left.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+let counter = 0;
+const live = new Set<TestHost>();
+process.on('exit', () => { for (const h of live) h.destroySync(); });
+
+function sh(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export interface TestHostOptions {
+  ufw?: boolean;
+  /** Extra namespaces this one is linked to are made by the caller (see link()). */
+  name?: string;
+}
+
+export class TestHost {
+  readonly ns: string;
+  readonly dir: string;
+  readonly address: string;
+  readonly hostSide: string;
+  readonly sshPort = 2222;
+  readonly clientKey: string;
+  readonly fingerprint: string;
+  readonly sshdLog: string;
+  private sshd: ChildProcess | undefined;
+  private vethHost: string;
+
+  private constructor(readonly index: number, readonly ufw: boolean) {
+    const tag = `${process.pid % 100000}x${index}`;
+    this.ns = `cba-${tag}`;
+    this.vethHost = `cbh${tag}`;
+    this.dir = mkdtempSync(path.join(os.tmpdir(), `cba-lab-${tag}-`));
+    const octet = (process.pid % 200) + 20;
+    const base = (index % 60) * 4;
+    this.hostSide = `10.213.${octet}.${base + 1}`;
+    this.address = `10.213.${octet}.${base + 2}`;
+    this.clientKey = path.join(this.dir, 'client_ed25519');
+    this.sshdLog = path.join(this.dir, 'sshd.log');
+    this.fingerprint = '';
+  }
+
+  static async create(opts: TestHostOptions = {}): Promise<TestHost> {
+    const h = new TestHost(++counter, Boolean(opts.ufw));
+    live.add(h);
+    try {
+      await h.setUp();
+    } catch (err) {
+      h.destroySync();
+      throw err;
+    }
+    return h;
+  }
+
+  private async setUp(): Promise<void> {
+    const d = this.dir;
+    sh('ip', ['netns', 'add', this.ns]);
+    sh('ip', ['link', 'add', this.vethHost, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', this.ns]);
+    sh('ip', ['addr', 'add', `${this.hostSide}/30`, 'dev', this.vethHost]);
+    sh('ip', ['link', 'set', this.vethHost, 'up']);
+    this.nsExec(['ip', 'addr', 'add', `${this.address}/30`, 'dev', 'eth0']);
+    this.nsExec(['ip', 'link', 'set', 'eth0', 'up']);
+    this.nsExec(['ip', 'link', 'set', 'lo', 'up']);
+
+    sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(d, 'host_ed25519')]);
+    sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', this.clientKey]);
+    writeFileSync(path.join(d, 'authorized_keys'), readFileSync(`${this.clientKey}.pub`));
+    (this as { fingerprint: string }).fingerprint = sh('ssh-keygen', ['-lf', path.join(d, 'host_ed25519.pub')]).split(' ')[1]!;
+    writeFileSync(path.join(d, 'sshd_config'), [
+      `Port ${this.sshPort}`, `ListenAddress ${this.address}`, `HostKey ${d}/host_ed25519`, `PidFile ${d}/sshd.pid`,
+      `AuthorizedKeysFile ${d}/authorized_keys`, 'UsePAM no', 'StrictModes no', 'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'LogLevel VERBOSE', 'Subsystem sftp internal-sftp', 'MaxSessions 50', 'MaxStartups 50',
+    ].join('\n') + '\n');
+    mkdirSync('/run/sshd', { recursive: true });
+
+    const sshd = ['/usr/sbin/sshd', '-D', '-e', '-f', path.join(d, 'sshd_config')];
+    let argv: string[];
+    if (this.ufw) {
+      cpSync('/etc/ufw', path.join(d, 'etc-ufw'), { recursive: true });
+      mkdirSync(path.join(d, 'etc-default'), { recursive: true });
+      cpSync('/etc/default/ufw', path.join(d, 'etc-default', 'ufw'));
+      const script = `mount --bind "$1" /etc/ufw && mount --bind "$2" /etc/default/ufw && shift 2 && exec "$@"`;
+      argv = ['ip', 'netns', 'exec', this.ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sh', path.join(d, 'etc-ufw'), path.join(d, 'etc-default', 'ufw'), ...sshd];
+    } else {
+      argv = ['ip', 'netns', 'exec', this.ns, ...sshd];
+    }
+    const log = (await import('node:fs')).openSync(this.sshdLog, 'a');
+    this.sshd = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', log, log], detached: false });
+    await this.waitForPort();
+  }
+
+  private async waitForPort(timeoutMs = 10_000): Promise<void> {
+    const start = Date.now();
+    while (Date.now() - start < timeoutMs) {
+      const ok = await new Promise<boolean>((resolve) => {
+        const s = net.connect({ host: this.address, port: this.sshPort }, () => { s.destroy(); resolve(true); });
+        s.on('error', () => resolve(false));
+      });
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`sshd in ${this.ns} did not start:\n${readFileSync(this.sshdLog, 'utf8')}`);
+  }
+
+  /** The pid of the process whose mount namespace holds the private ufw copies (sshd itself). */
+  private sshdPid(): number {
+    return Number(readFileSync(path.join(this.dir, 'sshd.pid'), 'utf8').trim());
+  }
+
+  /** Run a command inside the namespace (and, for ufw hosts, inside sshd's mount namespace). */
+  nsExec(argv: string[]): string {
+    if (this.ufw && this.sshd) return sh('nsenter', ['-t', String(this.sshdPid()), '-n', '-m', ...argv]);
+    return sh('ip', ['netns', 'exec', this.ns, ...argv]);
+  }
+
+  /** How many SSH logins sshd has accepted so far (to prove that nothing ran). */
+  logins(): number {
+    return (readFileSync(this.sshdLog, 'utf8').match(/Accepted publickey/g) ?? []).length;
+  }
+
+  /** `hosts add` arguments for this host. */
+  addArgs(name: string, backend: 'ufw' | 'iptables'): string[] {
+    return ['hosts', 'add', name, '--address', this.address, '--port', String(this.sshPort), '--user', 'root', '--identity', this.clientKey, '--backend', backend, '--trust-fingerprint', this.fingerprint];
+  }
+
+  async destroy(): Promise<void> {
+    this.destroySync();
+  }
+
+  destroySync(): void {
+    if (!live.has(this)) return;
+    live.delete(this);
+    try { this.sshd?.kill('SIGTERM'); } catch { /* gone */ }
+    try { sh('ip', ['netns', 'pids', this.ns]).split('\n').filter(Boolean).forEach((pid) => { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ } }); } catch { /* no ns */ }
+    try { sh('ip', ['link', 'del', this.vethHost]); } catch { /* went with the ns */ }
+    try { sh('ip', ['netns', 'del', this.ns]); } catch { /* never made */ }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

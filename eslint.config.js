@@ -44,7 +44,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**', 'bench/**/*.js', 'scripts/**/*.js', 'test/fixtures/**/*.js', 'eslint.config.js'],
+    files: ['bin/**', 'scripts/**/*.js', 'test/fixtures/**/*.js', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' } },
   },
 );

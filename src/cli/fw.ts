@@ -1,11 +1,11 @@
 // `commbase-admin fw …`: open and close ports with ufw or iptables, here or over SSH.
 import { Option, type Command } from 'commander';
-import { closePort, enableUfw, listRules, openPort, type ChangeResult } from '../firewall/service.js';
+import { closePort, enableUfw, formatCommand, listRules, openPort, type ChangeResult } from '../firewall/service.js';
 import { action } from './boundary.js';
 import { withJson } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, table } from './output.js';
-import { quoteArgv } from '../runners/quote.js';
+
 
 function selectors(cmd: Command): Command {
   return withJson(cmd)
@@ -20,7 +20,7 @@ function selectors(cmd: Command): Command {
 
 export function changeLines(r: ChangeResult): string[] {
   const lines = [`${r.host} (${r.where}), ${r.backend}: ${r.rule}: ${r.outcome}`];
-  if (r.commands.length) lines.push(r.dryRun ? 'would run:' : 'ran:', ...r.commands.map((c) => `  ${quoteArgv(c)}`));
+  if (r.commands.length) lines.push(r.dryRun ? 'would run:' : 'ran:', ...r.commands.map((c) => `  ${formatCommand(c)}`));
   for (const w of r.warnings) lines.push(paint.yellow(`warning: ${w}`));
   return lines;
 }

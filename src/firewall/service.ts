@@ -176,3 +176,6 @@ export async function enableUfw(hostName: string, deps: FirewallDeps, dryRun = f
     await runner.close();
   }
 }
+
+/** How a planned command is shown to a person: exactly the string the SSH runner would send. */
+export { quoteArgv as formatCommand } from '../runners/quote.js';

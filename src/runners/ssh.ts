@@ -58,6 +58,8 @@ export class SshRunner implements Runner {
       client.once('ready', () => resolve());
       client.once('error', (err: Error & { level?: string }) => reject(refusal ?? connectError(target, err)));
       client.connect(config);
+      // Small request/response exchanges: without TCP_NODELAY each command waits out a 40 ms delayed ACK.
+      client.setNoDelay(true);
     });
     return new SshRunner(client, target);
   }

@@ -1,7 +1,9 @@
 // The one keybinding table. The footer, the `?` help overlay and docs/keys.md come from it.
 // A binding marked `dangerous` is not bound at all in a --read-only console.
 
-export type Scope = 'global' | 'home' | 'wizard' | 'wizard.select' | 'wizard.text' | 'wizard.confirm' | 'result';
+export type Scope =
+  | 'global' | 'home' | 'wizard' | 'wizard.select' | 'wizard.text' | 'wizard.confirm' | 'result'
+  | 'list' | 'hosts' | 'firewall' | 'confirm' | 'typed-confirm' | 'trust' | 'busy';
 
 export interface Binding {
   id: string;
@@ -32,6 +34,24 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'text.back', short: 'previous step', scope: 'wizard.text', keys: ['escape'], label: 'Esc', description: 'previous step (q types a q here)', footer: true },
   { id: 'confirm.yes', short: 'write', scope: 'wizard.confirm', keys: ['return', 'y'], label: 'Enter/y', description: 'write the files shown', footer: true, dangerous: true },
   { id: 'confirm.no', short: 'change', scope: 'wizard.confirm', keys: ['n'], label: 'n', description: 'change the answers', footer: true },
+  { id: 'list.up', short: 'up', scope: 'list', keys: ['up', 'k'], label: '↑/k', description: 'previous row', footer: true },
+  { id: 'list.down', short: 'down', scope: 'list', keys: ['down', 'j'], label: '↓/j', description: 'next row', footer: true },
+
+  { id: 'hosts.check', short: 'check', scope: 'hosts', keys: ['c', 'return'], label: 'c/Enter', description: 'connect to the host, verify (or pin) its key, see what it has', footer: true },
+  { id: 'hosts.add', short: 'add', scope: 'hosts', keys: ['a'], label: 'a', description: 'add a host to the inventory', footer: true, dangerous: true },
+  { id: 'hosts.remove', short: 'remove', scope: 'hosts', keys: ['d'], label: 'd', description: 'remove the host and its pinned key (type its name to confirm)', footer: true, dangerous: true },
+
+  { id: 'fw.open', short: 'open port', scope: 'firewall', keys: ['o'], label: 'o', description: 'open a port on this host (preview, then confirm)', footer: true, dangerous: true },
+  { id: 'fw.close', short: 'close', scope: 'firewall', keys: ['x'], label: 'x', description: 'close the selected commbase-admin rule (preview, then type the port to confirm)', footer: true, dangerous: true },
+  { id: 'fw.refresh', short: 'refresh', scope: 'firewall', keys: ['r'], label: 'r', description: 'read the rules again', footer: true },
+  { id: 'fw.host', short: 'next host', scope: 'firewall', keys: ['tab'], label: 'Tab', description: 'switch to the next host', footer: true },
+
+  { id: 'confirm.apply', short: 'apply', scope: 'confirm', keys: ['y'], label: 'y', description: 'apply the change shown', footer: true, dangerous: true },
+  { id: 'confirm.cancel', short: 'cancel', scope: 'confirm', keys: ['n'], label: 'n/Esc', description: 'cancel; nothing is changed', footer: true },
+  { id: 'typed.submit', short: 'confirm', scope: 'typed-confirm', keys: ['return'], label: 'Enter', description: 'confirm once the name typed matches', footer: true, dangerous: true },
+  { id: 'trust.yes', short: 'trust', scope: 'trust', keys: ['y'], label: 'y', description: 'trust this host key and pin it', footer: true },
+  { id: 'trust.no', short: 'refuse', scope: 'trust', keys: ['n'], label: 'n', description: 'refuse; do not connect', footer: true },
+
   { id: 'result.again', short: 'again', scope: 'result', keys: ['a'], label: 'a', description: 'start the wizard again', footer: true },
 ];
 
@@ -56,7 +76,7 @@ export function keyName(input: string, key: Partial<InkKey>): string {
 export function bindingsFor(scopes: readonly Scope[], opts: { readOnly?: boolean; typing?: boolean } = {}): Binding[] {
   return BINDINGS.filter((b) => scopes.includes(b.scope))
     .filter((b) => !(opts.readOnly && b.dangerous))
-    .map((b) => (opts.typing ? { ...b, keys: b.keys.filter((k) => k.length > 1) } : b))
+    .map((b) => (opts.typing && b.keys.some((k) => k.length === 1) ? typingVariant(b) : b))
     .filter((b) => b.keys.length > 0);
 }
 
@@ -73,4 +93,12 @@ export function footerHints(scopes: readonly Scope[], opts: { readOnly?: boolean
 
 function shortDescription(d: string): string {
   return d.split(/[;(]/)[0]!.trim();
+}
+
+const KEY_LABELS: Record<string, string> = { escape: 'Esc', return: 'Enter', tab: 'Tab', up: '↑', down: '↓', backspace: 'Backspace' };
+
+/** While a text field has focus, printable keys type; only named keys stay bound. */
+function typingVariant(b: Binding): Binding {
+  const keys = b.keys.filter((k) => k.length > 1);
+  return { ...b, keys, label: keys.map((k) => KEY_LABELS[k] ?? k).join('/') };
 }

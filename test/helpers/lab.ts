@@ -83,16 +83,15 @@ export class TestHost {
     mkdirSync('/run/sshd', { recursive: true });
 
     const sshd = ['/usr/sbin/sshd', '-D', '-e', '-f', path.join(d, 'sshd_config')];
-    let argv: string[];
-    if (this.ufw) {
-      cpSync('/etc/ufw', path.join(d, 'etc-ufw'), { recursive: true });
-      mkdirSync(path.join(d, 'etc-default'), { recursive: true });
-      cpSync('/etc/default/ufw', path.join(d, 'etc-default', 'ufw'));
-      const script = `mount --bind "$1" /etc/ufw && mount --bind "$2" /etc/default/ufw && shift 2 && exec "$@"`;
-      argv = ['ip', 'netns', 'exec', this.ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sh', path.join(d, 'etc-ufw'), path.join(d, 'etc-default', 'ufw'), ...sshd];
-    } else {
-      argv = ['ip', 'netns', 'exec', this.ns, ...sshd];
-    }
+    // sshd runs in a private mount namespace: ufw there sees private copies of /etc/ufw and /etc/default/ufw,
+    // and root's ~/.bashrc (which bash reads for every SSH command) is an empty file, as on a lean router.
+    cpSync('/etc/ufw', path.join(d, 'etc-ufw'), { recursive: true });
+    mkdirSync(path.join(d, 'etc-default'), { recursive: true });
+    cpSync('/etc/default/ufw', path.join(d, 'etc-default', 'ufw'));
+    writeFileSync(path.join(d, 'bashrc'), '');
+    const script = 'mount --bind "$1" /etc/ufw && mount --bind "$2" /etc/default/ufw && { [ ! -e "$HOME/.bashrc" ] || mount --bind "$3" "$HOME/.bashrc"; } && shift 3 && exec "$@"';
+    const argv = ['ip', 'netns', 'exec', this.ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sh',
+      path.join(d, 'etc-ufw'), path.join(d, 'etc-default', 'ufw'), path.join(d, 'bashrc'), ...sshd];
     const log = (await import('node:fs')).openSync(this.sshdLog, 'a');
     this.sshd = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', log, log], detached: false });
     await this.waitForPort();
@@ -112,13 +111,13 @@ export class TestHost {
   }
 
   /** The pid of the process whose mount namespace holds the private ufw copies (sshd itself). */
-  private sshdPid(): number {
+  sshdPid(): number {
     return Number(readFileSync(path.join(this.dir, 'sshd.pid'), 'utf8').trim());
   }
 
   /** Run a command inside the namespace (and, for ufw hosts, inside sshd's mount namespace). */
   nsExec(argv: string[]): string {
-    if (this.ufw && this.sshd) return sh('nsenter', ['-t', String(this.sshdPid()), '-n', '-m', ...argv]);
+    if (this.sshd) return sh('nsenter', ['-t', String(this.sshdPid()), '-n', '-m', ...argv]);
     return sh('ip', ['netns', 'exec', this.ns, ...argv]);
   }
 

@@ -1,7 +1,6 @@
 // fw open/list/close and hosts over real OpenSSH into network namespaces this test creates, with iptables
 // and with ufw (private /etc/ufw copies), and the same with the local runner inside the namespace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, runJson } from '../helpers/cli.js';
 import { TestHost } from '../helpers/lab.js';
@@ -40,7 +39,7 @@ describe.skipIf(why)(titled('firewall over SSH and locally, inside test namespac
       it(`${mode} / ${backend}: open (dry run first), already open, list, close, already closed`, async () => {
         const h = hosts[backend]!;
         const target = mode === 'ssh' ? ['--host', `lab-${backend}`] : ['--host', 'local', '--backend', backend];
-        const prefix = mode === 'local' ? (backend === 'ufw' ? ['nsenter', '-t', String(readPid(h)), '-n', '-m'] : ['ip', 'netns', 'exec', h.ns]) : undefined;
+        const prefix = mode === 'local' ? ['nsenter', '-t', String(h.sshdPid()), '-n', '-m'] : undefined;
         const cli = (args: string[]) => runJson<Record<string, unknown>>([...args, ...target], { env, ...(prefix ? { prefix } : {}) });
         const port = mode === 'ssh' ? '5000' : '5100';
         const before = rulesText(backend);
@@ -169,7 +168,3 @@ describe.skipIf(why)(titled('firewall over SSH and locally, inside test namespac
     expect((await runJson(['hosts', 'remove', 'lab-new'], { env })).code).toBe(0);
   }, 60_000);
 });
-
-function readPid(h: TestHost): number {
-  return Number(readFileSync(path.join(h.dir, 'sshd.pid'), 'utf8').trim());
-}

@@ -21,7 +21,7 @@ describe('home screen', () => {
     const { lastFrame } = renderApp('/nonexistent');
     const frame = await waitForFrame(lastFrame, 'Certificates');
     for (const title of ['Firewall', 'Forwards', 'Configuration', 'Hosts', 'Clients', 'Monitor']) expect(frame).toContain(title);
-    expect(frame).toMatch(/Firewall\s+open and close ports.*\(not built yet\)/);
+    expect(frame).toMatch(/Forwards\s+timed port forwards.*\(not built yet\)/);
     expect(frame).toMatch(/\? help/);
     expect(frame).toMatch(/q\/Esc back/);
   });
@@ -41,8 +41,10 @@ describe('home screen', () => {
     await waitForFrame(lastFrame, 'Certificates');
     stdin.write(keyFor('home.down'));
     await tick();
+    stdin.write(keyFor('home.down'));
+    await tick();
     stdin.write(keyFor('home.open'));
-    await waitForFrame(lastFrame, 'Firewall is not built yet');
+    await waitForFrame(lastFrame, 'Forwards is not built yet');
   });
 });
 
@@ -105,5 +107,51 @@ describe('certificate wizard', () => {
     await waitForFrame(lastFrame, 'What do you need?');
     stdin.write(keyFor('back'));
     await waitForFrame(lastFrame, 'Forwards');
+  });
+});
+
+describe('hosts screen', () => {
+  it('adds a host through the form, with an inline message for a bad port, then removes it by typing its name', async () => {
+    const t = await withTempDir();
+    cleanups.push(t.cleanup);
+    const saved = process.env.XDG_CONFIG_HOME;
+    process.env.XDG_CONFIG_HOME = t.dir;
+    cleanups.push(() => { if (saved === undefined) delete process.env.XDG_CONFIG_HOME; else process.env.XDG_CONFIG_HOME = saved; });
+    const { lastFrame, stdin } = renderApp('/nonexistent');
+    await waitForFrame(lastFrame, 'Certificates');
+    for (let i = 0; i < 4; i++) { stdin.write(keyFor('home.down')); await tick(); }
+    stdin.write(keyFor('home.open'));
+    await waitForFrame(lastFrame, 'this machine');
+    stdin.write(keyFor('hosts.add'));
+    await waitForFrame(lastFrame, 'Name (used with --host)');
+    stdin.write('router');
+    await tick();
+    stdin.write('\r');
+    await waitForFrame(lastFrame, 'Address (IP or DNS name)');
+    stdin.write('192.0.2.1');
+    await tick();
+    stdin.write('\r');
+    await waitForFrame(lastFrame, 'SSH port');
+    stdin.write('0000');
+    await waitForFrame(lastFrame, 'port "220000": must be between 1 and 65535');
+    stdin.write('\r');
+    await waitForFrame(lastFrame, '✗ port "220000": must be between 1 and 65535');
+    for (let i = 0; i < 4; i++) { stdin.write('\u007f'); await tick(); }
+    stdin.write('\r');
+    for (const _ of [0, 1, 2]) { await tick(); stdin.write('\r'); }
+    await waitForFrame(lastFrame, 'added router');
+    expect(lastFrame()).toMatch(/router\s+root@192\.0\.2\.1:22\s+iptables\s+not pinned/);
+    stdin.write(keyFor('list.down'));
+    await tick();
+    stdin.write(keyFor('hosts.remove'));
+    await waitForFrame(lastFrame, 'Type router and press Enter');
+    stdin.write('route');
+    await tick();
+    stdin.write('\r');
+    await waitForFrame(lastFrame, 'That is not router');
+    stdin.write('r');
+    await tick();
+    stdin.write('\r');
+    await waitForFrame(lastFrame, 'removed router');
   });
 });

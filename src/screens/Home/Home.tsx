@@ -5,8 +5,8 @@ import { useKeymap } from '../../ui/useKeymap.js';
 import { theme } from '../../ui/theme.js';
 import { SCREENS, type ScreenId } from '../registry.js';
 
-export function Home({ onOpen, onQuit, readOnly, isActive = true }: { onOpen: (id: ScreenId) => void; onQuit: () => void; readOnly?: boolean; isActive?: boolean }) {
-  const [cursor, setCursor] = useState(0);
+export function Home({ onOpen, onQuit, readOnly, isActive = true, initialCursor = 0 }: { onOpen: (id: ScreenId) => void; onQuit: () => void; readOnly?: boolean; isActive?: boolean; initialCursor?: number }) {
+  const [cursor, setCursor] = useState(initialCursor);
   const [helpOpen, setHelpOpen] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
   const scopes = ['global', 'home'] as const;

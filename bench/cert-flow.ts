@@ -9,12 +9,12 @@ import { median, quantile, report, run, timeMs } from './lib.js';
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/commbase-admin.js');
 const N = Number(process.env.BENCH_RUNS ?? 21);
 
-function ours(dir) {
+function ours(dir: string): void {
   run(process.execPath, [BIN, 'cert', 'ca', '--dir', `${dir}/ca`, '--cn', 'Bench CA', '--key-size', '3072']);
   run(process.execPath, [BIN, 'cert', 'issue', '--ca-dir', `${dir}/ca`, '--out-dir', `${dir}/srv`, '--cn', 'relay.test', '--san', 'DNS:relay.test', '--san', 'IP:127.0.0.1']);
 }
 
-function openssl(dir) {
+function openssl(dir: string): void {
   run('openssl', ['req', '-x509', '-newkey', 'rsa:3072', '-nodes', '-keyout', `${dir}/ca.key`, '-out', `${dir}/ca.pem`, '-days', '3650', '-subj', '/CN=Bench CA',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
   run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/req.csr`, '-subj', '/CN=relay.test']);
@@ -22,10 +22,11 @@ function openssl(dir) {
   run('openssl', ['x509', '-req', '-in', `${dir}/req.csr`, '-CA', `${dir}/ca.pem`, '-CAkey', `${dir}/ca.key`, '-CAcreateserial', '-out', `${dir}/cert.pem`, '-days', '825', '-extfile', `${dir}/ext`]);
 }
 
-const a = [];
-const b = [];
+const a: number[] = [];
+const b: number[] = [];
 for (let i = 0; i < N; i++) {
-  for (const [fn, out] of i % 2 ? [[ours, a], [openssl, b]] : [[openssl, b], [ours, a]]) {
+  const order: Array<[(d: string) => void, number[]]> = i % 2 ? [[ours, a], [openssl, b]] : [[openssl, b], [ours, a]];
+  for (const [fn, out] of order) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cba-bench-'));
     out.push(timeMs(() => fn(dir)));
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,56 @@
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import { Spinner } from '@inkjs/ui';
+import { ScreenFrame } from '../../ui/ScreenFrame.js';
+import { Table } from '../../ui/Table.js';
+import { ConfirmDialog, TrustDialog, TypedConfirm } from '../../ui/Dialogs.js';
+import { StepForm } from '../../ui/StepForm.js';
+import { useKeymap } from '../../ui/useKeymap.js';
+import type { Scope } from '../../ui/keymap.js';
+import { theme } from '../../ui/theme.js';
+import { OPEN_FIELDS, previewLines, useFirewall } from './use-firewall.js';
+
+export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
+  const f = useFirewall();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const active = (props.isActive ?? true) && !helpOpen;
+  const modal = f.trust.question ? 'trust' : f.mode;
+  const scopes: Scope[] = modal === 'list' ? ['list', 'firewall'] : modal === 'form' ? ['wizard.text'] : modal === 'confirm-open' ? ['confirm'] : modal === 'confirm-close' ? ['typed-confirm'] : ['trust'];
+  const typing = modal === 'form' || modal === 'confirm-close';
+  useKeymap(['global', ...scopes.filter((s) => s !== 'confirm' && s !== 'trust')], {
+    help: () => setHelpOpen((v) => !v),
+    back: () => (helpOpen ? setHelpOpen(false) : modal === 'list' ? props.onExit() : f.cancel()),
+    'text.back': f.back,
+    'list.up': () => f.move(-1),
+    'list.down': () => f.move(1),
+    'fw.open': f.startOpen,
+    'fw.close': f.startClose,
+    'fw.refresh': f.refresh,
+    'fw.host': f.nextHost,
+  }, { isActive: (props.isActive ?? true) && modal !== 'trust', typing, readOnly: Boolean(props.readOnly) });
+
+  const s = f.state;
+  const status = s ? (s.backend === 'ufw' ? `ufw ${s.active ? 'active' : 'INACTIVE'}` : `iptables, INPUT policy ${Object.entries(s.policy ?? {}).map(([k, v]) => `v${k} ${v}`).join(' ')}`) : '';
+  return (
+    <ScreenFrame title="Firewall" scopes={scopes} helpOpen={helpOpen} typing={typing} readOnly={Boolean(props.readOnly)} status={<Text color={theme.dim}>host {f.host.name} ({f.hostIndexLabel})</Text>}>
+      <Text>{f.host.name}: {status}</Text>
+      <Table
+        columns={[{ title: ' ', width: 1 }, { title: 'ACTION', width: 7 }, { title: 'PORT', width: 6 }, { title: 'PROTO', width: 5 }, { title: 'FROM', width: 20 }, { title: 'IP', width: 3 }, { title: 'COMMENT', width: 22 }]}
+        rows={f.rules.map((r, i) => ({ key: `${i}${r.raw}`, cells: [r.ours ? '*' : ' ', r.action, r.port === undefined ? '-' : String(r.port), r.proto, r.from, r.family ? `v${r.family}` : '', r.comment ?? ''], ...(r.ours ? {} : { tone: 'dim' as const }) }))}
+        cursor={f.cursor}
+        maxRows={8}
+        empty="no rules"
+      />
+      <Text color={theme.dim}>* made by commbase-admin (only those can be closed here)</Text>
+      <Box marginTop={1} flexDirection="column">
+        {f.trust.question ? <TrustDialog host={f.trust.question.host} fingerprint={f.trust.question.fingerprint} onAnswer={f.trust.question.answer} isActive={active} /> : null}
+        {f.mode === 'form' ? <StepForm title={`Open a port on ${f.host.name}`} fields={OPEN_FIELDS} index={f.formIndex} values={f.formValues} onSubmitField={f.submitField} isActive={active} /> : null}
+        {f.mode === 'confirm-open' && f.pending ? <ConfirmDialog title="Open this port?" lines={previewLines(f.pending.preview)} onYes={f.pending.preview.commands.length ? f.apply : f.cancel} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {f.mode === 'confirm-close' && f.pending ? <TypedConfirm title="Close this port?" lines={previewLines(f.pending.preview)} target={String(f.pending.request.port)} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {f.task.busy ? <Spinner label={f.task.busy} /> : null}
+        {f.task.error?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}
+        {f.task.result?.map((l, i) => <Text key={i} color={i === 0 ? theme.ok : undefined}>{l}</Text>)}
+      </Box>
+    </ScreenFrame>
+  );
+}

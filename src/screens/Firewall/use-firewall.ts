@@ -1,0 +1,100 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { z } from 'zod';
+import { UserError } from '../../core/errors.js';
+import { closePort, formatCommand, listRules, openPort, type ChangeResult, type FirewallState } from '../../firewall/service.js';
+import { portRuleInput, type ListedRule } from '../../firewall/model.js';
+import { listHosts, type HostEntry } from '../../services/hosts.js';
+
+import type { FormField } from '../../ui/StepForm.js';
+import { useTask } from '../use-task.js';
+import { useTrust } from '../use-trust.js';
+
+const check = (schema: z.ZodType, name: string) => (value: string) => {
+  if (value === '') return undefined;
+  const r = schema.safeParse(value);
+  return r.success ? undefined : `${name} ${JSON.stringify(value)}: ${r.error.issues[0]?.message}`;
+};
+
+export const OPEN_FIELDS: FormField[] = [
+  { key: 'port', label: 'Port (1-65535)', initial: '5000', validate: (v) => (v === '' ? 'port: must not be empty' : check(portRuleInput.shape.port, 'port')(v)) },
+  { key: 'proto', label: 'Protocol (tcp or udp)', initial: 'tcp', validate: check(portRuleInput.shape.proto, 'proto') },
+  { key: 'from', label: 'Only from (CIDR; empty: anywhere)', initial: '', validate: check(portRuleInput.shape.from, 'from') },
+];
+
+export type Pending = { kind: 'open' | 'close'; request: Record<string, unknown>; preview: ChangeResult };
+
+export function previewLines(p: ChangeResult): string[] {
+  return [`${p.host} (${p.where}), ${p.backend}: ${p.rule}`, ...(p.commands.length ? ['will run:', ...p.commands.map((c) => `  ${formatCommand(c)}`)] : [`nothing to do: ${p.outcome}`]), ...p.warnings.map((w) => `warning: ${w}`)];
+}
+
+export function useFirewall() {
+  const [hosts] = useState<HostEntry[]>(() => { try { return listHosts(); } catch { return [{ name: 'local', backend: 'iptables', sudo: false }]; } });
+  const [hostIndex, setHostIndex] = useState(0);
+  const [cursor, setCursor] = useState(0);
+  const [state, setState] = useState<FirewallState | undefined>();
+  const [mode, setMode] = useState<'list' | 'form' | 'confirm-open' | 'confirm-close'>('list');
+  const [formIndex, setFormIndex] = useState(0);
+  const [formValues, setFormValues] = useState<Record<string, string>>({});
+  const [pending, setPending] = useState<Pending | undefined>();
+  const task = useTask<string[]>();
+  const trust = useTrust();
+  const host = hosts[hostIndex]!;
+
+  const refresh = useCallback(() => {
+    task.start(`reading the rules on ${host.name}`, async () => {
+      const s = await listRules(host.name, trust.deps);
+      setState(s);
+      return [];
+    });
+  }, [host.name]);
+  useEffect(refresh, [refresh]);
+
+  const rules: ListedRule[] = state?.rules ?? [];
+  const selected = rules[cursor];
+  const request = (extra: Record<string, unknown>) => ({ host: host.name, ...extra });
+
+  const preview = (kind: 'open' | 'close', req: Record<string, unknown>) => {
+    task.start('working out the exact commands', async () => {
+      const p = await (kind === 'open' ? openPort : closePort)({ ...req, 'dry-run': true } as never, trust.deps);
+      setPending({ kind, request: req, preview: p });
+      setMode(kind === 'open' ? 'confirm-open' : 'confirm-close');
+      return [];
+    });
+  };
+
+  return {
+    hosts, host, hostIndexLabel: `${hostIndex + 1}/${hosts.length}, Tab for next`, cursor, state, rules, mode, formIndex, formValues, pending, task, trust,
+    move: (d: number) => setCursor((c) => Math.max(0, Math.min(rules.length - 1, c + d))),
+    nextHost: () => { setHostIndex((i) => (i + 1) % hosts.length); setCursor(0); setState(undefined); },
+    refresh,
+    startOpen: () => { setMode('form'); setFormIndex(0); setFormValues({}); task.clear(); },
+    startClose: () => {
+      if (!selected) return;
+      if (!selected.ours || selected.port === undefined || selected.proto === 'any') {
+        task.start('', async () => { throw new UserError('only rules made by commbase-admin (marked *) can be closed here', ['remove other rules with the firewall tool that made them']); });
+        return;
+      }
+      preview('close', request({ port: selected.port, proto: selected.proto, ...(selected.from !== 'any' ? { from: selected.from } : {}), backend: state?.backend }));
+    },
+    back: () => (formIndex > 0 ? setFormIndex((i) => i - 1) : setMode('list')),
+    cancel: () => { setMode('list'); setPending(undefined); },
+    submitField: (key: string, value: string) => {
+      const values = { ...formValues, [key]: value };
+      setFormValues(values);
+      if (formIndex + 1 < OPEN_FIELDS.length) return setFormIndex(formIndex + 1);
+      setMode('list');
+      preview('open', request({ port: values.port, proto: values.proto || 'tcp', ...(values.from ? { from: values.from } : {}), backend: state?.backend }));
+    },
+    apply: () => {
+      if (!pending) return;
+      setMode('list');
+      const p = pending;
+      setPending(undefined);
+      task.start('applying', async () => {
+        const r = await (p.kind === 'open' ? openPort : closePort)(p.request as never, trust.deps);
+        setState(await listRules(host.name, trust.deps));
+        return [`${r.rule}: ${r.outcome}`, ...r.warnings.map((w) => `warning: ${w}`)];
+      });
+    },
+  };
+}

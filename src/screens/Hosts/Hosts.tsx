@@ -1,0 +1,49 @@
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import { Spinner } from '@inkjs/ui';
+import { ScreenFrame } from '../../ui/ScreenFrame.js';
+import { Table } from '../../ui/Table.js';
+import { TrustDialog, TypedConfirm } from '../../ui/Dialogs.js';
+import { StepForm } from '../../ui/StepForm.js';
+import { useKeymap } from '../../ui/useKeymap.js';
+import type { Scope } from '../../ui/keymap.js';
+import { theme } from '../../ui/theme.js';
+import { useHosts, HOST_FIELDS } from './use-hosts.js';
+
+export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
+  const h = useHosts();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const active = (props.isActive ?? true) && !helpOpen;
+  const modal = h.trust.question ? 'trust' : h.mode;
+  const scopes: Scope[] = modal === 'list' ? ['list', 'hosts'] : modal === 'add' ? ['wizard.text'] : modal === 'remove' ? ['typed-confirm'] : ['trust'];
+  useKeymap(['global', ...scopes], {
+    help: () => setHelpOpen((v) => !v),
+    back: () => (helpOpen ? setHelpOpen(false) : modal === 'list' ? props.onExit() : h.cancel()),
+    'text.back': h.back,
+    'list.up': () => h.move(-1),
+    'list.down': () => h.move(1),
+    'hosts.check': h.check,
+    'hosts.add': h.startAdd,
+    'hosts.remove': h.startRemove,
+  }, { isActive: (props.isActive ?? true) && modal !== 'trust', typing: modal === 'add' || modal === 'remove', readOnly: Boolean(props.readOnly) });
+
+  const selected = h.hosts[h.cursor];
+  return (
+    <ScreenFrame title="Hosts" scopes={scopes} helpOpen={helpOpen} typing={modal === 'add' || modal === 'remove'} readOnly={Boolean(props.readOnly)}>
+      <Table
+        columns={[{ title: 'NAME', width: 14 }, { title: 'ADDRESS', width: 26 }, { title: 'FIREWALL', width: 14 }, { title: 'HOST KEY', width: 18 }]}
+        rows={h.hosts.map((x) => ({ key: x.name, cells: [x.name, x.name === 'local' ? 'this machine' : `${x.user}@${x.address}:${x.port}`, x.backend + (x.sudo ? ' sudo' : ''), x.name === 'local' ? '' : x.pinned ? x.pinned.slice(0, 17) : 'not pinned' ], ...(x.name !== 'local' && !x.pinned ? { tone: 'warn' as const } : {}) }))}
+        cursor={h.cursor}
+      />
+      <Box marginTop={1} flexDirection="column">
+        {h.trust.question ? <TrustDialog host={h.trust.question.host} fingerprint={h.trust.question.fingerprint} onAnswer={h.trust.question.answer} isActive={active} /> : null}
+        {h.mode === 'add' ? <StepForm title="Add a host" fields={HOST_FIELDS} index={h.formIndex} values={h.formValues} onSubmitField={h.submitField} isActive={active} /> : null}
+        {h.mode === 'remove' && selected ? <TypedConfirm title={`Remove ${selected.name}?`} lines={['Its pinned host key is forgotten too.']} target={selected.name} onConfirm={h.remove} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {h.loadError?.map((l, i) => <Text key={`load${i}`} color={theme.error}>{l}</Text>)}
+        {h.task.busy ? <Spinner label={h.task.busy} /> : null}
+        {h.task.error?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}
+        {h.task.result?.map((l, i) => <Text key={i} color={i === 0 ? theme.ok : undefined}>{l}</Text>)}
+      </Box>
+    </ScreenFrame>
+  );
+}

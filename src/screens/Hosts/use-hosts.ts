@@ -1,0 +1,88 @@
+import { useCallback, useEffect, useState } from 'react';
+import { classify, formatErrorLines } from '../../core/errors.js';
+import { addHost, checkHost, listHosts, removeHost, type HostEntry } from '../../services/hosts.js';
+import { addHostInput } from '../../services/hosts.js';
+import type { FormField } from '../../ui/StepForm.js';
+import { useTask } from '../use-task.js';
+import { useTrust } from '../use-trust.js';
+
+const fieldCheck = (key: keyof typeof addHostInput.shape) => (value: string) => {
+  if (value === '' && key !== 'name' && key !== 'address') return undefined;
+  const schema = addHostInput.shape[key];
+  const r = schema.safeParse(value);
+  return r.success ? undefined : `${key} ${JSON.stringify(value)}: ${r.error.issues[0]?.message}`;
+};
+
+export const HOST_FIELDS: FormField[] = [
+  { key: 'name', label: 'Name (used with --host)', validate: fieldCheck('name') },
+  { key: 'address', label: 'Address (IP or DNS name)', validate: fieldCheck('address') },
+  { key: 'port', label: 'SSH port', initial: '22', validate: fieldCheck('port') },
+  { key: 'user', label: 'User', initial: 'root', validate: fieldCheck('user') },
+  { key: 'identity', label: 'Identity file (empty: ssh-agent)', initial: '' },
+  { key: 'backend', label: 'Firewall backend (iptables or ufw)', initial: 'iptables', validate: fieldCheck('backend') },
+];
+
+export function useHosts() {
+  const [loadError, setLoadError] = useState<string[] | undefined>();
+  const load = (): HostEntry[] => {
+    try {
+      setLoadError(undefined);
+      return listHosts();
+    } catch (err) {
+      setLoadError(formatErrorLines(classify(err)));
+      return [];
+    }
+  };
+  const [hosts, setHosts] = useState<HostEntry[]>(() => safeList());
+  const [cursor, setCursor] = useState(0);
+  const [mode, setMode] = useState<'list' | 'add' | 'remove'>('list');
+  const [formIndex, setFormIndex] = useState(0);
+  const [formValues, setFormValues] = useState<Record<string, string>>({});
+  const task = useTask<string[]>();
+  const trust = useTrust();
+  const refresh = () => setHosts(load());
+
+  useEffect(() => { if (hosts.length === 0) setHosts(load()); }, []);
+  const selected = hosts[cursor];
+  return {
+    hosts, loadError, cursor, mode, formIndex, formValues, task, trust,
+    move: (d: number) => setCursor((c) => Math.max(0, Math.min(hosts.length - 1, c + d))),
+    check: useCallback(() => {
+      if (!selected) return;
+      task.start(`connecting to ${selected.name}`, async () => {
+        const r = await checkHost(selected.name, trust.options);
+        refresh();
+        return [`reached ${r.where} as uid ${r.uid}`, `iptables: ${r.iptables ? 'yes' : 'no'}   ufw: ${r.ufw ? 'yes' : 'no'}`, ...(r.pinned ? [`host key ${r.pinned}`] : [])];
+      });
+    }, [selected, task, trust.options]),
+    startAdd: () => { setMode('add'); setFormIndex(0); setFormValues({}); task.clear(); },
+    startRemove: () => { if (selected && selected.name !== 'local') { setMode('remove'); task.clear(); } },
+    back: () => (formIndex > 0 ? setFormIndex((i) => i - 1) : setMode('list')),
+    cancel: () => setMode('list'),
+    submitField: (key: string, value: string) => {
+      const values = { ...formValues, [key]: value };
+      setFormValues(values);
+      if (formIndex + 1 < HOST_FIELDS.length) return setFormIndex(formIndex + 1);
+      setMode('list');
+      task.start('adding the host', async () => {
+        const h = addHost({ name: values.name!, address: values.address!, port: values.port || undefined, user: values.user || undefined, identity: values.identity || undefined, backend: (values.backend || undefined) as 'ufw' | 'iptables' | undefined, sudo: false });
+        refresh();
+        return [`added ${h.name}`, 'press c to connect, check and pin its host key'];
+      });
+    },
+    remove: () => {
+      if (!selected) return;
+      setMode('list');
+      task.start(`removing ${selected.name}`, async () => { removeHost(selected.name); refresh(); setCursor(0); return [`removed ${selected.name}`]; });
+    },
+  };
+}
+
+/** The first render cannot set state; an unreadable settings file shows up on the first refresh. */
+function safeList(): HostEntry[] {
+  try {
+    return listHosts();
+  } catch {
+    return [];
+  }
+}

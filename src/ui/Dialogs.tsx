@@ -1,0 +1,51 @@
+// Modal pieces: a preview to confirm with y, a destructive change confirmed by typing the target's name,
+// and a host key to trust. Each owns its keys only while shown (isActive).
+import React, { useCallback, useState } from 'react';
+import { Box, Text } from 'ink';
+import { TextInput } from '@inkjs/ui';
+import { useKeymap } from './useKeymap.js';
+import { theme } from './theme.js';
+
+export function ConfirmDialog(props: { title: string; lines: string[]; onYes: () => void; onNo: () => void; readOnly?: boolean; isActive: boolean }) {
+  useKeymap(['confirm'], { 'confirm.apply': props.onYes, 'confirm.cancel': props.onNo, }, { isActive: props.isActive, readOnly: Boolean(props.readOnly) });
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold>{props.title}</Text>
+      {props.lines.map((l, i) => <Text key={i}>{l}</Text>)}
+      <Text bold>{props.readOnly ? 'Read-only console: nothing will be changed (Esc to go back).' : 'Apply? y to apply, n or Esc to cancel'}</Text>
+    </Box>
+  );
+}
+
+export function TypedConfirm(props: { title: string; lines: string[]; target: string; onConfirm: () => void; isActive: boolean; readOnly?: boolean }) {
+  const [typed, setTyped] = useState('');
+  const [wrong, setWrong] = useState(false);
+  // Stable: @inkjs/ui's TextInput calls onChange again whenever the callback's identity changes.
+  const onChange = useCallback((v: string) => { setTyped(v); setWrong(false); }, []);
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold color={theme.warn}>{props.title}</Text>
+      {props.lines.map((l, i) => <Text key={i}>{l}</Text>)}
+      {props.readOnly ? <Text>Read-only console: nothing will be changed (Esc to go back).</Text> : (
+        <>
+          <Text>Type <Text bold>{props.target}</Text> and press Enter to confirm, Esc to cancel:</Text>
+          <Box><Text color={theme.accent}>› </Text><TextInput isDisabled={!props.isActive} onChange={onChange} onSubmit={() => (typed === props.target ? props.onConfirm() : setWrong(true))} /></Box>
+          {wrong ? <Text color={theme.error}>That is not {props.target}; nothing was changed.</Text> : null}
+        </>
+      )}
+    </Box>
+  );
+}
+
+export function TrustDialog(props: { host: string; fingerprint: string; onAnswer: (ok: boolean) => void; isActive: boolean }) {
+  useKeymap(['trust'], { 'trust.yes': () => props.onAnswer(true), 'trust.no': () => props.onAnswer(false) }, { isActive: props.isActive });
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold color={theme.warn}>{props.host} is not known yet</Text>
+      <Text>Its host key fingerprint is</Text>
+      <Text bold>  {props.fingerprint}</Text>
+      <Text>Compare it with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` run on the host.</Text>
+      <Text bold>Trust it and pin it? y / n</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,97 @@
+// The SSH runner against real OpenSSH in a test namespace: hostile argv survives the remote shell intact,
+// SFTP writes are atomic with their mode, ssh-agent and sudo -n work, an encrypted key without a terminal
+// is refused with a way forward.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { TestHost } from '../helpers/lab.js';
+import { missing, titled } from '../helpers/needs.js';
+import { withTempDir } from '../helpers/tmp.js';
+import { SshRunner } from '../../src/runners/ssh.js';
+import { addHost, openRunner } from '../../src/services/hosts.js';
+import { SettingsStore } from '../../src/services/settings.js';
+
+const why = missing({ root: true, commands: ['ip', 'sshd', 'ssh-keygen', 'ssh-agent', 'ssh-add', 'sudo'] });
+
+describe.skipIf(why)(titled('SSH runner against OpenSSH in a test namespace', why), () => {
+  let lab: TestHost;
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  let store: SettingsStore;
+  beforeAll(async () => {
+    lab = await TestHost.create();
+    tmp = await withTempDir();
+    store = new SettingsStore(path.join(tmp.dir, 'config'));
+    addHost({ name: 'lab', address: lab.address, port: lab.sshPort, identity: lab.clientKey, 'trust-fingerprint': lab.fingerprint, sudo: true }, store);
+  }, 30_000);
+  afterAll(async () => { await lab?.destroy(); await tmp?.cleanup(); });
+
+  it('passes hostile arguments through the remote shell byte for byte', async () => {
+    const r = await openRunner('lab', {}, store);
+    try {
+      const hostile = ["it's", '$(touch /tmp/cba-pwned)', '`id`', 'a;b|c&d', 'new\nline', '${HOME}', '\\', '*', ''];
+      const out = await r.run(['printf', '%s\\0', ...hostile]);
+      expect(out.stdout).toBe(hostile.map((h) => `${h}\0`).join(''));
+      expect(lab.nsExec(['sh', '-c', 'test -e /tmp/cba-pwned && echo yes || echo no']).trim()).toBe('no');
+      await expect(r.run(['echo', 'a\0b'])).rejects.toThrow(/NUL/);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('runs privileged commands through sudo -n', async () => {
+    const r = await openRunner('lab', {}, store);
+    try {
+      const out = await r.run(['id', '-u'], { privileged: true });
+      expect(out.stdout.trim()).toBe('0');
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('writes files over SFTP atomically with the mode asked for, and reads them back', async () => {
+    const r = await openRunner('lab', {}, store);
+    try {
+      const file = path.join(lab.dir, 'remote.conf');
+      await r.writeFile(file, 'A="1"\n', 0o600);
+      await r.writeFile(file, 'A="2"\n', 0o640);
+      expect(await r.readFile(file)).toBe('A="2"\n');
+      expect(lab.nsExec(['stat', '-c', '%a', file]).trim()).toBe('640');
+      expect(lab.nsExec(['sh', '-c', `ls -a "${lab.dir}" | grep -c '\\.tmp$' || true`]).trim()).toBe('0');
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('logs in with a key held by ssh-agent when no identity file is given', async () => {
+    const sock = path.join(tmp.dir, 'agent.sock');
+    const agent: ChildProcess = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50; i++) { try { execFileSync('test', ['-S', sock]); break; } catch { await new Promise((r) => setTimeout(r, 50)); } }
+      execFileSync('ssh-add', [lab.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+      const saved = process.env.SSH_AUTH_SOCK;
+      process.env.SSH_AUTH_SOCK = sock;
+      try {
+        const r = await SshRunner.connect({ name: 'lab', address: lab.address, port: lab.sshPort, user: 'root', sudo: false }, { verify: async (fp) => fp === lab.fingerprint });
+        expect((await r.run(['echo', 'agent'])).stdout).toBe('agent\n');
+        await r.close();
+      } finally {
+        if (saved === undefined) delete process.env.SSH_AUTH_SOCK; else process.env.SSH_AUTH_SOCK = saved;
+      }
+    } finally {
+      agent.kill();
+    }
+  });
+
+  it('refuses an encrypted identity without a terminal, and decrypts it with the passphrase when asked', async () => {
+    const enc = path.join(tmp.dir, 'enc_key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'sekret', '-f', enc]);
+    lab.nsExec(['sh', '-c', `cat "$1" >> "$2"`, 'sh', `${enc}.pub`, path.join(lab.dir, 'authorized_keys')]);
+    const target = { name: 'lab', address: lab.address, port: lab.sshPort, user: 'root', sudo: false, identity: enc };
+    const verify = async (fp: string) => fp === lab.fingerprint;
+    await expect(SshRunner.connect(target, { verify })).rejects.toThrow(/encrypted and there is no terminal/);
+    await expect(SshRunner.connect(target, { verify, passphrase: async () => 'wrong' })).rejects.toThrow(/wrong passphrase/);
+    const r = await SshRunner.connect(target, { verify, passphrase: async () => 'sekret' });
+    expect((await r.run(['echo', 'ok'])).stdout).toBe('ok\n');
+    await r.close();
+  });
+});

@@ -31,6 +31,7 @@ export class LocalRunner implements Runner {
       ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }),
       timeout: opts.timeoutMs ?? 60_000,
       env: { LC_ALL: 'C' },
+      ...(opts.uninterruptible ? { detached: true, cleanup: false } : {}),
       extendEnv: true,
       stripFinalNewline: false,
     });

@@ -9,6 +9,11 @@ export interface RunOptions {
   /** Run with root rights through `sudo -n` when the host is set up for it. */
   privileged?: boolean;
   timeoutMs?: number;
+  /**
+   * Must run to the end even if commbase-admin is interrupted: locally it runs in its own process group
+   * (Ctrl-C does not reach it) and is not killed when we exit; over SSH a command already outlives us.
+   */
+  uninterruptible?: boolean;
 }
 
 export interface RunResult {

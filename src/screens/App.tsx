@@ -3,6 +3,7 @@ import { useApp } from 'ink';
 import { Home } from './Home/Home.js';
 import { CertWizard } from './CertWizard/CertWizard.js';
 import { Firewall } from './Firewall/Firewall.js';
+import { Forwards } from './Forwards/Forwards.js';
 import { Hosts } from './Hosts/Hosts.js';
 import { SCREENS, type ScreenId } from './registry.js';
 
@@ -22,6 +23,8 @@ export function App(props: AppProps) {
       return <CertWizard defaults={props.certDefaults} onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'firewall':
       return <Firewall onExit={home} readOnly={Boolean(props.readOnly)} />;
+    case 'forwards':
+      return <Forwards onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'hosts':
       return <Hosts onExit={home} readOnly={Boolean(props.readOnly)} />;
     default:

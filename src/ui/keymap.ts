@@ -3,7 +3,7 @@
 
 export type Scope =
   | 'global' | 'home' | 'wizard' | 'wizard.select' | 'wizard.text' | 'wizard.confirm' | 'result'
-  | 'list' | 'hosts' | 'firewall' | 'confirm' | 'typed-confirm' | 'trust' | 'busy';
+  | 'list' | 'hosts' | 'firewall' | 'forwards' | 'confirm' | 'typed-confirm' | 'trust' | 'busy';
 
 export interface Binding {
   id: string;
@@ -45,6 +45,12 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'fw.close', short: 'close', scope: 'firewall', keys: ['x'], label: 'x', description: 'close the selected commbase-admin rule (preview, then type the port to confirm)', footer: true, dangerous: true },
   { id: 'fw.refresh', short: 'refresh', scope: 'firewall', keys: ['r'], label: 'r', description: 'read the rules again', footer: true },
   { id: 'fw.host', short: 'next host', scope: 'firewall', keys: ['tab'], label: 'Tab', description: 'switch to the next host', footer: true },
+
+  { id: 'fwd.add', short: 'add', scope: 'forwards', keys: ['a'], label: 'a', description: 'add a timed forward (form, then the exact rules, then confirm)', footer: true, dangerous: true },
+  { id: 'fwd.extend', short: 'extend', scope: 'forwards', keys: ['e'], label: 'e', description: 'extend the selected forward (new TTL from now)', footer: true, dangerous: true },
+  { id: 'fwd.revoke', short: 'revoke', scope: 'forwards', keys: ['x'], label: 'x', description: 'revoke the selected forward (type its id to confirm)', footer: true, dangerous: true },
+  { id: 'fwd.refresh', short: 'refresh', scope: 'forwards', keys: ['r'], label: 'r', description: 'read the forwards again', footer: true },
+  { id: 'fwd.host', short: 'next host', scope: 'forwards', keys: ['tab'], label: 'Tab', description: 'switch to the next host', footer: true },
 
   { id: 'confirm.apply', short: 'apply', scope: 'confirm', keys: ['y'], label: 'y', description: 'apply the change shown', footer: true, dangerous: true },
   { id: 'confirm.cancel', short: 'cancel', scope: 'confirm', keys: ['n'], label: 'n/Esc', description: 'cancel; nothing is changed', footer: true },

@@ -17,6 +17,13 @@ function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+export interface Peer {
+  ns: string;
+  address: string;
+  hostAddress: string;
+  exec(argv: string[]): string;
+}
+
 export interface TestHostOptions {
   ufw?: boolean;
   /** Extra namespaces this one is linked to are made by the caller (see link()). */
@@ -33,6 +40,7 @@ export class TestHost {
   readonly fingerprint: string;
   readonly sshdLog: string;
   private sshd: ChildProcess | undefined;
+  private peers: string[] = [];
   private vethHost: string;
 
   private constructor(readonly index: number, readonly ufw: boolean) {
@@ -89,9 +97,12 @@ export class TestHost {
     mkdirSync(path.join(d, 'etc-default'), { recursive: true });
     cpSync('/etc/default/ufw', path.join(d, 'etc-default', 'ufw'));
     writeFileSync(path.join(d, 'bashrc'), '');
-    const script = 'mount --bind "$1" /etc/ufw && mount --bind "$2" /etc/default/ufw && { [ ! -e "$HOME/.bashrc" ] || mount --bind "$3" "$HOME/.bashrc"; } && shift 3 && exec "$@"';
+    // crontab there writes a private copy of /var/spool/cron, never the host's.
+    mkdirSync(path.join(d, 'spool-cron'));
+    try { sh('cp', ['-a', '/var/spool/cron/.', path.join(d, 'spool-cron')]); } catch { /* no cron installed */ }
+    const script = 'mount --bind "$1" /etc/ufw && mount --bind "$2" /etc/default/ufw && { [ ! -e "$HOME/.bashrc" ] || mount --bind "$3" "$HOME/.bashrc"; } && { [ ! -d /var/spool/cron ] || mount --bind "$4" /var/spool/cron; } && shift 4 && exec "$@"';
     const argv = ['ip', 'netns', 'exec', this.ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sh',
-      path.join(d, 'etc-ufw'), path.join(d, 'etc-default', 'ufw'), path.join(d, 'bashrc'), ...sshd];
+      path.join(d, 'etc-ufw'), path.join(d, 'etc-default', 'ufw'), path.join(d, 'bashrc'), path.join(d, 'spool-cron'), ...sshd];
     const log = (await import('node:fs')).openSync(this.sshdLog, 'a');
     this.sshd = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', log, log], detached: false });
     await this.waitForPort();
@@ -121,6 +132,25 @@ export class TestHost {
     return sh('ip', ['netns', 'exec', this.ns, ...argv]);
   }
 
+  /**
+   * Another namespace linked to this host by its own veth pair (e.g. an "internet" client or a LAN device):
+   * the host side gets hostAddr, the peer peerAddr, both /24; the peer routes everything via the host.
+   */
+  addPeer(label: string, hostAddr: string, peerAddr: string): Peer {
+    const tag = `${process.pid % 100000}${this.index}${label[0]}`;
+    const peer: Peer = { ns: `${this.ns}-${label}`, address: peerAddr, hostAddress: hostAddr, exec: (argv) => sh('ip', ['netns', 'exec', peer.ns, ...argv]) };
+    this.peers.push(peer.ns);
+    sh('ip', ['netns', 'add', peer.ns]);
+    sh('ip', ['link', 'add', `cbp${tag}`, 'netns', this.ns, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', peer.ns]);
+    this.nsExec(['ip', 'addr', 'add', `${hostAddr}/24`, 'dev', `cbp${tag}`]);
+    this.nsExec(['ip', 'link', 'set', `cbp${tag}`, 'up']);
+    peer.exec(['ip', 'addr', 'add', `${peerAddr}/24`, 'dev', 'eth0']);
+    peer.exec(['ip', 'link', 'set', 'eth0', 'up']);
+    peer.exec(['ip', 'link', 'set', 'lo', 'up']);
+    peer.exec(['ip', 'route', 'add', 'default', 'via', hostAddr]);
+    return peer;
+  }
+
   /** How many SSH logins sshd has accepted so far (to prove that nothing ran). */
   logins(): number {
     return (readFileSync(this.sshdLog, 'utf8').match(/Accepted publickey/g) ?? []).length;
@@ -141,6 +171,10 @@ export class TestHost {
     try { this.sshd?.kill('SIGTERM'); } catch { /* gone */ }
     try { sh('ip', ['netns', 'pids', this.ns]).split('\n').filter(Boolean).forEach((pid) => { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ } }); } catch { /* no ns */ }
     try { sh('ip', ['link', 'del', this.vethHost]); } catch { /* went with the ns */ }
+    for (const p of this.peers) {
+      try { sh('ip', ['netns', 'pids', p]).split('\n').filter(Boolean).forEach((pid) => { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ } }); } catch { /* no ns */ }
+      try { sh('ip', ['netns', 'del', p]); } catch { /* never made */ }
+    }
     try { sh('ip', ['netns', 'del', this.ns]); } catch { /* never made */ }
     rmSync(this.dir, { recursive: true, force: true });
   }

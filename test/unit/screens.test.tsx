@@ -21,7 +21,7 @@ describe('home screen', () => {
     const { lastFrame } = renderApp('/nonexistent');
     const frame = await waitForFrame(lastFrame, 'Certificates');
     for (const title of ['Firewall', 'Forwards', 'Configuration', 'Hosts', 'Clients', 'Monitor']) expect(frame).toContain(title);
-    expect(frame).toMatch(/Forwards\s+timed port forwards.*\(not built yet\)/);
+    expect(frame).toMatch(/Configuration\s+edit commbase.conf.*\(not built yet\)/);
     expect(frame).toMatch(/\? help/);
     expect(frame).toMatch(/q\/Esc back/);
   });
@@ -39,12 +39,9 @@ describe('home screen', () => {
   it('says so when a screen is not built yet', async () => {
     const { lastFrame, stdin } = renderApp('/nonexistent');
     await waitForFrame(lastFrame, 'Certificates');
-    stdin.write(keyFor('home.down'));
-    await tick();
-    stdin.write(keyFor('home.down'));
-    await tick();
+    for (let i = 0; i < 3; i++) { stdin.write(keyFor('home.down')); await tick(); }
     stdin.write(keyFor('home.open'));
-    await waitForFrame(lastFrame, 'Forwards is not built yet');
+    await waitForFrame(lastFrame, 'Configuration is not built yet');
   });
 });
 

@@ -1,0 +1,76 @@
+// `commbase-admin forward …`: timed port forwards (DNAT + FORWARD accept) that expire by themselves.
+import { Option, type Command } from 'commander';
+import { addForward, extendForward, installReaper, listForwards, reapForwards, revokeForward, type ForwardChange } from '../firewall/forward-service.js';
+import { formatDuration } from '../firewall/forwards.js';
+import { action } from './boundary.js';
+import { withJson } from './common.js';
+import { connector } from './connect.js';
+import { emit, paint, table } from './output.js';
+
+const hostOpt = (cmd: Command) => withJson(cmd)
+  .option('--host <name>', 'host from the inventory, usually the router (default local)', 'local')
+  .option('--trust-fingerprint <fp>', 'accept this host key on first contact');
+
+function changeLines(r: ForwardChange): string[] {
+  const lines = [`${r.host} (${r.where}): ${r.id ? `forward ${r.id}: ` : ''}${r.outcome}${r.deadline ? `, until ${r.deadline}` : ''}`];
+  if (r.removed?.length) lines.push(`  removed: ${r.removed.join(', ')}`);
+  if (r.batch) lines.push(r.dryRun ? 'would feed to iptables-restore --noflush (one transaction):' : 'fed to iptables-restore --noflush (one transaction):', ...r.batch.trimEnd().split('\n').map((l) => `  ${l}`));
+  for (const w of r.warnings) lines.push(paint.yellow(`warning: ${w}`));
+  return lines;
+}
+
+export function registerForward(program: Command): void {
+  const fwd = program.command('forward').description('timed port forwards on a router: DNAT for one source, ending by themselves (iptables time match)');
+
+  hostOpt(fwd.command('add'))
+    .description('forward EXT_PORT from one source to a LAN device until a deadline')
+    .requiredOption('--from <ip|cidr>', 'the one source allowed (IPv4 address or network)')
+    .requiredOption('--port <n>', 'external port on the router')
+    .requiredOption('--to <lan-ip:port>', 'the LAN device, e.g. 192.168.1.50:80')
+    .requiredOption('--ttl <duration>', 'how long: 90s, 30m, 2h, 1d (5s to 7d)')
+    .addOption(new Option('--proto <p>', 'protocol').choices(['tcp', 'udp']).default('tcp'))
+    .option('--dry-run', 'print the exact iptables-restore input and change nothing')
+    .option('--allow-any-source', 'allow --from 0.0.0.0/0 (the whole internet)')
+    .option('--allow-public-destination', 'allow a --to that is not a private LAN address')
+    .action(action(async (o) => {
+      const r = await addForward({ host: o.host, from: o.from, port: o.port, to: o.to, ttl: o.ttl, proto: o.proto, 'dry-run': Boolean(o.dryRun), 'allow-any-source': Boolean(o.allowAnySource), 'allow-public-destination': Boolean(o.allowPublicDestination) }, connector(o));
+      emit(o, r, changeLines);
+    }));
+
+  hostOpt(fwd.command('list'))
+    .description('forwards read back from the firewall, soonest deadline first')
+    .action(action(async (o) => {
+      const r = await listForwards(o.host, connector(o));
+      emit(o, r, (x) => [
+        `${x.host} (${x.where})`,
+        ...table(x.forwards.map((f) => [f.id, f.from, `${f.port ?? '?'}/${f.proto}`, f.to ?? '?', f.deadline, f.expired ? 'EXPIRED' : formatDuration(f.secondsLeft), f.complete ? '' : 'INCOMPLETE']), ['ID', 'FROM', 'PORT', 'TO', 'DEADLINE (UTC)', 'LEFT', '']),
+      ]);
+    }));
+
+  hostOpt(fwd.command('extend'))
+    .description('move a forward\'s deadline to now + TTL (one atomic replace)')
+    .argument('<id>')
+    .requiredOption('--ttl <duration>', '90s, 30m, 2h, 1d')
+    .option('--dry-run', 'print what would change')
+    .action(action(async (id: string, o) => emit(o, await extendForward({ host: o.host, id, ttl: o.ttl, 'dry-run': Boolean(o.dryRun) }, connector(o)), changeLines)));
+
+  hostOpt(fwd.command('revoke'))
+    .description('remove a forward now (both rules, one transaction)')
+    .argument('<id>')
+    .option('--dry-run', 'print what would change')
+    .action(action(async (id: string, o) => emit(o, await revokeForward({ host: o.host, id, 'dry-run': Boolean(o.dryRun) }, connector(o)), changeLines)));
+
+  hostOpt(fwd.command('reap'))
+    .description('remove every expired forward; --install-cron makes the host do it every minute by itself')
+    .option('--install-cron', 'install a POSIX sh reaper script and a crontab line on the host')
+    .option('--script-path <path>', 'where the reaper script goes (with --install-cron)', '/usr/local/sbin/commbase-admin-reap')
+    .option('--dry-run', 'print what would change')
+    .action(action(async (o) => {
+      if (o.installCron) {
+        const r = await installReaper({ host: o.host, 'script-path': o.scriptPath, 'dry-run': Boolean(o.dryRun) }, connector(o));
+        emit(o, r, (x) => [`${x.host} (${x.where}): reaper ${x.outcome}`, `  script:  ${x.script}`, `  crontab: ${x.crontabLine}`]);
+        return;
+      }
+      emit(o, await reapForwards({ host: o.host, 'dry-run': Boolean(o.dryRun) }, connector(o)), changeLines);
+    }));
+}

@@ -1,0 +1,164 @@
+// Timed forwards on a host, through a Runner: add, list, extend, revoke, reap, and install the cron reaper.
+// Every change is one `iptables-restore --noflush` transaction; the firewall itself is the only record.
+import { z } from 'zod';
+import { ExternalError, UserError } from '../core/errors.js';
+import { parseInput } from '../core/validate.js';
+import type { Runner } from '../runners/types.js';
+import { getHost, type HostEntry } from '../services/hosts.js';
+import { hostNameKey } from '../services/settings.js';
+import {
+  RESTORE_ARGV, SAVE_FILTER_ARGV, SAVE_NAT_ARGV, addBatch, checkArgvs, forwardInput, newForwardId, parseForwards, removeBatch, renderBatch, ttl,
+  type Batch, type Forward, type ForwardSpec,
+} from './forwards.js';
+import { DEFAULT_REAPER_PATH, crontabWith, reaperScript } from './reaper.js';
+
+export interface ForwardDeps {
+  connect(host: HostEntry): Promise<Runner>;
+  now?: () => Date;
+}
+
+export interface ForwardChange {
+  host: string;
+  where: string;
+  id?: string;
+  deadline?: string;
+  outcome: string;
+  dryRun: boolean;
+  commands: string[][];
+  /** What iptables-restore reads: shown in previews and dry runs. */
+  batch: string;
+  removed?: string[];
+  warnings: string[];
+}
+
+const priv = { privileged: true } as const;
+
+export async function readForwards(runner: Runner, now = new Date()): Promise<Forward[]> {
+  const nat = await runner.run(SAVE_NAT_ARGV, priv);
+  const filter = await runner.run(SAVE_FILTER_ARGV, priv);
+  return parseForwards(nat.stdout, filter.stdout, now);
+}
+
+async function applyBatch(runner: Runner, batch: Batch): Promise<void> {
+  await runner.run(RESTORE_ARGV, { ...priv, input: renderBatch(batch), uninterruptible: true });
+}
+
+async function withHost<T>(hostName: string, deps: ForwardDeps, fn: (runner: Runner, host: HostEntry) => Promise<T>): Promise<T> {
+  const host = getHost(parseInput(z.object({ host: hostNameKey }), { host: hostName }).host);
+  const runner = await deps.connect(host);
+  try {
+    return await fn(runner, host);
+  } finally {
+    await runner.close();
+  }
+}
+
+async function forwardingWarning(runner: Runner, host: string): Promise<string[]> {
+  try {
+    const v = (await runner.run(['cat', '/proc/sys/net/ipv4/ip_forward'], { allowFailure: true })).stdout.trim();
+    return v === '0' ? [`IP forwarding is off on ${host} (net.ipv4.ip_forward=0): the rules are in place but nothing will be forwarded until it is on`] : [];
+  } catch {
+    return [];
+  }
+}
+
+export async function addForward(raw: z.input<typeof forwardInput>, deps: ForwardDeps): Promise<ForwardChange> {
+  const input = parseInput(forwardInput, raw);
+  const now = deps.now?.() ?? new Date();
+  const spec: ForwardSpec = { id: newForwardId(), from: input.from, port: input.port, proto: input.proto, to: input.to, deadline: deadlineAfter(now, input.ttl) };
+  const batch = addBatch(spec);
+  return withHost(input.host, deps, async (runner, host) => {
+    const base = { host: host.name, where: runner.where, id: spec.id, deadline: spec.deadline.toISOString(), dryRun: input['dry-run'], commands: [RESTORE_ARGV], batch: renderBatch(batch), warnings: await forwardingWarning(runner, host.name) };
+    if (input['dry-run']) return { ...base, outcome: 'would add' };
+    let failure: unknown;
+    await applyBatch(runner, batch).catch((err: unknown) => { failure = err; });
+    if (!failure) {
+      const checks = await Promise.all(checkArgvs(spec).map((argv) => runner.run(argv, { ...priv, allowFailure: true })));
+      if (checks.every((c) => c.exitCode === 0)) return { ...base, outcome: 'added' };
+    }
+    const back = (await readForwards(runner, now)).find((f) => f.id === spec.id);
+    // Neither half may stay alone: take back whatever landed, then report.
+    if (back) await applyBatch(runner, removeBatch([back]));
+    if (failure) throw failure;
+    throw new ExternalError(`the forward ${spec.id} did not take on ${runner.where}: read back, ${back ? 'only half of it was there (removed again)' : 'neither rule is there'}`, SAVE_NAT_ARGV, 0, '', runner.where);
+  });
+}
+
+export async function listForwards(hostName: string, deps: ForwardDeps): Promise<{ host: string; where: string; forwards: Forward[] }> {
+  return withHost(hostName, deps, async (runner, host) => ({ host: host.name, where: runner.where, forwards: await readForwards(runner, deps.now?.() ?? new Date()) }));
+}
+
+const idSchema = z.object({ id: z.string().regex(/^[0-9a-f]{8}$/, 'must be a forward id: 8 hex digits, as `forward list` shows') });
+
+function findOrFail(forwards: Forward[], id: string, host: string): Forward {
+  const f = forwards.find((x) => x.id === id);
+  if (!f) throw new UserError(`failed to find the forward ${id} on ${host}: there is none with that id`, [`see them: commbase-admin forward list --host ${host}`], 'id');
+  return f;
+}
+
+export async function extendForward(raw: { host?: string; id: string; ttl: string; 'dry-run'?: boolean }, deps: ForwardDeps): Promise<ForwardChange> {
+  const { id } = parseInput(idSchema, raw);
+  const seconds = parseInput(z.object({ ttl }), raw).ttl;
+  return withHost(raw.host ?? 'local', deps, async (runner, host) => {
+    const now = deps.now?.() ?? new Date();
+    const f = findOrFail(await readForwards(runner, now), id, host.name);
+    const [address, portText] = (f.to ?? '').split(':');
+    if (!f.complete || !address || f.port === undefined || (f.proto !== 'tcp' && f.proto !== 'udp')) {
+      throw new UserError(`the forward ${id} on ${host.name} is incomplete (one half is missing) and cannot be extended`, [`revoke it: commbase-admin forward revoke ${id} --host ${host.name}`], 'id');
+    }
+    const spec: ForwardSpec = { id, from: f.from, port: f.port, proto: f.proto, to: { address, port: Number(portText) }, deadline: deadlineAfter(now, seconds) };
+    const del = removeBatch([f]);
+    const add = addBatch(spec);
+    const batch = { nat: [...del.nat, ...add.nat], filter: [...del.filter, ...add.filter] };
+    const base = { host: host.name, where: runner.where, id, deadline: spec.deadline.toISOString(), dryRun: Boolean(raw['dry-run']), commands: [RESTORE_ARGV], batch: renderBatch(batch), warnings: [] };
+    if (raw['dry-run']) return { ...base, outcome: 'would extend' };
+    await applyBatch(runner, batch);
+    return { ...base, outcome: 'extended' };
+  });
+}
+
+export async function revokeForward(raw: { host?: string; id: string; 'dry-run'?: boolean }, deps: ForwardDeps): Promise<ForwardChange> {
+  const { id } = parseInput(idSchema, raw);
+  return withHost(raw.host ?? 'local', deps, async (runner, host) => {
+    const f = findOrFail(await readForwards(runner), id, host.name);
+    const batch = removeBatch([f]);
+    const base = { host: host.name, where: runner.where, id, deadline: f.deadline, dryRun: Boolean(raw['dry-run']), commands: [RESTORE_ARGV], batch: renderBatch(batch), warnings: [] };
+    if (raw['dry-run']) return { ...base, outcome: 'would revoke' };
+    await applyBatch(runner, batch);
+    return { ...base, outcome: 'revoked' };
+  });
+}
+
+export async function reapForwards(raw: { host?: string; 'dry-run'?: boolean }, deps: ForwardDeps): Promise<ForwardChange> {
+  return withHost(raw.host ?? 'local', deps, async (runner, host) => {
+    const expired = (await readForwards(runner, deps.now?.() ?? new Date())).filter((f) => f.expired);
+    const batch = removeBatch(expired);
+    const base = { host: host.name, where: runner.where, dryRun: Boolean(raw['dry-run']), commands: expired.length ? [RESTORE_ARGV] : [], batch: expired.length ? renderBatch(batch) : '', removed: expired.map((f) => f.id), warnings: [] };
+    if (expired.length === 0) return { ...base, outcome: 'nothing to reap' };
+    if (raw['dry-run']) return { ...base, outcome: 'would reap' };
+    await applyBatch(runner, batch);
+    return { ...base, outcome: 'reaped' };
+  });
+}
+
+const scriptPath = z.string().regex(/^\/[A-Za-z0-9._/-]+$/, 'must be an absolute path of letters, digits, . _ / -');
+
+export async function installReaper(raw: { host?: string; 'script-path'?: string; 'dry-run'?: boolean }, deps: ForwardDeps): Promise<ForwardChange & { script: string; crontabLine: string }> {
+  const path = parseInput(z.object({ 'script-path': scriptPath.default(DEFAULT_REAPER_PATH) }), raw)['script-path'];
+  return withHost(raw.host ?? 'local', deps, async (runner, host) => {
+    const current = await runner.run(['crontab', '-l'], { ...priv, allowFailure: true });
+    const existing = current.exitCode === 0 ? current.stdout : '';
+    const tab = crontabWith(existing, path);
+    const line = tab.trim().split('\n').pop()!;
+    const base = { host: host.name, where: runner.where, dryRun: Boolean(raw['dry-run']), commands: [['write', path], ['crontab', '-']], batch: '', warnings: [], script: path, crontabLine: line };
+    if (raw['dry-run']) return { ...base, outcome: 'would install' };
+    await runner.writeFile(path, reaperScript(), 0o755);
+    await runner.run(['crontab', '-'], { ...priv, input: tab });
+    return { ...base, outcome: existing.includes(line) ? 'already installed' : 'installed' };
+  });
+}
+
+/** Whole seconds: the rule's comment and its --datestop both carry seconds, and the JSON should agree. */
+function deadlineAfter(now: Date, seconds: number): Date {
+  return new Date((Math.floor(now.getTime() / 1000) + seconds) * 1000);
+}

@@ -1,0 +1,217 @@
+// Timed port forwards, the ownline idea done safely: a DNAT rule in nat/PREROUTING and its FORWARD accept,
+// both with an iptables time match that ends at the deadline (the kernel stops matching them even if
+// nothing ever removes them) and a comment carrying the forward's id and deadline (so any console, or a
+// cron job with only iptables, can list, extend, revoke and reap them). Pure: argv, batches and parsers.
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { cidr, ipToBigInt, normaliseCidr, port } from '../core/net.js';
+import { hostNameKey } from '../services/settings.js';
+import { splitRuleLine } from './iptables.js';
+import { PROTOCOLS, TAG, type Protocol } from './model.js';
+
+export const FWD_TAG = `${TAG}:fwd`;
+/** Shortest and longest lifetimes: a forward without a deadline is never made. */
+export const MIN_TTL_S = 5;
+export const MAX_TTL_S = 7 * 86_400;
+
+const UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+export function parseTtl(value: string): number | undefined {
+  const m = /^(\d{1,7})([smhd])$/.exec(value.trim());
+  return m ? Number(m[1]) * UNIT_S[m[2]!]! : undefined;
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds <= 0) return 'expired';
+  const d = Math.floor(seconds / 86_400);
+  const h = Math.floor((seconds % 86_400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.floor(seconds % 60);
+  if (d) return `${d}d ${h}h`;
+  if (h) return `${h}h ${String(m).padStart(2, '0')}m`;
+  if (m) return `${m}m ${String(s).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
+export const ttl = z.string().transform((v, ctx) => {
+  const s = parseTtl(v);
+  if (s === undefined) { ctx.addIssue({ code: 'custom', message: 'must be a number with a unit: 90s, 30m, 2h or 1d' }); return z.NEVER; }
+  if (s < MIN_TTL_S || s > MAX_TTL_S) { ctx.addIssue({ code: 'custom', message: `must be between ${MIN_TTL_S}s and 7d` }); return z.NEVER; }
+  return s;
+});
+
+/** RFC 1918 and RFC 6598 (carrier-grade NAT) space: where a LAN device lives. */
+export function isPrivateV4(addr: string): boolean {
+  if (isIP(addr) !== 4) return false;
+  const n = ipToBigInt(addr);
+  const inNet = (net: string, bits: number) => (n >> BigInt(32 - bits)) === (ipToBigInt(net) >> BigInt(32 - bits));
+  return inNet('10.0.0.0', 8) || inNet('172.16.0.0', 12) || inNet('192.168.0.0', 16) || inNet('100.64.0.0', 10);
+}
+
+const destination = z.string().transform((v, ctx) => {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(v);
+  const p = m ? port.safeParse(m[2]) : undefined;
+  if (!m || isIP(m[1]!) !== 4 || !p?.success) {
+    ctx.addIssue({ code: 'custom', message: 'must be LAN_IPv4:PORT, e.g. 192.168.1.50:80 (IPv6 forwards are not supported)' });
+    return z.NEVER;
+  }
+  return { address: m[1]!, port: p.data };
+});
+
+/** Each field alone, for forms that check as you type. */
+export const forwardFields = {
+  from: cidr.refine((v) => isIP(v.split('/')[0]!) === 4, { message: 'must be an IPv4 address or network (IPv6 forwards are not supported)' }),
+  port,
+  to: destination,
+  proto: z.enum(PROTOCOLS, { message: 'must be tcp or udp' }),
+  ttl,
+};
+
+export const forwardInput = z.object({
+  host: hostNameKey.default('local'),
+  ...forwardFields,
+  proto: forwardFields.proto.default('tcp'),
+  'dry-run': z.boolean().default(false),
+  'allow-any-source': z.boolean().default(false),
+  'allow-public-destination': z.boolean().default(false),
+}).superRefine((v, ctx) => {
+  if (normaliseCidr(v.from).endsWith('/0') && !v['allow-any-source']) {
+    ctx.addIssue({ code: 'custom', path: ['from'], message: 'opens the port to the whole internet; a timed forward is for one known source. Give that address, or add --allow-any-source if you really mean everyone' });
+  }
+  if (!isPrivateV4(v.to.address) && !v['allow-public-destination']) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: 'is not a private (LAN) address; forwarding to a public address turns this router into an open relay for that source. Add --allow-public-destination if that is intended' });
+  }
+});
+export type ForwardInput = z.output<typeof forwardInput>;
+
+export interface ForwardSpec {
+  id: string;
+  from: string;
+  port: number;
+  proto: Protocol;
+  to: { address: string; port: number };
+  deadline: Date;
+}
+
+export function newForwardId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** iptables' --datestop takes UTC (without --kerneltz) as YYYY-MM-DDThh:mm:ss. */
+export function datestop(d: Date): string {
+  return d.toISOString().slice(0, 19);
+}
+
+export function commentFor(spec: Pick<ForwardSpec, 'id' | 'deadline'>): string {
+  return `${FWD_TAG}:${spec.id}:${Math.floor(spec.deadline.getTime() / 1000)}`;
+}
+
+function timeMatch(spec: ForwardSpec): string[] {
+  return ['-m', 'time', '--datestop', datestop(spec.deadline), '-m', 'comment', '--comment', commentFor(spec)];
+}
+
+export function dnatRule(spec: ForwardSpec): string[] {
+  return ['-s', normaliseCidr(spec.from), '-p', spec.proto, '-m', spec.proto, '--dport', String(spec.port), ...timeMatch(spec), '-j', 'DNAT', '--to-destination', `${spec.to.address}:${spec.to.port}`];
+}
+
+export function forwardRule(spec: ForwardSpec): string[] {
+  return ['-s', normaliseCidr(spec.from), '-d', `${spec.to.address}/32`, '-p', spec.proto, '-m', spec.proto, '--dport', String(spec.to.port), ...timeMatch(spec), '-j', 'ACCEPT'];
+}
+
+/** A line of an iptables-restore file: words joined, quoting what needs it the way iptables-save does. */
+export function restoreLine(words: readonly string[]): string {
+  return words.map((w) => (/^[A-Za-z0-9_.:/,=+-]+$/.test(w) ? w : `"${w.replace(/(["\\])/g, '\\$1')}"`)).join(' ');
+}
+
+export interface Batch {
+  nat: string[];
+  filter: string[];
+}
+
+/**
+ * One iptables-restore --noflush input. iptables-nft-restore commits each table at its COMMIT line (measured
+ * here: a failure in the second table leaves the first committed), so the filter half goes first: if anything
+ * ever stopped between the two commits, what is left is a FORWARD accept without its DNAT, which lets nothing
+ * in. The service rolls such a half back (docs/forwards.md).
+ */
+export function renderBatch(b: Batch): string {
+  const parts: string[] = [];
+  if (b.filter.length) parts.push('*filter', ...b.filter, 'COMMIT');
+  if (b.nat.length) parts.push('*nat', ...b.nat, 'COMMIT');
+  return parts.join('\n') + '\n';
+}
+
+export function addBatch(spec: ForwardSpec): Batch {
+  return { nat: [restoreLine(['-I', 'PREROUTING', '1', ...dnatRule(spec)])], filter: [restoreLine(['-I', 'FORWARD', '1', ...forwardRule(spec)])] };
+}
+
+/** Delete by the exact saved text: iptables-save's `-A CHAIN …` becomes `-D CHAIN …`. */
+export function removeBatch(forwards: readonly Forward[]): Batch {
+  const b: Batch = { nat: [], filter: [] };
+  for (const f of forwards) {
+    for (const line of f.natLines) b.nat.push(line.replace(/^-A /, '-D '));
+    for (const line of f.filterLines) b.filter.push(line.replace(/^-A /, '-D '));
+  }
+  return b;
+}
+
+/** `iptables -C` for each half: a read-back that costs the same however many rules the host has. */
+export function checkArgvs(spec: ForwardSpec): string[][] {
+  return [['iptables', '-w', '5', '-t', 'nat', '-C', 'PREROUTING', ...dnatRule(spec)], ['iptables', '-w', '5', '-C', 'FORWARD', ...forwardRule(spec)]];
+}
+
+export const RESTORE_ARGV = ['iptables-restore', '-w', '5', '--noflush'];
+export const SAVE_NAT_ARGV = ['iptables-save', '-t', 'nat'];
+export const SAVE_FILTER_ARGV = ['iptables-save', '-t', 'filter'];
+
+export interface Forward {
+  id: string;
+  from: string;
+  port?: number;
+  proto: string;
+  to?: string;
+  deadline: string;
+  secondsLeft: number;
+  expired: boolean;
+  /** Both halves present (a half alone is reported, and reaped like any other). */
+  complete: boolean;
+  natLines: string[];
+  filterLines: string[];
+}
+
+const COMMENT_RE = new RegExp(`^${FWD_TAG}:([0-9a-f]{8}):(\\d{1,12})$`);
+
+/** Read forwards back from `iptables-save -t nat` and `-t filter` output: the firewall is the source of truth. */
+export function parseForwards(natSave: string, filterSave: string, now = new Date()): Forward[] {
+  const byId = new Map<string, Forward>();
+  const take = (save: string, table: 'nat' | 'filter') => {
+    for (const line of save.split('\n')) {
+      if (!line.startsWith('-A ')) continue;
+      const w = splitRuleLine(line);
+      const get = (flag: string) => { const i = w.indexOf(flag); return i >= 0 ? w[i + 1] : undefined; };
+      const m = COMMENT_RE.exec(get('--comment') ?? '');
+      if (!m) continue;
+      const id = m[1]!;
+      const deadline = new Date(Number(m[2]) * 1000);
+      const secondsLeft = Math.floor((deadline.getTime() - now.getTime()) / 1000);
+      const f = byId.get(id) ?? { id, from: get('-s') ?? 'any', proto: get('-p') ?? 'any', deadline: deadline.toISOString(), secondsLeft, expired: secondsLeft <= 0, complete: false, natLines: [], filterLines: [] };
+      if (table === 'nat') {
+        f.natLines.push(line.trim());
+        const dport = get('--dport');
+        if (dport) f.port = Number(dport);
+        const to = get('--to-destination');
+        if (to) f.to = to;
+      } else {
+        f.filterLines.push(line.trim());
+        if (!f.to) { const d = get('-d'); const dp = get('--dport'); if (d && dp) f.to = `${d.replace(/\/32$/, '')}:${dp}`; }
+      }
+      byId.set(id, f);
+    }
+  };
+  take(natSave, 'nat');
+  take(filterSave, 'filter');
+  const all = [...byId.values()];
+  for (const f of all) f.complete = f.natLines.length > 0 && f.filterLines.length > 0;
+  return all.sort((a, b) => a.secondsLeft - b.secondsLeft);
+}

@@ -1,0 +1,40 @@
+// The reaper a host runs from cron when no console is watching: POSIX sh and iptables only (busybox-fit).
+// It deletes, in one iptables-restore transaction per run, every forward half whose deadline has passed.
+import { FWD_TAG } from './forwards.js';
+
+export const REAPER_MARK = '# commbase-admin-reap';
+export const DEFAULT_REAPER_PATH = '/usr/local/sbin/commbase-admin-reap';
+
+export function reaperScript(): string {
+  return `#!/bin/sh
+# Installed by \`commbase-admin forward reap --install-cron\`. Removes timed port forwards whose deadline
+# (the last field of their "${FWD_TAG}:<id>:<epoch>" comment) has passed. The kernel already stopped
+# matching them at that deadline (iptables time match); this only tidies the rule set.
+set -u
+PATH=/usr/sbin:/sbin:/usr/bin:/bin:$PATH
+now=$(date +%s)
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+for t in nat filter; do
+  iptables-save -t "$t" | grep '^-A .*${FWD_TAG}:' > "$tmp/$t" || true
+  : > "$tmp/$t.del"
+  while IFS= read -r line; do
+    dl=$(printf '%s\\n' "$line" | sed -n 's/.*${FWD_TAG}:[0-9a-f]*:\\([0-9][0-9]*\\).*/\\1/p')
+    if [ -n "$dl" ] && [ "$dl" -le "$now" ]; then
+      printf -- '-D %s\\n' "\${line#-A }" >> "$tmp/$t.del"
+    fi
+  done < "$tmp/$t"
+done
+{
+  if [ -s "$tmp/nat.del" ]; then echo '*nat'; cat "$tmp/nat.del"; echo COMMIT; fi
+  if [ -s "$tmp/filter.del" ]; then echo '*filter'; cat "$tmp/filter.del"; echo COMMIT; fi
+} > "$tmp/batch"
+if [ -s "$tmp/batch" ]; then iptables-restore -w 5 --noflush < "$tmp/batch"; fi
+`;
+}
+
+/** The crontab with our line replaced (or added): every minute, marked so it can be found again. */
+export function crontabWith(existing: string, scriptPath: string): string {
+  const kept = existing.split('\n').filter((l) => l.trim() !== '' && !l.includes(REAPER_MARK));
+  return [...kept, `* * * * * ${scriptPath} ${REAPER_MARK}`].join('\n') + '\n';
+}

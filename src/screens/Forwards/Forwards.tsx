@@ -1,0 +1,67 @@
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import { Spinner } from '@inkjs/ui';
+import { formatDuration } from '../../firewall/forwards.js';
+import { ScreenFrame } from '../../ui/ScreenFrame.js';
+import { Table } from '../../ui/Table.js';
+import { ConfirmDialog, TrustDialog, TypedConfirm } from '../../ui/Dialogs.js';
+import { StepForm } from '../../ui/StepForm.js';
+import { useKeymap } from '../../ui/useKeymap.js';
+import type { Scope } from '../../ui/keymap.js';
+import { theme } from '../../ui/theme.js';
+import { ADD_FIELDS, EXTEND_FIELDS, useForwards, type Pending } from './use-forwards.js';
+
+function previewLines(p: Pending): string[] {
+  const c = p.preview;
+  return [`${c.host} (${c.where}): forward ${c.id ?? ''}${c.deadline ? ` until ${c.deadline}` : ''}`, 'iptables-restore --noflush will read:', ...c.batch.trimEnd().split('\n').map((l) => `  ${l}`), ...c.warnings.map((w) => `warning: ${w}`)];
+}
+
+export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
+  const f = useForwards();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const active = (props.isActive ?? true) && !helpOpen;
+  const modal = f.trust.question ? 'trust' : f.mode;
+  const scopes: Scope[] = modal === 'list' ? ['list', 'forwards'] : modal === 'add' || modal === 'extend' ? ['wizard.text'] : modal === 'confirm' ? ['confirm'] : modal === 'revoke' ? ['typed-confirm'] : ['trust'];
+  const typing = modal === 'add' || modal === 'extend' || modal === 'revoke';
+  useKeymap(['global', ...scopes.filter((s) => s !== 'confirm' && s !== 'trust')], {
+    help: () => setHelpOpen((v) => !v),
+    back: () => (helpOpen ? setHelpOpen(false) : modal === 'list' ? props.onExit() : f.cancel()),
+    'text.back': f.back,
+    'list.up': () => f.move(-1),
+    'list.down': () => f.move(1),
+    'fwd.add': f.startAdd,
+    'fwd.extend': f.startExtend,
+    'fwd.revoke': f.startRevoke,
+    'fwd.refresh': f.refresh,
+    'fwd.host': f.nextHost,
+  }, { isActive: (props.isActive ?? true) && modal !== 'trust', typing, readOnly: Boolean(props.readOnly) });
+
+  return (
+    <ScreenFrame title="Forwards" scopes={scopes} helpOpen={helpOpen} typing={typing} readOnly={Boolean(props.readOnly)} status={<Text color={theme.dim}>host {f.host.name} ({f.hostLabel}, Tab for next)</Text>}>
+      {f.readError ? <Text color={theme.error}>cannot read forwards on {f.host.name}: {f.readError}</Text> : null}
+      {!f.loaded && !f.readError ? <Spinner label={`reading forwards on ${f.host.name}`} /> : null}
+      <Table
+        columns={[{ title: 'ID', width: 8 }, { title: 'FROM', width: 18 }, { title: 'PORT', width: 9 }, { title: 'TO', width: 21 }, { title: 'LEFT', width: 10 }, { title: '', width: 6 }]}
+        rows={f.forwards.map((x) => ({
+          key: x.id,
+          cells: [x.id, x.from, `${x.port ?? '?'}/${x.proto}`, x.to ?? '?', x.secondsLeft <= 0 ? 'EXPIRED' : formatDuration(x.secondsLeft), x.complete ? '' : 'HALF'],
+          ...(x.secondsLeft <= 0 ? { tone: 'error' as const } : x.secondsLeft < 300 ? { tone: 'warn' as const } : {}),
+        }))}
+        cursor={f.cursor}
+        maxRows={8}
+        empty="no timed forwards on this host"
+      />
+      {f.reaped.length ? <Text color={theme.dim}>reaped while watching: {f.reaped.join(', ')}</Text> : null}
+      <Box marginTop={1} flexDirection="column">
+        {f.trust.question ? <TrustDialog host={f.trust.question.host} fingerprint={f.trust.question.fingerprint} onAnswer={f.trust.question.answer} isActive={active} /> : null}
+        {f.mode === 'add' ? <StepForm title={`Add a timed forward on ${f.host.name}`} fields={ADD_FIELDS} index={f.formIndex} values={f.formValues} onSubmitField={f.submitField} isActive={active} /> : null}
+        {f.mode === 'extend' ? <StepForm title="Extend the forward" fields={EXTEND_FIELDS} index={f.formIndex} values={f.formValues} onSubmitField={f.submitField} isActive={active} /> : null}
+        {f.mode === 'confirm' && f.pending ? <ConfirmDialog title={f.pending.kind === 'add' ? 'Add this forward?' : 'Extend this forward?'} lines={previewLines(f.pending)} onYes={f.apply} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {f.mode === 'revoke' && f.pending ? <TypedConfirm title="Revoke this forward?" lines={previewLines(f.pending)} target={String(f.pending.request.id)} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {f.task.busy ? <Spinner label={f.task.busy} /> : null}
+        {f.task.error?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}
+        {f.task.result?.map((l, i) => <Text key={i} color={i === 0 ? theme.ok : undefined}>{l}</Text>)}
+      </Box>
+    </ScreenFrame>
+  );
+}

@@ -1,0 +1,121 @@
+// The Forwards screen's state: forwards of one host read every few seconds (expired ones reaped while the
+// console watches), a one-second clock for the countdowns, and add/extend/revoke through previews.
+import { useCallback, useEffect, useState } from 'react';
+import { addForward, extendForward, listForwards, reapForwards, revokeForward, type ForwardChange } from '../../firewall/forward-service.js';
+import { forwardFields, type Forward } from '../../firewall/forwards.js';
+import { listHosts, type HostEntry } from '../../services/hosts.js';
+import type { FormField } from '../../ui/StepForm.js';
+import { useTask } from '../use-task.js';
+import { useTrust } from '../use-trust.js';
+
+/** How often the rules are read again; countdowns tick every second in between. */
+export const REFRESH_MS = 5000;
+
+const fieldCheck = (key: keyof typeof forwardFields) => (value: string) => {
+  const r = forwardFields[key].safeParse(value);
+  return r.success ? undefined : `${key} ${JSON.stringify(value)}: ${r.error.issues[0]?.message}`;
+};
+const ttlCheck = fieldCheck('ttl');
+
+export const ADD_FIELDS: FormField[] = [
+  { key: 'from', label: 'Source allowed (one IPv4 address or network)', validate: fieldCheck('from') },
+  { key: 'port', label: 'External port on this host', initial: '8080', validate: fieldCheck('port') },
+  { key: 'to', label: 'LAN destination (IP:PORT)', initial: '192.168.1.50:80', validate: fieldCheck('to') },
+  { key: 'proto', label: 'Protocol (tcp or udp)', initial: 'tcp', validate: fieldCheck('proto') },
+  { key: 'ttl', label: 'How long (90s, 30m, 2h, 1d)', initial: '30m', validate: ttlCheck },
+];
+export const EXTEND_FIELDS: FormField[] = [{ key: 'ttl', label: 'New time to live, from now (90s, 30m, 2h, 1d)', initial: '30m', validate: ttlCheck }];
+
+export type Pending = { kind: 'add' | 'extend' | 'revoke'; request: Record<string, unknown>; preview: ForwardChange };
+
+export function useForwards() {
+  const [hosts] = useState<HostEntry[]>(() => { try { return listHosts(); } catch { return [{ name: 'local', backend: 'iptables', sudo: false }]; } });
+  const [hostIndex, setHostIndex] = useState(0);
+  const [forwards, setForwards] = useState<Forward[] | undefined>();
+  const [readAt, setReadAt] = useState(Date.now());
+  const [now, setNow] = useState(Date.now());
+  const [cursor, setCursor] = useState(0);
+  const [mode, setMode] = useState<'list' | 'add' | 'extend' | 'confirm' | 'revoke'>('list');
+  const [formIndex, setFormIndex] = useState(0);
+  const [formValues, setFormValues] = useState<Record<string, string>>({});
+  const [pending, setPending] = useState<Pending | undefined>();
+  const [reaped, setReaped] = useState<string[]>([]);
+  const [readError, setReadError] = useState<string | undefined>();
+  const task = useTask<string[]>();
+  const trust = useTrust();
+  const host = hosts[hostIndex]!;
+
+  const read = useCallback(async () => {
+    try {
+      const r = await listForwards(host.name, trust.deps);
+      setReadError(undefined);
+      if (r.forwards.some((f) => f.expired)) {
+        // The console reaps what expired on the hosts it watches.
+        const reap = await reapForwards({ host: host.name }, trust.deps);
+        setReaped((x) => [...x, ...(reap.removed ?? [])].slice(-5));
+        setForwards((await listForwards(host.name, trust.deps)).forwards);
+      } else {
+        setForwards(r.forwards);
+      }
+      setReadAt(Date.now());
+    } catch (err) {
+      setReadError((err as Error).message);
+    }
+  }, [host.name]);
+
+  useEffect(() => {
+    let live = true;
+    const tick = setInterval(() => live && setNow(Date.now()), 1000);
+    void read();
+    const poll = setInterval(() => { if (live) void read(); }, REFRESH_MS);
+    return () => { live = false; clearInterval(tick); clearInterval(poll); };
+  }, [read]);
+
+  const list = forwards ?? [];
+  const selected = list[cursor];
+  // Countdowns move with the clock between reads.
+  const shown = list.map((f) => ({ ...f, secondsLeft: f.secondsLeft - Math.floor((now - readAt) / 1000) }));
+
+  const preview = (kind: Pending['kind'], request: Record<string, unknown>) => {
+    const fn = kind === 'add' ? addForward : kind === 'extend' ? extendForward : revokeForward;
+    task.start('working out the exact rules', async () => {
+      const p = await fn({ ...request, 'dry-run': true } as never, trust.deps);
+      setPending({ kind, request, preview: p });
+      setMode(kind === 'revoke' ? 'revoke' : 'confirm');
+      return [];
+    });
+  };
+
+  return {
+    hosts, host, hostLabel: `${hostIndex + 1}/${hosts.length}`, forwards: shown, loaded: forwards !== undefined, cursor, mode, formIndex, formValues, pending, task, trust, reaped, readError,
+    move: (d: number) => setCursor((c) => Math.max(0, Math.min(list.length - 1, c + d))),
+    nextHost: () => { setHostIndex((i) => (i + 1) % hosts.length); setForwards(undefined); setCursor(0); },
+    refresh: () => void read(),
+    startAdd: () => { setMode('add'); setFormIndex(0); setFormValues({}); task.clear(); },
+    startExtend: () => { if (selected) { setMode('extend'); setFormIndex(0); setFormValues({}); task.clear(); } },
+    startRevoke: () => { if (selected) preview('revoke', { host: host.name, id: selected.id }); },
+    back: () => (formIndex > 0 ? setFormIndex((i) => i - 1) : setMode('list')),
+    cancel: () => { setMode('list'); setPending(undefined); },
+    submitField: (key: string, value: string) => {
+      const values = { ...formValues, [key]: value };
+      setFormValues(values);
+      const fields = mode === 'add' ? ADD_FIELDS : EXTEND_FIELDS;
+      if (formIndex + 1 < fields.length) return setFormIndex(formIndex + 1);
+      const kind = mode === 'add' ? 'add' : 'extend';
+      setMode('list');
+      preview(kind, kind === 'add' ? { host: host.name, ...values } : { host: host.name, id: selected?.id, ttl: values.ttl });
+    },
+    apply: () => {
+      if (!pending) return;
+      const p = pending;
+      setPending(undefined);
+      setMode('list');
+      const fn = p.kind === 'add' ? addForward : p.kind === 'extend' ? extendForward : revokeForward;
+      task.start('applying', async () => {
+        const r = await fn(p.request as never, trust.deps);
+        await read();
+        return [`forward ${r.id}: ${r.outcome}${r.deadline && p.kind !== 'revoke' ? ` until ${r.deadline}` : ''}`, ...r.warnings.map((w) => `warning: ${w}`)];
+      });
+    },
+  };
+}

@@ -12,6 +12,7 @@ const N = Number(process.env.BENCH_FORWARDS ?? 1000);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cba-bench-fwd-'));
 process.env.XDG_CONFIG_HOME = tmp;
 const { addHost, openRunner } = await import('../src/services/hosts.js');
+const { shared } = await import('../src/runners/types.js');
 const { addForward } = await import('../src/firewall/forward-service.js');
 const { RESTORE_ARGV, addBatch, newForwardId, renderBatch } = await import('../src/firewall/forwards.js');
 
@@ -19,8 +20,7 @@ const lab = await TestHost.create();
 try {
   addHost({ name: 'bench', address: lab.address, port: lab.sshPort, identity: lab.clientKey, 'trust-fingerprint': lab.fingerprint });
   const runner = await openRunner('bench');
-  const shared = { where: runner.where, sessionPort: runner.sessionPort, run: runner.run.bind(runner), readFile: runner.readFile.bind(runner), writeFile: runner.writeFile.bind(runner), close: async () => {} };
-  const deps = { connect: async () => shared };
+  const deps = { connect: async () => shared(runner) };
   const src = (i: number) => `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}`;
   const flush = () => runner.run(['sh', '-c', 'iptables -t nat -F PREROUTING && iptables -F FORWARD']);
 

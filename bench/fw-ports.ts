@@ -11,14 +11,14 @@ const N = Number(process.env.BENCH_PORTS ?? 100);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cba-bench-fw-'));
 process.env.XDG_CONFIG_HOME = tmp;
 const { addHost, openRunner } = await import('../src/services/hosts.js');
+const { shared } = await import('../src/runners/types.js');
 const { openPort, closePort } = await import('../src/firewall/service.js');
 
 const lab = await TestHost.create();
 try {
   addHost({ name: 'bench', address: lab.address, port: lab.sshPort, identity: lab.clientKey, backend: 'iptables', 'trust-fingerprint': lab.fingerprint });
   const runner = await openRunner('bench');
-  const shared = { where: runner.where, sessionPort: runner.sessionPort, run: runner.run.bind(runner), readFile: runner.readFile.bind(runner), writeFile: runner.writeFile.bind(runner), close: async () => {} };
-  const deps = { connect: async () => shared };
+  const deps = { connect: async () => shared(runner) };
   const ports = Array.from({ length: N }, (_, i) => 20000 + i);
 
   const oursOpen = await timeMsAsync(async () => { for (const port of ports) await openPort({ host: 'bench', port, proto: 'tcp' }, deps); });

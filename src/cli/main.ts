@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT } from '../core/errors.js';
 import { renderFailure } from './boundary.js';
 import { registerCert } from './cert.js';
+import { registerConfig } from './config.js';
 import { registerForward } from './forward.js';
 import { registerFw } from './fw.js';
 import { registerHosts } from './hosts.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerHosts(program);
   registerFw(program);
   registerForward(program);
+  registerConfig(program);
   program.action(async (o: { readOnly?: boolean }) => {
     const { openConsole } = await import('../screens/open.js');
     await openConsole({ readOnly: Boolean(o.readOnly) });

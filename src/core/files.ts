@@ -15,6 +15,8 @@ export interface WriteOptions {
   mode: number;
   /** Where to keep the file being replaced: 'none', a fixed sibling (FILE.bak) or a timestamped one. */
   backup?: 'none' | 'sibling' | 'timestamped';
+  /** Keep the replaced file's owner (needs the rights to chown; root has them). */
+  owner?: { uid: number; gid: number };
 }
 
 export async function ensureDir(dir: string, mode = MODE_PRIVATE_DIR): Promise<void> {
@@ -69,6 +71,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   try {
     await handle.writeFile(data);
     await handle.chmod(opts.mode); // umask may have narrowed or (never) widened the mode
+    if (opts.owner) await handle.chown(opts.owner.uid, opts.owner.gid);
     await handle.sync();
   } catch (err) {
     await handle.close();

@@ -2,8 +2,8 @@
 import { promises as fs } from 'node:fs';
 import { execa } from 'execa';
 import { ExternalError, UserError } from '../core/errors.js';
-import { writeFileAtomic } from '../core/files.js';
-import { privilegedArgv, SUDO_PASSWORD_RE, type RunOptions, type RunResult, type Runner } from './types.js';
+import { readText, writeFileAtomic } from '../core/files.js';
+import { privilegedArgv, SUDO_PASSWORD_RE, type FileStat, type RunOptions, type RunResult, type Runner } from './types.js';
 
 export interface LocalRunnerOptions {
   sudo?: boolean;
@@ -53,12 +53,23 @@ export class LocalRunner implements Runner {
 
   async readFile(file: string): Promise<string> {
     if (this.opts.prefix?.length) return (await this.run(['cat', '--', file])).stdout;
-    return fs.readFile(file, 'utf8');
+    return readText(file, 'file');
   }
 
-  async writeFile(file: string, data: string, mode: number): Promise<void> {
+  async writeFile(file: string, data: string, mode: number, owner?: { uid: number; gid: number }): Promise<void> {
     if (this.opts.prefix?.length) throw new UserError('writing files through a command prefix is not supported');
-    await writeFileAtomic(file, data, { mode, backup: 'none' });
+    await writeFileAtomic(file, data, { mode, backup: 'none', ...(owner ? { owner } : {}) });
+  }
+
+  async stat(file: string): Promise<FileStat | undefined> {
+    if (this.opts.prefix?.length) throw new UserError('reading file details through a command prefix is not supported');
+    try {
+      const st = await fs.stat(file);
+      return { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new UserError(`failed to read the details of ${file}: ${(err as Error).message}`, [], 'file');
+    }
   }
 
   async close(): Promise<void> {}

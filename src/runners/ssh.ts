@@ -1,11 +1,11 @@
 // The SSH runner: ssh2 exec for commands (argv quoted by the one quoting function), SFTP for files.
 // Host keys are checked like OpenSSH: a pinned SHA-256 fingerprint, asked about on first contact.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { ExternalError, UserError } from '../core/errors.js';
 import { quoteArgv } from './quote.js';
-import { privilegedArgv, SUDO_PASSWORD_RE, type RunOptions, type RunResult, type Runner } from './types.js';
+import { privilegedArgv, SUDO_PASSWORD_RE, type FileStat, type RunOptions, type RunResult, type Runner } from './types.js';
 
 const { Client, utils } = ssh2;
 
@@ -107,16 +107,37 @@ export class SshRunner implements Runner {
     }));
   }
 
-  async writeFile(file: string, data: string, mode: number): Promise<void> {
+  async writeFile(file: string, data: string, mode: number, owner?: { uid: number; gid: number }): Promise<void> {
     const sftp = await this.sftp();
     const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
-    const tmp = `${dir}.${file.slice(dir.length)}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
+    const tmp = `${dir}.${file.slice(dir.length)}.${randomBytes(6).toString('hex')}.tmp`;
     const fail = (err: Error) => new ExternalError(`failed to write ${file} on ${this.where}: ${err.message}`, ['sftp', 'write', file], null, '', this.where);
-    await new Promise<void>((resolve, reject) => sftp.writeFile(tmp, data, { mode, flag: 'wx' }, (err) => (err ? reject(fail(err)) : resolve())));
-    await new Promise<void>((resolve, reject) => sftp.chmod(tmp, mode, (err) => (err ? reject(fail(err)) : resolve())));
-    await new Promise<void>((resolve, reject) => sftp.ext_openssh_rename(tmp, file, (err) => {
-      if (!err) return resolve();
-      sftp.unlink(tmp, () => reject(fail(err)));
+    const step = <T>(fn: (cb: (err: Error | null | undefined, v?: T) => void) => void) => new Promise<T>((resolve, reject) => fn((err, v) => (err ? reject(fail(err)) : resolve(v as T))));
+    const handle = await step<Buffer>((cb) => sftp.open(tmp, 'wx', { mode }, cb));
+    try {
+      const buf = Buffer.from(data, 'utf8');
+      if (buf.length) await step((cb) => sftp.write(handle, buf, 0, buf.length, 0, cb));
+      await step((cb) => sftp.fchmod(handle, mode, cb));
+      if (owner) await step((cb) => sftp.fchown(handle, owner.uid, owner.gid, cb));
+      // fsync@openssh.com: the data is on disk before the rename makes it the file.
+      await step((cb) => sftp.ext_openssh_fsync(handle, cb)).catch(() => undefined);
+    } catch (err) {
+      await step((cb) => sftp.close(handle, cb)).catch(() => undefined);
+      await step((cb) => sftp.unlink(tmp, cb)).catch(() => undefined);
+      throw err;
+    }
+    await step((cb) => sftp.close(handle, cb));
+    await step((cb) => sftp.ext_openssh_rename(tmp, file, cb)).catch(async (err: unknown) => {
+      await step((cb) => sftp.unlink(tmp, cb)).catch(() => undefined);
+      throw err;
+    });
+  }
+
+  async stat(file: string): Promise<FileStat | undefined> {
+    const sftp = await this.sftp();
+    return new Promise((resolve, reject) => sftp.stat(file, (err, st) => {
+      if (err) return (err as { code?: number }).code === 2 ? resolve(undefined) : reject(new UserError(`failed to read the details of ${file} on ${this.where}: ${err.message}`, [], 'file'));
+      resolve({ mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size });
     }));
   }
 

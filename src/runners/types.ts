@@ -22,6 +22,13 @@ export interface RunResult {
   stderr: string;
 }
 
+export interface FileStat {
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+}
+
 export interface Runner {
   /** "local" or "user@host:port", for messages and dry runs. */
   readonly where: string;
@@ -29,8 +36,9 @@ export interface Runner {
   readonly sessionPort: number | undefined;
   run(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
   readFile(path: string): Promise<string>;
-  /** Atomic: temp file beside the target, then rename. */
-  writeFile(path: string, data: string, mode: number): Promise<void>;
+  /** Atomic: temp file beside the target (fsync-ed), then rename; owner set when given. */
+  writeFile(path: string, data: string, mode: number, owner?: { uid: number; gid: number }): Promise<void>;
+  stat(path: string): Promise<FileStat | undefined>;
   close(): Promise<void>;
 }
 
@@ -40,3 +48,16 @@ export function privilegedArgv(argv: readonly string[], useSudo: boolean): strin
 }
 
 export const SUDO_PASSWORD_RE = /sudo: (a password is required|a terminal is required)/;
+
+/** The same runner with close() a no-op: several service calls share one connection (the caller closes it). */
+export function shared(runner: Runner): Runner {
+  return {
+    where: runner.where,
+    sessionPort: runner.sessionPort,
+    run: runner.run.bind(runner),
+    readFile: runner.readFile.bind(runner),
+    writeFile: runner.writeFile.bind(runner),
+    stat: runner.stat.bind(runner),
+    close: async () => {},
+  };
+}

@@ -142,3 +142,14 @@ export async function checkHost(name: string, opts: ConnectOptions = {}, store =
     await runner.close();
   }
 }
+
+/** Open a runner for a host, run `fn`, always close it. */
+export async function withRunner<T>(hostName: string, connect: (host: HostEntry) => Promise<Runner>, fn: (runner: Runner, host: HostEntry) => Promise<T>): Promise<T> {
+  const host = getHost(hostName);
+  const runner = await connect(host);
+  try {
+    return await fn(runner, host);
+  } finally {
+    await runner.close();
+  }
+}

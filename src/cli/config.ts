@@ -1,0 +1,98 @@
+// `commbase-admin config …`: read, check and edit commbase.conf, here or on a host (SFTP).
+import type { Command } from 'commander';
+import { UserError } from '../core/errors.js';
+import { checkFiles, readConf, rememberConfFile, report, setConf, undoConf } from '../conffile/service.js';
+import { getValue } from '../conffile/parse.js';
+import type { Finding } from '../conffile/check.js';
+import { action } from './boundary.js';
+import { withJson } from './common.js';
+import { connector } from './connect.js';
+import { emit, paint, table } from './output.js';
+
+const where = (cmd: Command) => withJson(cmd)
+  .option('--file <path>', 'the commbase.conf (default: settings, then $COMMBASE_APP_DIR/config/commbase.conf)')
+  .option('--host <name>', 'edit it on this host over SFTP (default local)', 'local')
+  .option('--trust-fingerprint <fp>', 'accept this host key on first contact');
+
+function pairsOf(args: string[]): Array<[string, string]> {
+  if (args.length === 0 || args.length % 2 !== 0) throw new UserError('give KEY VALUE pairs: config set KEY VALUE [KEY VALUE …]', [], 'pairs');
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < args.length; i += 2) out.push([args[i]!, args[i + 1]!]);
+  return out;
+}
+
+const findingLine = (f: Finding) => {
+  const text = `${f.line ? `line ${f.line}: ` : ''}${f.message}`;
+  return f.severity === 'error' ? paint.red(`error: ${text}`) : f.severity === 'warning' ? paint.yellow(`warning: ${text}`) : `note: ${text}`;
+};
+
+export function registerConfig(program: Command): void {
+  const cfg = program.command('config').description('read, check and edit commbase.conf without losing comments, order or unknown keys');
+
+  where(cfg.command('show')).description('every variable with its value as bash reads it, and lines that are not assignments')
+    .action(action(async (o) => {
+      const doc = await readConf({ file: o.file, host: o.host }, connector(o));
+      const vars = doc.file.lines.flatMap((l) => (l.kind === 'assign' ? [{ line: l.n, key: l.key, value: l.value, written: l.valueText }] : []));
+      const other = doc.file.lines.flatMap((l) => (l.kind === 'unparsed' ? [{ line: l.n, raw: l.raw, reason: l.reason }] : []));
+      emit(o, { path: doc.path, host: doc.host, variables: vars, unparsed: other }, (x) => [
+        `${x.path} (${doc.where})`,
+        ...table(x.variables.map((v) => [String(v.line), v.key, v.value]), ['LINE', 'KEY', 'VALUE']),
+        ...x.unparsed.map((u) => paint.yellow(`line ${u.line} kept as written, not understood (${u.reason}): ${u.raw}`)),
+      ]);
+    }));
+
+  where(cfg.command('get')).description('the value of KEY as bash reads it (exit 2 if unset)').argument('<key>')
+    .action(action(async (key: string, o) => {
+      const doc = await readConf({ file: o.file, host: o.host }, connector(o));
+      const value = getValue(doc.file, key);
+      if (value === undefined) throw new UserError(`${key} is not set in ${doc.path}`, [], 'key');
+      emit(o, { key, value }, (x) => [x.value]);
+    }));
+
+  where(cfg.command('set')).description('set KEY to VALUE (several pairs at once); validates the whole file first, keeps FILE.bak')
+    .argument('<pairs...>', 'KEY VALUE [KEY VALUE …]')
+    .option('--dry-run', 'show the diff and write nothing')
+    .action(action(async (args: string[], o) => {
+      const r = await setConf({ file: o.file, host: o.host, pairs: pairsOf(args), dryRun: Boolean(o.dryRun) }, connector(o));
+      emit(o, r, (x) => [...x.diff, x.changes.length === 0 ? 'nothing to change' : x.dryRun ? '(dry run: nothing written)' : paint.green(`written; previous version kept as ${x.backup}`), ...x.report.findings.filter((f) => f.severity !== 'note' && x.changes.some((c) => c.line === f.line)).map(findingLine)]);
+    }));
+
+  where(cfg.command('diff')).description('what `config set KEY VALUE …` would change, as a diff (writes nothing)')
+    .argument('<pairs...>', 'KEY VALUE [KEY VALUE …]')
+    .action(action(async (args: string[], o) => {
+      const r = await setConf({ file: o.file, host: o.host, pairs: pairsOf(args), dryRun: true }, connector(o));
+      emit(o, r, (x) => x.diff);
+    }));
+
+  where(cfg.command('validate')).description('check the data-exchange values and what Commbase\'s Python readers will make of each line')
+    .option('--strict', 'treat the Commbase-reader warnings as errors')
+    .option('--check-files', 'also check that the files exist, certificates are certificates and keys match them')
+    .option('--base-dir <dir>', 'the directory Commbase joins CERTS_AND_KEYS_* and MESSAGING_FILE to (default: the file\'s $COMMBASE_APP_DIR)')
+    .action(action(async (o) => {
+      const doc = await readConf({ file: o.file, host: o.host }, connector(o));
+      const rep = report(doc, Boolean(o.strict));
+      if (o.checkFiles) {
+        const more = await checkFiles({ file: o.file, host: o.host, baseDir: o.baseDir }, connector(o));
+        rep.findings.push(...more);
+        rep.errors += more.filter((f) => f.severity === 'error').length;
+      }
+      emit(o, rep, (x) => [
+        `${x.path}: ${x.errors} error(s), ${x.warnings} warning(s)`,
+        ...x.findings.map(findingLine),
+        ...(x.missing.length ? [`not set: ${x.missing.join(', ')}`] : []),
+      ]);
+      if (rep.errors > 0) process.exitCode = 4;
+    }));
+
+  where(cfg.command('undo')).description('put back the version before the last save (FILE.bak)')
+    .action(action(async (o) => {
+      const r = await undoConf({ file: o.file, host: o.host }, connector(o));
+      emit(o, r, (x) => [paint.green(`restored ${x.path} from ${x.restoredFrom}`)]);
+    }));
+
+  withJson(cfg.command('default-file')).description('remember which commbase.conf to use when --file is not given').argument('<path>')
+    .action(action(async (file: string, o) => {
+      const abs = rememberConfFile(file);
+      emit(o, { confFile: abs }, () => [`commbase.conf is now ${abs}`]);
+    }));
+}

@@ -1,0 +1,51 @@
+// What Commbase's data exchange reads from commbase.conf, and what each value may be.
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { hostOrIp } from '../core/net.js';
+
+export const HOST_KEY = 'COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS';
+export const PORT_KEY = 'COMMBASE_DATA_EXCHANGE_SERVER_PORT';
+export const INTERVAL_KEY = 'CLIENT_POLLING_INTERVAL_IN_SECS';
+export const FILE_PATH_KEYS = [
+  'COMMBASE_DATA_EXCHANGE_SERVER_CONNECTION_FILE_PATH',
+  'COMMBASE_DATA_EXCHANGE_SERVER_UPLOADER_FILE_PATH',
+  'COMMBASE_DATA_EXCHANGE_CLIENT_CONNECTION_FILE_PATH',
+  'COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH',
+] as const;
+/** Appended to a base directory with no separator by Commbase's Python, so they must start with '/'. */
+export const CERT_KEYS = {
+  CERTS_AND_KEYS_SERVER_CRT_FILE: 'cert',
+  CERTS_AND_KEYS_SERVER_KEY_FILE: 'key',
+  CERTS_AND_KEYS_CERT_PEM_FILE: 'cert',
+  CERTS_AND_KEYS_KEY_PEM_FILE: 'key',
+  CERTS_AND_KEYS_CA_PEM_FILE: 'cert',
+} as const;
+export const JOINED_PATH_KEYS = [...Object.keys(CERT_KEYS), 'MESSAGING_FILE'] as const;
+
+export const KNOWN_KEYS = [HOST_KEY, PORT_KEY, ...FILE_PATH_KEYS, INTERVAL_KEY, ...JOINED_PATH_KEYS] as const;
+
+const joinedPath = z.string().min(1, 'must not be empty').refine((v) => v.startsWith('/'), {
+  message: "must start with '/': Commbase appends it to its base directory with no separator",
+});
+
+export const KEY_SCHEMAS: Record<string, z.ZodType<unknown>> = {
+  [HOST_KEY]: hostOrIp,
+  [PORT_KEY]: z.string().regex(/^\d+$/, 'must be a whole number between 1 and 65535').transform(Number).pipe(z.number().int().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535')),
+  [INTERVAL_KEY]: z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).pipe(z.number().int().min(1, 'must be at least 1 second')),
+  ...Object.fromEntries(FILE_PATH_KEYS.map((k) => [k, z.string().min(1, 'must not be empty')])),
+  ...Object.fromEntries(JOINED_PATH_KEYS.map((k) => [k, joinedPath])),
+};
+
+/** Extra notes that are not errors. */
+export function notesFor(key: string, value: string): string[] {
+  if (key === HOST_KEY && (value === '0.0.0.0' || value === '::')) return ['listens on every interface: make sure the firewall allows only the clients (commbase-admin fw open --from …)'];
+  if (key === HOST_KEY && isIP(value) === 0 && value !== 'localhost') return [];
+  return [];
+}
+
+export function validateValue(key: string, value: string): string | undefined {
+  const schema = KEY_SCHEMAS[key];
+  if (!schema) return undefined;
+  const r = schema.safeParse(value);
+  return r.success ? undefined : r.error.issues[0]?.message;
+}

@@ -1,0 +1,146 @@
+// config get/set/validate on real files, locally and on a test host over SFTP; settings that are broken by hand.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { runCli, runJson } from '../helpers/cli.js';
+import { TestHost } from '../helpers/lab.js';
+import { missing, titled } from '../helpers/needs.js';
+import { withTempDir } from '../helpers/tmp.js';
+import { readConf, setConf } from '../../src/conffile/service.js';
+import { LocalRunner } from '../../src/runners/local.js';
+
+const SEED = `# Commbase settings (a comment Commbase itself would choke on, kept byte for byte)
+COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS="127.0.0.1"
+COMMBASE_DATA_EXCHANGE_SERVER_PORT="5000"
+CLIENT_POLLING_INTERVAL_IN_SECS="5"
+UNKNOWN_KEY='kept as is'
+CERTS_AND_KEYS_CERT_PEM_FILE="/certificates/cert.pem"
+CERTS_AND_KEYS_KEY_PEM_FILE="/certificates/key.pem"
+CERTS_AND_KEYS_CA_PEM_FILE="/certificates/ca.pem"
+MESSAGING_FILE="/data/.messages.json"
+`;
+
+describe('config on local files', () => {
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  let file: string;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    tmp = await withTempDir();
+    env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'xdg') };
+    await mkdir(path.join(tmp.dir, 'app', 'config'), { recursive: true });
+    file = path.join(tmp.dir, 'app', 'config', 'commbase.conf');
+  });
+  afterAll(async () => tmp?.cleanup());
+
+  it('set changes one line, keeps mode and owner, keeps the old file as .bak; get reads it back', async () => {
+    await writeFile(file, SEED);
+    await chmod(file, 0o640);
+    if (process.getuid?.() === 0) await chown(file, 1234, 2345);
+    const r = await runJson<{ changes: unknown[]; backup: string; diff: string[] }>(['config', 'set', '--file', file, 'COMMBASE_DATA_EXCHANGE_SERVER_PORT', '5050'], { env });
+    expect(r.code, JSON.stringify(r.json)).toBe(0);
+    expect(r.json.diff).toEqual([`--- ${file}`, `+++ ${file} (new)`, '@@ line 3 @@', '-COMMBASE_DATA_EXCHANGE_SERVER_PORT="5000"', '+COMMBASE_DATA_EXCHANGE_SERVER_PORT="5050"']);
+    expect(await readFile(file, 'utf8')).toBe(SEED.replace('"5000"', '"5050"'));
+    expect(await readFile(`${file}.bak`, 'utf8')).toBe(SEED);
+    const st = await stat(file);
+    expect(st.mode & 0o777).toBe(0o640);
+    if (process.getuid?.() === 0) expect([st.uid, st.gid]).toEqual([1234, 2345]);
+    const get = await runJson<{ value: string }>(['config', 'get', '--file', file, 'COMMBASE_DATA_EXCHANGE_SERVER_PORT'], { env });
+    expect(get.json.value).toBe('5050');
+    const undo = await runJson(['config', 'undo', '--file', file], { env });
+    expect(undo.code).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(SEED);
+  });
+
+  it.each([
+    [['COMMBASE_DATA_EXCHANGE_SERVER_PORT', '70000'], /COMMBASE_DATA_EXCHANGE_SERVER_PORT "70000": must be between 1 and 65535/],
+    [['COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS', ';rm -rf /'], /COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS ";rm -rf \/": must be an IP address or a host name/],
+    [['MESSAGING_FILE', ''], /MESSAGING_FILE "": must not be empty/],
+    [['MESSAGING_FILE', '/a=b'], /contains "="/],
+  ])('refuses %j, naming key and value, and leaves the file as it was', async (pair, message) => {
+    await writeFile(file, SEED);
+    const r = await runJson<{ error: { message: string } }>(['config', 'set', '--file', file, ...pair], { env });
+    expect(r.code).toBe(2);
+    expect(r.json.error.message).toMatch(message);
+    expect(await readFile(file, 'utf8')).toBe(SEED);
+  });
+
+  it('detects an edit made since the file was read, and writes nothing', async () => {
+    await writeFile(file, SEED);
+    const deps = { connect: async () => new LocalRunner() };
+    const doc = await readConf({ file }, deps);
+    await writeFile(file, SEED.replace('"5"', '"10"'));
+    await expect(setConf({ file, pairs: [['COMMBASE_DATA_EXCHANGE_SERVER_PORT', '6000']], expectHash: doc.hash }, deps)).rejects.toThrow(/changed since it was read/);
+    expect(await readFile(file, 'utf8')).toBe(SEED.replace('"5"', '"10"'));
+  });
+
+  it('validate: warnings by default, errors with --strict; finds the file through COMMBASE_APP_DIR', async () => {
+    await writeFile(file, SEED);
+    const appEnv = { ...env, COMMBASE_APP_DIR: path.join(tmp.dir, 'app') };
+    const lax = await runJson<{ errors: number; warnings: number; findings: Array<{ line: number; message: string }> }>(['config', 'validate'], { env: appEnv });
+    expect(lax.code).toBe(0);
+    expect(lax.json.findings.map((f) => f.line)).toEqual([1, 5]);
+    const strict = await runJson<{ errors: number }>(['config', 'validate', '--strict'], { env: appEnv });
+    expect(strict.code).toBe(4);
+    expect(strict.json.errors).toBe(2);
+  });
+
+  const why = missing({ commands: ['openssl'] });
+  it.skipIf(why)(titled('validate --check-files: certificates are certificates and keys match them', why), async () => {
+    const app = path.join(tmp.dir, 'app');
+    await runCli(['cert', 'ca', '--dir', path.join(tmp.dir, 'ca'), '--cn', 'CA', '--key-size', '2048'], { env });
+    await runCli(['cert', 'issue', '--ca-dir', path.join(tmp.dir, 'ca'), '--out-dir', path.join(app, 'certificates'), '--cn', 'relay.test'], { env });
+    await writeFile(file, SEED);
+    const ok = await runJson<{ errors: number; findings: Array<{ message: string }> }>(['config', 'validate', '--file', file, '--check-files'], { env });
+    expect(ok.json.findings.filter((f) => /CERTS_AND_KEYS/.test(f.message))).toEqual([]);
+    // A key that is not the certificate's:
+    await runCli(['cert', 'issue', '--ca-dir', path.join(tmp.dir, 'ca'), '--out-dir', path.join(tmp.dir, 'other'), '--cn', 'other.test'], { env });
+    await writeFile(path.join(app, 'certificates', 'key.pem'), await readFile(path.join(tmp.dir, 'other', 'key.pem')));
+    const bad = await runJson<{ errors: number; findings: Array<{ message: string }> }>(['config', 'validate', '--file', file, '--check-files'], { env });
+    expect(bad.code).toBe(4);
+    expect(bad.json.findings.map((f) => f.message).join('\n')).toMatch(/CERTS_AND_KEYS_KEY_PEM_FILE is not the key of CERTS_AND_KEYS_CERT_PEM_FILE/);
+  });
+
+  it('a hand-broken settings file is reported with its path and field, and kept', async () => {
+    const dir = path.join(tmp.dir, 'broken', 'commbase-admin');
+    await mkdir(dir, { recursive: true });
+    const settings = path.join(dir, 'settings.json');
+    const broken = JSON.stringify({ hosts: { r1: { address: 'x;y', port: 22 } } });
+    await writeFile(settings, broken);
+    const r = await runJson<{ error: { message: string } }>(['hosts', 'list'], { env: { XDG_CONFIG_HOME: path.join(tmp.dir, 'broken') } });
+    expect(r.code).toBe(2);
+    expect(r.json.error.message).toMatch(new RegExp(`${settings.replace(/[/.]/g, '\\$&')} is invalid at hosts\\.r1\\.address: must be an IP address or a host name`));
+    expect(await readFile(settings, 'utf8')).toBe(broken);
+    await writeFile(settings, '{ not json');
+    const r2 = await runJson<{ error: { message: string } }>(['hosts', 'list'], { env: { XDG_CONFIG_HOME: path.join(tmp.dir, 'broken') } });
+    expect(r2.json.error.message).toMatch(/failed to read the settings file .*settings\.json/);
+    expect(await readFile(settings, 'utf8')).toBe('{ not json');
+  });
+});
+
+const whyRemote = missing({ root: true, commands: ['ip', 'sshd'] });
+describe.skipIf(whyRemote)(titled('config over SFTP on a test host', whyRemote), () => {
+  let lab: TestHost;
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    lab = await TestHost.create();
+    tmp = await withTempDir();
+    env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'xdg') };
+    await runCli(lab.addArgs('relayhost', 'iptables'), { env });
+  }, 30_000);
+  afterAll(async () => { await lab?.destroy(); await tmp?.cleanup(); });
+
+  it('edits the remote file atomically, keeping mode, owner and a .bak', async () => {
+    const file = path.join(lab.dir, 'commbase.conf');
+    await writeFile(file, SEED);
+    await chmod(file, 0o600);
+    await chown(file, 4321, 4321);
+    const r = await runJson<{ backup: string }>(['config', 'set', '--host', 'relayhost', '--file', file, 'COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS', '0.0.0.0'], { env });
+    expect(r.code, JSON.stringify(r.json)).toBe(0);
+    expect(lab.nsExec(['cat', file])).toBe(SEED.replace('"127.0.0.1"', '"0.0.0.0"'));
+    expect(lab.nsExec(['cat', `${file}.bak`])).toBe(SEED);
+    expect(lab.nsExec(['stat', '-c', '%a %u %g', file]).trim()).toBe('600 4321 4321');
+    const v = await runJson<{ findings: Array<{ severity: string; message: string }> }>(['config', 'validate', '--host', 'relayhost', '--file', file], { env });
+    expect(v.json.findings.some((f) => f.severity === 'note' && /every interface/.test(f.message))).toBe(true);
+  });
+});

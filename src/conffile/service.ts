@@ -177,3 +177,25 @@ export function rememberConfFile(file: string, store = new SettingsStore()): str
   store.update((s) => ({ ...s, confFile: abs }));
   return abs;
 }
+
+/**
+ * After the certificate wizard: the commbase.conf values that point Commbase at the new server files.
+ * Commbase joins CERTS_AND_KEYS_* to its directory with no separator, so the files must lie under it.
+ */
+export function proposeCertSettings(opts: { confPath: string; cert: string; key: string; ca: string; sans: string[] }): { pairs: Array<[string, string]> } | { reason: string } {
+  const appDir = path.dirname(path.dirname(path.resolve(opts.confPath)));
+  const rel = (p: string) => { const r = path.relative(appDir, path.resolve(p)); return r.startsWith('..') || path.isAbsolute(r) ? undefined : `/${r}`; };
+  const [cert, key, ca] = [rel(opts.cert), rel(opts.key), rel(opts.ca)];
+  if (!cert || !key || !ca) return { reason: `the files are outside ${appDir}, and Commbase reads CERTS_AND_KEYS_* relative to it; choose ${path.join(appDir, 'certificates')} as the wizard's directory` };
+  const ip = opts.sans.map((s) => s.replace(/^IP:/, '')).find((s, i) => opts.sans[i]!.startsWith('IP:') && s !== '127.0.0.1' && s !== '::1');
+  return { pairs: [['CERTS_AND_KEYS_CERT_PEM_FILE', cert], ['CERTS_AND_KEYS_KEY_PEM_FILE', key], ['CERTS_AND_KEYS_CA_PEM_FILE', ca], ...(ip ? [['COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS', ip] as [string, string]] : [])] };
+}
+
+/** The conf file the console would edit, or undefined when none is configured. */
+export function configuredConfPath(): string | undefined {
+  try {
+    return resolveConfPath();
+  } catch {
+    return undefined;
+  }
+}

@@ -2,6 +2,7 @@ import React, { useState } from 'react';
 import { useApp } from 'ink';
 import { Home } from './Home/Home.js';
 import { CertWizard } from './CertWizard/CertWizard.js';
+import { Config } from './Config/Config.js';
 import { Firewall } from './Firewall/Firewall.js';
 import { Forwards } from './Forwards/Forwards.js';
 import { Hosts } from './Hosts/Hosts.js';
@@ -21,6 +22,8 @@ export function App(props: AppProps) {
   switch (screen) {
     case 'certs':
       return <CertWizard defaults={props.certDefaults} onExit={home} readOnly={Boolean(props.readOnly)} />;
+    case 'config':
+      return <Config onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'firewall':
       return <Firewall onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'forwards':

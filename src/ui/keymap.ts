@@ -3,7 +3,7 @@
 
 export type Scope =
   | 'global' | 'home' | 'wizard' | 'wizard.select' | 'wizard.text' | 'wizard.confirm' | 'result'
-  | 'list' | 'hosts' | 'firewall' | 'forwards' | 'confirm' | 'typed-confirm' | 'trust' | 'busy';
+  | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'confirm' | 'typed-confirm' | 'trust' | 'busy';
 
 export interface Binding {
   id: string;
@@ -52,12 +52,18 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'fwd.refresh', short: 'refresh', scope: 'forwards', keys: ['r'], label: 'r', description: 'read the forwards again', footer: true },
   { id: 'fwd.host', short: 'next host', scope: 'forwards', keys: ['tab'], label: 'Tab', description: 'switch to the next host', footer: true },
 
+  { id: 'config.edit', short: 'edit', scope: 'config', keys: ['return', 'e'], label: 'Enter/e', description: 'edit the selected value (checked as you type)', footer: true, dangerous: true },
+  { id: 'config.save', short: 'save', scope: 'config', keys: ['s'], label: 's', description: 'save the pending changes (shows the diff first)', footer: true, dangerous: true },
+  { id: 'config.undo', short: 'undo', scope: 'config', keys: ['u'], label: 'u', description: 'undo the last save (restore FILE.bak)', footer: true, dangerous: true },
+  { id: 'config.reload', short: 'reload', scope: 'config', keys: ['r'], label: 'r', description: 'read the file again (drops pending changes)', footer: true },
+
   { id: 'confirm.apply', short: 'apply', scope: 'confirm', keys: ['y'], label: 'y', description: 'apply the change shown', footer: true, dangerous: true },
   { id: 'confirm.cancel', short: 'cancel', scope: 'confirm', keys: ['n'], label: 'n/Esc', description: 'cancel; nothing is changed', footer: true },
   { id: 'typed.submit', short: 'confirm', scope: 'typed-confirm', keys: ['return'], label: 'Enter', description: 'confirm once the name typed matches', footer: true, dangerous: true },
   { id: 'trust.yes', short: 'trust', scope: 'trust', keys: ['y'], label: 'y', description: 'trust this host key and pin it', footer: true },
   { id: 'trust.no', short: 'refuse', scope: 'trust', keys: ['n'], label: 'n', description: 'refuse; do not connect', footer: true },
 
+  { id: 'result.config', short: 'set commbase.conf', scope: 'result', keys: ['c'], label: 'c', description: 'point commbase.conf at the new files (diff first)', footer: true, dangerous: true },
   { id: 'result.again', short: 'again', scope: 'result', keys: ['a'], label: 'a', description: 'start the wizard again', footer: true },
 ];
 

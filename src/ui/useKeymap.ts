@@ -1,17 +1,23 @@
+import { useCallback, useRef } from 'react';
 import { useInput } from 'ink';
-import { keyName, resolveKey, type Scope } from './keymap.js';
+import { keyName, resolveKey, type InkKey, type Scope } from './keymap.js';
 
-/** Route key presses to handlers by binding id. Only the active pane listens ({isActive}). */
+/**
+ * Route key presses to handlers by binding id. Only the active pane listens ({isActive}). The latest
+ * render's scopes and handlers are read through a ref, so a key pressed before React has re-run the
+ * subscription effect still reaches the screen as it is drawn, not as it was.
+ */
 export function useKeymap(
   scopes: readonly Scope[],
   handlers: Partial<Record<string, () => void>>,
   opts: { isActive: boolean; readOnly?: boolean; typing?: boolean },
 ): void {
-  useInput(
-    (input, key) => {
-      const id = resolveKey(keyName(input, key), scopes, opts);
-      if (id) handlers[id]?.();
-    },
-    { isActive: opts.isActive },
-  );
+  const latest = useRef({ scopes, handlers, opts });
+  latest.current = { scopes, handlers, opts };
+  const onInput = useCallback((input: string, key: Partial<InkKey>) => {
+    const { scopes: s, handlers: h, opts: o } = latest.current;
+    const id = resolveKey(keyName(input, key), s, o);
+    if (id) h[id]?.();
+  }, []);
+  useInput(onInput, { isActive: opts.isActive });
 }

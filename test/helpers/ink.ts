@@ -23,4 +23,4 @@ export function keyFor(id: string): string {
   return SEQUENCES[k] ?? k;
 }
 
-export const tick = () => new Promise((r) => setTimeout(r, 30));
+export const tick = () => new Promise((r) => setTimeout(r, 60));

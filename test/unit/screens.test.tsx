@@ -1,9 +1,10 @@
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { App } from '../../src/screens/App.js';
+import { Config } from '../../src/screens/Config/Config.js';
 import { keyFor, tick, waitForFrame } from '../helpers/ink.js';
 import { withTempDir } from '../helpers/tmp.js';
 
@@ -21,7 +22,7 @@ describe('home screen', () => {
     const { lastFrame } = renderApp('/nonexistent');
     const frame = await waitForFrame(lastFrame, 'Certificates');
     for (const title of ['Firewall', 'Forwards', 'Configuration', 'Hosts', 'Clients', 'Monitor']) expect(frame).toContain(title);
-    expect(frame).toMatch(/Configuration\s+edit commbase.conf.*\(not built yet\)/);
+    expect(frame).toMatch(/Clients\s+approve, revoke.*\(not built yet\)/);
     expect(frame).toMatch(/\? help/);
     expect(frame).toMatch(/q\/Esc back/);
   });
@@ -39,9 +40,9 @@ describe('home screen', () => {
   it('says so when a screen is not built yet', async () => {
     const { lastFrame, stdin } = renderApp('/nonexistent');
     await waitForFrame(lastFrame, 'Certificates');
-    for (let i = 0; i < 3; i++) { stdin.write(keyFor('home.down')); await tick(); }
+    for (let i = 0; i < 5; i++) { stdin.write(keyFor('home.down')); await tick(); }
     stdin.write(keyFor('home.open'));
-    await waitForFrame(lastFrame, 'Configuration is not built yet');
+    await waitForFrame(lastFrame, 'Clients is not built yet');
   });
 });
 
@@ -150,5 +151,85 @@ describe('hosts screen', () => {
     await tick();
     stdin.write('\r');
     await waitForFrame(lastFrame, 'removed router');
+  });
+});
+
+describe('configuration screen', () => {
+  it('shows the known variables, flags an invalid port as typed, saves after a diff, and undoes', async () => {
+    const t = await withTempDir();
+    cleanups.push(t.cleanup);
+    const file = path.join(t.dir, 'commbase.conf');
+    const seed = '# kept\nCOMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS="127.0.0.1"\nCOMMBASE_DATA_EXCHANGE_SERVER_PORT="5000"\nMY_OWN="x"\n';
+    await writeFile(file, seed);
+    const { lastFrame, stdin, unmount } = render(<Config onExit={() => {}} file={file} />);
+    cleanups.push(() => unmount());
+    await waitForFrame(lastFrame, file);
+    expect(lastFrame()).toMatch(/Other keys \(kept, read-only here\): MY_OWN/);
+    stdin.write(keyFor('list.down'));
+    await tick();
+    stdin.write(keyFor('config.edit'));
+    await waitForFrame(lastFrame, '✓ valid');
+    stdin.write('0');
+    await tick();
+    stdin.write('0');
+    await waitForFrame(lastFrame, '✗ COMMBASE_DATA_EXCHANGE_SERVER_PORT "500000": must be between 1 and 65535');
+    stdin.write('\r');
+    await tick();
+    expect(lastFrame()).toContain('must be between 1 and 65535'); // not accepted
+    for (let i = 0; i < 3; i++) { stdin.write('\u007f'); await tick(); }
+    await waitForFrame(lastFrame, '✓ valid');
+    stdin.write('\r');
+    await waitForFrame(lastFrame, '1 unsaved');
+    stdin.write(keyFor('config.save'));
+    const diff = await waitForFrame(lastFrame, 'Save these changes?');
+    expect(diff).toContain('-COMMBASE_DATA_EXCHANGE_SERVER_PORT="5000"');
+    expect(diff).toContain('+COMMBASE_DATA_EXCHANGE_SERVER_PORT="500"');
+    expect(await readFile(file, 'utf8')).toBe(seed);
+    await tick();
+    stdin.write(keyFor('confirm.apply'));
+    await waitForFrame(lastFrame, /saved .* previous version in/);
+    expect(await readFile(file, 'utf8')).toBe(seed.replace('"5000"', '"500"'));
+    stdin.write(keyFor('config.undo'));
+    await waitForFrame(lastFrame, 'Undo the last save?');
+    await tick();
+    stdin.write(keyFor('confirm.apply'));
+    await waitForFrame(lastFrame, 'restored');
+    expect(await readFile(file, 'utf8')).toBe(seed);
+  });
+});
+
+describe('certificate wizard and commbase.conf', () => {
+  it('offers to point commbase.conf at the new server files, through the config editor', async () => {
+    const t = await withTempDir();
+    cleanups.push(t.cleanup);
+    await mkdir(path.join(t.dir, 'config'));
+    const conf = path.join(t.dir, 'config', 'commbase.conf');
+    await writeFile(conf, 'COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS="127.0.0.1"\nCERTS_AND_KEYS_CERT_PEM_FILE="/certificates/cert.pem"\n');
+    const saved = { app: process.env.COMMBASE_APP_DIR, xdg: process.env.XDG_CONFIG_HOME };
+    process.env.COMMBASE_APP_DIR = t.dir;
+    process.env.XDG_CONFIG_HOME = path.join(t.dir, 'xdg');
+    cleanups.push(() => {
+      if (saved.app === undefined) delete process.env.COMMBASE_APP_DIR; else process.env.COMMBASE_APP_DIR = saved.app;
+      if (saved.xdg === undefined) delete process.env.XDG_CONFIG_HOME; else process.env.XDG_CONFIG_HOME = saved.xdg;
+    });
+    const r = render(<App certDefaults={{ cn: 'relay.lan', sans: ['DNS:relay.lan', 'IP:192.0.2.10'], dir: path.join(t.dir, 'certificates') }} />);
+    cleanups.push(() => r.unmount());
+    await waitForFrame(r.lastFrame, 'Certificates');
+    r.stdin.write('\r');
+    await waitForFrame(r.lastFrame, 'What do you need?');
+    for (const _ of [0, 1, 2, 3]) { r.stdin.write('\r'); await tick(); }
+    await waitForFrame(r.lastFrame, 'Write these files?');
+    r.stdin.write('y');
+    await waitForFrame(r.lastFrame, `Press c to point ${conf} at these files`, 20_000);
+    await tick();
+    r.stdin.write(keyFor('result.config'));
+    const diff = await waitForFrame(r.lastFrame, 'Update commbase.conf?');
+    expect(diff).toContain('+CERTS_AND_KEYS_CERT_PEM_FILE="/certificates/server/cert.pem"');
+    await tick(); // the dialog subscribes to keys in an effect after it is drawn
+    r.stdin.write('y');
+    await waitForFrame(r.lastFrame, 'commbase.conf updated');
+    const text = await readFile(conf, 'utf8');
+    expect(text).toContain('CERTS_AND_KEYS_KEY_PEM_FILE="/certificates/server/key.pem"');
+    expect(text).toContain('COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS="192.0.2.10"');
   });
 });

@@ -2,6 +2,7 @@ import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import { Select, Spinner, TextInput } from '@inkjs/ui';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
+import { ConfirmDialog } from '../../ui/Dialogs.js';
 import { useKeymap } from '../../ui/useKeymap.js';
 import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
@@ -14,9 +15,9 @@ const SCOPE_OF: Record<Step, Scope> = {
 };
 
 export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir: string }; onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
-  const { state, dispatch } = useCertWizard(props.defaults);
+  const { state, dispatch, conf } = useCertWizard(props.defaults);
   const [helpOpen, setHelpOpen] = useState(false);
-  const scope = SCOPE_OF[state.step];
+  const scope: Scope = conf.confirming ? 'confirm' : SCOPE_OF[state.step];
   const typing = scope === 'wizard.text';
   const active = props.isActive ?? true;
   useKeymap(['global', scope], {
@@ -24,6 +25,7 @@ export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir:
     back: () => {
       if (helpOpen) return setHelpOpen(false);
       if (state.step === 'running') return; // keys are being made; the files are written atomically at the end
+      if (conf.confirming) return conf.cancel();
       if (state.step === 'mode' || state.step === 'done' || state.step === 'failed') return props.onExit();
       dispatch({ type: 'back' });
     },
@@ -31,6 +33,7 @@ export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir:
     'confirm.yes': () => dispatch({ type: 'confirm' }),
     'confirm.no': () => dispatch({ type: 'back' }),
     'result.again': () => dispatch({ type: 'restart' }),
+    'result.config': conf.start,
   }, { isActive: active, typing, readOnly: Boolean(props.readOnly) });
 
   const inputActive = active && !helpOpen;
@@ -39,11 +42,20 @@ export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir:
       {props.readOnly ? <Text color={theme.warn}>Read-only console: the wizard shows its plan but writes nothing.</Text> : null}
       <StepBody state={state} dispatch={dispatch} inputActive={inputActive} readOnly={Boolean(props.readOnly)} />
       {state.error ? <Text color={theme.error}>✗ {state.error}</Text> : null}
+      {state.step === 'done' && conf.confPath && conf.proposal ? (
+        'pairs' in conf.proposal
+          ? <Text>Press c to point {conf.confPath} at these files ({conf.proposal.pairs.map(([k]) => k).join(', ')}).</Text>
+          : <Text color={theme.dim}>commbase.conf ({conf.confPath}) not offered: {conf.proposal.reason}</Text>
+      ) : null}
+      {conf.confirming && conf.diff ? <ConfirmDialog title="Update commbase.conf?" lines={[...conf.diff, 'The previous version is kept as .bak.']} onYes={conf.apply} onNo={conf.cancel} isActive={inputActive} readOnly={Boolean(props.readOnly)} /> : null}
+      {conf.task.busy ? <Text color={theme.dim}>{conf.task.busy}…</Text> : null}
+      {conf.task.error?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}
+      {conf.task.result?.map((l, i) => <Text key={i} color={theme.ok}>{l}</Text>)}
     </ScreenFrame>
   );
 }
 
-type Wiz = ReturnType<typeof useCertWizard>;
+type Wiz = Omit<ReturnType<typeof useCertWizard>, 'conf'>;
 
 function StepBody({ state, dispatch, inputActive, readOnly }: Wiz & { inputActive: boolean; readOnly: boolean }) {
   switch (state.step) {

@@ -8,6 +8,8 @@ export type Step = 'mode' | 'cn' | 'sans' | 'dir' | 'summary' | 'running' | 'don
 export interface WizardResult {
   files: Array<{ path: string; what: string }>;
   nextSteps: string[];
+  /** The server files, to point commbase.conf at them. */
+  server?: { cert: string; key: string; ca: string; sans: string[] };
 }
 
 export interface WizardState {

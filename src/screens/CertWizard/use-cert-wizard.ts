@@ -1,5 +1,8 @@
 // The wizard's effects: plan on the summary step, run the services on confirm. The screen only renders.
-import { useEffect, useReducer } from 'react';
+import { useEffect, useMemo, useReducer, useState } from 'react';
+import { configuredConfPath, proposeCertSettings, setConf } from '../../conffile/service.js';
+import { openRunner, type HostEntry } from '../../services/hosts.js';
+import { useTask } from '../use-task.js';
 import { classify, formatErrorLines } from '../../core/errors.js';
 import { createCa, issueCert, makeCsr, planWizard } from '../../certs/service.js';
 import { initialState, reducer, splitSans, type WizardResult, type WizardState } from './state.js';
@@ -29,7 +32,39 @@ export function useCertWizard(defaults: { cn: string; sans: string[]; dir: strin
     // Runs once per entry into 'running'; the state it reads was fixed by then.
   }, [state.step]);
 
-  return { state, dispatch };
+  return { state, dispatch, conf: useConfOffer(state.result) };
+}
+
+/** After a server certificate: offer to set commbase.conf's CERTS_AND_KEYS_* (and host) through the config editor. */
+function useConfOffer(result: WizardResult | undefined) {
+  const [confirming, setConfirming] = useState(false);
+  const [diff, setDiff] = useState<string[] | undefined>();
+  const task = useTask<string[]>();
+  const confPath = useMemo(() => (result?.server ? configuredConfPath() : undefined), [result]);
+  const proposal = result?.server && confPath ? proposeCertSettings({ confPath, ...result.server }) : undefined;
+  const deps = { connect: (h: HostEntry) => openRunner(h.name) };
+  const pairs = proposal && 'pairs' in proposal ? proposal.pairs : undefined;
+  return {
+    confPath, proposal, task, confirming, diff,
+    start: () => {
+      if (!pairs || !confPath) return;
+      task.start('working out the diff', async () => {
+        const r = await setConf({ file: confPath, pairs, dryRun: true }, deps);
+        setDiff(r.diff);
+        setConfirming(true);
+        return [];
+      });
+    },
+    apply: () => {
+      if (!pairs || !confPath) return;
+      setConfirming(false);
+      task.start('saving commbase.conf', async () => {
+        const r = await setConf({ file: confPath, pairs }, deps);
+        return [`commbase.conf updated (${r.changes.length} line(s)); previous version in ${r.backup ?? 'unchanged'}`];
+      });
+    },
+    cancel: () => setConfirming(false),
+  };
 }
 
 async function run(state: WizardState, onStep: (s: string) => void): Promise<WizardResult> {
@@ -55,5 +90,6 @@ async function run(state: WizardState, onStep: (s: string) => void): Promise<Wiz
       `clients trust ${r.ca}: install it in each client host's trust store (update-ca-certificates) for the polling client`,
       `the CA key stays in ${plan.caDir}; never copy it to the server`,
     ],
+    server: { cert: r.cert, key: r.key, ca: r.ca, sans: r.sans },
   };
 }

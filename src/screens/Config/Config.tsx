@@ -1,0 +1,73 @@
+import React, { useCallback, useRef, useState } from 'react';
+import { Box, Text } from 'ink';
+import { Spinner, TextInput } from '@inkjs/ui';
+import { ScreenFrame } from '../../ui/ScreenFrame.js';
+import { Table } from '../../ui/Table.js';
+import { ConfirmDialog } from '../../ui/Dialogs.js';
+import { useKeymap } from '../../ui/useKeymap.js';
+import type { Scope } from '../../ui/keymap.js';
+import { theme } from '../../ui/theme.js';
+import { useConfig } from './use-config.js';
+
+const short = (key: string) => key.replace(/^COMMBASE_DATA_EXCHANGE_/, '…').replace(/^CERTS_AND_KEYS_/, 'CERTS…');
+
+export function Config(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean; file?: string }) {
+  const c = useConfig(props.file);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const active = (props.isActive ?? true) && !helpOpen;
+  const scopes: Scope[] = c.mode === 'list' ? ['list', 'config'] : c.mode === 'edit' ? ['wizard.text'] : ['confirm'];
+  useKeymap(['global', ...scopes.filter((s) => s !== 'confirm')], {
+    help: () => setHelpOpen((v) => !v),
+    back: () => (helpOpen ? setHelpOpen(false) : c.mode === 'list' ? props.onExit() : c.cancel()),
+    'text.back': c.cancel,
+    'list.up': () => c.move(-1),
+    'list.down': () => c.move(1),
+    'config.edit': c.startEdit,
+    'config.save': c.startSave,
+    'config.undo': c.startUndo,
+    'config.reload': c.reload,
+  }, { isActive: props.isActive ?? true, typing: c.mode === 'edit', readOnly: Boolean(props.readOnly) });
+
+  return (
+    <ScreenFrame title="Configuration" scopes={scopes} helpOpen={helpOpen} typing={c.mode === 'edit'} readOnly={Boolean(props.readOnly)}
+      status={c.pendingCount ? <Text color={theme.warn}>{c.pendingCount} unsaved</Text> : undefined}>
+      {c.loadError ? c.loadError.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>) : null}
+      {c.doc ? <Text color={theme.dim}>{c.doc.path}</Text> : c.loadError ? null : <Spinner label="reading commbase.conf" />}
+      {c.doc ? (
+        <Table
+          columns={[{ title: 'KEY', width: 34 }, { title: 'VALUE', width: 38 }]}
+          rows={c.rows.map((r) => ({ key: r.key, cells: [short(r.key) + (r.pending ? ' *' : ''), r.value], ...(r.problem ? { tone: 'error' as const } : r.pending ? { tone: 'warn' as const } : {}) }))}
+          cursor={c.cursor}
+          maxRows={13}
+        />
+      ) : null}
+      {c.editing && c.mode === 'list' ? (
+        <Text color={c.editing.problem ? theme.error : theme.dim}>{c.editing.key}{c.editing.problem ? `: ${c.editing.problem}` : c.editing.note ? `: ${c.editing.note}` : ''}</Text>
+      ) : null}
+      {c.mode === 'edit' && c.editing ? <EditField keyName={c.editing.key} initial={c.editing.value === '(not set)' ? '' : c.editing.value} validate={c.validate} onSubmit={c.submitEdit} isActive={active} /> : null}
+      {c.mode === 'list' && c.unknown.length ? <Text color={theme.dim}>Other keys (kept, read-only here): {c.unknown.map((u) => u.key).join(', ')}</Text> : null}
+      {c.mode === 'list' && c.findings.length ? <Text color={theme.warn}>{c.findings.length} warning(s) about lines Commbase's readers will trip on: commbase-admin config validate</Text> : null}
+      {c.mode === 'confirm-save' && c.preview ? <ConfirmDialog title="Save these changes?" lines={[...c.preview.diff, 'The previous version is kept as .bak.']} onYes={c.save} onNo={c.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+      {c.mode === 'confirm-undo' && c.doc ? <ConfirmDialog title="Undo the last save?" lines={[`${c.doc.path} gets the content of ${c.doc.path}.bak back.`]} onYes={c.undo} onNo={c.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+      <Box flexDirection="column">
+        {c.task.busy ? <Spinner label={c.task.busy} /> : null}
+        {c.task.error?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}
+        {c.task.result?.map((l, i) => <Text key={i} color={theme.ok}>{l}</Text>)}
+      </Box>
+    </ScreenFrame>
+  );
+}
+
+function EditField(props: { keyName: string; initial: string; validate: (v: string) => string | undefined; onSubmit: (v: string) => string | undefined; isActive: boolean }) {
+  const [problem, setProblem] = useState<string | undefined>(props.validate(props.initial));
+  const last = useRef(props.initial);
+  // Stable: @inkjs/ui's TextInput calls onChange again whenever the callback's identity changes.
+  const onChange = useCallback((v: string) => { if (v !== last.current) { last.current = v; setProblem(props.validate(v)); } }, [props.validate]);
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold>{props.keyName}</Text>
+      <Box><Text color={theme.accent}>› </Text><TextInput defaultValue={props.initial} isDisabled={!props.isActive} onChange={onChange} onSubmit={(v) => setProblem(props.onSubmit(v))} /></Box>
+      {problem ? <Text color={theme.error}>✗ {props.keyName} {JSON.stringify(last.current)}: {problem}</Text> : <Text color={theme.ok}>✓ valid</Text>}
+    </Box>
+  );
+}

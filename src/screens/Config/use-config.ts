@@ -1,0 +1,95 @@
+// The Configuration screen's state: the file as read, pending changes (checked as typed), a diff before
+// saving (against the hash that was read, so a concurrent edit is refused), and undo from FILE.bak.
+import { useCallback, useEffect, useState } from 'react';
+import { classify, formatErrorLines } from '../../core/errors.js';
+import { getValue } from '../../conffile/parse.js';
+import { KNOWN_KEYS, notesFor, validateValue } from '../../conffile/schema.js';
+import { readConf, report, setConf, undoConf, type ConfDoc, type SaveResult } from '../../conffile/service.js';
+import { openRunner, type HostEntry } from '../../services/hosts.js';
+import { useTask } from '../use-task.js';
+
+// This machine's file (the console runs where the operator sits); remote files: `config set --host`.
+const deps = { connect: (h: HostEntry) => openRunner(h.name) };
+
+export interface Row {
+  key: string;
+  value: string;
+  pending: boolean;
+  problem?: string;
+  note?: string;
+}
+
+export function useConfig(file?: string) {
+  const [doc, setDoc] = useState<ConfDoc | undefined>();
+  const [loadError, setLoadError] = useState<string[] | undefined>();
+  const [pending, setPending] = useState<Record<string, string>>({});
+  const [cursor, setCursor] = useState(0);
+  const [mode, setMode] = useState<'list' | 'edit' | 'confirm-save' | 'confirm-undo'>('list');
+  const [preview, setPreview] = useState<SaveResult | undefined>();
+  const task = useTask<string[]>();
+
+  const load = useCallback(() => {
+    readConf({ ...(file ? { file } : {}) }, deps).then(
+      (d) => { setDoc(d); setLoadError(undefined); setPending({}); },
+      (err) => setLoadError(formatErrorLines(classify(err))),
+    );
+  }, [file]);
+  useEffect(load, [load]);
+
+  const rows: Row[] = KNOWN_KEYS.map((key) => {
+    const current = doc ? getValue(doc.file, key) : undefined;
+    const value = pending[key] ?? current ?? '';
+    const problem = value === '' && current === undefined ? undefined : validateValue(key, value);
+    return { key, value: current === undefined && pending[key] === undefined ? '(not set)' : value, pending: pending[key] !== undefined, ...(problem ? { problem } : {}), ...(notesFor(key, value)[0] ? { note: notesFor(key, value)[0] } : {}) };
+  });
+  const unknown = doc ? doc.file.lines.flatMap((l) => (l.kind === 'assign' && !(KNOWN_KEYS as readonly string[]).includes(l.key) ? [{ key: l.key, value: l.value, line: l.n }] : [])) : [];
+  const selected = rows[cursor];
+  const pairs = Object.entries(pending);
+
+  return {
+    doc, loadError, rows, unknown, cursor, mode, preview, task, pendingCount: pairs.length,
+    findings: doc ? report(doc).findings.filter((f) => f.severity !== 'note') : [],
+    editing: selected,
+    move: (d: number) => setCursor((c) => Math.max(0, Math.min(rows.length - 1, c + d))),
+    startEdit: () => { if (doc && selected) { setMode('edit'); task.clear(); } },
+    cancel: () => { setMode('list'); setPreview(undefined); },
+    validate: (value: string) => (selected ? validateValue(selected.key, value) : undefined),
+    submitEdit: (value: string) => {
+      if (!selected) return;
+      const problem = validateValue(selected.key, value);
+      if (problem) return problem;
+      setPending((p) => ({ ...p, [selected.key]: value }));
+      setMode('list');
+      return undefined;
+    },
+    startSave: () => {
+      if (!doc || pairs.length === 0) return;
+      task.start('working out the diff', async () => {
+        const r = await setConf({ file: doc.path, pairs, dryRun: true, expectHash: doc.hash }, deps);
+        setPreview(r);
+        setMode('confirm-save');
+        return [];
+      });
+    },
+    save: () => {
+      if (!doc) return;
+      setMode('list');
+      task.start('saving', async () => {
+        const r = await setConf({ file: doc.path, pairs, expectHash: doc.hash }, deps);
+        load();
+        return [`saved ${r.path} (${r.changes.length} line(s) changed); previous version in ${r.backup}`];
+      });
+    },
+    startUndo: () => { if (doc) setMode('confirm-undo'); },
+    undo: () => {
+      if (!doc) return;
+      setMode('list');
+      task.start('restoring the previous version', async () => {
+        const r = await undoConf({ file: doc.path }, deps);
+        load();
+        return [`restored ${r.path} from ${r.restoredFrom}`];
+      });
+    },
+    reload: load,
+  };
+}

@@ -9,6 +9,7 @@ import { registerConfig } from './config.js';
 import { registerForward } from './forward.js';
 import { registerFw } from './fw.js';
 import { registerHosts } from './hosts.js';
+import { registerRelay } from './relay.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerFw(program);
   registerForward(program);
   registerConfig(program);
+  registerRelay(program);
   program.action(async (o: { readOnly?: boolean }) => {
     const { openConsole } = await import('../screens/open.js');
     await openConsole({ readOnly: Boolean(o.readOnly) });

@@ -1,5 +1,7 @@
 // The only place in commbase-admin that spawns processes. argv only: never a shell.
 import { promises as fs } from 'node:fs';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { execa } from 'execa';
 import { ExternalError, UserError } from '../core/errors.js';
 import { readText, writeFileAtomic } from '../core/files.js';
@@ -70,6 +72,13 @@ export class LocalRunner implements Runner {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new UserError(`failed to read the details of ${file}: ${(err as Error).message}`, [], 'file');
     }
+  }
+
+  connectTcp(host: string, port: number): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      const sock = net.connect({ host, port }, () => { sock.off('error', reject); resolve(sock); });
+      sock.once('error', reject);
+    });
   }
 
   async close(): Promise<void> {}

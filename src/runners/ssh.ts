@@ -141,8 +141,8 @@ export class SshRunner implements Runner {
     }));
   }
 
-  /** A TCP stream to an address as seen from the remote host (used for the relay's admin feed). */
-  forwardOut(host: string, port: number): Promise<ClientChannel> {
+  /** A TCP stream to an address as seen from the remote host (the relay's admin feed, on its loopback). */
+  connectTcp(host: string, port: number): Promise<ClientChannel> {
     return new Promise((resolve, reject) => this.client.forwardOut('127.0.0.1', 0, host, port, (err, ch) => (err ? reject(err) : resolve(ch))));
   }
 

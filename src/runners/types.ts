@@ -22,6 +22,8 @@ export interface RunResult {
   stderr: string;
 }
 
+import type { Duplex } from 'node:stream';
+
 export interface FileStat {
   mode: number;
   uid: number;
@@ -39,6 +41,8 @@ export interface Runner {
   /** Atomic: temp file beside the target (fsync-ed), then rename; owner set when given. */
   writeFile(path: string, data: string, mode: number, owner?: { uid: number; gid: number }): Promise<void>;
   stat(path: string): Promise<FileStat | undefined>;
+  /** A TCP stream to host:port as seen from the runner's side (SSH: a direct-tcpip channel). */
+  connectTcp(host: string, port: number): Promise<Duplex>;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,7 @@ export function shared(runner: Runner): Runner {
     readFile: runner.readFile.bind(runner),
     writeFile: runner.writeFile.bind(runner),
     stat: runner.stat.bind(runner),
+    connectTcp: runner.connectTcp.bind(runner),
     close: async () => {},
   };
 }

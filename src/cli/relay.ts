@@ -1,0 +1,116 @@
+// `commbase-admin relay …` and `commbase-admin clients …`: run the relay, and manage who may use it.
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { z } from 'zod';
+import { parseInput } from '../core/validate.js';
+import { withAdmin } from '../relay/admin-client.js';
+import { SCOPES, clientIdSchema } from '../relay/auth.js';
+import { ttl } from '../firewall/forwards.js';
+import { action } from './boundary.js';
+import { collect, withJson } from './common.js';
+import { connector } from './connect.js';
+import { emit, paint, table } from './output.js';
+
+const adminOpts = (cmd: Command) => withJson(cmd)
+  .option('--data-dir <dir>', 'the relay\'s data directory (default: the console\'s)')
+  .option('--host <name>', 'the relay runs on this host; reached through an SSH tunnel (default local)', 'local')
+  .option('--trust-fingerprint <fp>', 'accept this host key on first contact');
+
+const ago = (iso: string) => { const s = Math.floor((Date.now() - new Date(iso).getTime()) / 1000); return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h`; };
+const tokenTtl = (v: string | undefined) => (v === undefined ? undefined : parseInput(z.object({ ttl }), { ttl: v }).ttl);
+
+export function registerRelay(program: Command): void {
+  const relay = program.command('relay').description('the Commbase-compatible relay: HTTP API + Socket.IO, with TLS, tokens and limits');
+
+  relay.command('start')
+    .description('run the relay in the foreground (Ctrl-C stops it); loopback and TLS by default')
+    .option('--bind <addr>', 'address to listen on (default 127.0.0.1)')
+    .option('--port <n>', 'port (default 5000)')
+    .option('--tls-cert <file>', 'server certificate (commbase-admin cert issue makes one)')
+    .option('--tls-key <file>', 'its key')
+    .option('--data-dir <dir>', 'documents, approvals and the admin feed file (default: the console\'s data directory)')
+    .option('--cors-origin <origin>', 'allow this browser origin (repeatable; never *)', collect, [])
+    .option('--allow-from <cidr>', 'accept only these source addresses (repeatable)', collect, [])
+    .option('--insecure-http', 'allow plain HTTP beyond loopback')
+    .option('--keep <n>', 'keep at most N documents (oldest dropped)')
+    .option('--max-body <bytes>', 'largest JSON body (default 1 MiB)')
+    .option('--rate <n>', 'requests a second per client (default 20, bursts twice that)')
+    .option('--name <name>', 'the relay\'s name, shown by GET /info')
+    .option('--public-host <host>', 'the name or address clients use (for the URLs printed)')
+    .option('--admin-port <n>', 'port of the admin feed on 127.0.0.1 (default: any free one)')
+    .addOption(new Option('--on-save <argv...>', 'run this command (argv, no shell) after each save; put it last'))
+    .action(action(async (o) => {
+      const { Relay } = await import('../relay/server.js');
+      const r = await Relay.start({
+        bind: o.bind, port: o.port, 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'data-dir': o.dataDir, 'cors-origin': o.corsOrigin, 'allow-from': o.allowFrom,
+        'insecure-http': Boolean(o.insecureHttp), 'on-save': o.onSave ?? [], keep: o.keep, 'max-body': o.maxBody, rate: o.rate, name: o.name, 'public-host': o.publicHost, 'admin-port': o.adminPort,
+      });
+      process.stdout.write([
+        paint.green(`relay "${r.auth.name}" listening on ${r.scheme}://${r.opts.bind}:${r.port} (${r.tls ? `TLS, certificate SHA256 ${r.tls.fingerprint}` : 'plain HTTP'})`),
+        `  server id:  ${r.auth.serverId}`,
+        `  data:       ${r.opts['data-dir']}`,
+        `  admin feed: 127.0.0.1 only (${r.admin.file})`,
+        `  clients ask with POST ${r.publicBase}/api/authorise {"client_id", "name"}; or: commbase-admin clients issue --name NAME --scope read|upload`,
+      ].join('\n') + '\n');
+      await new Promise<void>((resolve) => {
+        const stop = () => { process.stderr.write('stopping the relay…\n'); r.close().then(resolve, resolve); };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    }));
+
+  adminOpts(relay.command('status'))
+    .description('health, uptime, TLS, throughput and clients of a running relay')
+    .action(action(async (o) => {
+      const s = await withAdmin({ dataDir: o.dataDir, host: o.host }, connector(o), (c) => c.status());
+      emit(o, s, (x) => [
+        `${x.name}: up ${x.uptimeS}s at ${x.publicUrl} (${x.tls.enabled ? `TLS, certificate ${x.tls.daysLeft} days left` : 'plain HTTP'})`,
+        `  documents ${x.documents}; uploads ${x.uploads.total} (${x.uploads.perSecond}/s); deliveries ${x.deliveries.total} (${x.deliveries.perSecond}/s); errors ${x.errors.total}`,
+        `  connected ${x.connected.length}; pending approval ${x.pending.length}`,
+        ...(x.tls.enabled && (x.tls.daysLeft ?? 99) < 30 ? [paint.yellow(`warning: the TLS certificate expires in ${x.tls.daysLeft} days`)] : []),
+      ]);
+    }));
+
+  const clients = program.command('clients').description('who may use the relay: pending requests, approvals, tokens, revocation');
+
+  adminOpts(clients.command('list')).description('every client: pending, approved, denied, revoked, and who is connected')
+    .action(action(async (o) => {
+      const s = await withAdmin({ dataDir: o.dataDir, host: o.host }, connector(o), (c) => c.status());
+      emit(o, { clients: s.clients, connected: s.connected }, (x) => [
+        ...table(x.clients.map((c) => [c.id, c.name, c.status === 'pending' ? 'PENDING' : c.status, c.scope, c.address ?? '', c.expiresAt ?? '', String(x.connected.filter((k) => k.clientId === c.id).length)]), ['ID', 'NAME', 'STATUS', 'SCOPE', 'FROM', 'TOKEN EXPIRES', 'SOCKETS']),
+        ...x.connected.map((k) => paint.dim(`  connected: ${k.name} (${k.clientId}) from ${k.address} for ${ago(k.connectedAt)}, ${k.messages} message(s)`)),
+      ]);
+    }));
+
+  for (const verb of ['approve', 'deny', 'revoke', 'rotate'] as const) {
+    const cmd = adminOpts(clients.command(verb)).argument('<id>', 'the client id, as `clients list` shows')
+      .description({ approve: 'approve a pending client: it collects its token on its next request', deny: 'deny a pending client', revoke: 'revoke a client\'s token and drop its connections at once', rotate: 'give a client a new token (sent to its open connections); the old one stops working' }[verb]);
+    if (verb === 'approve') cmd.addOption(new Option('--scope <scope>', 'what the token may do').choices([...SCOPES])).option('--ttl <duration>', 'token lifetime: 90s, 30m, 2h, 1d (default 30 days)');
+    cmd.action(action(async (id: string, o) => {
+      const cid = parseInput(z.object({ id: clientIdSchema }), { id }).id;
+      type Answer = { client: { id: string; name: string }; dropped?: number; notified?: number; token?: string };
+      const r = await withAdmin<Answer>({ dataDir: o.dataDir, host: o.host }, connector(o), (c) =>
+        verb === 'approve' ? c.approve(cid, { ...(o.scope ? { scope: o.scope } : {}), ...(o.ttl ? { ttlS: tokenTtl(o.ttl) } : {}) }) : c[verb](cid));
+      emit(o, r, (x) => [
+        paint.green(`${verb === 'approve' ? 'approved' : verb === 'deny' ? 'denied' : verb === 'revoke' ? 'revoked' : 'rotated the token of'} ${x.client.name} (${x.client.id})`),
+        ...(x.dropped !== undefined ? [`  connections dropped: ${x.dropped}`] : []),
+        ...(x.notified !== undefined ? [`  open connections told the new token: ${x.notified}`] : []),
+      ]);
+    }));
+  }
+
+  adminOpts(clients.command('issue'))
+    .description('issue a token directly, and print the URLs to paste into an unmodified Commbase client')
+    .requiredOption('--name <name>', 'who it is for')
+    .addOption(new Option('--scope <scope>', 'upload (save/update), read (get + Socket.IO), or both').choices([...SCOPES]).makeOptionMandatory())
+    .option('--ttl <duration>', 'lifetime: 90s, 30m, 2h, 1d (default 30 days)')
+    .action(action(async (o) => {
+      const r = await withAdmin({ dataDir: o.dataDir, host: o.host }, connector(o), (c) => c.issue(o.name, o.scope, tokenTtl(o.ttl)));
+      emit(o, r, (x) => [
+        paint.green(`issued a ${x.scope} token for ${x.name} (${x.id}), valid until ${x.expiresAt}`),
+        `  token: ${x.token}`,
+        ...Object.entries(x.urls).map(([k, v]) => `  ${k.padEnd(13)} ${v}`),
+        paint.dim('The token is shown once; the relay keeps only its hash.'),
+      ]);
+    }));
+}

@@ -1,0 +1,94 @@
+// Talking to a relay's admin feed: found through its data directory (admin.json), reached directly on this
+// machine or through an SSH tunnel (direct-tcpip to the host's loopback) for a relay on another host.
+import http from 'node:http';
+import path from 'node:path';
+import { z } from 'zod';
+import { ExternalError, UserError } from '../core/errors.js';
+import { defaultRelayDataDir } from '../core/paths.js';
+import type { Runner } from '../runners/types.js';
+import { getHost, type HostEntry } from '../services/hosts.js';
+import { ADMIN_FILE, type AdminInfo, type RelayStatus, type PublicClient } from './admin.js';
+import type { Scope } from './auth.js';
+
+const adminInfoSchema = z.object({ url: z.string().regex(/^http:\/\/127\.0\.0\.1:\d{1,5}$/), token: z.string().min(20), pid: z.number(), startedAt: z.string() });
+
+export interface AdminDeps {
+  connect(host: HostEntry): Promise<Runner>;
+}
+
+export class AdminClient {
+  private constructor(private readonly runner: Runner, private readonly info: AdminInfo, readonly where: string) {}
+
+  static async connect(opts: { dataDir?: string; host?: string }, deps: AdminDeps): Promise<AdminClient> {
+    const host = getHost(opts.host ?? 'local');
+    const dataDir = opts.dataDir ?? defaultRelayDataDir();
+    const runner = await deps.connect(host);
+    try {
+      const file = path.posix.join(dataDir, ADMIN_FILE);
+      if (!(await runner.stat(file))) {
+        throw new UserError(`no relay is running with the data directory ${dataDir} on ${host.name} (there is no ${ADMIN_FILE})`, [
+          'start one: commbase-admin relay start [--data-dir DIR]', 'or name its directory with --data-dir',
+        ], 'data-dir');
+      }
+      const parsed = adminInfoSchema.safeParse(JSON.parse(await runner.readFile(file)));
+      if (!parsed.success) throw new UserError(`${file} on ${host.name} is not a relay admin file`, [], 'data-dir');
+      return new AdminClient(runner, parsed.data, `${host.name}:${dataDir}`);
+    } catch (err) {
+      await runner.close();
+      throw err;
+    }
+  }
+
+  async request<T>(method: 'GET' | 'POST', pathname: string, body?: unknown): Promise<T> {
+    const url = new URL(this.info.url);
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    let stream;
+    try {
+      stream = await this.runner.connectTcp(url.hostname, Number(url.port));
+    } catch (err) {
+      throw new ExternalError(`failed to reach the relay's admin feed (${this.where}): ${(err as Error).message}; the relay may have stopped`, ['GET', this.info.url], null, '', this.where);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const req = http.request({
+        method, path: pathname, headers: { authorization: `Bearer ${this.info.token}`, ...(data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}) },
+        createConnection: () => stream as never, timeout: 10_000,
+      }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          let json: unknown;
+          try { json = JSON.parse(text); } catch { return reject(new ExternalError(`the relay's admin feed answered ${res.statusCode} with no JSON`, [method, pathname], res.statusCode ?? null, text.slice(0, 200), this.where)); }
+          if ((res.statusCode ?? 500) >= 400) {
+            const msg = (json as { error?: string }).error ?? 'error';
+            return reject(res.statusCode === 404 || res.statusCode === 400 ? new UserError(msg, [], 'id') : new ExternalError(`the relay refused: ${msg}`, [method, pathname], res.statusCode ?? null, msg, this.where));
+          }
+          resolve(json as T);
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error('timed out')));
+      req.on('error', (err) => reject(new ExternalError(`failed to talk to the relay's admin feed (${this.where}): ${err.message}`, [method, pathname], null, '', this.where)));
+      req.end(data);
+    });
+  }
+
+  status(): Promise<RelayStatus> { return this.request('GET', '/status'); }
+  approve(id: string, opts: { scope?: Scope; ttlS?: number } = {}) { return this.request<{ client: PublicClient; token: string; urls: Record<string, string> }>('POST', `/clients/${encodeURIComponent(id)}/approve`, opts); }
+  deny(id: string) { return this.request<{ client: PublicClient; dropped: number }>('POST', `/clients/${encodeURIComponent(id)}/deny`, {}); }
+  revoke(id: string) { return this.request<{ client: PublicClient; dropped: number }>('POST', `/clients/${encodeURIComponent(id)}/revoke`, {}); }
+  rotate(id: string) { return this.request<{ client: PublicClient; token: string; urls: Record<string, string>; notified: number }>('POST', `/clients/${encodeURIComponent(id)}/rotate`, {}); }
+  issue(name: string, scope: Scope, ttlS?: number) { return this.request<{ id: string; name: string; scope: Scope; expiresAt: string; token: string; urls: Record<string, string> }>('POST', '/tokens', { name, scope, ...(ttlS ? { ttlS } : {}) }); }
+
+  async close(): Promise<void> {
+    await this.runner.close();
+  }
+}
+
+export async function withAdmin<T>(opts: { dataDir?: string; host?: string }, deps: AdminDeps, fn: (c: AdminClient) => Promise<T>): Promise<T> {
+  const c = await AdminClient.connect(opts, deps);
+  try {
+    return await fn(c);
+  } finally {
+    await c.close();
+  }
+}

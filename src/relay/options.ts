@@ -1,0 +1,34 @@
+// `relay start` options, parsed once. Secure by default: loopback, and TLS before anything else is exposed.
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { cidr, port } from '../core/net.js';
+import { defaultRelayDataDir } from '../core/paths.js';
+
+const origin = z.string().refine((v) => v !== '*' && /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(v), {
+  message: 'must be an origin such as https://console.example.org (scheme, host, optional port); "*" is never allowed',
+});
+
+export const relayInput = z.object({
+  bind: z.string().refine((v) => isIP(v) !== 0, { message: 'must be an IP address to listen on (127.0.0.1, 0.0.0.0, ::, or one of this host\'s)' }).default('127.0.0.1'),
+  port: port.default(5000),
+  'tls-cert': z.string().min(1).optional(),
+  'tls-key': z.string().min(1).optional(),
+  'data-dir': z.string().min(1).default(defaultRelayDataDir()),
+  'cors-origin': z.array(origin).default([]),
+  'allow-from': z.array(cidr).default([]),
+  'insecure-http': z.boolean().default(false),
+  'on-save': z.array(z.string()).default([]),
+  keep: z.coerce.number().int().min(1, 'must be at least 1').optional(),
+  'max-body': z.coerce.number().int().min(2).max(64 * 1024 * 1024, 'must be at most 64 MiB').default(1024 * 1024),
+  rate: z.coerce.number().min(1, 'must be at least 1 request a second').default(20),
+  name: z.string().min(1).max(64).default('commbase relay'),
+  'public-host': z.string().min(1).optional(),
+  'admin-port': z.coerce.number().int().min(0).max(65535).default(0),
+}).superRefine((v, ctx) => {
+  if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) ctx.addIssue({ code: 'custom', path: ['tls-key'], message: 'give both --tls-cert and --tls-key, or neither' });
+  const loopback = v.bind === '127.0.0.1' || v.bind === '::1' || v.bind.startsWith('127.');
+  if (!loopback && !v['tls-cert'] && !v['insecure-http']) {
+    ctx.addIssue({ code: 'custom', path: ['bind'], message: 'listens beyond this machine without TLS: tokens and data would cross the network in clear text. Give --tls-cert and --tls-key (commbase-admin cert issue makes them), or --insecure-http if the network is already protected' });
+  }
+});
+export type RelayOptions = z.output<typeof relayInput>;

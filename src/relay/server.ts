@@ -1,0 +1,253 @@
+// The relay: Commbase's wire protocol (POST /api/save_json, GET /api/get_saved_data, PUT /api/update_json/<id>,
+// Socket.IO `update_saved_data`) with authorisation, limits, durable storage, and an admin feed on loopback.
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import { BlockList, isIP, type AddressInfo } from 'node:net';
+import os from 'node:os';
+import { Server as IoServer, type Socket } from 'socket.io';
+import { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import { ensureDir } from '../core/files.js';
+import { normaliseCidr } from '../core/net.js';
+import { parseInput } from '../core/validate.js';
+import { LocalRunner } from '../runners/local.js';
+import { AdminFeed } from './admin.js';
+import { AuthStore, allows, clientIdSchema, clientNameSchema, type ClientRecord } from './auth.js';
+import { HttpError, RateLimiter, bearer, readBody, sendJson } from './http-util.js';
+import { Meter, type ConnectedClient } from './metrics.js';
+import { relayInput, type RelayOptions } from './options.js';
+import { DocumentStore } from './store.js';
+
+export class Relay {
+  readonly uploads = new Meter();
+  readonly deliveries = new Meter();
+  readonly errors = new Meter();
+  readonly startedAt = new Date();
+  readonly connected = new Map<string, ConnectedClient & { socket: Socket }>();
+  private readonly limiter: RateLimiter;
+  private readonly allowList: BlockList | undefined;
+  private io!: IoServer;
+  private server!: http.Server | https.Server;
+  private ticker!: NodeJS.Timeout;
+  admin!: AdminFeed;
+  tls?: { fingerprint: string; notAfter: Date };
+
+  private constructor(readonly opts: RelayOptions, readonly store: DocumentStore, readonly auth: AuthStore) {
+    this.limiter = new RateLimiter(opts.rate);
+    if (opts['allow-from'].length) {
+      this.allowList = new BlockList();
+      for (const c of opts['allow-from']) {
+        const [addr, bits] = normaliseCidr(c).split('/');
+        this.allowList.addSubnet(addr!, Number(bits), isIP(addr!) === 6 ? 'ipv6' : 'ipv4');
+      }
+    }
+  }
+
+  static async start(raw: z.input<typeof relayInput>): Promise<Relay> {
+    const opts = parseInput(relayInput, raw);
+    await ensureDir(opts['data-dir']);
+    const store = await DocumentStore.open(opts['data-dir'], opts.keep ?? Number.POSITIVE_INFINITY);
+    const auth = await AuthStore.open(opts['data-dir'], opts.name);
+    const relay = new Relay(opts, store, auth);
+    await relay.listen();
+    return relay;
+  }
+
+  get scheme(): 'https' | 'http' {
+    return this.tls ? 'https' : 'http';
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** How clients reach us: --public-host, else the bind address, else (0.0.0.0) this host's name. */
+  get publicBase(): string {
+    const host = this.opts['public-host'] ?? (this.opts.bind === '0.0.0.0' || this.opts.bind === '::' ? os.hostname() : this.opts.bind);
+    return `${this.scheme}://${isIP(host) === 6 ? `[${host}]` : host}:${this.port}`;
+  }
+
+  urlsFor(token: string): Record<string, string> {
+    const q = `token=${encodeURIComponent(token)}`;
+    return {
+      api_url: `${this.publicBase}/api/save_json?${q}`,
+      get_url: `${this.publicBase}/api/get_saved_data?${q}`,
+      update_url: `${this.publicBase}/api/update_json/1?${q}`,
+      socketio_url: `${this.publicBase}?${q}`,
+    };
+  }
+
+  private async listen(): Promise<void> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    if (this.opts['tls-cert']) {
+      let cert: Buffer;
+      let key: Buffer;
+      try {
+        cert = readFileSync(this.opts['tls-cert']);
+        key = readFileSync(this.opts['tls-key']!);
+      } catch (err) {
+        throw new UserError(`failed to read the TLS files: ${(err as Error).message}`, [], 'tls-cert');
+      }
+      const x = new X509Certificate(cert);
+      this.tls = { fingerprint: x.fingerprint256, notAfter: new Date(x.validTo) };
+      this.server = https.createServer({ cert, key, minVersion: 'TLSv1.2' }, handler);
+    } else {
+      this.server = http.createServer(handler);
+    }
+    this.server.headersTimeout = 10_000;
+    this.server.requestTimeout = 30_000;
+    const origins = this.opts['cors-origin'];
+    this.io = new IoServer(this.server, {
+      cors: origins.length ? { origin: origins, credentials: false } : { origin: false },
+      maxHttpBufferSize: this.opts['max-body'],
+      transports: ['polling', 'websocket'],
+    });
+    this.io.use((socket, next) => {
+      const addr = socket.handshake.address;
+      if (!this.sourceAllowed(addr)) return next(new Error('source address not allowed'));
+      const token = (socket.handshake.auth as { token?: string } | undefined)?.token ?? tokenFromQuery(socket.handshake.query.token);
+      const client = this.auth.check(token);
+      if (!client) return next(new Error('unauthorised: a valid token is needed (?token=… or auth: {token})'));
+      if (!allows(client.scope, 'read')) return next(new Error('forbidden: this token may not read'));
+      (socket.data as { client: ClientRecord }).client = client;
+      next();
+    });
+    this.io.on('connection', (socket) => this.onSocket(socket));
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE'
+        ? new UserError(`failed to start the relay: ${this.opts.bind}:${this.opts.port} is already in use`, ['choose another --port, or stop what listens there'], 'port')
+        : err));
+      this.server.listen(this.opts.port, this.opts.bind, () => resolve());
+    });
+    this.ticker = setInterval(() => { this.uploads.tick(); this.deliveries.tick(); this.errors.tick(); }, 1000);
+    this.ticker.unref();
+    this.admin = await AdminFeed.start(this);
+  }
+
+  private sourceAllowed(address: string | undefined): boolean {
+    if (!this.allowList) return true;
+    if (!address) return false;
+    const a = address.startsWith('::ffff:') ? address.slice(7) : address;
+    return this.allowList.check(a, isIP(a) === 6 ? 'ipv6' : 'ipv4');
+  }
+
+  private onSocket(socket: Socket): void {
+    const client = (socket.data as { client: ClientRecord }).client;
+    const now = new Date().toISOString();
+    this.connected.set(socket.id, { socket, socketId: socket.id, clientId: client.id, name: client.name, address: socket.handshake.address, connectedAt: now, lastActivity: now, messages: 0 });
+    socket.on('disconnect', () => this.connected.delete(socket.id));
+    socket.onAny(() => { const c = this.connected.get(socket.id); if (c) c.lastActivity = new Date().toISOString(); });
+    this.deliver([socket]);
+  }
+
+  /** update_saved_data with the whole array, as Commbase sends it. */
+  private deliver(sockets?: Socket[]): void {
+    const docs = this.store.all();
+    const targets = sockets ?? [...this.connected.values()].map((c) => c.socket);
+    if (!sockets) this.io.emit('update_saved_data', docs);
+    else for (const s of sockets) s.emit('update_saved_data', docs);
+    const at = new Date().toISOString();
+    for (const s of targets) { const c = this.connected.get(s.id); if (c) { c.messages += 1; c.lastActivity = at; } }
+    this.deliveries.add(targets.length);
+  }
+
+  /** Sockets of a client: told their new token on rotation, dropped on revocation. */
+  socketsOf(clientId: string): Socket[] {
+    return [...this.connected.values()].filter((c) => c.clientId === clientId).map((c) => c.socket);
+  }
+
+  dropClient(clientId: string): number {
+    const sockets = this.socketsOf(clientId);
+    for (const s of sockets) s.disconnect(true);
+    return sockets.length;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      if (!this.sourceAllowed(req.socket.remoteAddress)) throw new HttpError(403, 'source address not allowed');
+      const cors = this.corsHeaders(req);
+      if (req.method === 'OPTIONS') { res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET, POST, PUT', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' }); res.end(); return; }
+      const url = new URL(req.url ?? '/', 'http://relay');
+      const token = url.searchParams.get('token') ?? bearer(req);
+      const client = this.auth.check(token ?? undefined);
+      if (!this.limiter.take(client?.id ?? req.socket.remoteAddress ?? '?')) throw new HttpError(429, 'too many requests: slow down');
+      const route = `${req.method} ${url.pathname}`;
+      if (route === 'GET /info') return sendJson(res, 200, { server_id: this.auth.serverId, name: this.auth.name, tls_fingerprint: this.tls?.fingerprint ?? null }, cors);
+      if (route === 'POST /api/authorise') return await this.authorise(req, res, cors);
+      const need = route === 'GET /api/get_saved_data' ? 'read' : route === 'POST /api/save_json' || /^PUT \/api\/update_json\//.test(route) ? 'upload' : undefined;
+      if (!need) throw new HttpError(404, 'not found');
+      if (!client) throw new HttpError(401, 'unauthorised: a valid token is needed (?token=… or Authorization: Bearer …)');
+      if (!allows(client.scope, need)) throw new HttpError(403, `forbidden: this token may not ${need}`);
+      if (need === 'read') return sendJson(res, 200, this.store.all(), cors);
+      const body = await this.jsonBody(req);
+      if (req.method === 'POST') {
+        if (!body) throw new HttpError(400, 'Empty JSON payload');
+        const id = await this.store.save(body);
+        this.uploads.add();
+        sendJson(res, 200, { message: 'JSON data saved successfully', filename: `json_${id}.json` }, cors);
+        this.deliver();
+        this.afterSave();
+        return;
+      }
+      const idText = decodeURIComponent(url.pathname.slice('/api/update_json/'.length));
+      const id = /^\d{1,9}$/.test(idText) ? Number(idText) : NaN;
+      if (!body) throw new HttpError(400, 'Empty JSON payload');
+      if (!(await this.store.update(id, body))) throw new HttpError(404, `JSON file with ID ${idText.slice(0, 40)} not found`);
+      this.uploads.add();
+      sendJson(res, 200, { message: `JSON data updated successfully for ID ${id}`, filename: `json_${id}.json` }, cors);
+      this.deliver();
+    } catch (err) {
+      const status = err instanceof HttpError ? err.status : 500;
+      this.errors.add();
+      if (!res.headersSent) sendJson(res, status, { error: err instanceof HttpError ? err.message : 'internal error' });
+      if (!(err instanceof HttpError)) process.stderr.write(`relay: ${(err as Error).stack ?? String(err)}\n`);
+    }
+  }
+
+  private corsHeaders(req: IncomingMessage): Record<string, string> {
+    const origin = req.headers.origin;
+    return origin && this.opts['cors-origin'].includes(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
+  }
+
+  /** Flask's get_json(): a falsy document ({}, [], null, "", 0, false) counts as empty. */
+  private async jsonBody(req: IncomingMessage): Promise<unknown> {
+    const raw = await readBody(req, this.opts['max-body']);
+    if (raw.length === 0) return undefined;
+    let doc: unknown;
+    try { doc = JSON.parse(raw.toString('utf8')); } catch { throw new HttpError(400, 'Malformed JSON'); }
+    const empty = !doc || (Array.isArray(doc) && doc.length === 0) || (typeof doc === 'object' && Object.keys(doc as object).length === 0);
+    return empty ? undefined : doc;
+  }
+
+  private async authorise(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): Promise<void> {
+    const body = await this.jsonBody(req);
+    const parsed = z.object({ client_id: clientIdSchema, name: clientNameSchema }).safeParse(body);
+    if (!parsed.success) throw new HttpError(400, `give {"client_id", "name"}: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+    const r = await this.auth.request(parsed.data.client_id, parsed.data.name, req.socket.remoteAddress ?? '?');
+    const status = r.status === 'approved' ? 200 : r.status === 'pending' ? 202 : 403;
+    sendJson(res, status, { status: r.status, server_id: this.auth.serverId, ...(r.token ? { token: r.token, expires_at: r.expiresAt, urls: this.urlsFor(r.token) } : {}) }, cors);
+  }
+
+  private afterSave(): void {
+    const argv = this.opts['on-save'];
+    if (argv.length === 0) return;
+    // argv, never a shell: the operator's command and its arguments exactly as given.
+    new LocalRunner().run(argv, { timeoutMs: 60_000, allowFailure: true }).then((r) => {
+      if (r.exitCode !== 0) { this.errors.add(); process.stderr.write(`relay: on-save ${argv[0]} exited ${r.exitCode}: ${r.stderr.trim().slice(-300)}\n`); }
+    }, (err: Error) => { this.errors.add(); process.stderr.write(`relay: on-save failed: ${err.message}\n`); });
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.ticker);
+    await this.admin?.close();
+    this.io.disconnectSockets(true);
+    await new Promise<void>((resolve) => this.io.close(() => resolve()));
+    await this.store.close();
+  }
+}
+
+function tokenFromQuery(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+}

@@ -22,7 +22,7 @@ const tokenTtl = (v: string | undefined) => (v === undefined ? undefined : parse
 export function registerRelay(program: Command): void {
   const relay = program.command('relay').description('the Commbase-compatible relay: HTTP API + Socket.IO, with TLS, tokens and limits');
 
-  relay.command('start')
+  withJson(relay.command('start'))
     .description('run the relay in the foreground (Ctrl-C stops it); loopback and TLS by default')
     .option('--bind <addr>', 'address to listen on (default 127.0.0.1)')
     .option('--port <n>', 'port (default 5000)')
@@ -45,7 +45,8 @@ export function registerRelay(program: Command): void {
         bind: o.bind, port: o.port, 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'data-dir': o.dataDir, 'cors-origin': o.corsOrigin, 'allow-from': o.allowFrom,
         'insecure-http': Boolean(o.insecureHttp), 'on-save': o.onSave ?? [], keep: o.keep, 'max-body': o.maxBody, rate: o.rate, name: o.name, 'public-host': o.publicHost, 'admin-port': o.adminPort,
       });
-      process.stdout.write([
+      if (o.json) process.stdout.write(JSON.stringify({ listening: `${r.scheme}://${r.opts.bind}:${r.port}`, serverId: r.auth.serverId, dataDir: r.opts['data-dir'], tlsFingerprint: r.tls?.fingerprint ?? null }) + '\n');
+      else process.stdout.write([
         paint.green(`relay "${r.auth.name}" listening on ${r.scheme}://${r.opts.bind}:${r.port} (${r.tls ? `TLS, certificate SHA256 ${r.tls.fingerprint}` : 'plain HTTP'})`),
         `  server id:  ${r.auth.serverId}`,
         `  data:       ${r.opts['data-dir']}`,

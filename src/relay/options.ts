@@ -1,7 +1,7 @@
 // `relay start` options, parsed once. Secure by default: loopback, and TLS before anything else is exposed.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { cidr, port } from '../core/net.js';
+import { cidr } from '../core/net.js';
 import { defaultRelayDataDir } from '../core/paths.js';
 
 const origin = z.string().refine((v) => v !== '*' && /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(v), {
@@ -10,7 +10,8 @@ const origin = z.string().refine((v) => v !== '*' && /^https?:\/\/[A-Za-z0-9.-]+
 
 export const relayInput = z.object({
   bind: z.string().refine((v) => isIP(v) !== 0, { message: 'must be an IP address to listen on (127.0.0.1, 0.0.0.0, ::, or one of this host\'s)' }).default('127.0.0.1'),
-  port: port.default(5000),
+  // 0: any free port (tests, benchmarks); the one chosen is printed and recorded for the admin feed.
+  port: z.coerce.number().int('must be a whole number').min(0, 'must be between 0 and 65535').max(65535, 'must be between 0 and 65535').default(5000),
   'tls-cert': z.string().min(1).optional(),
   'tls-key': z.string().min(1).optional(),
   'data-dir': z.string().min(1).default(defaultRelayDataDir()),

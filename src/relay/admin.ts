@@ -47,11 +47,12 @@ export class AdminFeed {
 
   static async start(relay: Relay): Promise<AdminFeed> {
     const token = randomBytes(32).toString('base64url');
-    let feed: AdminFeed | undefined;
-    const server = http.createServer((req, res) => void feed!.handle(req, res));
+    const holder: { feed?: AdminFeed } = {};
+    const server = http.createServer((req, res) => void holder.feed!.handle(req, res));
     await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(relay.opts['admin-port'], '127.0.0.1', () => resolve()); });
     const file = path.join(relay.opts['data-dir'], ADMIN_FILE);
-    feed = new AdminFeed(relay, server, token, file);
+    const feed = new AdminFeed(relay, server, token, file);
+    holder.feed = feed;
     const info: AdminInfo = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token, pid: process.pid, startedAt: relay.startedAt.toISOString() };
     await writeFileAtomic(file, JSON.stringify(info, null, 2), { mode: MODE_SECRET });
     return feed;

@@ -9,6 +9,7 @@ import { registerConfig } from './config.js';
 import { registerForward } from './forward.js';
 import { registerFw } from './fw.js';
 import { registerHosts } from './hosts.js';
+import { registerMonitor } from './monitor.js';
 import { registerRelay } from './relay.js';
 
 const require = createRequire(import.meta.url);
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerForward(program);
   registerConfig(program);
   registerRelay(program);
+  registerMonitor(program);
   program.action(async (o: { readOnly?: boolean }) => {
     const { openConsole } = await import('../screens/open.js');
     await openConsole({ readOnly: Boolean(o.readOnly) });

@@ -16,27 +16,38 @@ export interface AdminDeps {
   connect(host: HostEntry): Promise<Runner>;
 }
 
+/** Where a host's relay keeps its data when --data-dir is not given: this machine's default; elsewhere the
+ * same path relative to the login's home directory (SFTP resolves relative paths there). */
+export function relayDataDirFor(host: string, dataDir?: string): string {
+  if (dataDir) return dataDir;
+  return host === 'local' ? defaultRelayDataDir() : '.local/share/commbase-admin/relay';
+}
+
 export class AdminClient {
-  private constructor(private readonly runner: Runner, private readonly info: AdminInfo, readonly where: string) {}
+  private constructor(private readonly runner: Runner, private readonly info: AdminInfo, readonly where: string, private readonly ownsRunner: boolean) {}
 
   static async connect(opts: { dataDir?: string; host?: string }, deps: AdminDeps): Promise<AdminClient> {
     const host = getHost(opts.host ?? 'local');
-    const dataDir = opts.dataDir ?? defaultRelayDataDir();
     const runner = await deps.connect(host);
     try {
-      const file = path.posix.join(dataDir, ADMIN_FILE);
-      if (!(await runner.stat(file))) {
-        throw new UserError(`no relay is running with the data directory ${dataDir} on ${host.name} (there is no ${ADMIN_FILE})`, [
-          'start one: commbase-admin relay start [--data-dir DIR]', 'or name its directory with --data-dir',
-        ], 'data-dir');
-      }
-      const parsed = adminInfoSchema.safeParse(JSON.parse(await runner.readFile(file)));
-      if (!parsed.success) throw new UserError(`${file} on ${host.name} is not a relay admin file`, [], 'data-dir');
-      return new AdminClient(runner, parsed.data, `${host.name}:${dataDir}`);
+      return await AdminClient.over(runner, host.name, relayDataDirFor(host.name, opts.dataDir), true);
     } catch (err) {
       await runner.close();
       throw err;
     }
+  }
+
+  /** Over a runner the caller keeps open (the monitor polls every second). */
+  static async over(runner: Runner, hostName: string, dataDir: string, ownsRunner = false): Promise<AdminClient> {
+    const file = path.posix.join(dataDir, ADMIN_FILE);
+    if (!(await runner.stat(file))) {
+      throw new UserError(`no relay is running with the data directory ${dataDir} on ${hostName} (there is no ${ADMIN_FILE})`, [
+        'start one: commbase-admin relay start [--data-dir DIR]', 'or name its directory with --data-dir',
+      ], 'data-dir');
+    }
+    const parsed = adminInfoSchema.safeParse(JSON.parse(await runner.readFile(file)));
+    if (!parsed.success) throw new UserError(`${file} on ${hostName} is not a relay admin file`, [], 'data-dir');
+    return new AdminClient(runner, parsed.data, `${hostName}:${dataDir}`, ownsRunner);
   }
 
   async request<T>(method: 'GET' | 'POST', pathname: string, body?: unknown): Promise<T> {
@@ -80,7 +91,7 @@ export class AdminClient {
   issue(name: string, scope: Scope, ttlS?: number) { return this.request<{ id: string; name: string; scope: Scope; expiresAt: string; token: string; urls: Record<string, string> }>('POST', '/tokens', { name, scope, ...(ttlS ? { ttlS } : {}) }); }
 
   async close(): Promise<void> {
-    await this.runner.close();
+    if (this.ownsRunner) await this.runner.close();
   }
 }
 

@@ -3,6 +3,8 @@ import { useApp } from 'ink';
 import { Home } from './Home/Home.js';
 import { CertWizard } from './CertWizard/CertWizard.js';
 import { Config } from './Config/Config.js';
+import { Monitor } from './Monitor/Monitor.js';
+import type { MonitorTargets } from './use-monitor.js';
 import { Firewall } from './Firewall/Firewall.js';
 import { Forwards } from './Forwards/Forwards.js';
 import { Hosts } from './Hosts/Hosts.js';
@@ -11,17 +13,26 @@ import { SCREENS, type ScreenId } from './registry.js';
 export interface AppProps {
   readOnly?: boolean;
   certDefaults: { cn: string; sans: string[]; dir: string };
+  /** What Monitor and Clients watch: this machine and the hosts named with --host. */
+  monitor?: MonitorTargets;
+  /** Open straight onto a screen (commbase-admin monitor). */
+  initialScreen?: ScreenId;
 }
 
 /** Navigation only: which screen is open. Each screen owns its keys, help and footer. */
 export function App(props: AppProps) {
   const { exit } = useApp();
-  const [screen, setScreen] = useState<ScreenId | 'home'>('home');
+  const [screen, setScreen] = useState<ScreenId | 'home'>(props.initialScreen ?? 'home');
+  const targets = props.monitor ?? { hosts: ['local'] };
   const [last, setLast] = useState<ScreenId | undefined>();
   const home = () => { if (screen !== 'home') setLast(screen); setScreen('home'); };
   switch (screen) {
     case 'certs':
       return <CertWizard defaults={props.certDefaults} onExit={home} readOnly={Boolean(props.readOnly)} />;
+    case 'monitor':
+      return <Monitor targets={targets} onExit={home} readOnly={Boolean(props.readOnly)} />;
+    case 'clients':
+      return <Monitor targets={targets} onExit={home} readOnly={Boolean(props.readOnly)} initialPane="clients" />;
     case 'config':
       return <Config onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'firewall':
@@ -31,6 +42,6 @@ export function App(props: AppProps) {
     case 'hosts':
       return <Hosts onExit={home} readOnly={Boolean(props.readOnly)} />;
     default:
-      return <Home onOpen={setScreen} onQuit={exit} readOnly={Boolean(props.readOnly)} initialCursor={Math.max(0, SCREENS.findIndex((s) => s.id === last))} />;
+      return <Home onOpen={setScreen} onQuit={exit} readOnly={Boolean(props.readOnly)} initialCursor={Math.max(0, SCREENS.findIndex((s) => s.id === last))} summaryTargets={{ hosts: ['local'], ...(targets.dataDir ? { dataDir: targets.dataDir } : {}), timersEveryMs: 5000 }} />;
   }
 }

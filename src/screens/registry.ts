@@ -14,6 +14,6 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: 'forwards', title: 'Forwards', summary: 'timed port forwards that expire by themselves', ready: true },
   { id: 'config', title: 'Configuration', summary: 'edit commbase.conf safely', ready: true },
   { id: 'hosts', title: 'Hosts', summary: 'hosts reached over SSH', ready: true },
-  { id: 'clients', title: 'Clients', summary: 'approve, revoke and issue relay tokens', ready: false },
-  { id: 'monitor', title: 'Monitor', summary: 'relay, rule timers and clients, live', ready: false },
+  { id: 'clients', title: 'Clients', summary: 'approve, deny and revoke relay clients', ready: true },
+  { id: 'monitor', title: 'Monitor', summary: 'relay, rule timers and clients, live', ready: true },
 ];

@@ -3,7 +3,7 @@
 
 export type Scope =
   | 'global' | 'home' | 'wizard' | 'wizard.select' | 'wizard.text' | 'wizard.confirm' | 'result'
-  | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'confirm' | 'typed-confirm' | 'trust' | 'busy';
+  | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'typed-confirm' | 'trust' | 'busy';
 
 export interface Binding {
   id: string;
@@ -56,6 +56,16 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'config.save', short: 'save', scope: 'config', keys: ['s'], label: 's', description: 'save the pending changes (shows the diff first)', footer: true, dangerous: true },
   { id: 'config.undo', short: 'undo', scope: 'config', keys: ['u'], label: 'u', description: 'undo the last save (restore FILE.bak)', footer: true, dangerous: true },
   { id: 'config.reload', short: 'reload', scope: 'config', keys: ['r'], label: 'r', description: 'read the file again (drops pending changes)', footer: true },
+
+  { id: 'mon.pane', short: 'switch pane', scope: 'monitor', keys: ['tab'], label: 'Tab', description: 'switch between the clients and timers panes', footer: true },
+  { id: 'mon.filter', short: 'filter', scope: 'monitor', keys: ['/'], label: '/', description: 'filter the rows (Enter keeps it, Esc clears it)', footer: true },
+  { id: 'mon.pause', short: 'pause', scope: 'monitor', keys: ['p'], label: 'p', description: 'pause or resume live updates', footer: true },
+  { id: 'mon.approve', short: 'approve', scope: 'monitor.clients', keys: ['a'], label: 'a', description: 'approve the selected pending client', footer: true, dangerous: true },
+  { id: 'mon.deny', short: 'deny', scope: 'monitor.clients', keys: ['d'], label: 'd', description: 'deny the selected pending client (asks first)', footer: true, dangerous: true },
+  { id: 'mon.revoke', short: 'revoke', scope: 'monitor.clients', keys: ['x'], label: 'x', description: 'revoke the selected client and drop its connections (asks first)', footer: true, dangerous: true },
+  { id: 'mon.extend', short: 'extend 30m', scope: 'monitor.timers', keys: ['e'], label: 'e', description: 'extend the selected forward to 30 minutes from now', footer: true, dangerous: true },
+  { id: 'mon.end', short: 'revoke/close', scope: 'monitor.timers', keys: ['x'], label: 'x', description: 'revoke the selected forward, or close the selected port (asks first)', footer: true, dangerous: true },
+  { id: 'filter.done', short: 'keep filter', scope: 'filter', keys: ['return'], label: 'Enter', description: 'keep the filter', footer: true },
 
   { id: 'confirm.apply', short: 'apply', scope: 'confirm', keys: ['y'], label: 'y', description: 'apply the change shown', footer: true, dangerous: true },
   { id: 'confirm.cancel', short: 'cancel', scope: 'confirm', keys: ['n'], label: 'n/Esc', description: 'cancel; nothing is changed', footer: true },

@@ -4,8 +4,11 @@ import { ScreenFrame } from '../../ui/ScreenFrame.js';
 import { useKeymap } from '../../ui/useKeymap.js';
 import { theme } from '../../ui/theme.js';
 import { SCREENS, type ScreenId } from '../registry.js';
+import { summaryLine } from '../Monitor/present.js';
+import { useMonitor, type MonitorTargets } from '../use-monitor.js';
 
-export function Home({ onOpen, onQuit, readOnly, isActive = true, initialCursor = 0 }: { onOpen: (id: ScreenId) => void; onQuit: () => void; readOnly?: boolean; isActive?: boolean; initialCursor?: number }) {
+export function Home({ onOpen, onQuit, readOnly, isActive = true, initialCursor = 0, summaryTargets }: { onOpen: (id: ScreenId) => void; onQuit: () => void; readOnly?: boolean; isActive?: boolean; initialCursor?: number; summaryTargets?: MonitorTargets }) {
+  const { snapshot, now } = useMonitor(summaryTargets ?? { hosts: ['local'], timersEveryMs: 5000 });
   const [cursor, setCursor] = useState(initialCursor);
   const [helpOpen, setHelpOpen] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
@@ -31,6 +34,7 @@ export function Home({ onOpen, onQuit, readOnly, isActive = true, initialCursor 
         </Text>
       ))}
       {notice ? <Box marginTop={1}><Text color={theme.warn}>{notice}</Text></Box> : null}
+      <Box marginTop={1}><Text color={theme.dim}>{summaryLine(snapshot, now)}</Text></Box>
     </ScreenFrame>
   );
 }

@@ -1,0 +1,34 @@
+// `commbase-admin monitor` (the console, opened on the Monitor screen) and `commbase-admin dashboard`
+// (a full-screen wall display). Both load their UI only when run.
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { parseInput } from '../core/validate.js';
+import { hostNameKey } from '../services/settings.js';
+import { action } from './boundary.js';
+import { collect } from './common.js';
+
+function targets(o: { host: string[]; dataDir?: string }) {
+  const hosts = parseInput(z.object({ host: z.array(hostNameKey) }), { host: o.host }).host;
+  return { hosts: ['local', ...hosts.filter((h) => h !== 'local')], ...(o.dataDir ? { dataDir: o.dataDir } : {}) };
+}
+
+export function registerMonitor(program: Command): void {
+  program.command('monitor')
+    .description('open the console on the Monitor: relay health, clients, pending approvals and rule timers, live')
+    .option('--host <name>', 'also watch this host\'s relay and firewall (repeatable)', collect, [])
+    .option('--data-dir <dir>', 'the relay\'s data directory (default: the console\'s)')
+    .option('--read-only', 'hide every action that changes something')
+    .action(action(async (o) => {
+      const { openConsole } = await import('../screens/open.js');
+      await openConsole({ readOnly: Boolean(o.readOnly || program.opts().readOnly), monitor: targets(o), initialScreen: 'monitor' });
+    }));
+
+  program.command('dashboard')
+    .description('a full-screen wall display (blessed-contrib) over the same monitoring service; q or Ctrl-C leaves')
+    .option('--host <name>', 'also watch this host (repeatable)', collect, [])
+    .option('--data-dir <dir>', 'the relay\'s data directory (default: the console\'s)')
+    .action(action(async (o) => {
+      const { openDashboard } = await import('../dashboard/dashboard.js');
+      await openDashboard(targets(o));
+    }));
+}

@@ -1,0 +1,52 @@
+// The wall display: blessed-contrib widgets over the same monitoring service as the Monitor screen.
+// Never shown at the same time as the Ink console. q or Ctrl-C stops it and restores the terminal.
+import blessed from 'blessed';
+import contrib from 'blessed-contrib';
+import { UserError } from '../core/errors.js';
+import { Monitor, type Snapshot } from '../monitor/service.js';
+import { clientRows, relayLines, timerRows } from '../screens/Monitor/present.js';
+import { openRunner, type HostEntry } from '../services/hosts.js';
+
+export async function openDashboard(targets: { hosts: string[]; dataDir?: string }): Promise<void> {
+  if (!process.stdout.isTTY) throw new UserError('the dashboard needs a terminal', ['use commbase-admin relay status --json for scripts']);
+  process.stdin.ref(); // after any earlier Ink app that read keys (see docs/architecture.md)
+  const screen = blessed.screen({ smartCSR: true, title: 'commbase-admin dashboard', fullUnicode: true });
+  const grid = new contrib.grid({ rows: 12, cols: 12, screen });
+  const header = grid.set(0, 0, 2, 12, blessed.box, { label: ' relay ', tags: false, content: 'connecting…' }) as blessed.Widgets.BoxElement;
+  const chart = grid.set(2, 0, 4, 7, contrib.line, { label: ' throughput (per second) ', showLegend: true, legend: { width: 14 }, minY: 0, xLabelPadding: 1, xPadding: 2 }) as contrib.Widgets.LineElement;
+  const log = grid.set(2, 7, 4, 5, contrib.log, { label: ' events ' }) as contrib.Widgets.LogElement;
+  const clients = grid.set(6, 0, 6, 6, contrib.table, { label: ' clients ', columnSpacing: 2, columnWidth: [8, 14, 14, 16], interactive: false, keys: false }) as contrib.Widgets.TableElement;
+  const timers = grid.set(6, 6, 6, 6, contrib.table, { label: ' rule timers ', columnSpacing: 2, columnWidth: [8, 14, 12], interactive: false, keys: false }) as contrib.Widgets.TableElement;
+
+  const monitor = new Monitor({ ...targets, connect: (h: HostEntry) => openRunner(h.name) });
+  let last: Snapshot | undefined;
+  let lastEvent: string | undefined;
+  const draw = () => {
+    const s = last;
+    if (!s) return;
+    const now = Date.now();
+    header.setContent(s.relays.flatMap(relayLines).join('\n'));
+    const r = s.relays.find((x) => x.status)?.status;
+    const xs = (r?.uploads.history ?? []).map((_, i, a) => String(i - a.length + 1));
+    chart.setData([
+      { title: 'uploads', x: xs, y: r?.uploads.history ?? [], style: { line: 'green' } },
+      { title: 'deliveries', x: xs, y: r?.deliveries.history ?? [], style: { line: 'cyan' } },
+    ]);
+    clients.setData({ headers: ['STATE', 'NAME', 'ID', 'FROM'], data: clientRows(s, now).map((c) => c.cells.slice(0, 4)) });
+    timers.setData({ headers: ['HOST', 'RULE', 'LEFT'], data: timerRows(s.timers, now).map((t) => [t.cells[0]!, t.cells[1]!, t.cells[3]!]) });
+    const from = lastEvent === undefined ? 0 : s.events.lastIndexOf(lastEvent) + 1;
+    for (const e of s.events.slice(from)) log.log(e);
+    lastEvent = s.events[s.events.length - 1] ?? lastEvent;
+    screen.render();
+  };
+  monitor.on('snapshot', (s: Snapshot) => { last = s; draw(); });
+  monitor.start();
+  const tick = setInterval(draw, 1000);
+  screen.render();
+  await new Promise<void>((resolve) => {
+    screen.key(['q', 'C-c', 'escape'], () => {
+      clearInterval(tick);
+      void monitor.stop().finally(() => { screen.destroy(); resolve(); });
+    });
+  });
+}

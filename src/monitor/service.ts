@@ -1,0 +1,263 @@
+// One monitoring service for the Monitor screen, the wall dashboard and the home summary: it polls each
+// watched relay's admin feed (every second; over a kept SSH connection for remote hosts) and reads rule
+// timers through the firewall backends (every few seconds), backs off when a host or relay goes away, and
+// hands out plain snapshots. Screens only render them.
+import { EventEmitter } from 'node:events';
+import { classify } from '../core/errors.js';
+import { readForwards, type ForwardDeps } from '../firewall/forward-service.js';
+import { readState } from '../firewall/service.js';
+import { describeRule, toPortRule } from '../firewall/model.js';
+import { AdminClient, relayDataDirFor } from '../relay/admin-client.js';
+import type { RelayStatus } from '../relay/admin.js';
+import type { Scope } from '../relay/auth.js';
+import type { Runner } from '../runners/types.js';
+import { getHost, type HostEntry } from '../services/hosts.js';
+
+export interface RelayView {
+  host: string;
+  dataDir: string;
+  state: 'up' | 'down' | 'connecting';
+  error?: string;
+  status?: RelayStatus;
+  /** Uploads and deliveries per second, newest last (up to a minute). */
+  since: string;
+}
+
+export interface TimerView {
+  host: string;
+  kind: 'forward' | 'port';
+  id: string;
+  label: string;
+  deadline?: string;
+  expired: boolean;
+}
+
+export interface HostView {
+  host: string;
+  state: 'ok' | 'unreachable' | 'connecting';
+  error?: string;
+  nextTryInS?: number;
+}
+
+export interface Snapshot {
+  at: string;
+  paused: boolean;
+  relays: RelayView[];
+  timers: TimerView[];
+  hosts: HostView[];
+  events: string[];
+}
+
+export interface MonitorOptions {
+  /** Hosts whose relay and firewall are watched ('local' is this machine). */
+  hosts: string[];
+  dataDir?: string;
+  relayEveryMs?: number;
+  timersEveryMs?: number;
+  connect(host: HostEntry): Promise<Runner>;
+}
+
+interface HostState {
+  name: string;
+  entry?: HostEntry;
+  runner?: Runner;
+  view: HostView;
+  relay: RelayView;
+  timers: TimerView[];
+  failures: number;
+  retryAt: number;
+  busy: boolean;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+export class Monitor extends EventEmitter {
+  private readonly states: HostState[];
+  private readonly events: string[] = [];
+  private relayTimer?: NodeJS.Timeout;
+  private timersTimer?: NodeJS.Timeout;
+  paused = false;
+
+  constructor(private readonly opts: MonitorOptions) {
+    super();
+    const now = new Date().toISOString();
+    this.states = opts.hosts.map((name) => ({
+      name,
+      view: { host: name, state: 'connecting' },
+      relay: { host: name, dataDir: relayDataDirFor(name, opts.dataDir), state: 'connecting', since: now },
+      timers: [], failures: 0, retryAt: 0, busy: false,
+    }));
+  }
+
+  start(): this {
+    void this.pollRelays();
+    void this.pollTimers();
+    this.relayTimer = setInterval(() => void this.pollRelays(), this.opts.relayEveryMs ?? 1000);
+    this.timersTimer = setInterval(() => void this.pollTimers(), this.opts.timersEveryMs ?? 5000);
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.relayTimer);
+    clearInterval(this.timersTimer);
+    for (const s of this.states) await s.runner?.close().catch(() => undefined);
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    this.emitSnapshot();
+  }
+
+  snapshot(): Snapshot {
+    return {
+      at: new Date().toISOString(),
+      paused: this.paused,
+      relays: this.states.map((s) => s.relay),
+      timers: this.states.flatMap((s) => s.timers).sort((a, b) => deadlineOf(a) - deadlineOf(b)),
+      hosts: this.states.map((s) => ({ ...s.view, ...(s.view.state === 'unreachable' ? { nextTryInS: Math.max(0, Math.ceil((s.retryAt - Date.now()) / 1000)) } : {}) })),
+      events: [...this.events],
+    };
+  }
+
+  log(event: string): void {
+    this.events.push(`${new Date().toISOString().slice(11, 19)} ${event}`);
+    if (this.events.length > 50) this.events.shift();
+  }
+
+  private emitSnapshot(): void {
+    if (!this.paused) this.emit('snapshot', this.snapshot());
+  }
+
+  /** A kept connection per host, opened again (with backoff) after a failure. */
+  private async runnerFor(s: HostState): Promise<Runner | undefined> {
+    if (s.runner) return s.runner;
+    if (Date.now() < s.retryAt) return undefined;
+    try {
+      s.entry ??= getHost(s.name);
+      s.runner = await this.opts.connect(s.entry);
+      if (s.view.state !== 'ok' && s.failures > 0) this.log(`${s.name}: reachable again`);
+      s.view = { host: s.name, state: 'ok' };
+      s.failures = 0;
+      return s.runner;
+    } catch (err) {
+      this.fail(s, err);
+      return undefined;
+    }
+  }
+
+  private fail(s: HostState, err: unknown): void {
+    const message = classify(err).message;
+    if (s.view.state !== 'unreachable') this.log(`${s.name}: unreachable (${message})`);
+    s.failures += 1;
+    s.retryAt = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(5, s.failures - 1));
+    s.view = { host: s.name, state: 'unreachable', error: message };
+    s.relay = { ...s.relay, state: 'down', error: `host unreachable: ${message}` };
+    void s.runner?.close().catch(() => undefined);
+    s.runner = undefined;
+  }
+
+  private async pollRelays(): Promise<void> {
+    await Promise.all(this.states.map(async (s) => {
+      if (s.busy) return;
+      s.busy = true;
+      try {
+        const runner = await this.runnerFor(s);
+        if (!runner) return;
+        try {
+          const client = await AdminClient.over(runner, s.name, s.relay.dataDir);
+          const status = await client.status();
+          if (s.relay.state !== 'up') { this.log(`${s.name}: relay up`); s.relay.since = new Date().toISOString(); }
+          this.noteChanges(s, status);
+          s.relay = { ...s.relay, state: 'up', status, error: undefined as never };
+          delete s.relay.error;
+        } catch (err) {
+          // Is it the relay that is gone, or the host? A cheap command over the same connection tells.
+          if (s.name !== 'local' && (await runner.run(['true'], { allowFailure: true, timeoutMs: 5000 }).then(() => false, () => true))) return this.fail(s, err);
+          const k = classify(err);
+          if (s.relay.state === 'up') this.log(`${s.name}: relay down (${k.message})`);
+          s.relay = { ...s.relay, state: 'down', error: k.message, since: s.relay.state === 'down' ? s.relay.since : new Date().toISOString() };
+        }
+      } finally {
+        s.busy = false;
+        this.emitSnapshot();
+      }
+    }));
+  }
+
+  private noteChanges(s: HostState, status: RelayStatus): void {
+    const before = s.relay.status;
+    if (!before) return;
+    const had = new Set(before.pending.map((p) => p.id));
+    for (const p of status.pending) if (!had.has(p.id)) this.log(`${s.name}: ${p.name} (${p.id}) asks for access`);
+    const statusOf = new Map(before.clients.map((c) => [c.id, c.status]));
+    for (const c of status.clients) {
+      const was = statusOf.get(c.id);
+      if (was && was !== c.status) this.log(`${s.name}: ${c.name} (${c.id}) ${c.status}`);
+    }
+  }
+
+  private async pollTimers(): Promise<void> {
+    await Promise.all(this.states.map(async (s) => {
+      const runner = await this.runnerFor(s);
+      if (!runner) return;
+      try {
+        const forwards = await readForwards(runner);
+        const fw = await readState(runner, s.entry?.backend ?? 'iptables').catch(() => undefined);
+        const expiredBefore = new Set(s.timers.filter((t) => t.expired).map((t) => t.id));
+        s.timers = [
+          ...forwards.map((f): TimerView => ({ host: s.name, kind: 'forward', id: f.id, label: `${f.from} → :${f.port ?? '?'}/${f.proto} → ${f.to ?? '?'}${f.complete ? '' : ' (half)'}`, deadline: f.deadline, expired: f.expired })),
+          ...(fw?.rules ?? []).filter((r) => r.ours && r.port !== undefined && r.proto !== 'any').map((r): TimerView => ({
+            host: s.name, kind: 'port', id: `${r.port}/${r.proto}${r.from !== 'any' ? ` ${r.from}` : ''}${r.family ? ` v${r.family}` : ''}`,
+            label: `open ${describeRule(toPortRule({ port: r.port!, proto: r.proto as 'tcp' | 'udp', ...(r.from !== 'any' ? { from: r.from } : {}) }))}`, expired: false,
+          })),
+        ];
+        for (const t of s.timers) if (t.expired && !expiredBefore.has(t.id)) this.log(`${s.name}: forward ${t.id} expired`);
+      } catch (err) {
+        s.timers = [];
+        if (s.name !== 'local') this.fail(s, err);
+      } finally {
+        this.emitSnapshot();
+      }
+    }));
+  }
+
+  // ---- actions (the screen calls these; each says what happened in the event log) ----------------
+
+  private async admin(host: string): Promise<AdminClient> {
+    const s = this.states.find((x) => x.name === host);
+    const runner = s && (await this.runnerFor(s));
+    if (!s || !runner) throw new Error(`${host} is not reachable now`);
+    return AdminClient.over(runner, s.name, s.relay.dataDir);
+  }
+
+  async approve(host: string, id: string, scope?: Scope): Promise<void> {
+    await (await this.admin(host)).approve(id, scope ? { scope } : {});
+    this.log(`${host}: approved ${id}`);
+    await this.pollRelays();
+  }
+
+  async deny(host: string, id: string): Promise<void> {
+    await (await this.admin(host)).deny(id);
+    this.log(`${host}: denied ${id}`);
+    await this.pollRelays();
+  }
+
+  async revoke(host: string, id: string): Promise<void> {
+    await (await this.admin(host)).revoke(id);
+    this.log(`${host}: revoked ${id}`);
+    await this.pollRelays();
+  }
+
+  /** Deps for the forward and firewall services when acting on a timer. */
+  get deps(): ForwardDeps {
+    return { connect: this.opts.connect };
+  }
+
+  refreshTimers(): Promise<void> {
+    return this.pollTimers();
+  }
+}
+
+function deadlineOf(t: TimerView): number {
+  return t.deadline ? new Date(t.deadline).getTime() : Number.POSITIVE_INFINITY;
+}

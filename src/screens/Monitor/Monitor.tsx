@@ -11,9 +11,10 @@ import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
 import { useMonitor, type MonitorTargets } from '../use-monitor.js';
 import { useTask } from '../use-task.js';
-import { clientRows, relayLines, timerRows } from './present.js';
+import { clientRows, relayLines, timerRows, type ClientRow, type Row } from './present.js';
+import type { Snapshot } from '../../monitor/service.js';
 
-type Pane = 'clients' | 'timers';
+export type Pane = 'clients' | 'timers';
 interface Pending { title: string; lines: string[]; run: () => Promise<string> }
 
 export function Monitor(props: { targets: MonitorTargets; onExit: () => void; readOnly?: boolean; isActive?: boolean; initialPane?: Pane }) {
@@ -65,24 +66,34 @@ export function Monitor(props: { targets: MonitorTargets; onExit: () => void; re
   }, { isActive: (props.isActive ?? true) && !pending, typing: filtering, readOnly: Boolean(props.readOnly) });
 
   const status = <Text color={snapshot?.paused ? theme.warn : theme.dim}>{snapshot?.paused ? 'PAUSED' : `updated ${snapshot ? snapshot.at.slice(11, 19) : '…'}`}</Text>;
-  const hostLine = snapshot?.hosts.filter((h) => h.host !== 'local').map((h) => `${h.host}: ${h.state === 'ok' ? 'ok' : h.state === 'connecting' ? '…' : `UNREACHABLE${h.nextTryInS !== undefined ? ` (retry in ${h.nextTryInS}s)` : ''}`}`).join(' · ');
-  const pendingCount = clients.filter((c) => c.pending).length;
   return (
     <ScreenFrame title="Monitor" scopes={scopes} helpOpen={helpOpen} typing={filtering} readOnly={Boolean(props.readOnly)} status={status}>
-      {snapshot?.relays.map((r) => relayLines(r).map((l, i) => <Text key={`${r.host}${i}`} color={i === 0 ? (r.state === 'up' ? theme.ok : theme.error) : undefined}>{l}</Text>))}
-      {hostLine ? <Text color={hostLine.includes('UNREACHABLE') ? theme.error : theme.dim}>HOSTS {hostLine}</Text> : null}
+      <MonitorBody snapshot={snapshot} clients={clients} timers={timers} pane={pane} clientCursor={Math.min(cursor.clients, clients.length - 1)} timerCursor={selTimerIndex} />
       {filtering || filter ? <Box><Text color={theme.accent}>filter › </Text>{filtering ? <TextInput defaultValue={filter} onChange={onFilter} /> : <Text>{filter}</Text>}</Box> : null}
-      <Text bold color={pane === 'clients' ? theme.accent : undefined}>{pane === 'clients' ? '▸ ' : '  '}CLIENTS ({clients.filter((c) => c.connected).length} connected{pendingCount ? `, ${pendingCount} PENDING` : ''})</Text>
-      <Table columns={[{ title: 'STATE', width: 7 }, { title: 'NAME', width: 14 }, { title: 'ID', width: 14 }, { title: 'FROM', width: 14 }, { title: 'SINCE', width: 17 }, { title: 'MSGS', width: 6 }]}
-        rows={clients} {...(pane === 'clients' ? { cursor: Math.min(cursor.clients, clients.length - 1) } : {})} maxRows={5} empty="no clients connected or waiting" />
-      <Text bold color={pane === 'timers' ? theme.accent : undefined}>{pane === 'timers' ? '▸ ' : '  '}RULE TIMERS ({timers.length})</Text>
-      <Table columns={[{ title: 'HOST', width: 8 }, { title: 'RULE', width: 16 }, { title: 'WHAT', width: 38 }, { title: 'LEFT', width: 11 }]}
-        rows={timers} {...(pane === 'timers' ? { cursor: selTimerIndex } : {})} maxRows={5} empty="no timed forwards or commbase-admin ports" />
       {pending ? <ConfirmDialog title={pending.title} lines={pending.lines} onYes={() => { const p = pending; setPending(undefined); act('working', p.run); }} onNo={() => setPending(undefined)} isActive={props.isActive ?? true} readOnly={Boolean(props.readOnly)} /> : null}
       {task.busy ? <Text color={theme.dim}>{task.busy}…</Text> : null}
       {task.error ? <Text color={theme.error}>{task.error[0]}</Text> : null}
       {task.result ? <Text color={theme.ok}>{task.result[0]}</Text> : null}
       {!task.busy && !task.error && !task.result && snapshot?.events.length ? <Text color={theme.dim}>{snapshot.events[snapshot.events.length - 1]}</Text> : null}
     </ScreenFrame>
+  );
+}
+
+/** The panes, from a snapshot: pure rendering (the benchmark renders this with 1,000 rows of each). */
+export function MonitorBody(props: { snapshot: Snapshot | undefined; clients: ClientRow[]; timers: Row[]; pane: Pane; clientCursor: number; timerCursor: number }) {
+  const { snapshot, clients, timers, pane } = props;
+  const hostLine = snapshot?.hosts.filter((h) => h.host !== 'local').map((h) => `${h.host}: ${h.state === 'ok' ? 'ok' : h.state === 'connecting' ? '…' : `UNREACHABLE${h.nextTryInS !== undefined ? ` (retry in ${h.nextTryInS}s)` : ''}`}`).join(' · ');
+  const pendingCount = clients.filter((c) => c.pending).length;
+  return (
+    <Box flexDirection="column">
+      {snapshot?.relays.map((r) => relayLines(r).map((l, i) => <Text key={`${r.host}${i}`} color={i === 0 ? (r.state === 'up' ? theme.ok : theme.error) : undefined}>{l}</Text>))}
+      {hostLine ? <Text color={hostLine.includes('UNREACHABLE') ? theme.error : theme.dim}>HOSTS {hostLine}</Text> : null}
+      <Text bold color={pane === 'clients' ? theme.accent : undefined}>{pane === 'clients' ? '▸ ' : '  '}CLIENTS ({clients.filter((c) => c.connected).length} connected{pendingCount ? `, ${pendingCount} PENDING` : ''})</Text>
+      <Table columns={[{ title: 'STATE', width: 7 }, { title: 'NAME', width: 14 }, { title: 'ID', width: 14 }, { title: 'FROM', width: 14 }, { title: 'SINCE', width: 17 }, { title: 'MSGS', width: 6 }]}
+        rows={clients} {...(pane === 'clients' ? { cursor: props.clientCursor } : {})} maxRows={5} empty="no clients connected or waiting" />
+      <Text bold color={pane === 'timers' ? theme.accent : undefined}>{pane === 'timers' ? '▸ ' : '  '}RULE TIMERS ({timers.length})</Text>
+      <Table columns={[{ title: 'HOST', width: 8 }, { title: 'RULE', width: 16 }, { title: 'WHAT', width: 38 }, { title: 'LEFT', width: 11 }]}
+        rows={timers} {...(pane === 'timers' ? { cursor: props.timerCursor } : {})} maxRows={5} empty="no timed forwards or commbase-admin ports" />
+    </Box>
   );
 }

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { clientRows, relayLines, sparkline, summaryLine, timerRows } from '../../src/screens/Monitor/present.js';
+import type { Snapshot, TimerView } from '../../src/monitor/service.js';
+import type { RelayStatus } from '../../src/relay/admin.js';
+
+const NOW = Date.parse('2026-11-24T12:00:00Z');
+const status = (over: Partial<RelayStatus> = {}): RelayStatus => ({
+  up: true, name: 'r', serverId: 'x', publicUrl: 'https://relay.lan:5000', bind: '0.0.0.0', port: 5000,
+  tls: { enabled: true, daysLeft: 12, fingerprint: 'AA', notAfter: '2026-12-06T00:00:00Z' }, uptimeS: 3725, documents: 4,
+  uploads: { total: 9, perSecond: 3, history: [0, 1, 3] }, deliveries: { total: 30, perSecond: 30, history: [0, 10, 30] }, errors: { total: 0, perSecond: 0, history: [] },
+  connected: [{ socketId: 's1', clientId: 'c1', name: 'Desk', address: '10.0.0.5', connectedAt: '2026-11-24T11:58:00Z', lastActivity: '2026-11-24T11:59:50Z', messages: 7 }],
+  pending: [{ id: 'p1', name: 'Laptop', scope: 'read', status: 'pending', address: '10.0.0.9', requestedAt: '2026-11-24T11:59:30Z' }],
+  clients: [], ...over,
+});
+
+describe('monitor presentation', () => {
+  it('draws sparklines scaled to the window', () => {
+    expect(sparkline([0, 1, 2, 4])).toBe('▁▂▄█');
+    expect(sparkline([])).toBe('');
+    expect(sparkline(Array(30).fill(1), 12)).toHaveLength(12);
+  });
+
+  it('formats the relay with uptime, TLS days (flagged under 30), rates and errors', () => {
+    const lines = relayLines({ host: 'local', dataDir: '/d', state: 'up', since: '', status: status() });
+    expect(lines[0]).toBe('RELAY local: UP 1h 02m  https://relay.lan:5000  TLS 12d (RENEW)  docs 4');
+    expect(lines[1]).toMatch(/up\/s {3}3 ▁▃█ {2}out\/s {3}30 ▁▃█ {2}errors 0/);
+    expect(relayLines({ host: 'lab', dataDir: '/d', state: 'down', since: '', error: 'connection refused' })).toEqual(['RELAY lab: DOWN — connection refused']);
+  });
+
+  it('counts timers down, flags expired ones and soon-expiring ones, and filters', () => {
+    const timers: TimerView[] = [
+      { host: 'lab', kind: 'forward', id: 'aaaa0001', label: 'a', deadline: '2026-11-24T12:04:03Z', expired: false },
+      { host: 'lab', kind: 'forward', id: 'aaaa0002', label: 'b', deadline: '2026-11-24T11:59:00Z', expired: false },
+      { host: 'lab', kind: 'port', id: '5000/tcp', label: 'open 5000/tcp from anywhere', expired: false },
+    ];
+    const rows = timerRows(timers, NOW);
+    expect(rows.map((r) => [r.cells[3], r.tone])).toEqual([['4m 03s', 'warn'], ['EXPIRED', 'error'], ['no deadline', undefined]]);
+    expect(timerRows(timers, NOW + 10_000)[0]!.cells[3]).toBe('3m 53s');
+    expect(timerRows(timers, NOW, '5000').map((r) => r.cells[1])).toEqual(['port 5000/tcp']);
+  });
+
+  it('puts pending requests first and highlighted, then connected clients', () => {
+    const snap = { relays: [{ host: 'local', dataDir: '/d', state: 'up' as const, since: '', status: status() }] };
+    const rows = clientRows(snap, NOW);
+    expect(rows.map((r) => [r.cells[0], r.cells[1], r.tone, r.pending])).toEqual([['PENDING', 'Laptop', 'warn', true], ['online', 'Desk', undefined, false]]);
+    expect(rows[1]!.cells[4]).toBe('since 2m 00s, last 10s');
+    expect(clientRows(snap, NOW, 'desk').map((r) => r.cells[1])).toEqual(['Desk']);
+  });
+
+  it('summarises for the home screen', () => {
+    const snap: Snapshot = { at: '', paused: false, hosts: [], events: [], relays: [{ host: 'local', dataDir: '/d', state: 'up', since: '', status: status() }],
+      timers: [{ host: 'lab', kind: 'forward', id: 'x', label: '', deadline: '2026-11-24T12:04:03Z', expired: false }] };
+    expect(summaryLine(snap, NOW)).toBe('relay up, 1 client(s), 1 pending, next expiry in 4m 03s');
+    expect(summaryLine(undefined, NOW)).toBe('monitor: starting…');
+  });
+});

@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**', 'src/certs/**', 'src/firewall/**', 'src/relay/**', 'src/services/**', 'src/conffile/**'],
+    files: ['src/core/**', 'src/certs/**', 'src/firewall/**', 'src/relay/**', 'src/services/**', 'src/conffile/**', 'src/monitor/**'],
     rules: layerBelowUi(processModules),
   },
   {

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../core/errors.js';
 import { renderFailure } from './boundary.js';
+import { loadConsole } from './interactive.js';
 import { registerCert } from './cert.js';
 import { registerConfig } from './config.js';
 import { registerForward } from './forward.js';
@@ -30,7 +31,7 @@ export function buildProgram(): Command {
   registerRelay(program);
   registerMonitor(program);
   program.action(async (o: { readOnly?: boolean }) => {
-    const { openConsole } = await import('../screens/open.js');
+    const { openConsole } = await loadConsole();
     await openConsole({ readOnly: Boolean(o.readOnly) });
   });
   return program;

@@ -28,7 +28,7 @@ export function Table(props: { columns: readonly Column[]; rows: ReadonlyArray<{
         const color = selected ? theme.accent : r.tone === 'warn' ? theme.warn : r.tone === 'error' ? theme.error : r.tone === 'ok' ? theme.ok : r.tone === 'dim' ? theme.dim : undefined;
         return <Text key={r.key} {...(color ? { color } : {})} bold={selected}>{selected ? '› ' : '  '}{formatRow(r.cells, props.columns)}</Text>;
       })}
-      {props.rows.length > max ? <Text color={theme.dim}>  {props.rows.length} rows; ↑/↓ to scroll</Text> : null}
+      {props.rows.length > max ? <Text color={theme.dim}>  {props.rows.length} rows{props.cursor !== undefined ? '; ↑/↓ to scroll' : ''}</Text> : null}
     </Box>
   );
 }

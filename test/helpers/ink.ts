@@ -24,3 +24,9 @@ export function keyFor(id: string): string {
 }
 
 export const tick = () => new Promise((r) => setTimeout(r, 60));
+
+/** Press a key once the screen has had a moment to subscribe to keys (Ink subscribes in an effect after drawing). */
+export async function press(stdin: { write: (data: string) => void }, key: string): Promise<void> {
+  await tick();
+  stdin.write(key);
+}

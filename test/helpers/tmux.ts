@@ -20,6 +20,7 @@ export class TmuxSession {
   }
 
   async key(k: string): Promise<void> {
+    await new Promise((r) => setTimeout(r, 50)); // a screen just drawn subscribes to keys right after
     this.tmux(['send-keys', '-t', this.name, k]);
     await new Promise((r) => setTimeout(r, 150));
   }

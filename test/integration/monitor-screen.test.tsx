@@ -8,7 +8,7 @@ import path from 'node:path';
 import { io as ioClient } from 'socket.io-client';
 import { Monitor } from '../../src/screens/Monitor/Monitor.js';
 import { Relay } from '../../src/relay/server.js';
-import { keyFor, tick, waitForFrame } from '../helpers/ink.js';
+import { keyFor, press, tick, waitForFrame } from '../helpers/ink.js';
 import { withTempDir } from '../helpers/tmp.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -37,17 +37,17 @@ describe('Monitor screen with a real relay', () => {
     expect(frame).toMatch(/› PENDING Laptop\s+laptop-1/);
     expect(frame).toMatch(/online\s+Desk/);
     await tick();
-    ui.stdin.write(keyFor('mon.approve'));
+    await press(ui.stdin, keyFor('mon.approve'));
     await waitForFrame(ui.lastFrame, 'approved laptop-1');
     expect(relay.auth.find('laptop-1')?.status).toBe('approved');
     await waitForFrame(ui.lastFrame, /CLIENTS \(1 connected\)/);
 
     // Revoke the connected one: it asks first, then the socket is dropped.
     const dropped = new Promise<void>((r) => sock.once('disconnect', () => r()));
-    ui.stdin.write(keyFor('mon.revoke'));
+    await press(ui.stdin, keyFor('mon.revoke'));
     await waitForFrame(ui.lastFrame, /Revoke issued-/);
     await tick();
-    ui.stdin.write(keyFor('confirm.apply'));
+    await press(ui.stdin, keyFor('confirm.apply'));
     await dropped;
     await waitForFrame(ui.lastFrame, /revoked issued-/);
 

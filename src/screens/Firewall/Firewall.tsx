@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
-import { Spinner } from '@inkjs/ui';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
+import { TaskStatus } from '../../ui/TaskStatus.js';
 import { Table } from '../../ui/Table.js';
 import { ConfirmDialog, TrustDialog, TypedConfirm } from '../../ui/Dialogs.js';
 import { StepForm } from '../../ui/StepForm.js';
@@ -47,9 +47,7 @@ export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActi
         {f.mode === 'form' ? <StepForm title={`Open a port on ${f.host.name}`} fields={OPEN_FIELDS} index={f.formIndex} values={f.formValues} onSubmitField={f.submitField} isActive={active} /> : null}
         {f.mode === 'confirm-open' && f.pending ? <ConfirmDialog title="Open this port?" lines={previewLines(f.pending.preview)} onYes={f.pending.preview.commands.length ? f.apply : f.cancel} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         {f.mode === 'confirm-close' && f.pending ? <TypedConfirm title="Close this port?" lines={previewLines(f.pending.preview)} target={String(f.pending.request.port)} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
-        {f.task.busy ? <Spinner label={f.task.busy} /> : null}
-        {f.task.error?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}
-        {f.task.result?.map((l, i) => <Text key={i} color={i === 0 ? theme.ok : undefined}>{l}</Text>)}
+        <TaskStatus task={f.task} />
       </Box>
     </ScreenFrame>
   );

@@ -3,9 +3,9 @@ import type { z } from 'zod';
 import { UserError } from '../../core/errors.js';
 import { closePort, formatCommand, listRules, openPort, type ChangeResult, type FirewallState } from '../../firewall/service.js';
 import { portRuleInput, type ListedRule } from '../../firewall/model.js';
-import { listHosts, type HostEntry } from '../../services/hosts.js';
 
 import type { FormField } from '../../ui/StepForm.js';
+import { useHostList } from '../use-hosts-list.js';
 import { useTask } from '../use-task.js';
 import { useTrust } from '../use-trust.js';
 
@@ -28,7 +28,7 @@ export function previewLines(p: ChangeResult): string[] {
 }
 
 export function useFirewall() {
-  const [hosts] = useState<HostEntry[]>(() => { try { return listHosts(); } catch { return [{ name: 'local', backend: 'iptables', sudo: false }]; } });
+  const hosts = useHostList();
   const [hostIndex, setHostIndex] = useState(0);
   const [cursor, setCursor] = useState(0);
   const [state, setState] = useState<FirewallState | undefined>();

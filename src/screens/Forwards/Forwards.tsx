@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { formatDuration } from '../../firewall/forwards.js';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
+import { TaskStatus } from '../../ui/TaskStatus.js';
 import { Table } from '../../ui/Table.js';
 import { ConfirmDialog, TrustDialog, TypedConfirm } from '../../ui/Dialogs.js';
 import { StepForm } from '../../ui/StepForm.js';
@@ -58,9 +59,7 @@ export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActi
         {f.mode === 'extend' ? <StepForm title="Extend the forward" fields={EXTEND_FIELDS} index={f.formIndex} values={f.formValues} onSubmitField={f.submitField} isActive={active} /> : null}
         {f.mode === 'confirm' && f.pending ? <ConfirmDialog title={f.pending.kind === 'add' ? 'Add this forward?' : 'Extend this forward?'} lines={previewLines(f.pending)} onYes={f.apply} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         {f.mode === 'revoke' && f.pending ? <TypedConfirm title="Revoke this forward?" lines={previewLines(f.pending)} target={String(f.pending.request.id)} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
-        {f.task.busy ? <Spinner label={f.task.busy} /> : null}
-        {f.task.error?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}
-        {f.task.result?.map((l, i) => <Text key={i} color={i === 0 ? theme.ok : undefined}>{l}</Text>)}
+        <TaskStatus task={f.task} />
       </Box>
     </ScreenFrame>
   );

@@ -3,8 +3,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { addForward, extendForward, listForwards, reapForwards, revokeForward, type ForwardChange } from '../../firewall/forward-service.js';
 import { forwardFields, type Forward } from '../../firewall/forwards.js';
-import { listHosts, type HostEntry } from '../../services/hosts.js';
 import type { FormField } from '../../ui/StepForm.js';
+import { useHostList } from '../use-hosts-list.js';
 import { useTask } from '../use-task.js';
 import { useTrust } from '../use-trust.js';
 
@@ -29,7 +29,7 @@ export const EXTEND_FIELDS: FormField[] = [{ key: 'ttl', label: 'New time to liv
 export type Pending = { kind: 'add' | 'extend' | 'revoke'; request: Record<string, unknown>; preview: ForwardChange };
 
 export function useForwards() {
-  const [hosts] = useState<HostEntry[]>(() => { try { return listHosts(); } catch { return [{ name: 'local', backend: 'iptables', sudo: false }]; } });
+  const hosts = useHostList();
   const [hostIndex, setHostIndex] = useState(0);
   const [forwards, setForwards] = useState<Forward[] | undefined>();
   const [readAt, setReadAt] = useState(Date.now());

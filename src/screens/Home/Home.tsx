@@ -11,29 +11,22 @@ export function Home({ onOpen, onQuit, readOnly, isActive = true, initialCursor 
   const { snapshot, now } = useMonitor(summaryTargets ?? { hosts: ['local'], timersEveryMs: 5000 });
   const [cursor, setCursor] = useState(initialCursor);
   const [helpOpen, setHelpOpen] = useState(false);
-  const [notice, setNotice] = useState<string | undefined>();
   const scopes = ['global', 'home'] as const;
   useKeymap(scopes, {
     help: () => setHelpOpen((v) => !v),
     back: () => (helpOpen ? setHelpOpen(false) : onQuit()),
-    'home.up': () => { setNotice(undefined); setCursor((c) => (c + SCREENS.length - 1) % SCREENS.length); },
-    'home.down': () => { setNotice(undefined); setCursor((c) => (c + 1) % SCREENS.length); },
-    'home.open': () => {
-      const entry = SCREENS[cursor];
-      if (!entry) return;
-      if (entry.ready) onOpen(entry.id);
-      else setNotice(`${entry.title} is not built yet in this version.`);
-    },
+    'home.up': () => setCursor((c) => (c + SCREENS.length - 1) % SCREENS.length),
+    'home.down': () => setCursor((c) => (c + 1) % SCREENS.length),
+    'home.open': () => { const entry = SCREENS[cursor]; if (entry) onOpen(entry.id); },
   }, { isActive, readOnly: Boolean(readOnly) });
   return (
     <ScreenFrame title="Home" scopes={['home']} helpOpen={helpOpen} readOnly={Boolean(readOnly)}>
       {SCREENS.map((s, i) => (
         <Text key={s.id} {...(i === cursor ? { color: theme.accent, bold: true } : {})}>
           {i === cursor ? '› ' : '  '}{s.title.padEnd(14)}
-          <Text color={theme.dim}>{s.ready ? s.summary : `${s.summary} (not built yet)`}</Text>
+          <Text color={theme.dim}>{s.summary}</Text>
         </Text>
       ))}
-      {notice ? <Box marginTop={1}><Text color={theme.warn}>{notice}</Text></Box> : null}
       <Box marginTop={1}><Text color={theme.dim}>{summaryLine(snapshot, now)}</Text></Box>
     </ScreenFrame>
   );

@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
-import { Spinner } from '@inkjs/ui';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
+import { TaskStatus } from '../../ui/TaskStatus.js';
 import { Table } from '../../ui/Table.js';
 import { TrustDialog, TypedConfirm } from '../../ui/Dialogs.js';
 import { StepForm } from '../../ui/StepForm.js';
@@ -40,9 +40,7 @@ export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?
         {h.mode === 'add' ? <StepForm title="Add a host" fields={HOST_FIELDS} index={h.formIndex} values={h.formValues} onSubmitField={h.submitField} isActive={active} /> : null}
         {h.mode === 'remove' && selected ? <TypedConfirm title={`Remove ${selected.name}?`} lines={['Its pinned host key is forgotten too.']} target={selected.name} onConfirm={h.remove} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         {h.loadError?.map((l, i) => <Text key={`load${i}`} color={theme.error}>{l}</Text>)}
-        {h.task.busy ? <Spinner label={h.task.busy} /> : null}
-        {h.task.error?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}
-        {h.task.result?.map((l, i) => <Text key={i} color={i === 0 ? theme.ok : undefined}>{l}</Text>)}
+        <TaskStatus task={h.task} />
       </Box>
     </ScreenFrame>
   );

@@ -72,9 +72,9 @@ export function Monitor(props: { targets: MonitorTargets; onExit: () => void; re
       {filtering || filter ? <Box><Text color={theme.accent}>filter › </Text>{filtering ? <TextInput defaultValue={filter} onChange={onFilter} /> : <Text>{filter}</Text>}</Box> : null}
       {pending ? <ConfirmDialog title={pending.title} lines={pending.lines} onYes={() => { const p = pending; setPending(undefined); act('working', p.run); }} onNo={() => setPending(undefined)} isActive={props.isActive ?? true} readOnly={Boolean(props.readOnly)} /> : null}
       {task.busy ? <Text color={theme.dim}>{task.busy}…</Text> : null}
-      {task.error ? <Text color={theme.error}>{task.error[0]}</Text> : null}
+      {task.error ? <Text wrap="truncate-end" color={theme.error}>{task.error[0]}</Text> : null}
       {task.result ? <Text color={theme.ok}>{task.result[0]}</Text> : null}
-      {!task.busy && !task.error && !task.result && snapshot?.events.length ? <Text color={theme.dim}>{snapshot.events[snapshot.events.length - 1]}</Text> : null}
+      {!task.busy && !task.error && !task.result && snapshot?.events.length ? <Text wrap="truncate-end" color={theme.dim}>{snapshot.events[snapshot.events.length - 1]}</Text> : null}
     </ScreenFrame>
   );
 }
@@ -86,14 +86,14 @@ export function MonitorBody(props: { snapshot: Snapshot | undefined; clients: Cl
   const pendingCount = clients.filter((c) => c.pending).length;
   return (
     <Box flexDirection="column">
-      {snapshot?.relays.map((r) => relayLines(r).map((l, i) => <Text key={`${r.host}${i}`} color={i === 0 ? (r.state === 'up' ? theme.ok : theme.error) : undefined}>{l}</Text>))}
-      {hostLine ? <Text color={hostLine.includes('UNREACHABLE') ? theme.error : theme.dim}>HOSTS {hostLine}</Text> : null}
+      {snapshot?.relays.map((r) => relayLines(r).map((l, i) => <Text key={`${r.host}${i}`} wrap="truncate-end" color={i === 0 ? (r.state === 'up' ? theme.ok : theme.error) : undefined}>{l}</Text>))}
+      {hostLine ? <Text wrap="truncate-end" color={hostLine.includes('UNREACHABLE') ? theme.error : theme.dim}>HOSTS {hostLine}</Text> : null}
       <Text bold color={pane === 'clients' ? theme.accent : undefined}>{pane === 'clients' ? '▸ ' : '  '}CLIENTS ({clients.filter((c) => c.connected).length} connected{pendingCount ? `, ${pendingCount} PENDING` : ''})</Text>
       <Table columns={[{ title: 'STATE', width: 7 }, { title: 'NAME', width: 14 }, { title: 'ID', width: 14 }, { title: 'FROM', width: 14 }, { title: 'SINCE', width: 17 }, { title: 'MSGS', width: 6 }]}
-        rows={clients} {...(pane === 'clients' ? { cursor: props.clientCursor } : {})} maxRows={5} empty="no clients connected or waiting" />
+        rows={clients} {...(pane === 'clients' ? { cursor: props.clientCursor } : {})} maxRows={4} empty="no clients connected or waiting" />
       <Text bold color={pane === 'timers' ? theme.accent : undefined}>{pane === 'timers' ? '▸ ' : '  '}RULE TIMERS ({timers.length})</Text>
       <Table columns={[{ title: 'HOST', width: 8 }, { title: 'RULE', width: 16 }, { title: 'WHAT', width: 38 }, { title: 'LEFT', width: 11 }]}
-        rows={timers} {...(pane === 'timers' ? { cursor: props.timerCursor } : {})} maxRows={5} empty="no timed forwards or commbase-admin ports" />
+        rows={timers} {...(pane === 'timers' ? { cursor: props.timerCursor } : {})} maxRows={4} empty="no timed forwards or commbase-admin ports" />
     </Box>
   );
 }

@@ -11,7 +11,7 @@ import { registerForward } from './forward.js';
 import { registerFw } from './fw.js';
 import { registerHosts } from './hosts.js';
 import { registerMonitor } from './monitor.js';
-import { registerRelay } from './relay.js';
+import { registerRelay, takeOnSave } from './relay.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -40,7 +40,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(takeOnSave(argv));
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version exit through here with code 0; usage mistakes are the user's to fix.

@@ -19,6 +19,19 @@ const adminOpts = (cmd: Command) => withJson(cmd)
 const ago = (iso: string) => { const s = Math.floor((Date.now() - new Date(iso).getTime()) / 1000); return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h`; };
 const tokenTtl = (v: string | undefined) => (v === undefined ? undefined : parseInput(z.object({ ttl }), { ttl: v }).ttl);
 
+let onSaveArgv: string[] | undefined;
+
+/**
+ * `relay start … --on-save CMD ARG…`: everything after --on-save is the hook's argv, dashes included
+ * (`--on-save /bin/sh -c '…'`), which an option parser would otherwise take for its own options.
+ */
+export function takeOnSave(argv: string[]): string[] {
+  const i = argv.indexOf('--on-save');
+  if (i < 0 || !argv.includes('relay') || !argv.includes('start') || argv.indexOf('start') > i) return argv;
+  onSaveArgv = argv.slice(i + 1);
+  return [...argv.slice(0, i), ...(argv.includes('--help') || argv.includes('-h') ? ['--help'] : [])];
+}
+
 export function registerRelay(program: Command): void {
   const relay = program.command('relay').description('the Commbase-compatible relay: HTTP API + Socket.IO, with TLS, tokens and limits');
 
@@ -38,12 +51,12 @@ export function registerRelay(program: Command): void {
     .option('--name <name>', 'the relay\'s name, shown by GET /info')
     .option('--public-host <host>', 'the name or address clients use (for the URLs printed)')
     .option('--admin-port <n>', 'port of the admin feed on 127.0.0.1 (default: any free one)')
-    .addOption(new Option('--on-save <argv...>', 'run this command (argv, no shell) after each save; put it last'))
+    .option('--on-save <argv...>', 'run this command after each save: everything after --on-save is its argv (no shell), so put it last')
     .action(action(async (o) => {
       const { Relay } = await import('../relay/server.js');
       const r = await Relay.start({
         bind: o.bind, port: o.port, 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'data-dir': o.dataDir, 'cors-origin': o.corsOrigin, 'allow-from': o.allowFrom,
-        'insecure-http': Boolean(o.insecureHttp), 'on-save': o.onSave ?? [], keep: o.keep, 'max-body': o.maxBody, rate: o.rate, name: o.name, 'public-host': o.publicHost, 'admin-port': o.adminPort,
+        'insecure-http': Boolean(o.insecureHttp), 'on-save': onSaveArgv ?? o.onSave ?? [], keep: o.keep, 'max-body': o.maxBody, rate: o.rate, name: o.name, 'public-host': o.publicHost, 'admin-port': o.adminPort,
       });
       if (o.json) process.stdout.write(JSON.stringify({ listening: `${r.scheme}://${r.opts.bind}:${r.port}`, serverId: r.auth.serverId, dataDir: r.opts['data-dir'], tlsFingerprint: r.tls?.fingerprint ?? null }) + '\n');
       else process.stdout.write([

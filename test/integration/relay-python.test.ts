@@ -158,6 +158,31 @@ describe.skipIf(why)(titled('relay with Commbase\'s Python clients and curl', wh
     expect((await readdir(dataDir)).sort()).toEqual(['admin.json', 'auth.json', 'documents.log']);
   }, 60_000);
 
+  it('runs the on-save hook as argv, answers CORS only for listed origins, and refuses sources outside --allow-from', async () => {
+    const dataDir = path.join(tmp.dir, 'relay-hooks');
+    const port = portSeq++;
+    const marker = path.join(tmp.dir, 'saved.txt');
+    await start(['--port', String(port), '--cors-origin', 'https://console.example.org', '--on-save', '/bin/sh', '-c', 'echo "saved $0" >> "$1"', 'hook; $(id)', marker], dataDir);
+    const up = await issue(dataDir, 'both');
+    const base = `http://127.0.0.1:${port}`;
+    await shResult('curl', ['-s', '-X', 'POST', '-d', '{"a":1}', `${base}/api/save_json?token=${up.token}`]);
+    for (let i = 0; i < 50 && !(await readFile(marker, 'utf8').catch(() => '')); i++) await new Promise((r) => setTimeout(r, 100));
+    // The argument with ; and $( ) arrived as one literal argument: no shell ever parsed it.
+    expect(await readFile(marker, 'utf8')).toBe('saved hook; $(id)\n');
+    const allowed = await shResult('curl', ['-s', '-i', '-X', 'OPTIONS', '-H', 'Origin: https://console.example.org', `${base}/api/save_json`]);
+    expect(allowed.stdout).toMatch(/access-control-allow-origin: https:\/\/console\.example\.org/i);
+    const other = await shResult('curl', ['-s', '-i', '-X', 'OPTIONS', '-H', 'Origin: https://evil.example', `${base}/api/save_json`]);
+    expect(other.stdout).not.toMatch(/access-control-allow-origin/i);
+    const refusedStar = await runJson<{ error: { field: string } }>(['relay', 'start', '--cors-origin', '*', '--port', String(portSeq++), '--data-dir', path.join(tmp.dir, 'x')], { env });
+    expect(refusedStar.json.error.field).toBe('cors-origin.0');
+
+    const fenced = path.join(tmp.dir, 'relay-fenced');
+    const port2 = portSeq++;
+    await start(['--port', String(port2), '--allow-from', '10.0.0.0/8'], fenced);
+    const r = await shResult('curl', ['-s', '-w', ' %{http_code}', `http://127.0.0.1:${port2}/info`]);
+    expect(r.stdout).toBe('{"error":"source address not allowed"} 403');
+  }, 60_000);
+
   it('refuses to listen beyond loopback without TLS, saying why', async () => {
     const r = await runJson<{ error: { field: string; message: string } }>(['relay', 'start', '--bind', '0.0.0.0', '--port', String(portSeq++), '--data-dir', path.join(tmp.dir, 'nope')], { env });
     expect(r.code).toBe(2);

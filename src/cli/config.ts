@@ -1,7 +1,7 @@
 // `commbase-admin config …`: read, check and edit commbase.conf, here or on a host (SFTP).
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
-import { checkFiles, readConf, rememberConfFile, report, setConf, undoConf } from '../conffile/service.js';
+const confService = () => import('../conffile/service.js');
 import { getValue } from '../conffile/parse.js';
 import type { Finding } from '../conffile/check.js';
 import { action } from './boundary.js';
@@ -31,7 +31,7 @@ export function registerConfig(program: Command): void {
 
   where(cfg.command('show')).description('every variable with its value as bash reads it, and lines that are not assignments')
     .action(action(async (o) => {
-      const doc = await readConf({ file: o.file, host: o.host }, connector(o));
+      const doc = await (await confService()).readConf({ file: o.file, host: o.host }, connector(o));
       const vars = doc.file.lines.flatMap((l) => (l.kind === 'assign' ? [{ line: l.n, key: l.key, value: l.value, written: l.valueText }] : []));
       const other = doc.file.lines.flatMap((l) => (l.kind === 'unparsed' ? [{ line: l.n, raw: l.raw, reason: l.reason }] : []));
       emit(o, { path: doc.path, host: doc.host, variables: vars, unparsed: other }, (x) => [
@@ -43,7 +43,7 @@ export function registerConfig(program: Command): void {
 
   where(cfg.command('get')).description('the value of KEY as bash reads it (exit 2 if unset)').argument('<key>')
     .action(action(async (key: string, o) => {
-      const doc = await readConf({ file: o.file, host: o.host }, connector(o));
+      const doc = await (await confService()).readConf({ file: o.file, host: o.host }, connector(o));
       const value = getValue(doc.file, key);
       if (value === undefined) throw new UserError(`${key} is not set in ${doc.path}`, [], 'key');
       emit(o, { key, value }, (x) => [x.value]);
@@ -53,14 +53,14 @@ export function registerConfig(program: Command): void {
     .argument('<pairs...>', 'KEY VALUE [KEY VALUE …]')
     .option('--dry-run', 'show the diff and write nothing')
     .action(action(async (args: string[], o) => {
-      const r = await setConf({ file: o.file, host: o.host, pairs: pairsOf(args), dryRun: Boolean(o.dryRun) }, connector(o));
+      const r = await (await confService()).setConf({ file: o.file, host: o.host, pairs: pairsOf(args), dryRun: Boolean(o.dryRun) }, connector(o));
       emit(o, r, (x) => [...x.diff, x.changes.length === 0 ? 'nothing to change' : x.dryRun ? '(dry run: nothing written)' : paint.green(`written; previous version kept as ${x.backup}`), ...x.report.findings.filter((f) => f.severity !== 'note' && x.changes.some((c) => c.line === f.line)).map(findingLine)]);
     }));
 
   where(cfg.command('diff')).description('what `config set KEY VALUE …` would change, as a diff (writes nothing)')
     .argument('<pairs...>', 'KEY VALUE [KEY VALUE …]')
     .action(action(async (args: string[], o) => {
-      const r = await setConf({ file: o.file, host: o.host, pairs: pairsOf(args), dryRun: true }, connector(o));
+      const r = await (await confService()).setConf({ file: o.file, host: o.host, pairs: pairsOf(args), dryRun: true }, connector(o));
       emit(o, r, (x) => x.diff);
     }));
 
@@ -69,10 +69,10 @@ export function registerConfig(program: Command): void {
     .option('--check-files', 'also check that the files exist, certificates are certificates and keys match them')
     .option('--base-dir <dir>', 'the directory Commbase joins CERTS_AND_KEYS_* and MESSAGING_FILE to (default: the file\'s $COMMBASE_APP_DIR)')
     .action(action(async (o) => {
-      const doc = await readConf({ file: o.file, host: o.host }, connector(o));
-      const rep = report(doc, Boolean(o.strict));
+      const doc = await (await confService()).readConf({ file: o.file, host: o.host }, connector(o));
+      const rep = (await confService()).report(doc, Boolean(o.strict));
       if (o.checkFiles) {
-        const more = await checkFiles({ file: o.file, host: o.host, baseDir: o.baseDir }, connector(o));
+        const more = await (await confService()).checkFiles({ file: o.file, host: o.host, baseDir: o.baseDir }, connector(o));
         rep.findings.push(...more);
         rep.errors += more.filter((f) => f.severity === 'error').length;
       }
@@ -86,13 +86,13 @@ export function registerConfig(program: Command): void {
 
   where(cfg.command('undo')).description('put back the version before the last save (FILE.bak)')
     .action(action(async (o) => {
-      const r = await undoConf({ file: o.file, host: o.host }, connector(o));
+      const r = await (await confService()).undoConf({ file: o.file, host: o.host }, connector(o));
       emit(o, r, (x) => [paint.green(`restored ${x.path} from ${x.restoredFrom}`)]);
     }));
 
   withJson(cfg.command('default-file')).description('remember which commbase.conf to use when --file is not given').argument('<path>')
     .action(action(async (file: string, o) => {
-      const abs = rememberConfFile(file);
+      const abs = (await confService()).rememberConfFile(file);
       emit(o, { confFile: abs }, () => [`commbase.conf is now ${abs}`]);
     }));
 }

@@ -1,9 +1,7 @@
 // How the command line answers the questions a connection asks: trust this host key? the key's passphrase?
 // Only on a terminal; without one, the service refuses with a message saying how to answer non-interactively.
 import { createInterface } from 'node:readline/promises';
-import type { ConnectOptions } from '../services/hosts.js';
-import { openRunner } from '../services/hosts.js';
-import type { HostEntry } from '../services/hosts.js';
+import type { ConnectOptions, HostEntry } from '../services/hosts.js';
 import { readPassphrase } from './secrets.js';
 
 async function askTrust(host: string, fingerprint: string): Promise<boolean> {
@@ -27,5 +25,6 @@ export function connectOptions(o: { trustFingerprint?: string }): ConnectOptions
 
 export function connector(o: { trustFingerprint?: string }) {
   const opts = connectOptions(o);
-  return { connect: (host: HostEntry) => openRunner(host.name, opts) };
+  // Loaded on first use: ssh2 and the settings store are not needed by every command.
+  return { connect: async (host: HostEntry) => (await import('../services/hosts.js')).openRunner(host.name, opts) };
 }

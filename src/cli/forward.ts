@@ -1,6 +1,8 @@
 // `commbase-admin forward …`: timed port forwards (DNAT + FORWARD accept) that expire by themselves.
 import { Option, type Command } from 'commander';
-import { addForward, extendForward, installReaper, listForwards, reapForwards, revokeForward, type ForwardChange } from '../firewall/forward-service.js';
+import type { ForwardChange } from '../firewall/forward-service.js';
+
+const fwdService = () => import('../firewall/forward-service.js');
 import { formatDuration } from '../firewall/forwards.js';
 import { action } from './boundary.js';
 import { withJson } from './common.js';
@@ -33,14 +35,14 @@ export function registerForward(program: Command): void {
     .option('--allow-any-source', 'allow --from 0.0.0.0/0 (the whole internet)')
     .option('--allow-public-destination', 'allow a --to that is not a private LAN address')
     .action(action(async (o) => {
-      const r = await addForward({ host: o.host, from: o.from, port: o.port, to: o.to, ttl: o.ttl, proto: o.proto, 'dry-run': Boolean(o.dryRun), 'allow-any-source': Boolean(o.allowAnySource), 'allow-public-destination': Boolean(o.allowPublicDestination) }, connector(o));
+      const r = await (await fwdService()).addForward({ host: o.host, from: o.from, port: o.port, to: o.to, ttl: o.ttl, proto: o.proto, 'dry-run': Boolean(o.dryRun), 'allow-any-source': Boolean(o.allowAnySource), 'allow-public-destination': Boolean(o.allowPublicDestination) }, connector(o));
       emit(o, r, changeLines);
     }));
 
   hostOpt(fwd.command('list'))
     .description('forwards read back from the firewall, soonest deadline first')
     .action(action(async (o) => {
-      const r = await listForwards(o.host, connector(o));
+      const r = await (await fwdService()).listForwards(o.host, connector(o));
       emit(o, r, (x) => [
         `${x.host} (${x.where})`,
         ...table(x.forwards.map((f) => [f.id, f.from, `${f.port ?? '?'}/${f.proto}`, f.to ?? '?', f.deadline, f.expired ? 'EXPIRED' : formatDuration(f.secondsLeft), f.complete ? '' : 'INCOMPLETE']), ['ID', 'FROM', 'PORT', 'TO', 'DEADLINE (UTC)', 'LEFT', '']),
@@ -52,13 +54,13 @@ export function registerForward(program: Command): void {
     .argument('<id>')
     .requiredOption('--ttl <duration>', '90s, 30m, 2h, 1d')
     .option('--dry-run', 'print what would change')
-    .action(action(async (id: string, o) => emit(o, await extendForward({ host: o.host, id, ttl: o.ttl, 'dry-run': Boolean(o.dryRun) }, connector(o)), changeLines)));
+    .action(action(async (id: string, o) => emit(o, await (await fwdService()).extendForward({ host: o.host, id, ttl: o.ttl, 'dry-run': Boolean(o.dryRun) }, connector(o)), changeLines)));
 
   hostOpt(fwd.command('revoke'))
     .description('remove a forward now (both rules, one transaction)')
     .argument('<id>')
     .option('--dry-run', 'print what would change')
-    .action(action(async (id: string, o) => emit(o, await revokeForward({ host: o.host, id, 'dry-run': Boolean(o.dryRun) }, connector(o)), changeLines)));
+    .action(action(async (id: string, o) => emit(o, await (await fwdService()).revokeForward({ host: o.host, id, 'dry-run': Boolean(o.dryRun) }, connector(o)), changeLines)));
 
   hostOpt(fwd.command('reap'))
     .description('remove every expired forward; --install-cron makes the host do it every minute by itself')
@@ -67,10 +69,10 @@ export function registerForward(program: Command): void {
     .option('--dry-run', 'print what would change')
     .action(action(async (o) => {
       if (o.installCron) {
-        const r = await installReaper({ host: o.host, 'script-path': o.scriptPath, 'dry-run': Boolean(o.dryRun) }, connector(o));
+        const r = await (await fwdService()).installReaper({ host: o.host, 'script-path': o.scriptPath, 'dry-run': Boolean(o.dryRun) }, connector(o));
         emit(o, r, (x) => [`${x.host} (${x.where}): reaper ${x.outcome}`, `  script:  ${x.script}`, `  crontab: ${x.crontabLine}`]);
         return;
       }
-      emit(o, await reapForwards({ host: o.host, 'dry-run': Boolean(o.dryRun) }, connector(o)), changeLines);
+      emit(o, await (await fwdService()).reapForwards({ host: o.host, 'dry-run': Boolean(o.dryRun) }, connector(o)), changeLines);
     }));
 }

@@ -1,6 +1,9 @@
 // `commbase-admin fw …`: open and close ports with ufw or iptables, here or over SSH.
 import { Option, type Command } from 'commander';
-import { closePort, enableUfw, formatCommand, listRules, openPort, type ChangeResult } from '../firewall/service.js';
+import type { ChangeResult } from '../firewall/service.js';
+import { quoteArgv as formatCommand } from '../runners/quote.js';
+
+const fwService = () => import('../firewall/service.js');
 import { action } from './boundary.js';
 import { withJson } from './common.js';
 import { connector } from './connect.js';
@@ -29,12 +32,12 @@ export function registerFw(program: Command): void {
   const fw = program.command('fw').description('open and close ports with ufw or iptables, on this machine or a host over SSH');
 
   selectors(fw.command('open')).description('allow a port in (checked first, read back after)').action(action(async (o) => {
-    const r = await openPort({ host: o.host, port: o.port, proto: o.proto, from: o.from, backend: o.backend, 'dry-run': Boolean(o.dryRun) }, connector(o));
+    const r = await (await fwService()).openPort({ host: o.host, port: o.port, proto: o.proto, from: o.from, backend: o.backend, 'dry-run': Boolean(o.dryRun) }, connector(o));
     emit(o, r, changeLines);
   }));
 
   selectors(fw.command('close')).description('remove a rule commbase-admin made (refuses to cut off the SSH session)').action(action(async (o) => {
-    const r = await closePort({ host: o.host, port: o.port, proto: o.proto, from: o.from, backend: o.backend, 'dry-run': Boolean(o.dryRun) }, connector(o));
+    const r = await (await fwService()).closePort({ host: o.host, port: o.port, proto: o.proto, from: o.from, backend: o.backend, 'dry-run': Boolean(o.dryRun) }, connector(o));
     emit(o, r, changeLines);
   }));
 
@@ -44,7 +47,7 @@ export function registerFw(program: Command): void {
     .addOption(new Option('--backend <name>', 'override the host\'s backend').choices(['ufw', 'iptables']))
     .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
     .action(action(async (o) => {
-      const r = await listRules(o.host, connector(o), o.backend);
+      const r = await (await fwService()).listRules(o.host, connector(o), o.backend);
       emit(o, r, (x) => [
         `${x.host} (${x.where}), ${x.backend}${x.backend === 'ufw' ? (x.active ? ', active' : ', INACTIVE') : `, INPUT policy ${Object.entries(x.policy ?? {}).map(([f, p]) => `v${f} ${p}`).join(' ')}`}`,
         ...table(x.rules.map((r) => [r.ours ? '*' : ' ', r.action, r.port === undefined ? '-' : String(r.port), r.proto, r.from, r.family ? `v${r.family}` : '', r.comment ?? '']), [' ', 'ACTION', 'PORT', 'PROTO', 'FROM', 'IP', 'COMMENT']),
@@ -59,6 +62,6 @@ export function registerFw(program: Command): void {
     .option('--dry-run', 'print the command and change nothing')
     .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
     .action(action(async (o) => {
-      emit(o, await enableUfw(o.host, connector(o), Boolean(o.dryRun)), changeLines);
+      emit(o, await (await fwService()).enableUfw(o.host, connector(o), Boolean(o.dryRun)), changeLines);
     }));
 }

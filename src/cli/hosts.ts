@@ -1,6 +1,6 @@
 // `commbase-admin hosts …`: the inventory of hosts reached over SSH.
 import { Option, type Command } from 'commander';
-import { addHost, checkHost, listHosts, removeHost, trustHostKey } from '../services/hosts.js';
+const hostsService = () => import('../services/hosts.js');
 import { action } from './boundary.js';
 import { withJson } from './common.js';
 import { connectOptions } from './connect.js';
@@ -20,7 +20,7 @@ export function registerHosts(program: Command): void {
     .option('--sudo', 'run firewall commands through sudo -n')
     .option('--trust-fingerprint <fp>', 'pin this host key now (SHA256:…), as shown by ssh-keygen -lf on the host')
     .action(action(async (name: string, o) => {
-      const h = addHost({ name, address: o.address, port: o.port, user: o.user, identity: o.identity, backend: o.backend, sudo: Boolean(o.sudo), 'trust-fingerprint': o.trustFingerprint });
+      const h = (await hostsService()).addHost({ name, address: o.address, port: o.port, user: o.user, identity: o.identity, backend: o.backend, sudo: Boolean(o.sudo), 'trust-fingerprint': o.trustFingerprint });
       emit(o, h, (x) => [paint.green(`added ${x.name}: ${x.user}@${x.address}:${x.port} (${x.backend}${x.sudo ? ', sudo' : ''})`),
         x.pinned ? `  host key pinned: ${x.pinned}` : `  next: commbase-admin hosts check ${x.name}  (shows and pins its host key)`]);
     }));
@@ -28,7 +28,7 @@ export function registerHosts(program: Command): void {
   withJson(hosts.command('list'))
     .description('list the hosts')
     .action(action(async (o) => {
-      const list = listHosts();
+      const list = (await hostsService()).listHosts();
       emit(o, list, (l) => table(l.map((h) => [h.name, h.name === 'local' ? 'this machine' : `${h.user}@${h.address}:${h.port}`, h.backend + (h.sudo ? ' (sudo)' : ''), h.name === 'local' ? '' : h.pinned ?? 'not pinned yet']), ['NAME', 'ADDRESS', 'FIREWALL', 'HOST KEY']));
     }));
 
@@ -36,7 +36,7 @@ export function registerHosts(program: Command): void {
     .description('remove a host and its pinned key')
     .argument('<name>')
     .action(action(async (name: string, o) => {
-      removeHost(name);
+      (await hostsService()).removeHost(name);
       emit(o, { removed: name }, () => [`removed ${name}`]);
     }));
 
@@ -45,7 +45,7 @@ export function registerHosts(program: Command): void {
     .argument('<name>')
     .option('--trust-fingerprint <fp>', 'accept this host key on first contact without asking')
     .action(action(async (name: string, o) => {
-      const r = await checkHost(name, connectOptions(o));
+      const r = await (await hostsService()).checkHost(name, connectOptions(o));
       emit(o, r, (x) => [paint.green(`reached ${x.where} as uid ${x.uid}`), `  iptables: ${x.iptables ? 'yes' : 'no'}   ufw: ${x.ufw ? 'yes' : 'no'}`, ...(x.pinned ? [`  host key: ${x.pinned}`] : [])]);
     }));
 
@@ -54,7 +54,7 @@ export function registerHosts(program: Command): void {
     .argument('<name>')
     .requiredOption('--fingerprint <fp>', 'SHA256:…')
     .action(action(async (name: string, o) => {
-      trustHostKey(name, o.fingerprint);
+      (await hostsService()).trustHostKey(name, o.fingerprint);
       emit(o, { host: name, pinned: o.fingerprint }, () => [`pinned ${o.fingerprint} for ${name}`]);
     }));
 }

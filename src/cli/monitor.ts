@@ -3,14 +3,14 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { parseInput } from '../core/validate.js';
-import { getHost } from '../services/hosts.js';
-import { hostNameKey } from '../services/settings.js';
+import { hostNameKey } from '../core/names.js';
 import { action } from './boundary.js';
 import { loadConsole } from './interactive.js';
 import { collect } from './common.js';
 
-function targets(o: { host: string[]; dataDir?: string }) {
+async function targets(o: { host: string[]; dataDir?: string }) {
   const hosts = parseInput(z.object({ host: z.array(hostNameKey) }), { host: o.host }).host;
+  const { getHost } = await import('../services/hosts.js');
   for (const h of hosts) getHost(h); // an unknown name is the operator's to fix, before anything starts
   return { hosts: ['local', ...hosts.filter((h) => h !== 'local')], ...(o.dataDir ? { dataDir: o.dataDir } : {}) };
 }
@@ -23,7 +23,7 @@ export function registerMonitor(program: Command): void {
     .option('--read-only', 'hide every action that changes something')
     .action(action(async (o) => {
       const { openConsole } = await loadConsole();
-      await openConsole({ readOnly: Boolean(o.readOnly || program.opts().readOnly), monitor: targets(o), initialScreen: 'monitor' });
+      await openConsole({ readOnly: Boolean(o.readOnly || program.opts().readOnly), monitor: await targets(o), initialScreen: 'monitor' });
     }));
 
   program.command('dashboard')
@@ -32,6 +32,6 @@ export function registerMonitor(program: Command): void {
     .option('--data-dir <dir>', 'the relay\'s data directory (default: the console\'s)')
     .action(action(async (o) => {
       const { openDashboard } = await import('../dashboard/dashboard.js');
-      await openDashboard(targets(o));
+      await openDashboard(await targets(o));
     }));
 }

@@ -3,7 +3,10 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { z } from 'zod';
 import { parseInput } from '../core/validate.js';
-import { withAdmin } from '../relay/admin-client.js';
+import type * as AdminClientModule from '../relay/admin-client.js';
+
+/** The admin client (and ssh2 behind it) loads only when a command needs it. */
+const withAdmin: typeof AdminClientModule.withAdmin = async (...args) => (await import('../relay/admin-client.js')).withAdmin(...args);
 import { SCOPES, clientIdSchema } from '../relay/auth.js';
 import { ttl } from '../firewall/forwards.js';
 import { action } from './boundary.js';

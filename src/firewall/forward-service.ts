@@ -5,7 +5,7 @@ import { ExternalError, UserError } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import type { Runner } from '../runners/types.js';
 import { getHost, type HostEntry } from '../services/hosts.js';
-import { hostNameKey } from '../services/settings.js';
+import { hostNameKey } from '../core/names.js';
 import {
   RESTORE_ARGV, SAVE_FILTER_ARGV, SAVE_NAT_ARGV, addBatch, checkArgvs, forwardInput, newForwardId, parseForwards, removeBatch, renderBatch, ttl,
   type Batch, type Forward, type ForwardSpec,

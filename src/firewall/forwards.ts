@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { cidr, ipToBigInt, normaliseCidr, port } from '../core/net.js';
-import { hostNameKey } from '../services/settings.js';
+import { hostNameKey } from '../core/names.js';
 import { splitRuleLine } from './iptables.js';
 import { PROTOCOLS, TAG, type Protocol } from './model.js';
 

@@ -2,7 +2,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { cidr, normaliseCidr, port, sameNetwork } from '../core/net.js';
-import { BACKENDS, hostNameKey } from '../services/settings.js';
+import { BACKENDS, hostNameKey } from '../core/names.js';
 
 /** Every rule commbase-admin makes carries this tag (an iptables comment, a ufw comment). */
 export const TAG = 'commbase-admin';

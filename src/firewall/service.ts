@@ -5,7 +5,7 @@ import { ExternalError, UserError } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import type { Runner } from '../runners/types.js';
 import { getHost, type HostEntry } from '../services/hosts.js';
-import { hostNameKey, type Backend } from '../services/settings.js';
+import { hostNameKey, type Backend } from '../core/names.js';
 import * as ipt from './iptables.js';
 import { allowsPortFromAnywhere, describeRule, familiesOf, portRuleInput, sameRule, toPortRule, type Family, type ListedRule, type PortRule } from './model.js';
 import * as ufw from './ufw.js';

@@ -8,17 +8,9 @@ import { UserError } from '../core/errors.js';
 import { MODE_SECRET } from '../core/files.js';
 import { appConfigDir } from '../core/paths.js';
 import { hostOrIp, port } from '../core/net.js';
+import { BACKENDS, hostNameKey, loginName } from '../core/names.js';
 
-/** A name for a host in the inventory: what a person types after --host. */
-export const hostNameKey = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, dots, hyphens or underscores, starting with a letter or digit');
-
-/** A POSIX login name (what useradd accepts). */
-export const loginName = z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}\$?$/i, 'must be a login name (letters, digits, _ . -)');
-
-export const BACKENDS = ['ufw', 'iptables'] as const;
-export type Backend = (typeof BACKENDS)[number];
+export { BACKENDS, hostNameKey, loginName, type Backend } from '../core/names.js';
 
 export const hostSchema = z.object({
   address: hostOrIp,

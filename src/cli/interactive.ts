@@ -10,5 +10,8 @@ export async function loadConsole(): Promise<ConsoleModule> {
     delete process.env.CI;
     delete process.env.CONTINUOUS_INTEGRATION;
   }
+  // NO_COLOR (https://no-color.org): our theme drops its colours, and chalk (under Ink and @inkjs/ui's own
+  // widgets) reads FORCE_COLOR=0, as it does not read NO_COLOR itself.
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
   return import('../screens/open.js');
 }

@@ -22,6 +22,8 @@ describe.skipIf(why)(titled('console under tmux: certificate wizard', why), () =
     const home = await session.waitFor('Certificates');
     expect(home).toMatch(/q\/Esc back/);
     expect(home.split('\n').every((l) => l.length <= 80)).toBe(true);
+    // NO_COLOR: not one colour sequence, including those of @inkjs/ui's own widgets.
+    expect(session.captureEscapes()).not.toMatch(/\u001b\[(3\d|9\d|38)[;m]/);
     await session.key('Enter');
     await session.waitFor('What do you need?');
     await session.key('Enter');

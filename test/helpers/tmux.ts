@@ -15,6 +15,11 @@ export class TmuxSession {
     return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
+  /** The screen with its escape sequences (colours) kept. */
+  captureEscapes(): string {
+    return this.tmux(['capture-pane', '-e', '-p', '-t', this.name]);
+  }
+
   capture(): string {
     return this.tmux(['capture-pane', '-p', '-t', this.name]);
   }

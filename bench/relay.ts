@@ -52,10 +52,12 @@ async function drive(url: string, clients: number, subscribe: (onArray: (docs: A
 
 async function ours(clients: number): Promise<Run> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cba-bench-relay-'));
-  const relay = await Relay.start({ bind: '127.0.0.1', port: 0, 'data-dir': dir, keep: KEEP, rate: 1_000_000 });
+  let relay: Relay | undefined;
   try {
-    const { token } = await relay.auth.issue('bench', 'both');
-    const base = `http://127.0.0.1:${relay.port}`;
+    relay = await Relay.start({ bind: '127.0.0.1', port: 0, 'data-dir': dir, keep: KEEP, rate: 1_000_000 });
+    const r = relay;
+    const { token } = await r.auth.issue('bench', 'both');
+    const base = `http://127.0.0.1:${r.port}`;
     return await drive(`${base}/api/save_json?token=${token}`, clients, async (onArray) => {
       const s: Socket = ioClient(base, { auth: { token }, transports: ['websocket'], forceNew: true });
       await new Promise<void>((resolve, reject) => { s.once('connect', () => resolve()); s.once('connect_error', reject); });
@@ -63,7 +65,7 @@ async function ours(clients: number): Promise<Run> {
       return () => s.close();
     });
   } finally {
-    await relay.close();
+    await relay?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

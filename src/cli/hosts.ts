@@ -1,4 +1,5 @@
 // `commbase-admin hosts …`: the inventory of hosts reached over SSH.
+import path from 'node:path';
 import { Option, type Command } from 'commander';
 const hostsService = () => import('../services/hosts.js');
 import { action } from './boundary.js';
@@ -20,7 +21,7 @@ export function registerHosts(program: Command): void {
     .option('--sudo', 'run firewall commands through sudo -n')
     .option('--trust-fingerprint <fp>', 'pin this host key now (SHA256:…), as shown by ssh-keygen -lf on the host')
     .action(action(async (name: string, o) => {
-      const h = (await hostsService()).addHost({ name, address: o.address, port: o.port, user: o.user, identity: o.identity, backend: o.backend, sudo: Boolean(o.sudo), 'trust-fingerprint': o.trustFingerprint });
+      const h = (await hostsService()).addHost({ name, address: o.address, port: o.port, user: o.user, identity: o.identity ? path.resolve(o.identity) : undefined, backend: o.backend, sudo: Boolean(o.sudo), 'trust-fingerprint': o.trustFingerprint });
       emit(o, h, (x) => [paint.green(`added ${x.name}: ${x.user}@${x.address}:${x.port} (${x.backend}${x.sudo ? ', sudo' : ''})`),
         x.pinned ? `  host key pinned: ${x.pinned}` : `  next: commbase-admin hosts check ${x.name}  (shows and pins its host key)`]);
     }));

@@ -59,7 +59,8 @@ export async function readState(runner: Runner, backend: Backend): Promise<Firew
   return { backend, active: true, policy, rules, warnings };
 }
 
-async function ipFamilies(runner: Runner, rule: PortRule, state: FirewallState): Promise<Family[]> {
+/** The rule's families that this host can manage (ip6tables may be missing). */
+function ipFamilies(rule: PortRule, state: FirewallState): Family[] {
   return familiesOf(rule).filter((f) => state.policy?.[f] !== undefined);
 }
 
@@ -79,7 +80,7 @@ export async function openPort(raw: z.input<typeof portRuleInput>, deps: Firewal
       commands = state.rules.some((r) => r.action === 'allow' && sameRule(r, rule)) ? [] : [ufw.allowArgv(rule)];
     } else {
       commands = [];
-      for (const f of await ipFamilies(runner, rule, state)) {
+      for (const f of ipFamilies(rule, state)) {
         const present = (await run(runner, ipt.checkArgv(rule, f), true)).exitCode === 0;
         if (!present) commands.push(ipt.insertArgv(rule, f));
       }

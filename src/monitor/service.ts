@@ -168,8 +168,8 @@ export class Monitor extends EventEmitter {
           const status = await client.status();
           if (s.relay.state !== 'up') { this.log(`${s.name}: relay up`); s.relay.since = new Date().toISOString(); }
           this.noteChanges(s, status);
-          s.relay = { ...s.relay, state: 'up', status, error: undefined as never };
-          delete s.relay.error;
+          const { error: _gone, ...rest } = s.relay;
+          s.relay = { ...rest, state: 'up', status };
         } catch (err) {
           // Is it the relay that is gone, or the host? A cheap command over the same connection tells.
           if (s.name !== 'local' && (await runner.run(['true'], { allowFailure: true, timeoutMs: 5000 }).then(() => false, () => true))) return this.fail(s, err);

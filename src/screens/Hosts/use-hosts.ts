@@ -33,7 +33,8 @@ export function useHosts() {
       return [];
     }
   };
-  const [hosts, setHosts] = useState<HostEntry[]>(() => safeList());
+  // Read in an effect, not during render, so an unreadable settings file can be shown (loadError).
+  const [hosts, setHosts] = useState<HostEntry[]>([]);
   const [cursor, setCursor] = useState(0);
   const [mode, setMode] = useState<'list' | 'add' | 'remove'>('list');
   const [formIndex, setFormIndex] = useState(0);
@@ -42,7 +43,7 @@ export function useHosts() {
   const trust = useTrust();
   const refresh = () => setHosts(load());
 
-  useEffect(() => { if (hosts.length === 0) setHosts(load()); }, []);
+  useEffect(() => { setHosts(load()); }, []);
   const selected = hosts[cursor];
   return {
     hosts, loadError, cursor, mode, formIndex, formValues, task, trust,
@@ -76,13 +77,4 @@ export function useHosts() {
       task.start(`removing ${selected.name}`, async () => { removeHost(selected.name); refresh(); setCursor(0); return [`removed ${selected.name}`]; });
     },
   };
-}
-
-/** The first render cannot set state; an unreadable settings file shows up on the first refresh. */
-function safeList(): HostEntry[] {
-  try {
-    return listHosts();
-  } catch {
-    return [];
-  }
 }

@@ -65,10 +65,14 @@ describe.skipIf(why)(titled('console under tmux: live monitor and wall dashboard
     const token = await asker.waitFor((e) => e.event === 'authorise' && e.state === 'approved');
     expect(token.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const fwd = await runJson<{ id: string }>(['forward', 'add', '--host', 'lab', '--from', '203.0.113.5', '--port', '8443', '--to', '192.168.50.2:443', '--ttl', '8s'], { env });
+    const fwd = await runJson<{ id: string }>(['forward', 'add', '--host', 'lab', '--from', '203.0.113.5', '--port', '8443', '--to', '192.168.50.2:443', '--ttl', '20s'], { env });
     expect(fwd.code).toBe(0);
-    await s.waitFor(new RegExp(`lab\\s+fwd ${fwd.json.id}.*\\s\\d+s\\s`), 15_000);
-    await s.waitFor(new RegExp(`fwd ${fwd.json.id}.*EXPIRED`), 20_000);
+    // The TTL leaves room for the 5 s timer poll and a slow SSH round trip on a loaded CI machine: the row
+    // must be seen counting (two different values of LEFT) before it is seen expired.
+    const left = (screen: string): number => Number(new RegExp(`lab\\s+fwd ${fwd.json.id}.*\\s(\\d+)s\\s`).exec(screen)?.[1]);
+    const first = left(await s.waitFor(new RegExp(`lab\\s+fwd ${fwd.json.id}.*\\s\\d+s\\s`), 15_000));
+    await s.waitFor((screen) => left(screen) < first, 10_000);
+    await s.waitFor(new RegExp(`fwd ${fwd.json.id}.*EXPIRED`), 30_000);
     await s.key('q');
     await s.waitFor('commbase-admin · Home');
   }, 150_000);

@@ -43,13 +43,13 @@ export class TmuxSession {
     for (const ch of text) await this.key(ch === ' ' ? 'Space' : ch === ';' ? '\\;' : ch);
   }
 
-  async waitFor(match: RegExp | string, timeoutMs = 15_000): Promise<string> {
+  async waitFor(match: RegExp | string | ((screen: string) => boolean), timeoutMs = 15_000): Promise<string> {
     const start = Date.now();
     for (;;) {
       let screen = '';
       try { screen = this.capture(); } catch { screen = '(session gone)'; }
-      if (typeof match === 'string' ? screen.includes(match) : match.test(screen)) return screen;
-      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${String(match)}; screen:\n${screen}`);
+      if (typeof match === 'string' ? screen.includes(match) : typeof match === 'function' ? match(screen) : match.test(screen)) return screen;
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${typeof match === 'function' ? 'a condition' : String(match)}; screen:\n${screen}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

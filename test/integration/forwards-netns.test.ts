@@ -94,7 +94,7 @@ describe.skipIf(why)(titled('timed forwards in test namespaces', why), () => {
   }, 60_000);
 
   it('expiry needs no process: traffic is forwarded before the deadline and not after, with nothing running', async () => {
-    const add = await cli<{ id: string; deadline: string }>(['forward', 'add', '--from', '203.0.113.7', '--port', '8080', '--to', '192.168.77.2:80', '--ttl', '6s']);
+    const add = await cli<{ id: string; deadline: string }>(['forward', 'add', '--from', '203.0.113.7', '--port', '8080', '--to', '192.168.77.2:80', '--ttl', '10s']);
     expect(add.code).toBe(0);
     expect(save('nat')).toMatch(/-m time --datestop \S+ /);
     const before = await fetchViaRouter();

@@ -38,6 +38,14 @@ describe('home screen', () => {
   });
 });
 
+/** Enter through every wizard step with its pre-filled value, waiting for each step before the next key. */
+async function acceptWizardDefaults(lastFrame: () => string | undefined, stdin: { write: (data: string) => void }): Promise<void> {
+  for (const next of ['Server name (common name)', 'Names and addresses (SANs)', 'Directory to write to', 'Will write:']) {
+    await press(stdin, '\r');
+    await waitForFrame(lastFrame, next);
+  }
+}
+
 describe('certificate wizard', () => {
   it('walks local CA → names → directory → summary → files, rejecting a bad SAN inline', async () => {
     const t = await withTempDir();
@@ -75,7 +83,7 @@ describe('certificate wizard', () => {
     await waitForFrame(lastFrame, 'Certificates');
     await press(stdin, '\r');
     await waitForFrame(lastFrame, 'What do you need?');
-    for (const _ of [0, 1, 2, 3]) { stdin.write('\r'); await tick(); }
+    await acceptWizardDefaults(lastFrame, stdin);
     const frame = await waitForFrame(lastFrame, 'Will write:');
     expect(frame).not.toContain('Write these files?');
     await press(stdin, 'y');
@@ -127,9 +135,10 @@ describe('hosts screen', () => {
     await press(stdin, '\r');
     await waitForFrame(lastFrame, '✗ port "220000": must be between 1 and 65535');
     for (let i = 0; i < 4; i++) { stdin.write('\u007f'); await tick(); }
-    await press(stdin, '\r');
-    for (const _ of [0, 1, 2]) { await tick(); stdin.write('\r'); }
-    await waitForFrame(lastFrame, 'added router');
+    for (const next of ['User', 'Identity file (empty: ssh-agent)', 'Firewall backend (iptables or ufw)', 'added router']) {
+      await press(stdin, '\r');
+      await waitForFrame(lastFrame, next);
+    }
     expect(lastFrame()).toMatch(/router\s+root@192\.0\.2\.1:22\s+iptables\s+not pinned/);
     await press(stdin, keyFor('list.down'));
     await tick();
@@ -209,7 +218,7 @@ describe('certificate wizard and commbase.conf', () => {
     await waitForFrame(r.lastFrame, 'Certificates');
     await press(r.stdin, '\r');
     await waitForFrame(r.lastFrame, 'What do you need?');
-    for (const _ of [0, 1, 2, 3]) { r.stdin.write('\r'); await tick(); }
+    await acceptWizardDefaults(r.lastFrame, r.stdin);
     await waitForFrame(r.lastFrame, 'Write these files?');
     await press(r.stdin, 'y');
     await waitForFrame(r.lastFrame, `Press c to point ${conf} at these files`, 20_000);

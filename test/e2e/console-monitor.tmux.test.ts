@@ -9,6 +9,7 @@ import { TestHost } from '../helpers/lab.js';
 import { missing, titled } from '../helpers/needs.js';
 import { PyClient, RelayProcess } from '../helpers/relay.js';
 import { TmuxSession } from '../helpers/tmux.js';
+import { freePort } from '../helpers/port.js';
 import { withTempDir } from '../helpers/tmp.js';
 
 const why = missing({ root: true, commands: ['tmux', 'ip', 'sshd', 'iptables-restore', 'openssl'], python: ['socketio', 'requests'] });
@@ -41,7 +42,7 @@ describe.skipIf(why)(titled('console under tmux: live monitor and wall dashboard
     const pki = path.join(tmp.dir, 'pki');
     await runCli(['cert', 'ca', '--dir', path.join(pki, 'ca'), '--cn', 'CA', '--key-size', '2048'], { env });
     await runCli(['cert', 'issue', '--ca-dir', path.join(pki, 'ca'), '--out-dir', path.join(pki, 'srv'), '--cn', 'localhost', '--san', 'IP:127.0.0.1'], { env });
-    const port = 17000 + (process.pid % 1000);
+    const port = await freePort();
     relay = await RelayProcess.start(['--port', String(port), '--tls-cert', path.join(pki, 'srv', 'cert.pem'), '--tls-key', path.join(pki, 'srv', 'key.pem')], env, dataDir);
     const ca = path.join(pki, 'srv', 'ca.pem');
     const trust = { REQUESTS_CA_BUNDLE: ca, SSL_CERT_FILE: ca };
@@ -66,7 +67,7 @@ describe.skipIf(why)(titled('console under tmux: live monitor and wall dashboard
     expect(token.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const fwd = await runJson<{ id: string }>(['forward', 'add', '--host', 'lab', '--from', '203.0.113.5', '--port', '8443', '--to', '192.168.50.2:443', '--ttl', '20s'], { env });
-    expect(fwd.code).toBe(0);
+    expect(fwd.code, fwd.stdout + fwd.stderr).toBe(0);
     // The TTL leaves room for the 5 s timer poll and a slow SSH round trip on a loaded CI machine: the row
     // must be seen counting (two different values of LEFT) before it is seen expired.
     const left = (screen: string): number => Number(new RegExp(`lab\\s+fwd ${fwd.json.id}.*\\s(\\d+)s\\s`).exec(screen)?.[1]);

@@ -10,6 +10,38 @@ import os from 'node:os';
 import path from 'node:path';
 
 let counter = 0;
+const SLOTS = path.join(os.tmpdir(), 'cba-lab-slots');
+
+/**
+ * A /24 of 10.213.0.0/16 that no other test process is using: claimed by an atomic mkdir (with the owner's
+ * pid inside, so a crashed owner's slot is taken back), and skipped if the host already has an address in it.
+ * Picking by pid alone let two test files running at once get the same addresses, and one reached the
+ * other's sshd.
+ */
+function claimSlot(): number {
+  mkdirSync(SLOTS, { recursive: true });
+  for (let i = 0; i < 220; i++) {
+    const slot = ((process.pid + i) % 220) + 20;
+    const dir = path.join(SLOTS, String(slot));
+    try {
+      mkdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !ownerGone(dir)) continue;
+      rmSync(dir, { recursive: true, force: true });
+      try { mkdirSync(dir); } catch { continue; }
+    }
+    writeFileSync(path.join(dir, 'pid'), String(process.pid));
+    if (sh('ip', ['-o', 'addr', 'show', 'to', `10.213.${slot}.0/24`]).trim() === '') return slot;
+    // In use by something that is not ours to know about: leave the claim so nobody else takes it either.
+  }
+  throw new Error('no free 10.213.x.0/24 test subnet');
+}
+
+function ownerGone(dir: string): boolean {
+  let pid: number;
+  try { pid = Number(readFileSync(path.join(dir, 'pid'), 'utf8')); } catch { return false; } // being claimed right now
+  try { process.kill(pid, 0); return false; } catch (err) { return (err as NodeJS.ErrnoException).code === 'ESRCH'; }
+}
 const live = new Set<TestHost>();
 process.on('exit', () => { for (const h of live) h.destroySync(); });
 
@@ -42,16 +74,16 @@ export class TestHost {
   private sshd: ChildProcess | undefined;
   private peers: string[] = [];
   private vethHost: string;
+  private readonly slot: number;
 
   private constructor(readonly index: number, readonly ufw: boolean) {
     const tag = `${process.pid % 100000}x${index}`;
     this.ns = `cba-${tag}`;
     this.vethHost = `cbh${tag}`;
     this.dir = mkdtempSync(path.join(os.tmpdir(), `cba-lab-${tag}-`));
-    const octet = (process.pid % 200) + 20;
-    const base = (index % 60) * 4;
-    this.hostSide = `10.213.${octet}.${base + 1}`;
-    this.address = `10.213.${octet}.${base + 2}`;
+    this.slot = claimSlot();
+    this.hostSide = `10.213.${this.slot}.1`;
+    this.address = `10.213.${this.slot}.2`;
     this.clientKey = path.join(this.dir, 'client_ed25519');
     this.sshdLog = path.join(this.dir, 'sshd.log');
     this.fingerprint = '';
@@ -177,5 +209,6 @@ export class TestHost {
     }
     try { sh('ip', ['netns', 'del', this.ns]); } catch { /* never made */ }
     rmSync(this.dir, { recursive: true, force: true });
+    rmSync(path.join(SLOTS, String(this.slot)), { recursive: true, force: true });
   }
 }

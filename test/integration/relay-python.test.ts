@@ -9,9 +9,9 @@ import { missing, titled } from '../helpers/needs.js';
 import { shResult } from '../helpers/proc.js';
 import { PyClient, RelayProcess } from '../helpers/relay.js';
 import { withTempDir } from '../helpers/tmp.js';
+import { freePort } from '../helpers/port.js';
 
 const why = missing({ commands: ['curl', 'openssl'], python: ['socketio', 'requests'] });
-let portSeq = 15000 + (process.pid % 2000) * 2;
 
 describe.skipIf(why)(titled('relay with Commbase\'s Python clients and curl', why), () => {
   let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -34,7 +34,7 @@ describe.skipIf(why)(titled('relay with Commbase\'s Python clients and curl', wh
 
   it('over HTTP on loopback: the uploader posts, curl posts, the client gets the list and update_saved_data', async () => {
     const dataDir = path.join(tmp.dir, 'relay-http');
-    const port = portSeq++;
+    const port = await freePort();
     await start(['--port', String(port)], dataDir);
     const up = await issue(dataDir, 'upload');
     const rd = await issue(dataDir, 'read');
@@ -63,7 +63,7 @@ describe.skipIf(why)(titled('relay with Commbase\'s Python clients and curl', wh
     expect((await runCli(['cert', 'ca', '--dir', path.join(pki, 'ca'), '--cn', 'Relay CA', '--key-size', '2048'], { env })).code).toBe(0);
     expect((await runCli(['cert', 'issue', '--ca-dir', path.join(pki, 'ca'), '--out-dir', path.join(pki, 'srv'), '--cn', 'localhost', '--san', 'IP:127.0.0.1'], { env })).code).toBe(0);
     const dataDir = path.join(tmp.dir, 'relay-tls');
-    const port = portSeq++;
+    const port = await freePort();
     const relay = await start(['--port', String(port), '--tls-cert', path.join(pki, 'srv', 'cert.pem'), '--tls-key', path.join(pki, 'srv', 'key.pem')], dataDir);
     expect(relay.output.text).toMatch(/https:\/\/127\.0\.0\.1:\d+ \(TLS, certificate SHA256 /);
     const up = await issue(dataDir, 'upload');
@@ -84,7 +84,7 @@ describe.skipIf(why)(titled('relay with Commbase\'s Python clients and curl', wh
 
   it('authorisation: pending → approved → token works → rotated → revoked → socket dropped and 401; restart keeps it all', async () => {
     const dataDir = path.join(tmp.dir, 'relay-auth');
-    const port = portSeq++;
+    const port = await freePort();
     let relay = await start(['--port', String(port)], dataDir);
     const base = `http://127.0.0.1:${port}`;
     const asker = py(['authorise', base, 'desk-7', 'Desk client']);
@@ -134,7 +134,7 @@ describe.skipIf(why)(titled('relay with Commbase\'s Python clients and curl', wh
 
   it('bad input gets the right status, the relay stays up, nothing saved is lost', async () => {
     const dataDir = path.join(tmp.dir, 'relay-bad');
-    const port = portSeq++;
+    const port = await freePort();
     await start(['--port', String(port), '--max-body', '1024', '--rate', '5'], dataDir);
     const up = await issue(dataDir, 'both');
     const base = `http://127.0.0.1:${port}`;
@@ -160,7 +160,7 @@ describe.skipIf(why)(titled('relay with Commbase\'s Python clients and curl', wh
 
   it('runs the on-save hook as argv, answers CORS only for listed origins, and refuses sources outside --allow-from', async () => {
     const dataDir = path.join(tmp.dir, 'relay-hooks');
-    const port = portSeq++;
+    const port = await freePort();
     const marker = path.join(tmp.dir, 'saved.txt');
     await start(['--port', String(port), '--cors-origin', 'https://console.example.org', '--on-save', '/bin/sh', '-c', 'echo "saved $0" >> "$1"', 'hook; $(id)', marker], dataDir);
     const up = await issue(dataDir, 'both');
@@ -173,18 +173,18 @@ describe.skipIf(why)(titled('relay with Commbase\'s Python clients and curl', wh
     expect(allowed.stdout).toMatch(/access-control-allow-origin: https:\/\/console\.example\.org/i);
     const other = await shResult('curl', ['-s', '-i', '-X', 'OPTIONS', '-H', 'Origin: https://evil.example', `${base}/api/save_json`]);
     expect(other.stdout).not.toMatch(/access-control-allow-origin/i);
-    const refusedStar = await runJson<{ error: { field: string } }>(['relay', 'start', '--cors-origin', '*', '--port', String(portSeq++), '--data-dir', path.join(tmp.dir, 'x')], { env });
+    const refusedStar = await runJson<{ error: { field: string } }>(['relay', 'start', '--cors-origin', '*', '--port', String(await freePort()), '--data-dir', path.join(tmp.dir, 'x')], { env });
     expect(refusedStar.json.error.field).toBe('cors-origin.0');
 
     const fenced = path.join(tmp.dir, 'relay-fenced');
-    const port2 = portSeq++;
+    const port2 = await freePort();
     await start(['--port', String(port2), '--allow-from', '10.0.0.0/8'], fenced);
     const r = await shResult('curl', ['-s', '-w', ' %{http_code}', `http://127.0.0.1:${port2}/info`]);
     expect(r.stdout).toBe('{"error":"source address not allowed"} 403');
   }, 60_000);
 
   it('refuses to listen beyond loopback without TLS, saying why', async () => {
-    const r = await runJson<{ error: { field: string; message: string } }>(['relay', 'start', '--bind', '0.0.0.0', '--port', String(portSeq++), '--data-dir', path.join(tmp.dir, 'nope')], { env });
+    const r = await runJson<{ error: { field: string; message: string } }>(['relay', 'start', '--bind', '0.0.0.0', '--port', String(await freePort()), '--data-dir', path.join(tmp.dir, 'nope')], { env });
     expect(r.code).toBe(2);
     expect(r.json.error.field).toBe('bind');
     expect(r.json.error.message).toMatch(/without TLS: tokens and data would cross the network in clear text/);

@@ -109,7 +109,10 @@ export interface IssueResult {
   summary: CertSummary;
 }
 
-export async function issueCert(raw: z.input<typeof issueInput>, onStep: Progress = quiet, now = new Date()): Promise<IssueResult> {
+/** Where a leaf's key comes from: made now, or already being made (see setupLocalPki). */
+type KeySource = (bits: KeySize) => Promise<RsaKey>;
+
+function checkedIssueInput(raw: z.input<typeof issueInput>) {
   const input = parseInput(issueInput, raw);
   const sans = sansWithCommonName(input.cn, input.san);
   if (!input.client && sans.length === 0) {
@@ -117,11 +120,16 @@ export async function issueCert(raw: z.input<typeof issueInput>, onStep: Progres
       'add --san DNS:relay.example.org or --san IP:192.0.2.10 for every name clients use',
     ], 'san');
   }
+  return { input, sans };
+}
+
+export async function issueCert(raw: z.input<typeof issueInput>, onStep: Progress = quiet, now = new Date(), keySource: KeySource = generateRsaKey): Promise<IssueResult> {
+  const { input, sans } = checkedIssueInput(raw);
   await assertWritableDir(input['out-dir'], 'out-dir');
   onStep('loading the CA');
   const ca = await loadCa(input['ca-dir']);
   onStep(`generating the ${input.client ? 'client' : 'server'} key (RSA ${input['key-size']})`);
-  const key = await generateRsaKey(input['key-size'] as KeySize);
+  const key = await keySource(input['key-size'] as KeySize);
   onStep('signing the certificate');
   const validity = validityFor(input.days, now, ca.notAfter);
   const cert = buildLeafCert(key, { cn: input.cn, sans, client: input.client, validity }, ca.cert, ca.key);
@@ -147,6 +155,45 @@ async function writeAll(items: ReadonlyArray<readonly [string, string, number]>)
     if (r.backup) backups.push(r.backup);
   }
   return backups;
+}
+
+// ---- a local CA and a server certificate in one step (`cert setup`, the wizard) ----------------------
+
+export const setupInput = z.object({
+  dir: dirField,
+  cn: commonName,
+  san: z.array(san).default([]),
+  'ca-cn': commonName.optional(),
+  days: leafDays.default(MAX_LEAF_DAYS),
+});
+
+export interface SetupResult {
+  caDir: string;
+  /** The CA made now, or undefined when the one already in DIR/ca was used. */
+  ca?: CaResult;
+  server: IssueResult;
+}
+
+/**
+ * DIR/ca holds the CA (made unless it is already there), DIR/server what the server needs. Everything is
+ * checked before any key is made; the server's key is generated on the thread pool while the CA's is, so
+ * the whole flow costs about one RSA-3072 key generation instead of both in turn.
+ */
+export async function setupLocalPki(raw: z.input<typeof setupInput>, onStep: Progress = quiet, now = new Date()): Promise<SetupResult> {
+  const input = parseInput(setupInput, raw);
+  const plan = await planWizard('local', input.dir);
+  const caCn = input['ca-cn'] ?? `${input.cn} CA`;
+  const issue = { 'ca-dir': plan.caDir, 'out-dir': plan.outDir, cn: input.cn, san: raw.san ?? [], days: input.days };
+  checkedIssueInput(issue);
+  if (!plan.caExists) parseInput(caInput, { dir: plan.caDir, cn: caCn });
+  await assertWritableDir(input.dir, 'dir');
+  const leafKey = generateRsaKey(DEFAULT_LEAF_KEY_SIZE);
+  leafKey.catch(() => undefined); // awaited below; a failure before then must not go unhandled
+  let ca: CaResult | undefined;
+  if (plan.caExists) onStep(`using the existing CA in ${plan.caDir}`);
+  else ca = await createCa({ dir: plan.caDir, cn: caCn }, onStep, now);
+  const server = await issueCert(issue, onStep, now, () => leafKey);
+  return { caDir: plan.caDir, ...(ca ? { ca } : {}), server };
 }
 
 // ---- CSR for a public CA, and importing what it signs ------------------------------------------------

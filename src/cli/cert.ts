@@ -1,6 +1,6 @@
 // `commbase-admin cert …`: certificates with node-forge (src/certs).
 import type { Command } from 'commander';
-import { createCa, importCert, inspectFile, issueCert, makeCsr } from '../certs/service.js';
+import { createCa, importCert, inspectFile, issueCert, makeCsr, setupLocalPki } from '../certs/service.js';
 import { readKeyFile, stripPassphrase } from '../certs/passphrase.js';
 import type { CertSummary } from '../certs/inspect.js';
 import { action } from './boundary.js';
@@ -64,6 +64,30 @@ export function registerCert(program: Command): void {
         `  valid until: ${x.summary.notAfter}`,
         ...x.backups.map((b) => `  previous file kept as ${b}`),
         ...x.summary.warnings.map((w) => paint.yellow(`warning: ${w}`)),
+      ]);
+    }));
+
+  withJson(cert.command('setup'))
+    .description('a local CA and a server certificate in one step, as the console\'s wizard does: DIR/ca (made unless it exists) and DIR/server')
+    .requiredOption('--dir <dir>', 'the CA goes in DIR/ca, the server\'s cert.pem, key.pem and ca.pem in DIR/server')
+    .requiredOption('--cn <name>', 'the server\'s common name (an IP or host name here is also added to the SANs)')
+    .option('--san <san>', 'DNS:name or IP:address, once for every name clients use (repeatable)', collect, [])
+    .option('--ca-cn <name>', 'the CA\'s common name (default: "CN CA")')
+    .option('--days <n>', 'validity of the server certificate in days (default and maximum 825)')
+    .action(action(async (o) => {
+      const r = await setupLocalPki({ dir: o.dir, cn: o.cn, san: o.san, 'ca-cn': o.caCn, days: o.days }, progress(o));
+      const s = r.server;
+      emit(o, r, (x) => [
+        paint.green(x.ca ? `created the CA ${x.ca.summary.subject} in ${x.caDir}` : `used the existing CA in ${x.caDir}`),
+        ...(x.ca ? [`  CA key:      ${x.ca.key}  (0400, keep it here; never copy it to the server)`] : []),
+        paint.green(`issued a server certificate for ${s.sans.join(', ')}`),
+        `  certificate: ${s.cert}`,
+        `  key:         ${s.key}  (0600)`,
+        `  CA:          ${s.ca}  (copy this to every client: it is what they trust)`,
+        `  valid until: ${s.summary.notAfter}`,
+        ...[...(x.ca?.backups ?? []), ...s.backups].map((b) => `  previous file kept as ${b}`),
+        ...s.summary.warnings.map((w) => paint.yellow(`warning: ${w}`)),
+        `next: commbase-admin relay start --tls-cert ${s.cert} --tls-key ${s.key} …, or point commbase.conf at them: commbase-admin config set CERTS_AND_KEYS_CERT_PEM_FILE ${s.cert} …`,
       ]);
     }));
 

@@ -146,6 +146,30 @@ describe.skipIf(why)(titled('certificates against openssl, Node TLS and curl', w
     }
   });
 
+  it('cert setup makes DIR/ca and DIR/server in one step, then reuses that CA; bad input writes nothing', async () => {
+    const root = path.join(dir, 'setup');
+    const bad = await runJson<{ error: { field: string; message: string } }>(['cert', 'setup', '--dir', root, '--cn', 'relay.test', '--san', 'IP:300.1.1.1']);
+    expect(bad.code).toBe(2);
+    expect(bad.json.error.field).toBe('san.0');
+    expect(bad.json.error.message).toContain('"IP:300.1.1.1"');
+    await expect(readdir(root)).rejects.toThrow(/ENOENT/);
+
+    const first = await runJson<{ ca?: { cert: string }; server: { cert: string; key: string; ca: string; sans: string[] } }>(['cert', 'setup', '--dir', root, '--cn', 'relay.test', '--san', 'IP:127.0.0.1']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.json.ca?.cert).toBe(path.join(root, 'ca', 'ca.pem'));
+    expect(first.json.server.sans).toEqual(['DNS:relay.test', 'IP:127.0.0.1']);
+    const caPem = path.join(root, 'ca', 'ca.pem');
+    expect(sh('openssl', ['verify', '-x509_strict', '-CAfile', caPem, first.json.server.cert])).toMatch(/OK/);
+    expect(sh('openssl', ['x509', '-in', caPem, '-noout', '-text'])).toMatch(/Public-Key: \(3072 bit\)[\s\S]*CA:TRUE/);
+    expect(sh('openssl', ['x509', '-in', first.json.server.cert, '-noout', '-text'])).toMatch(/Public-Key: \(2048 bit\)/);
+    expect((await stat(first.json.server.key)).mode & 0o777).toBe(0o600);
+
+    const again = await runJson<{ ca?: unknown; server: { cert: string } }>(['cert', 'setup', '--dir', root, '--cn', 'relay.test', '--san', 'IP:127.0.0.1']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json.ca).toBeUndefined(); // the CA already there is used, not replaced
+    expect(sh('openssl', ['verify', '-CAfile', caPem, again.json.server.cert])).toMatch(/OK/);
+  });
+
   it('refuses to replace a CA without --force, and keeps a backup with it', async () => {
     const before = await readFile(path.join(ca, 'ca.pem'), 'utf8');
     const refused = await runCli(['cert', 'ca', '--dir', ca, '--cn', 'Again']);

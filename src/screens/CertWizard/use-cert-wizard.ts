@@ -4,7 +4,7 @@ import { configuredConfPath, proposeCertSettings, setConf } from '../../conffile
 import { openRunner, type HostEntry } from '../../services/hosts.js';
 import { useTask } from '../use-task.js';
 import { classify, formatErrorLines } from '../../core/errors.js';
-import { createCa, issueCert, makeCsr, planWizard } from '../../certs/service.js';
+import { makeCsr, planWizard, setupLocalPki } from '../../certs/service.js';
 import { initialState, reducer, splitSans, type WizardResult, type WizardState } from './state.js';
 
 export function useCertWizard(defaults: { cn: string; sans: string[]; dir: string }) {
@@ -77,9 +77,7 @@ async function run(state: WizardState, onStep: (s: string) => void): Promise<Wiz
       nextSteps: [`when the CA answers: commbase-admin cert import --key ${r.key} --cert SIGNED.pem`],
     };
   }
-  if (!plan.caExists) await createCa({ dir: plan.caDir, cn: `${state.cn} CA` }, onStep);
-  else onStep(`using the existing CA in ${plan.caDir}`);
-  const r = await issueCert({ 'ca-dir': plan.caDir, 'out-dir': plan.outDir, cn: state.cn, san }, onStep);
+  const { server: r } = await setupLocalPki({ dir: state.dir, cn: state.cn, san }, onStep);
   return {
     files: [
       { path: r.cert, what: 'server certificate (CERTS_AND_KEYS_CERT_PEM_FILE)' },

@@ -1,8 +1,10 @@
 // `commbase-admin cert …`: certificates with node-forge (src/certs).
 import type { Command } from 'commander';
-import { createCa, importCert, inspectFile, issueCert, makeCsr, setupLocalPki } from '../certs/service.js';
 import { readKeyFile, stripPassphrase } from '../certs/passphrase.js';
 import type { CertSummary } from '../certs/inspect.js';
+
+// Loaded when a command runs: node-forge is large, and no other command needs it.
+const certs = () => import('../certs/service.js');
 import { action } from './boundary.js';
 import { collect, withJson } from './common.js';
 import { emit, paint, progress } from './output.js';
@@ -34,7 +36,7 @@ export function registerCert(program: Command): void {
     .option('--key-size <bits>', 'RSA key size: 2048, 3072 or 4096 (default 3072)')
     .option('--force', 'replace an existing CA (the old files are kept as timestamped .bak)')
     .action(action(async (o) => {
-      const r = await createCa({ dir: o.dir, cn: o.cn, days: o.days, 'key-size': o.keySize, force: Boolean(o.force) }, progress(o));
+      const r = await (await certs()).createCa({ dir: o.dir, cn: o.cn, days: o.days, 'key-size': o.keySize, force: Boolean(o.force) }, progress(o));
       emit(o, r, (x) => [
         paint.green(`created the CA ${x.summary.subject}`),
         `  certificate: ${x.cert}  (give this to clients)`,
@@ -55,7 +57,7 @@ export function registerCert(program: Command): void {
     .option('--client', 'a client certificate (clientAuth) instead of a server one')
     .option('--key-size <bits>', 'RSA key size: 2048, 3072 or 4096 (default 2048)')
     .action(action(async (o) => {
-      const r = await issueCert({ 'ca-dir': o.caDir, 'out-dir': o.outDir, cn: o.cn, san: o.san, days: o.days, client: Boolean(o.client), 'key-size': o.keySize }, progress(o));
+      const r = await (await certs()).issueCert({ 'ca-dir': o.caDir, 'out-dir': o.outDir, cn: o.cn, san: o.san, days: o.days, client: Boolean(o.client), 'key-size': o.keySize }, progress(o));
       emit(o, r, (x) => [
         paint.green(`issued a ${o.client ? 'client' : 'server'} certificate for ${x.sans.join(', ') || o.cn}`),
         `  certificate: ${x.cert}`,
@@ -75,7 +77,7 @@ export function registerCert(program: Command): void {
     .option('--ca-cn <name>', 'the CA\'s common name (default: "CN CA")')
     .option('--days <n>', 'validity of the server certificate in days (default and maximum 825)')
     .action(action(async (o) => {
-      const r = await setupLocalPki({ dir: o.dir, cn: o.cn, san: o.san, 'ca-cn': o.caCn, days: o.days }, progress(o));
+      const r = await (await certs()).setupLocalPki({ dir: o.dir, cn: o.cn, san: o.san, 'ca-cn': o.caCn, days: o.days }, progress(o));
       const s = r.server;
       emit(o, r, (x) => [
         paint.green(x.ca ? `created the CA ${x.ca.summary.subject} in ${x.caDir}` : `used the existing CA in ${x.caDir}`),
@@ -98,7 +100,7 @@ export function registerCert(program: Command): void {
     .option('--san <san>', 'DNS:name or IP:address (repeatable)', collect, [])
     .option('--key-size <bits>', 'RSA key size: 2048, 3072 or 4096 (default 2048)')
     .action(action(async (o) => {
-      const r = await makeCsr({ 'out-dir': o.outDir, cn: o.cn, san: o.san, 'key-size': o.keySize }, progress(o));
+      const r = await (await certs()).makeCsr({ 'out-dir': o.outDir, cn: o.cn, san: o.san, 'key-size': o.keySize }, progress(o));
       emit(o, r, (x) => [
         paint.green(`made a CSR for ${x.sans.join(', ')}`),
         `  request: ${x.csr}  (send this to the CA)`,
@@ -114,7 +116,7 @@ export function registerCert(program: Command): void {
     .option('--chain <file>', 'intermediate certificates, leaf-side first')
     .option('--out <file>', 'where to write the certificate with its chain (default: cert.pem next to the key)')
     .action(action(async (o) => {
-      const r = await importCert({ key: o.key, cert: o.cert, chain: o.chain, out: o.out });
+      const r = await (await certs()).importCert({ key: o.key, cert: o.cert, chain: o.chain, out: o.out });
       emit(o, r, (x) => [
         paint.green(`imported ${x.summary.subject} (matches the key; ${x.chainLength} intermediate(s))`),
         `  certificate with chain: ${x.cert}`,
@@ -145,7 +147,7 @@ export function registerCert(program: Command): void {
     .option('--ca <file>', 'check that it chains to this CA certificate')
     .option('--host <name>', 'check that it is valid for this DNS name or IP address')
     .action(action(async (file: string, o) => {
-      const r = await inspectFile({ file, ca: o.ca, host: o.host });
+      const r = await (await certs()).inspectFile({ file, ca: o.ca, host: o.host });
       emit(o, r, summaryLines);
       if (r.expired || r.chainsToCa === false || r.validForHost?.ok === false) process.exitCode = 4;
     }));

@@ -63,8 +63,22 @@ export async function backupFile(file: string, how: 'sibling' | 'timestamped'): 
   return target;
 }
 
+/** True when the file already holds exactly this, with this mode (and owner): writing it again would change nothing. */
+async function alreadyThere(file: string, data: string | Uint8Array, opts: WriteOptions): Promise<boolean> {
+  try {
+    const st = await fs.lstat(file);
+    if (!st.isFile() || (st.mode & 0o777) !== opts.mode) return false;
+    if (opts.owner && (st.uid !== opts.owner.uid || st.gid !== opts.owner.gid)) return false;
+    return (await fs.readFile(file)).equals(typeof data === 'string' ? Buffer.from(data) : data);
+  } catch {
+    return false;
+  }
+}
+
 export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: WriteOptions): Promise<{ backup?: string }> {
   const dir = path.dirname(file);
+  // Rewriting identical bytes would only leave a backup identical to the file (e.g. ca.pem on every `cert setup`).
+  if (await alreadyThere(file, data, opts)) return {};
   const backup = opts.backup && opts.backup !== 'none' ? await backupFile(file, opts.backup) : undefined;
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'wx', opts.mode);

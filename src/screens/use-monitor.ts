@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Monitor, type Snapshot } from '../monitor/service.js';
 import { openRunner, type HostEntry } from '../services/hosts.js';
+import { rememberedOnly } from './use-trust.js';
 
 export interface MonitorTargets {
   hosts: string[];
@@ -16,7 +17,7 @@ export function useMonitor(targets: MonitorTargets) {
   const ref = useRef<Monitor | undefined>(undefined);
   const key = JSON.stringify(targets);
   useEffect(() => {
-    const m = new Monitor({ ...targets, connect: (h: HostEntry) => openRunner(h.name) });
+    const m = new Monitor({ ...targets, connect: (h: HostEntry) => openRunner(h.name, rememberedOnly()) });
     ref.current = m;
     m.on('snapshot', setSnapshot);
     m.start();

@@ -1,19 +1,65 @@
-// Connecting from the console: an unknown host key is shown in a dialog and pinned only if the operator says so.
+// Connecting from the console: what a connection asks is shown in a dialog. An unknown host key is pinned only
+// if the operator says so; an encrypted identity file's passphrase is asked for once, then kept in this
+// process's memory for the rest of the console session (never written anywhere), as ssh-agent would.
 import { useCallback, useRef, useState } from 'react';
+import { UserError } from '../core/errors.js';
 import { openRunner, type ConnectOptions, type HostEntry } from '../services/hosts.js';
 
-export interface TrustQuestion {
-  host: string;
-  fingerprint: string;
-  answer: (ok: boolean) => void;
+export type ConnectQuestion =
+  | { kind: 'host-key'; host: string; fingerprint: string; answer: (ok: boolean) => void }
+  | { kind: 'passphrase'; identity: string; answer: (passphrase: string | undefined) => void };
+
+const remembered = new Map<string, string>();
+
+/** Options that use passphrases given earlier in this session and ask nothing (for the Monitor's background polls). */
+export function rememberedOnly(): ConnectOptions {
+  return {
+    askPassphrase: async (identity) => {
+      const known = remembered.get(identity);
+      if (known === undefined) {
+        throw new UserError(`the identity file ${identity} is encrypted and its passphrase has not been given in this session`, [
+          'open Hosts, select the host and press c: the passphrase is asked once and kept for the session', 'or load the key into ssh-agent',
+        ], 'identity');
+      }
+      return known;
+    },
+  };
 }
 
 export function useTrust() {
-  const [question, setQuestion] = useState<TrustQuestion | undefined>();
+  const [question, setQuestion] = useState<ConnectQuestion | undefined>();
   const ref = useRef<ConnectOptions>({});
+  const given = useRef(new Map<string, string>());
   ref.current.askTrust = useCallback((host: string, fingerprint: string) => new Promise<boolean>((resolve) => {
-    setQuestion({ host, fingerprint, answer: (ok) => { setQuestion(undefined); resolve(ok); } });
+    setQuestion({ kind: 'host-key', host, fingerprint, answer: (ok) => { setQuestion(undefined); resolve(ok); } });
   }), []);
-  const deps = { connect: (h: HostEntry) => openRunner(h.name, ref.current) };
-  return { question, options: ref.current, deps };
+  ref.current.askPassphrase = useCallback((identity: string) => {
+    const known = remembered.get(identity);
+    if (known !== undefined) return Promise.resolve(known);
+    return new Promise<string>((resolve, reject) => {
+      setQuestion({
+        kind: 'passphrase', identity, answer: (passphrase) => {
+          setQuestion(undefined);
+          if (passphrase === undefined) return reject(new UserError(`not connecting: no passphrase was given for ${identity}`, [], 'identity'));
+          given.current.set(identity, passphrase);
+          resolve(passphrase);
+        },
+      });
+    });
+  }, []);
+  /** Run something that connects; passphrases given while it ran are kept only if it succeeded. */
+  const attempt = async <T,>(identity: string | undefined, fn: () => Promise<T>): Promise<T> => {
+    try {
+      const result = await fn();
+      for (const [file, passphrase] of given.current) remembered.set(file, passphrase);
+      return result;
+    } catch (err) {
+      if (identity) remembered.delete(identity);
+      throw err;
+    } finally {
+      given.current.clear();
+    }
+  };
+  const deps = { connect: (h: HostEntry) => attempt(h.identity, () => openRunner(h.name, ref.current)) };
+  return { question, options: ref.current, deps, attempt };
 }

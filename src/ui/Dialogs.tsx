@@ -1,8 +1,8 @@
 // Modal pieces: a preview to confirm with y, a destructive change confirmed by typing the target's name,
-// and a host key to trust. Each owns its keys only while shown (isActive).
+// a host key to trust, and an identity file's passphrase. Each owns its keys only while shown (isActive).
 import React, { useCallback, useState } from 'react';
 import { Box, Text } from 'ink';
-import { TextInput } from '@inkjs/ui';
+import { PasswordInput, TextInput } from '@inkjs/ui';
 import { useKeymap } from './useKeymap.js';
 import { theme } from './theme.js';
 
@@ -46,6 +46,17 @@ export function TrustDialog(props: { host: string; fingerprint: string; onAnswer
       <Text bold>  {props.fingerprint}</Text>
       <Text>Compare it with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` run on the host.</Text>
       <Text bold>Trust it and pin it? y / n</Text>
+    </Box>
+  );
+}
+
+export function PassphraseDialog(props: { identity: string; onAnswer: (passphrase: string | undefined) => void; isActive: boolean }) {
+  useKeymap(['secret'], { 'secret.cancel': () => props.onAnswer(undefined) }, { isActive: props.isActive, typing: true });
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold color={theme.warn}>The identity file {props.identity} is encrypted</Text>
+      <Text>Its passphrase (kept in memory for this console session only; Esc to cancel):</Text>
+      <Box><Text color={theme.accent}>› </Text><PasswordInput isDisabled={!props.isActive} onSubmit={(v) => props.onAnswer(v)} /></Box>
     </Box>
   );
 }

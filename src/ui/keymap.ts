@@ -3,7 +3,7 @@
 
 export type Scope =
   | 'global' | 'home' | 'wizard' | 'wizard.select' | 'wizard.text' | 'wizard.confirm' | 'result'
-  | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'typed-confirm' | 'trust' | 'busy';
+  | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'typed-confirm' | 'trust' | 'secret' | 'busy';
 
 export interface Binding {
   id: string;
@@ -72,6 +72,8 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'typed.submit', short: 'confirm', scope: 'typed-confirm', keys: ['return'], label: 'Enter', description: 'confirm once the name typed matches', footer: true, dangerous: true },
   { id: 'trust.yes', short: 'trust', scope: 'trust', keys: ['y'], label: 'y', description: 'trust this host key and pin it', footer: true },
   { id: 'trust.no', short: 'refuse', scope: 'trust', keys: ['n'], label: 'n', description: 'refuse; do not connect', footer: true },
+  { id: 'secret.submit', short: 'unlock', scope: 'secret', keys: ['return'], label: 'Enter', description: 'use this passphrase (kept in memory for this console session only)', footer: true },
+  { id: 'secret.cancel', short: 'cancel', scope: 'secret', keys: ['escape'], label: 'Esc', description: 'do not connect', footer: true },
 
   { id: 'result.config', short: 'set commbase.conf', scope: 'result', keys: ['c'], label: 'c', description: 'point commbase.conf at the new files (diff first)', footer: true, dangerous: true },
   { id: 'result.again', short: 'again', scope: 'result', keys: ['a'], label: 'a', description: 'start the wizard again', footer: true },

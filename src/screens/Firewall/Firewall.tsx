@@ -3,9 +3,10 @@ import { Box, Text } from 'ink';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
 import { TaskStatus } from '../../ui/TaskStatus.js';
 import { Table } from '../../ui/Table.js';
-import { ConfirmDialog, TrustDialog, TypedConfirm } from '../../ui/Dialogs.js';
+import { ConfirmDialog, TypedConfirm } from '../../ui/Dialogs.js';
 import { StepForm } from '../../ui/StepForm.js';
 import { useKeymap } from '../../ui/useKeymap.js';
+import { ConnectQuestionDialog, questionScope } from '../ConnectQuestion.js';
 import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
 import { OPEN_FIELDS, previewLines, useFirewall } from './use-firewall.js';
@@ -15,7 +16,7 @@ export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActi
   const [helpOpen, setHelpOpen] = useState(false);
   const active = (props.isActive ?? true) && !helpOpen;
   const modal = f.trust.question ? 'trust' : f.mode;
-  const scopes: Scope[] = modal === 'list' ? ['list', 'firewall'] : modal === 'form' ? ['wizard.text'] : modal === 'confirm-open' ? ['confirm'] : modal === 'confirm-close' ? ['typed-confirm'] : ['trust'];
+  const scopes: Scope[] = modal === 'list' ? ['list', 'firewall'] : modal === 'form' ? ['wizard.text'] : modal === 'confirm-open' ? ['confirm'] : modal === 'confirm-close' ? ['typed-confirm'] : [questionScope(f.trust.question!)];
   const typing = modal === 'form' || modal === 'confirm-close';
   useKeymap(['global', ...scopes.filter((s) => s !== 'confirm' && s !== 'trust')], {
     help: () => setHelpOpen((v) => !v),
@@ -32,7 +33,7 @@ export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActi
   const s = f.state;
   const status = s ? (s.backend === 'ufw' ? `ufw ${s.active ? 'active' : 'INACTIVE'}` : `iptables, INPUT policy ${Object.entries(s.policy ?? {}).map(([k, v]) => `v${k} ${v}`).join(' ')}`) : '';
   return (
-    <ScreenFrame title="Firewall" scopes={scopes} helpOpen={helpOpen} typing={typing} readOnly={Boolean(props.readOnly)} status={<Text color={theme.dim}>host {f.host.name} ({f.hostIndexLabel})</Text>}>
+    <ScreenFrame title="Firewall" scopes={scopes} helpOpen={helpOpen} typing={typing || f.trust.question?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)} status={<Text color={theme.dim}>host {f.host.name} ({f.hostIndexLabel})</Text>}>
       <Text>{f.host.name}: {status}</Text>
       <Table
         columns={[{ title: ' ', width: 1 }, { title: 'ACTION', width: 7 }, { title: 'PORT', width: 6 }, { title: 'PROTO', width: 5 }, { title: 'FROM', width: 20 }, { title: 'IP', width: 3 }, { title: 'COMMENT', width: 22 }]}
@@ -43,7 +44,7 @@ export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActi
       />
       <Text color={theme.dim}>* made by commbase-admin (only those can be closed here)</Text>
       <Box marginTop={1} flexDirection="column">
-        {f.trust.question ? <TrustDialog host={f.trust.question.host} fingerprint={f.trust.question.fingerprint} onAnswer={f.trust.question.answer} isActive={active} /> : null}
+        <ConnectQuestionDialog question={f.trust.question} isActive={active} />
         {f.mode === 'form' ? <StepForm title={`Open a port on ${f.host.name}`} fields={OPEN_FIELDS} index={f.formIndex} values={f.formValues} onSubmitField={f.submitField} isActive={active} /> : null}
         {f.mode === 'confirm-open' && f.pending ? <ConfirmDialog title="Open this port?" lines={previewLines(f.pending.preview)} onYes={f.pending.preview.commands.length ? f.apply : f.cancel} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         {f.mode === 'confirm-close' && f.pending ? <TypedConfirm title="Close this port?" lines={previewLines(f.pending.preview)} target={String(f.pending.request.port)} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}

@@ -5,9 +5,10 @@ import { formatDuration } from '../../firewall/forwards.js';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
 import { TaskStatus } from '../../ui/TaskStatus.js';
 import { Table } from '../../ui/Table.js';
-import { ConfirmDialog, TrustDialog, TypedConfirm } from '../../ui/Dialogs.js';
+import { ConfirmDialog, TypedConfirm } from '../../ui/Dialogs.js';
 import { StepForm } from '../../ui/StepForm.js';
 import { useKeymap } from '../../ui/useKeymap.js';
+import { ConnectQuestionDialog, questionScope } from '../ConnectQuestion.js';
 import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
 import { ADD_FIELDS, EXTEND_FIELDS, useForwards, type Pending } from './use-forwards.js';
@@ -22,7 +23,7 @@ export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActi
   const [helpOpen, setHelpOpen] = useState(false);
   const active = (props.isActive ?? true) && !helpOpen;
   const modal = f.trust.question ? 'trust' : f.mode;
-  const scopes: Scope[] = modal === 'list' ? ['list', 'forwards'] : modal === 'add' || modal === 'extend' ? ['wizard.text'] : modal === 'confirm' ? ['confirm'] : modal === 'revoke' ? ['typed-confirm'] : ['trust'];
+  const scopes: Scope[] = modal === 'list' ? ['list', 'forwards'] : modal === 'add' || modal === 'extend' ? ['wizard.text'] : modal === 'confirm' ? ['confirm'] : modal === 'revoke' ? ['typed-confirm'] : [questionScope(f.trust.question!)];
   const typing = modal === 'add' || modal === 'extend' || modal === 'revoke';
   useKeymap(['global', ...scopes.filter((s) => s !== 'confirm' && s !== 'trust')], {
     help: () => setHelpOpen((v) => !v),
@@ -38,7 +39,7 @@ export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActi
   }, { isActive: (props.isActive ?? true) && modal !== 'trust', typing, readOnly: Boolean(props.readOnly) });
 
   return (
-    <ScreenFrame title="Forwards" scopes={scopes} helpOpen={helpOpen} typing={typing} readOnly={Boolean(props.readOnly)} status={<Text color={theme.dim}>host {f.host.name} ({f.hostLabel}, Tab for next)</Text>}>
+    <ScreenFrame title="Forwards" scopes={scopes} helpOpen={helpOpen} typing={typing || f.trust.question?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)} status={<Text color={theme.dim}>host {f.host.name} ({f.hostLabel}, Tab for next)</Text>}>
       {f.readError ? <Text color={theme.error}>cannot read forwards on {f.host.name}: {f.readError}</Text> : null}
       {!f.loaded && !f.readError ? <Spinner label={`reading forwards on ${f.host.name}`} /> : null}
       <Table
@@ -54,7 +55,7 @@ export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActi
       />
       {f.reaped.length ? <Text color={theme.dim}>reaped while watching: {f.reaped.join(', ')}</Text> : null}
       <Box marginTop={1} flexDirection="column">
-        {f.trust.question ? <TrustDialog host={f.trust.question.host} fingerprint={f.trust.question.fingerprint} onAnswer={f.trust.question.answer} isActive={active} /> : null}
+        <ConnectQuestionDialog question={f.trust.question} isActive={active} />
         {f.mode === 'add' ? <StepForm title={`Add a timed forward on ${f.host.name}`} fields={ADD_FIELDS} index={f.formIndex} values={f.formValues} onSubmitField={f.submitField} isActive={active} /> : null}
         {f.mode === 'extend' ? <StepForm title="Extend the forward" fields={EXTEND_FIELDS} index={f.formIndex} values={f.formValues} onSubmitField={f.submitField} isActive={active} /> : null}
         {f.mode === 'confirm' && f.pending ? <ConfirmDialog title={f.pending.kind === 'add' ? 'Add this forward?' : 'Extend this forward?'} lines={previewLines(f.pending)} onYes={f.apply} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}

@@ -3,9 +3,10 @@ import { Box, Text } from 'ink';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
 import { TaskStatus } from '../../ui/TaskStatus.js';
 import { Table } from '../../ui/Table.js';
-import { TrustDialog, TypedConfirm } from '../../ui/Dialogs.js';
+import { TypedConfirm } from '../../ui/Dialogs.js';
 import { StepForm } from '../../ui/StepForm.js';
 import { useKeymap } from '../../ui/useKeymap.js';
+import { ConnectQuestionDialog, questionScope } from '../ConnectQuestion.js';
 import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
 import { useHosts, HOST_FIELDS } from './use-hosts.js';
@@ -15,7 +16,7 @@ export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?
   const [helpOpen, setHelpOpen] = useState(false);
   const active = (props.isActive ?? true) && !helpOpen;
   const modal = h.trust.question ? 'trust' : h.mode;
-  const scopes: Scope[] = modal === 'list' ? ['list', 'hosts'] : modal === 'add' ? ['wizard.text'] : modal === 'remove' ? ['typed-confirm'] : ['trust'];
+  const scopes: Scope[] = modal === 'list' ? ['list', 'hosts'] : modal === 'add' ? ['wizard.text'] : modal === 'remove' ? ['typed-confirm'] : [questionScope(h.trust.question!)];
   useKeymap(['global', ...scopes], {
     help: () => setHelpOpen((v) => !v),
     back: () => (helpOpen ? setHelpOpen(false) : modal === 'list' ? props.onExit() : h.cancel()),
@@ -29,14 +30,14 @@ export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?
 
   const selected = h.hosts[h.cursor];
   return (
-    <ScreenFrame title="Hosts" scopes={scopes} helpOpen={helpOpen} typing={modal === 'add' || modal === 'remove'} readOnly={Boolean(props.readOnly)}>
+    <ScreenFrame title="Hosts" scopes={scopes} helpOpen={helpOpen} typing={modal === 'add' || modal === 'remove' || h.trust.question?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)}>
       <Table
         columns={[{ title: 'NAME', width: 14 }, { title: 'ADDRESS', width: 26 }, { title: 'FIREWALL', width: 14 }, { title: 'HOST KEY', width: 18 }]}
         rows={h.hosts.map((x) => ({ key: x.name, cells: [x.name, x.name === 'local' ? 'this machine' : `${x.user}@${x.address}:${x.port}`, x.backend + (x.sudo ? ' sudo' : ''), x.name === 'local' ? '' : x.pinned ? x.pinned.slice(0, 17) : 'not pinned' ], ...(x.name !== 'local' && !x.pinned ? { tone: 'warn' as const } : {}) }))}
         cursor={h.cursor}
       />
       <Box marginTop={1} flexDirection="column">
-        {h.trust.question ? <TrustDialog host={h.trust.question.host} fingerprint={h.trust.question.fingerprint} onAnswer={h.trust.question.answer} isActive={active} /> : null}
+        <ConnectQuestionDialog question={h.trust.question} isActive={active} />
         {h.mode === 'add' ? <StepForm title="Add a host" fields={HOST_FIELDS} index={h.formIndex} values={h.formValues} onSubmitField={h.submitField} isActive={active} /> : null}
         {h.mode === 'remove' && selected ? <TypedConfirm title={`Remove ${selected.name}?`} lines={['Its pinned host key is forgotten too.']} target={selected.name} onConfirm={h.remove} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         {h.loadError?.map((l, i) => <Text key={`load${i}`} color={theme.error}>{l}</Text>)}

@@ -51,7 +51,7 @@ export function useHosts() {
     check: useCallback(() => {
       if (!selected) return;
       task.start(`connecting to ${selected.name}`, async () => {
-        const r = await checkHost(selected.name, trust.options);
+        const r = await trust.attempt(selected.identity, () => checkHost(selected.name, trust.options));
         refresh();
         return [`reached ${r.where} as uid ${r.uid}`, `iptables: ${r.iptables ? 'yes' : 'no'}   ufw: ${r.ufw ? 'yes' : 'no'}`, ...(r.pinned ? [`host key ${r.pinned}`] : [])];
       });

@@ -1,0 +1,72 @@
+// The Hosts screen in tmux against sshd in a test namespace, with an identity file encrypted by ssh-keygen:
+// connecting asks for the passphrase in a dialog (masked), a wrong one is refused and not kept, the right one
+// connects and is kept for the session, so the next connection asks nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+import { BIN, runCli } from '../helpers/cli.js';
+import { TestHost } from '../helpers/lab.js';
+import { missing, titled } from '../helpers/needs.js';
+import { sh } from '../helpers/proc.js';
+import { TmuxSession } from '../helpers/tmux.js';
+import { withTempDir } from '../helpers/tmp.js';
+
+const why = missing({ root: true, commands: ['tmux', 'ip', 'sshd', 'ssh-keygen'] });
+const PASSPHRASE = 'correct horse';
+
+describe.skipIf(why)(titled('console under tmux: hosts with an encrypted identity file', why), () => {
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  let lab: TestHost;
+  let session: TmuxSession | undefined;
+  beforeAll(async () => { tmp = await withTempDir(); lab = await TestHost.create(); }, 30_000);
+  afterAll(async () => { session?.kill(); await lab?.destroy(); await tmp?.cleanup(); });
+
+  it('asks for the passphrase once, refuses a wrong one, and keeps the right one for the session', async () => {
+    const env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'config'), XDG_DATA_HOME: path.join(tmp.dir, 'data'), NO_COLOR: '1' };
+    const key = path.join(tmp.dir, 'id_encrypted');
+    copyFileSync(lab.clientKey, key);
+    chmodSync(key, 0o600);
+    sh('ssh-keygen', ['-q', '-p', '-P', '', '-N', PASSPHRASE, '-f', key]);
+    const args = lab.addArgs('lab', 'iptables');
+    args[args.indexOf('--identity') + 1] = key;
+    expect((await runCli(args, { env })).code).toBe(0);
+
+    session = TmuxSession.start('hosts', [process.execPath, BIN], env);
+    await session.waitFor('Certificates');
+    for (const k of ['Down', 'Down', 'Down', 'Down', 'Enter']) await session.key(k);
+    await session.waitFor('commbase-admin · Hosts');
+    await session.key('Down');
+    await session.key('c');
+    let screen = await session.waitFor(`The identity file ${key} is encrypted`);
+    expect(screen).toMatch(/Enter unlock/);
+    await session.key('Escape'); // cancel: nothing connects
+    await session.waitFor(/no passphrase was\s+given/);
+    expect(session.capture()).toContain('commbase-admin · Hosts');
+
+    await session.key('c');
+    await session.waitFor(`The identity file ${key} is encrypted`);
+    await session.type('wrong');
+    expect(session.capture()).not.toContain('wrong'); // masked
+    await session.key('Enter');
+    await session.waitFor(/wrong\s+passphrase/);
+    expect(lab.logins()).toBe(0);
+
+    await session.key('c');
+    await session.waitFor(`The identity file ${key} is encrypted`);
+    await session.type(PASSPHRASE);
+    await session.key('Enter');
+    screen = await session.waitFor(/reached root@.* as uid 0/);
+    expect(screen).not.toContain(PASSPHRASE);
+    expect(lab.logins()).toBe(1);
+
+    // Kept for the session: the next connection logs in without asking.
+    await session.key('c');
+    const start = Date.now();
+    while (lab.logins() < 2 && Date.now() - start < 15_000) {
+      expect(session.capture()).not.toContain('is encrypted');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(lab.logins()).toBe(2);
+    await session.waitFor(/reached root@.* as uid 0/);
+  }, 90_000);
+});

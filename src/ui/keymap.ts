@@ -56,6 +56,7 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'config.save', short: 'save', scope: 'config', keys: ['s'], label: 's', description: 'save the pending changes (shows the diff first)', footer: true, dangerous: true },
   { id: 'config.undo', short: 'undo', scope: 'config', keys: ['u'], label: 'u', description: 'undo the last save (restore FILE.bak)', footer: true, dangerous: true },
   { id: 'config.reload', short: 'reload', scope: 'config', keys: ['r'], label: 'r', description: 'read the file again (drops pending changes)', footer: true },
+  { id: 'config.host', short: 'next host', scope: 'config', keys: ['tab'], label: 'Tab', description: 'the same file on the next host in the inventory (drops pending changes)', footer: true },
 
   { id: 'mon.pane', short: 'switch pane', scope: 'monitor', keys: ['tab'], label: 'Tab', description: 'switch between the clients and timers panes', footer: true },
   { id: 'mon.filter', short: 'filter', scope: 'monitor', keys: ['/'], label: '/', description: 'filter the rows (Enter keeps it, Esc clears it)', footer: true },

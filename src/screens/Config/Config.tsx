@@ -5,6 +5,7 @@ import { ScreenFrame } from '../../ui/ScreenFrame.js';
 import { Table } from '../../ui/Table.js';
 import { ConfirmDialog } from '../../ui/Dialogs.js';
 import { useKeymap } from '../../ui/useKeymap.js';
+import { ConnectQuestionDialog, questionScope } from '../ConnectQuestion.js';
 import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
 import { useConfig } from './use-config.js';
@@ -15,7 +16,8 @@ export function Config(props: { onExit: () => void; readOnly?: boolean; isActive
   const c = useConfig(props.file);
   const [helpOpen, setHelpOpen] = useState(false);
   const active = (props.isActive ?? true) && !helpOpen;
-  const scopes: Scope[] = c.mode === 'list' ? ['list', 'config'] : c.mode === 'edit' ? ['wizard.text'] : ['confirm'];
+  const asking = c.trust.question;
+  const scopes: Scope[] = asking ? [questionScope(asking)] : c.mode === 'list' ? ['list', 'config'] : c.mode === 'edit' ? ['wizard.text'] : ['confirm'];
   useKeymap(['global', ...scopes.filter((s) => s !== 'confirm')], {
     help: () => setHelpOpen((v) => !v),
     back: () => (helpOpen ? setHelpOpen(false) : c.mode === 'list' ? props.onExit() : c.cancel()),
@@ -26,13 +28,15 @@ export function Config(props: { onExit: () => void; readOnly?: boolean; isActive
     'config.save': c.startSave,
     'config.undo': c.startUndo,
     'config.reload': c.reload,
-  }, { isActive: props.isActive ?? true, typing: c.mode === 'edit', readOnly: Boolean(props.readOnly) });
+    'config.host': c.nextHost,
+  }, { isActive: (props.isActive ?? true) && !asking, typing: c.mode === 'edit', readOnly: Boolean(props.readOnly) });
 
   return (
-    <ScreenFrame title="Configuration" scopes={scopes} helpOpen={helpOpen} typing={c.mode === 'edit'} readOnly={Boolean(props.readOnly)}
-      status={c.pendingCount ? <Text color={theme.warn}>{c.pendingCount} unsaved</Text> : undefined}>
+    <ScreenFrame title="Configuration" scopes={scopes} helpOpen={helpOpen} typing={c.mode === 'edit' || asking?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)}
+      status={<Text>{c.pendingCount ? <Text color={theme.warn}>{c.pendingCount} unsaved · </Text> : null}<Text color={theme.dim}>host {c.host.name} ({c.hostLabel})</Text></Text>}>
+      <ConnectQuestionDialog question={asking} isActive={active} />
       {c.loadError ? c.loadError.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>) : null}
-      {c.doc ? <Text color={theme.dim}>{c.doc.path}</Text> : c.loadError ? null : <Spinner label="reading commbase.conf" />}
+      {c.doc ? <Text color={theme.dim}>{c.doc.where}:{c.doc.path}</Text> : c.loadError || asking ? null : <Spinner label={`reading commbase.conf on ${c.host.name}`} />}
       {c.doc ? (
         <Table
           columns={[{ title: 'KEY', width: 34 }, { title: 'VALUE', width: 38 }]}

@@ -1,15 +1,14 @@
-// The Configuration screen's state: the file as read, pending changes (checked as typed), a diff before
-// saving (against the hash that was read, so a concurrent edit is refused), and undo from FILE.bak.
+// The Configuration screen's state: the file as read on the selected host (this machine, or one in the
+// inventory over SFTP), pending changes (checked as typed), a diff before saving (against the hash that was
+// read, so a concurrent edit is refused), and undo from FILE.bak.
 import { useCallback, useEffect, useState } from 'react';
 import { classify, formatErrorLines } from '../../core/errors.js';
 import { getValue } from '../../conffile/parse.js';
 import { KNOWN_KEYS, notesFor, validateValue } from '../../conffile/schema.js';
 import { readConf, report, setConf, undoConf, type ConfDoc, type SaveResult } from '../../conffile/service.js';
-import { openRunner, type HostEntry } from '../../services/hosts.js';
+import { useHostList } from '../use-hosts-list.js';
 import { useTask } from '../use-task.js';
-
-// This machine's file (the console runs where the operator sits); remote files: `config set --host`.
-const deps = { connect: (h: HostEntry) => openRunner(h.name) };
+import { useTrust } from '../use-trust.js';
 
 export interface Row {
   key: string;
@@ -27,13 +26,21 @@ export function useConfig(file?: string) {
   const [mode, setMode] = useState<'list' | 'edit' | 'confirm-save' | 'confirm-undo'>('list');
   const [preview, setPreview] = useState<SaveResult | undefined>();
   const task = useTask<string[]>();
+  const hosts = useHostList();
+  const [hostIndex, setHostIndex] = useState(0);
+  const host = hosts[hostIndex]!;
+  const trust = useTrust();
+  const deps = trust.deps;
+  const where = { host: host.name, ...(file ? { file } : {}) };
 
   const load = useCallback(() => {
-    readConf({ ...(file ? { file } : {}) }, deps).then(
-      (d) => { setDoc(d); setLoadError(undefined); setPending({}); },
+    setDoc(undefined);
+    setLoadError(undefined);
+    readConf(where, deps).then(
+      (d) => { setDoc(d); setPending({}); },
       (err) => setLoadError(formatErrorLines(classify(err))),
     );
-  }, [file]);
+  }, [file, host.name]);
   useEffect(load, [load]);
 
   const rows: Row[] = KNOWN_KEYS.map((key) => {
@@ -47,7 +54,10 @@ export function useConfig(file?: string) {
   const pairs = Object.entries(pending);
 
   return {
-    doc, loadError, rows, unknown, cursor, mode, preview, task, pendingCount: pairs.length,
+    doc, loadError, rows, unknown, cursor, mode, preview, task, trust, host, pendingCount: pairs.length,
+    hostLabel: `${hostIndex + 1}/${hosts.length}`,
+    /** The next host's file; pending changes are dropped (the footer says so through the unsaved count). */
+    nextHost: () => { if (hosts.length > 1) { setHostIndex((i) => (i + 1) % hosts.length); setCursor(0); setMode('list'); task.clear(); } },
     findings: doc ? report(doc).findings.filter((f) => f.severity !== 'note') : [],
     editing: selected,
     move: (d: number) => setCursor((c) => Math.max(0, Math.min(rows.length - 1, c + d))),
@@ -65,7 +75,7 @@ export function useConfig(file?: string) {
     startSave: () => {
       if (!doc || pairs.length === 0) return;
       task.start('working out the diff', async () => {
-        const r = await setConf({ file: doc.path, pairs, dryRun: true, expectHash: doc.hash }, deps);
+        const r = await setConf({ ...where, file: doc.path, pairs, dryRun: true, expectHash: doc.hash }, deps);
         setPreview(r);
         setMode('confirm-save');
         return [];
@@ -75,7 +85,7 @@ export function useConfig(file?: string) {
       if (!doc) return;
       setMode('list');
       task.start('saving', async () => {
-        const r = await setConf({ file: doc.path, pairs, expectHash: doc.hash }, deps);
+        const r = await setConf({ ...where, file: doc.path, pairs, expectHash: doc.hash }, deps);
         load();
         return [`saved ${r.path} (${r.changes.length} line(s) changed); previous version in ${r.backup}`];
       });
@@ -85,7 +95,7 @@ export function useConfig(file?: string) {
       if (!doc) return;
       setMode('list');
       task.start('restoring the previous version', async () => {
-        const r = await undoConf({ file: doc.path }, deps);
+        const r = await undoConf({ ...where, file: doc.path }, deps);
         load();
         return [`restored ${r.path} from ${r.restoredFrom}`];
       });

@@ -89,7 +89,9 @@ export function registerCert(program: Command): void {
         `  valid until: ${s.summary.notAfter}`,
         ...[...(x.ca?.backups ?? []), ...s.backups].map((b) => `  previous file kept as ${b}`),
         ...s.summary.warnings.map((w) => paint.yellow(`warning: ${w}`)),
-        `next: commbase-admin relay start --tls-cert ${s.cert} --tls-key ${s.key} …, or point commbase.conf at them: commbase-admin config set CERTS_AND_KEYS_CERT_PEM_FILE ${s.cert} …`,
+        'next, either:',
+        `  commbase-admin relay start --bind 0.0.0.0 --tls-cert ${s.cert} --tls-key ${s.key}`,
+        `  commbase-admin config set CERTS_AND_KEYS_CERT_PEM_FILE ${s.cert} CERTS_AND_KEYS_KEY_PEM_FILE ${s.key} CERTS_AND_KEYS_CA_PEM_FILE ${s.ca}`,
       ]);
     }));
 

@@ -46,16 +46,19 @@ export async function readState(runner: Runner, backend: Backend): Promise<Firew
   const rules: ListedRule[] = [];
   const policy: Partial<Record<Family, string>> = {};
   const warnings: string[] = [];
-  for (const family of [4, 6] as const) {
-    try {
-      const chain = ipt.parseInputChain((await run(runner, ipt.listArgv(family))).stdout, family);
-      policy[family] = chain.policy;
-      rules.push(...chain.rules);
-    } catch (err) {
-      if (family === 4) throw err;
-      warnings.push(`ip6tables is not usable on ${runner.where}: IPv6 rules are not managed (${(err as Error).message})`);
+  // The two families are separate tables: read both at once (two channels on one SSH connection).
+  const chains = await Promise.allSettled(([4, 6] as const).map(async (family) => ipt.parseInputChain((await run(runner, ipt.listArgv(family))).stdout, family)));
+  chains.forEach((c, i) => {
+    const family = i === 0 ? 4 : 6;
+    if (c.status === 'fulfilled') {
+      policy[family] = c.value.policy;
+      rules.push(...c.value.rules);
+    } else if (family === 4) {
+      throw c.reason;
+    } else {
+      warnings.push(`ip6tables is not usable on ${runner.where}: IPv6 rules are not managed (${(c.reason as Error).message})`);
     }
-  }
+  });
   return { backend, active: true, policy, rules, warnings };
 }
 
@@ -79,18 +82,15 @@ export async function openPort(raw: z.input<typeof portRuleInput>, deps: Firewal
     if (backend === 'ufw') {
       commands = state.rules.some((r) => r.action === 'allow' && sameRule(r, rule)) ? [] : [ufw.allowArgv(rule)];
     } else {
-      commands = [];
-      for (const f of ipFamilies(rule, state)) {
-        const present = (await run(runner, ipt.checkArgv(rule, f), true)).exitCode === 0;
-        if (!present) commands.push(ipt.insertArgv(rule, f));
-      }
+      const missing = await Promise.all(ipFamilies(rule, state).map(async (f) => ((await run(runner, ipt.checkArgv(rule, f), true)).exitCode === 0 ? undefined : ipt.insertArgv(rule, f))));
+      commands = missing.filter((argv) => argv !== undefined);
     }
     const warnings = [...state.warnings];
     if (backend === 'ufw' && !state.active) warnings.push(`ufw is inactive on ${host.name}: the rule is recorded but not enforced until ufw is enabled (commbase-admin fw enable --host ${host.name})`);
     const base = { host: host.name, where: runner.where, backend, rule: describeRule(rule), dryRun, commands, warnings };
     if (commands.length === 0) return { ...base, outcome: 'already open' };
     if (dryRun) return { ...base, outcome: 'would open' };
-    for (const argv of commands) await run(runner, argv);
+    await applyAll(runner, backend, commands);
     await confirm(runner, backend, rule, true);
     return { ...base, outcome: 'opened' };
   } finally {
@@ -117,12 +117,23 @@ export async function closePort(raw: z.input<typeof portRuleInput>, deps: Firewa
     refuseLockout(runner, state, rule, host.name);
     const commands = backend === 'ufw' ? [ufw.deleteArgv(rule)] : [...new Set(ours.map((r) => r.family!))].map((f) => ipt.deleteArgv(rule, f));
     if (dryRun) return { ...base, commands, outcome: 'would close' };
-    for (const argv of commands) await run(runner, argv);
+    await applyAll(runner, backend, commands);
     await confirm(runner, backend, rule, false);
     return { ...base, commands, outcome: 'closed' };
   } finally {
     await runner.close();
   }
+}
+
+/** iptables' commands touch one family each, so they run at once; ufw's run in turn (ufw takes a lock). */
+async function applyAll(runner: Runner, backend: Backend, commands: string[][]): Promise<void> {
+  if (backend === 'iptables') {
+    const results = await Promise.allSettled(commands.map((argv) => run(runner, argv)));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return;
+  }
+  for (const argv of commands) await run(runner, argv);
 }
 
 /** Closing the port our own SSH session uses is refused unless something else keeps it open. */

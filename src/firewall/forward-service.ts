@@ -68,13 +68,14 @@ export async function addForward(raw: z.input<typeof forwardInput>, deps: Forwar
   const spec: ForwardSpec = { id: newForwardId(), from: input.from, port: input.port, proto: input.proto, to: input.to, deadline: deadlineAfter(now, input.ttl) };
   const batch = addBatch(spec);
   return withHost(input.host, deps, async (runner, host) => {
-    const base = { host: host.name, where: runner.where, id: spec.id, deadline: spec.deadline.toISOString(), dryRun: input['dry-run'], commands: [RESTORE_ARGV], batch: renderBatch(batch), warnings: await forwardingWarning(runner, host.name) };
-    if (input['dry-run']) return { ...base, outcome: 'would add' };
+    const warnings = forwardingWarning(runner, host.name); // never rejects; read while the batch is applied
+    const base = { host: host.name, where: runner.where, id: spec.id, deadline: spec.deadline.toISOString(), dryRun: input['dry-run'], commands: [RESTORE_ARGV], batch: renderBatch(batch) };
+    if (input['dry-run']) return { ...base, warnings: await warnings, outcome: 'would add' };
     let failure: unknown;
     await applyBatch(runner, batch).catch((err: unknown) => { failure = err; });
     if (!failure) {
       const checks = await Promise.all(checkArgvs(spec).map((argv) => runner.run(argv, { ...priv, allowFailure: true })));
-      if (checks.every((c) => c.exitCode === 0)) return { ...base, outcome: 'added' };
+      if (checks.every((c) => c.exitCode === 0)) return { ...base, warnings: await warnings, outcome: 'added' };
     }
     const back = (await readForwards(runner, now)).find((f) => f.id === spec.id);
     // Neither half may stay alone: take back whatever landed, then report.

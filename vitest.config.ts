@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    setupFiles: ['test/setup.ts'],
     // Integration tests share network namespaces names and ports: run files one at a time
     // within each worker, and keep workers few (the machine has 2 cores).
     fileParallelism: true,

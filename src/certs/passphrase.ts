@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { readText, writeFileAtomic } from '../core/files.js';
 import { parseInput } from '../core/validate.js';
+import { record } from '../services/audit.js';
 import { MODE_KEY } from './layout.js';
 
 export const stripInput = z.object({
@@ -46,5 +47,6 @@ export async function stripPassphrase(raw: z.input<typeof stripInput>, passphras
   const plain = encrypted ? decryptKey(pem, passphrase) : pem;
   const same = path.resolve(input.in) === path.resolve(input.out);
   const r = await writeFileAtomic(input.out, plain, { mode: MODE_KEY, backup: same ? 'sibling' : 'timestamped' });
+  await record({ action: 'cert.strip-passphrase', target: input.out, outcome: `${encrypted ? 'decrypted' : 'copied (it had no passphrase)'} from ${input.in}${r.backup ? `, previous file kept as ${r.backup}` : ''}` });
   return { out: input.out, ...(r.backup ? { backup: r.backup } : {}), wasEncrypted: encrypted };
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { assertWritableDir, exists, readText, writeFileAtomic } from '../core/files.js';
 import { parseInput } from '../core/validate.js';
+import { record } from '../services/audit.js';
 import { buildCaCert, buildCsr, buildLeafCert, validityFor } from './build.js';
 import { generateRsaKey, keyMatchesCert, loadPrivateKey, rsaKeyFromPem, type RsaKey } from './keys.js';
 import { parseCertificate, parseCertificateChain, summarise, isSignedBy, type CertSummary } from './inspect.js';
@@ -57,7 +58,9 @@ export async function createCa(raw: z.input<typeof caInput>, onStep: Progress = 
   const k = await writeFileAtomic(files.key, key.pem, { mode: MODE_CA_KEY, backup: 'timestamped' });
   const c = await writeFileAtomic(files.cert, certPem, { mode: MODE_CERT, backup: 'timestamped' });
   for (const b of [k.backup, c.backup]) if (b) backups.push(b);
-  return { cert: files.cert, key: files.key, backups, summary: summarise(parseCertificate(certPem), { now }) };
+  const summary = summarise(parseCertificate(certPem), { now });
+  await record({ action: 'cert.ca', target: files.cert, outcome: `created ${summary.subject}${backups.length ? `, previous files kept (${backups.join(', ')})` : ''}` });
+  return { cert: files.cert, key: files.key, backups, summary };
 }
 
 interface LoadedCa {
@@ -142,6 +145,7 @@ export async function issueCert(raw: z.input<typeof issueInput>, onStep: Progres
     ...(path.resolve(files.ca) === path.resolve(caPaths(input['ca-dir']).cert) ? [] : [[files.ca, ca.pem, MODE_CERT] as const]),
   ]);
   const x509 = parseCertificate(certPem);
+  await record({ action: input.client ? 'cert.issue-client' : 'cert.issue', target: files.cert, outcome: `issued for ${sans.map(formatSan).join(', ') || input.cn}, serial ${x509.serialNumber}` });
   return {
     cert: files.cert, key: files.key, ca: files.ca, sans: sans.map(formatSan), backups,
     summary: summarise(x509, { ca: parseCertificate(ca.pem), now }),
@@ -216,6 +220,7 @@ export async function makeCsr(raw: z.input<typeof csrInput>, onStep: Progress = 
   const files = leafPaths(input['out-dir']);
   onStep(`writing ${files.key} and ${files.csr}`);
   const backups = await writeAll([[files.key, key.pem, MODE_KEY], [files.csr, csrPem, MODE_CERT]]);
+  await record({ action: 'cert.csr', target: files.csr, outcome: `made for ${sans.map(formatSan).join(', ')}` });
   return { csr: files.csr, key: files.key, sans: sans.map(formatSan), backups };
 }
 
@@ -250,6 +255,7 @@ export async function importCert(raw: z.input<typeof importInput>): Promise<{ ce
   const out = input.out ?? path.join(path.dirname(input.key), 'cert.pem');
   const full = [leaf, ...chain].map((c) => c.toString().trim()).join('\n') + '\n';
   const backups = await writeAll([[out, full, MODE_CERT]]);
+  await record({ action: 'cert.import', target: out, outcome: `imported ${leaf.subject.replace(/\n/g, ', ')} with ${chain.length} intermediate(s)` });
   return { cert: out, chainLength: chain.length, backups, summary: summarise(leaf) };
 }
 

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT } from '../core/errors.js';
 import { renderFailure } from './boundary.js';
 import { loadConsole } from './interactive.js';
+import { registerAudit } from './audit.js';
 import { registerCert } from './cert.js';
 import { registerConfig } from './config.js';
 import { registerForward } from './forward.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerRelay(program);
   registerMonitor(program);
+  registerAudit(program);
   program.action(async (o: { readOnly?: boolean }) => {
     const { openConsole } = await loadConsole();
     await openConsole({ readOnly: Boolean(o.readOnly) });

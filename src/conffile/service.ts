@@ -10,6 +10,7 @@ import type { Runner } from '../runners/types.js';
 import { withRunner, type HostEntry } from '../services/hosts.js';
 import { SettingsStore } from '../services/settings.js';
 import { commbaseFindings, missingKeys, schemaFindings, type Finding } from './check.js';
+import { audited } from '../services/audit.js';
 import { renderDiff, setValues, type Change } from './edit.js';
 import { parseConf, printConf, type ConfFile } from './parse.js';
 import { CERT_KEYS, FILE_PATH_KEYS } from './schema.js';
@@ -105,13 +106,16 @@ export async function setConf(opts: { file?: string; host?: string; pairs: Array
       throw new UserError(`refusing to write ${file}: after the change it would be invalid: ${invalid.map((f) => `line ${f.line}: ${f.message}`).join('; ')}`, ['fix those values in the same command'], invalid[0]!.key);
     }
     if (opts.dryRun || changes.length === 0) return base;
-    // Someone else may have saved since we read: compare again right before writing.
-    const now = await runner.readFile(file);
-    if (sha(now) !== doc.hash) throw concurrent(file);
-    const backup = `${file}.bak`;
-    await runner.writeFile(backup, doc.text, doc.mode, doc.owner);
-    await runner.writeFile(file, nextDoc.text, doc.mode, doc.owner);
-    return { ...base, backup };
+    const target = `${file}: ${changes.map((c) => c.key).join(', ')}`;
+    return audited({ action: 'config.set', host: host.name, target }, async () => {
+      // Someone else may have saved since we read: compare again right before writing.
+      const now = await runner.readFile(file);
+      if (sha(now) !== doc.hash) throw concurrent(file);
+      const backup = `${file}.bak`;
+      await runner.writeFile(backup, doc.text, doc.mode, doc.owner);
+      await runner.writeFile(file, nextDoc.text, doc.mode, doc.owner);
+      return { ...base, backup };
+    }, () => ({ outcome: `saved (previous version in ${file}.bak)` }));
   });
 }
 
@@ -127,10 +131,12 @@ export async function undoConf(opts: { file?: string; host?: string }, deps: Con
     const st = await runner.stat(backup);
     if (!st) throw new UserError(`nothing to undo: there is no ${backup}`, [], 'file');
     const doc = await load(runner, host.name, file);
-    const old = await runner.readFile(backup);
-    await runner.writeFile(backup, doc.text, doc.mode, doc.owner);
-    await runner.writeFile(file, old, doc.mode, doc.owner);
-    return { path: file, restoredFrom: backup };
+    return audited({ action: 'config.undo', host: host.name, target: file }, async () => {
+      const old = await runner.readFile(backup);
+      await runner.writeFile(backup, doc.text, doc.mode, doc.owner);
+      await runner.writeFile(file, old, doc.mode, doc.owner);
+      return { path: file, restoredFrom: backup };
+    }, () => ({ outcome: `restored from ${backup}` }));
   });
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ExternalError, UserError } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import type { Runner } from '../runners/types.js';
+import { audited } from '../services/audit.js';
 import { getHost, type HostEntry } from '../services/hosts.js';
 import { hostNameKey } from '../core/names.js';
 import {
@@ -71,17 +72,19 @@ export async function addForward(raw: z.input<typeof forwardInput>, deps: Forwar
     const warnings = forwardingWarning(runner, host.name); // never rejects; read while the batch is applied
     const base = { host: host.name, where: runner.where, id: spec.id, deadline: spec.deadline.toISOString(), dryRun: input['dry-run'], commands: [RESTORE_ARGV], batch: renderBatch(batch) };
     if (input['dry-run']) return { ...base, warnings: await warnings, outcome: 'would add' };
-    let failure: unknown;
-    await applyBatch(runner, batch).catch((err: unknown) => { failure = err; });
-    if (!failure) {
-      const checks = await Promise.all(checkArgvs(spec).map((argv) => runner.run(argv, { ...priv, allowFailure: true })));
-      if (checks.every((c) => c.exitCode === 0)) return { ...base, warnings: await warnings, outcome: 'added' };
-    }
-    const back = (await readForwards(runner, now)).find((f) => f.id === spec.id);
-    // Neither half may stay alone: take back whatever landed, then report.
-    if (back) await applyBatch(runner, removeBatch([back]));
-    if (failure) throw failure;
-    throw new ExternalError(`the forward ${spec.id} did not take on ${runner.where}: read back, ${back ? 'only half of it was there (removed again)' : 'neither rule is there'}`, SAVE_NAT_ARGV, 0, '', runner.where);
+    return audited({ action: 'forward.add', host: host.name, target: `${spec.id} ${describeSpec(spec)} until ${base.deadline}` }, async () => {
+      let failure: unknown;
+      await applyBatch(runner, batch).catch((err: unknown) => { failure = err; });
+      if (!failure) {
+        const checks = await Promise.all(checkArgvs(spec).map((argv) => runner.run(argv, { ...priv, allowFailure: true })));
+        if (checks.every((c) => c.exitCode === 0)) return { ...base, warnings: await warnings, outcome: 'added' };
+      }
+      const back = (await readForwards(runner, now)).find((f) => f.id === spec.id);
+      // Neither half may stay alone: take back whatever landed, then report.
+      if (back) await applyBatch(runner, removeBatch([back]));
+      if (failure) throw failure;
+      throw new ExternalError(`the forward ${spec.id} did not take on ${runner.where}: read back, ${back ? 'only half of it was there (removed again)' : 'neither rule is there'}`, SAVE_NAT_ARGV, 0, '', runner.where);
+    }, (r) => r);
   });
 }
 
@@ -113,8 +116,10 @@ export async function extendForward(raw: { host?: string; id: string; ttl: strin
     const batch = { nat: [...del.nat, ...add.nat], filter: [...del.filter, ...add.filter] };
     const base = { host: host.name, where: runner.where, id, deadline: spec.deadline.toISOString(), dryRun: Boolean(raw['dry-run']), commands: [RESTORE_ARGV], batch: renderBatch(batch), warnings: [] };
     if (raw['dry-run']) return { ...base, outcome: 'would extend' };
-    await applyBatch(runner, batch);
-    return { ...base, outcome: 'extended' };
+    return audited({ action: 'forward.extend', host: host.name, target: `${id} until ${base.deadline}` }, async () => {
+      await applyBatch(runner, batch);
+      return { ...base, outcome: 'extended' };
+    }, (r) => r);
   });
 }
 
@@ -125,8 +130,10 @@ export async function revokeForward(raw: { host?: string; id: string; 'dry-run'?
     const batch = removeBatch([f]);
     const base = { host: host.name, where: runner.where, id, deadline: f.deadline, dryRun: Boolean(raw['dry-run']), commands: [RESTORE_ARGV], batch: renderBatch(batch), warnings: [] };
     if (raw['dry-run']) return { ...base, outcome: 'would revoke' };
-    await applyBatch(runner, batch);
-    return { ...base, outcome: 'revoked' };
+    return audited({ action: 'forward.revoke', host: host.name, target: id }, async () => {
+      await applyBatch(runner, batch);
+      return { ...base, outcome: 'revoked' };
+    }, (r) => r);
   });
 }
 
@@ -137,8 +144,10 @@ export async function reapForwards(raw: { host?: string; 'dry-run'?: boolean }, 
     const base = { host: host.name, where: runner.where, dryRun: Boolean(raw['dry-run']), commands: expired.length ? [RESTORE_ARGV] : [], batch: expired.length ? renderBatch(batch) : '', removed: expired.map((f) => f.id), warnings: [] };
     if (expired.length === 0) return { ...base, outcome: 'nothing to reap' };
     if (raw['dry-run']) return { ...base, outcome: 'would reap' };
-    await applyBatch(runner, batch);
-    return { ...base, outcome: 'reaped' };
+    return audited({ action: 'forward.reap', host: host.name, target: base.removed.join(' ') }, async () => {
+      await applyBatch(runner, batch);
+      return { ...base, outcome: 'reaped' };
+    }, (r) => r);
   });
 }
 
@@ -153,10 +162,16 @@ export async function installReaper(raw: { host?: string; 'script-path'?: string
     const line = tab.trim().split('\n').pop()!;
     const base = { host: host.name, where: runner.where, dryRun: Boolean(raw['dry-run']), commands: [['write', path], ['crontab', '-']], batch: '', warnings: [], script: path, crontabLine: line };
     if (raw['dry-run']) return { ...base, outcome: 'would install' };
-    await runner.writeFile(path, reaperScript(), 0o755);
-    await runner.run(['crontab', '-'], { ...priv, input: tab });
-    return { ...base, outcome: existing.includes(line) ? 'already installed' : 'installed' };
+    return audited({ action: 'forward.install-cron', host: host.name, target: path }, async () => {
+      await runner.writeFile(path, reaperScript(), 0o755);
+      await runner.run(['crontab', '-'], { ...priv, input: tab });
+      return { ...base, outcome: existing.includes(line) ? 'already installed' : 'installed' };
+    }, (r) => r);
   });
+}
+
+function describeSpec(spec: ForwardSpec): string {
+  return `${spec.from} → :${spec.port}/${spec.proto} → ${spec.to.address}:${spec.to.port}`;
 }
 
 /** Whole seconds: the rule's comment and its --datestop both carry seconds, and the JSON should agree. */

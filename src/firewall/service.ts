@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ExternalError, UserError } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import type { Runner } from '../runners/types.js';
+import { audited } from '../services/audit.js';
 import { getHost, type HostEntry } from '../services/hosts.js';
 import { hostNameKey, type Backend } from '../core/names.js';
 import * as ipt from './iptables.js';
@@ -90,9 +91,11 @@ export async function openPort(raw: z.input<typeof portRuleInput>, deps: Firewal
     const base = { host: host.name, where: runner.where, backend, rule: describeRule(rule), dryRun, commands, warnings };
     if (commands.length === 0) return { ...base, outcome: 'already open' };
     if (dryRun) return { ...base, outcome: 'would open' };
-    await applyAll(runner, backend, commands);
-    await confirm(runner, backend, rule, true);
-    return { ...base, outcome: 'opened' };
+    return await audited({ action: 'fw.open', host: host.name, target: base.rule }, async () => {
+      await applyAll(runner, backend, commands);
+      await confirm(runner, backend, rule, true);
+      return { ...base, outcome: 'opened' as const };
+    }, (r) => r);
   } finally {
     await runner.close();
   }
@@ -117,9 +120,11 @@ export async function closePort(raw: z.input<typeof portRuleInput>, deps: Firewa
     refuseLockout(runner, state, rule, host.name);
     const commands = backend === 'ufw' ? [ufw.deleteArgv(rule)] : [...new Set(ours.map((r) => r.family!))].map((f) => ipt.deleteArgv(rule, f));
     if (dryRun) return { ...base, commands, outcome: 'would close' };
-    await applyAll(runner, backend, commands);
-    await confirm(runner, backend, rule, false);
-    return { ...base, commands, outcome: 'closed' };
+    return await audited({ action: 'fw.close', host: host.name, target: base.rule }, async () => {
+      await applyAll(runner, backend, commands);
+      await confirm(runner, backend, rule, false);
+      return { ...base, commands, outcome: 'closed' as const };
+    }, (r) => r);
   } finally {
     await runner.close();
   }
@@ -182,8 +187,10 @@ export async function enableUfw(hostName: string, deps: FirewallDeps, dryRun = f
       ], 'host');
     }
     if (dryRun) return { ...base, commands: [ufw.enableArgv], outcome: 'would enable' };
-    await run(runner, ufw.enableArgv);
-    return { ...base, commands: [ufw.enableArgv], outcome: 'enabled' };
+    return await audited({ action: 'fw.enable', host: host.name, target: 'ufw' }, async () => {
+      await run(runner, ufw.enableArgv);
+      return { ...base, commands: [ufw.enableArgv], outcome: 'enabled' as const };
+    }, (r) => r);
   } finally {
     await runner.close();
   }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ExternalError, UserError } from '../core/errors.js';
 import { defaultRelayDataDir } from '../core/paths.js';
 import type { Runner } from '../runners/types.js';
+import { audited } from '../services/audit.js';
 import { getHost, type HostEntry } from '../services/hosts.js';
 import { ADMIN_FILE, type AdminInfo, type RelayStatus, type PublicClient } from './admin.js';
 import type { Scope } from './auth.js';
@@ -24,7 +25,7 @@ export function relayDataDirFor(host: string, dataDir?: string): string {
 }
 
 export class AdminClient {
-  private constructor(private readonly runner: Runner, private readonly info: AdminInfo, readonly where: string, private readonly ownsRunner: boolean) {}
+  private constructor(private readonly runner: Runner, private readonly info: AdminInfo, readonly where: string, private readonly ownsRunner: boolean, private readonly hostName: string) {}
 
   static async connect(opts: { dataDir?: string; host?: string }, deps: AdminDeps): Promise<AdminClient> {
     const host = getHost(opts.host ?? 'local');
@@ -47,7 +48,7 @@ export class AdminClient {
     }
     const parsed = adminInfoSchema.safeParse(JSON.parse(await runner.readFile(file)));
     if (!parsed.success) throw new UserError(`${file} on ${hostName} is not a relay admin file`, [], 'data-dir');
-    return new AdminClient(runner, parsed.data, `${hostName}:${dataDir}`, ownsRunner);
+    return new AdminClient(runner, parsed.data, `${hostName}:${dataDir}`, ownsRunner, hostName);
   }
 
   async request<T>(method: 'GET' | 'POST', pathname: string, body?: unknown): Promise<T> {
@@ -84,11 +85,26 @@ export class AdminClient {
   }
 
   status(): Promise<RelayStatus> { return this.request('GET', '/status'); }
-  approve(id: string, opts: { scope?: Scope; ttlS?: number } = {}) { return this.request<{ client: PublicClient; token: string; urls: Record<string, string> }>('POST', `/clients/${encodeURIComponent(id)}/approve`, opts); }
-  deny(id: string) { return this.request<{ client: PublicClient; dropped: number }>('POST', `/clients/${encodeURIComponent(id)}/deny`, {}); }
-  revoke(id: string) { return this.request<{ client: PublicClient; dropped: number }>('POST', `/clients/${encodeURIComponent(id)}/revoke`, {}); }
-  rotate(id: string) { return this.request<{ client: PublicClient; token: string; urls: Record<string, string>; notified: number }>('POST', `/clients/${encodeURIComponent(id)}/rotate`, {}); }
-  issue(name: string, scope: Scope, ttlS?: number) { return this.request<{ id: string; name: string; scope: Scope; expiresAt: string; token: string; urls: Record<string, string> }>('POST', '/tokens', { name, scope, ...(ttlS ? { ttlS } : {}) }); }
+  // Changes are recorded in the audit log by client id and name; a token never is.
+  approve(id: string, opts: { scope?: Scope; ttlS?: number } = {}) {
+    return this.change('clients.approve', id, () => this.request<{ client: PublicClient; token: string; urls: Record<string, string> }>('POST', `/clients/${encodeURIComponent(id)}/approve`, opts), (r) => `approved ${r.client.name}`);
+  }
+  deny(id: string) {
+    return this.change('clients.deny', id, () => this.request<{ client: PublicClient; dropped: number }>('POST', `/clients/${encodeURIComponent(id)}/deny`, {}), (r) => `denied ${r.client.name}`);
+  }
+  revoke(id: string) {
+    return this.change('clients.revoke', id, () => this.request<{ client: PublicClient; dropped: number }>('POST', `/clients/${encodeURIComponent(id)}/revoke`, {}), (r) => `revoked ${r.client.name}, ${r.dropped} connection(s) dropped`);
+  }
+  rotate(id: string) {
+    return this.change('clients.rotate', id, () => this.request<{ client: PublicClient; token: string; urls: Record<string, string>; notified: number }>('POST', `/clients/${encodeURIComponent(id)}/rotate`, {}), (r) => `new token for ${r.client.name}, ${r.notified} connection(s) told`);
+  }
+  issue(name: string, scope: Scope, ttlS?: number) {
+    return this.change('clients.issue', name, () => this.request<{ id: string; name: string; scope: Scope; expiresAt: string; token: string; urls: Record<string, string> }>('POST', '/tokens', { name, scope, ...(ttlS ? { ttlS } : {}) }), (r) => `issued ${r.id} (${r.scope}) until ${r.expiresAt}`);
+  }
+
+  private change<T>(action: string, target: string, run: () => Promise<T>, outcome: (r: T) => string): Promise<T> {
+    return audited({ action, host: this.hostName, target }, run, (r) => ({ outcome: outcome(r) }));
+  }
 
   async close(): Promise<void> {
     if (this.ownsRunner) await this.runner.close();

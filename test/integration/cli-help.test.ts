@@ -17,7 +17,7 @@ const COMMANDS = [
   ['config'], ['config', 'show'], ['config', 'get'], ['config', 'set'], ['config', 'diff'], ['config', 'validate'], ['config', 'undo'], ['config', 'default-file'],
   ['relay'], ['relay', 'start'], ['relay', 'status'],
   ['clients'], ['clients', 'list'], ['clients', 'approve'], ['clients', 'deny'], ['clients', 'revoke'], ['clients', 'rotate'], ['clients', 'issue'],
-  ['monitor'], ['dashboard'],
+  ['monitor'], ['dashboard'], ['audit'],
 ];
 
 describe('the command line', () => {

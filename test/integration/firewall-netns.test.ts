@@ -74,6 +74,14 @@ describe.skipIf(why)(titled('firewall over SSH and locally, inside test namespac
         expect(rulesText(backend)).toBe(before);
         const closedAgain = await cli(['fw', 'close', '--port', port, '--from', '10.9.0.0/16']);
         expect(closedAgain.json).toMatchObject({ outcome: 'already closed' });
+
+        // The audit log has the two opens and two closes (not the dry run, nor the no-ops), with their commands.
+        if (mode === 'ssh') {
+          const audit = await runJson<{ records: Array<{ action: string; host: string; target: string; outcome: string; commands?: string[][] }> }>(['audit', '--limit', '1000'], { env });
+          const mine = audit.json.records.filter((r) => r.host === `lab-${backend}` && r.target.includes(port));
+          expect(mine.map((r) => `${r.action} ${r.outcome}`)).toEqual(['fw.open opened', 'fw.open opened', 'fw.close closed', 'fw.close closed']);
+          expect(mine[0]!.commands!.flat()).toContain(port);
+        }
       }, 60_000);
     }
   }

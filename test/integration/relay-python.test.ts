@@ -127,6 +127,11 @@ describe.skipIf(why)(titled('relay with Commbase\'s Python clients and curl', wh
     expect((await shResult('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `${base}/api/get_saved_data?token=${rotate.json.token}`])).stdout).toBe('401');
     const again = py(['authorise', base, 'desk-7', 'Desk client']);
     expect(await again.waitFor((e) => e.event === 'authorise')).toMatchObject({ status: 403, state: 'revoked' });
+    // The operator's audit log has each decision, and never a token.
+    const audit = await runJson<{ file: string; records: Array<{ action: string; target: string }> }>(['audit', '--limit', '1000'], { env });
+    expect(audit.json.records.filter((r) => r.target === 'desk-7').map((r) => r.action)).toEqual(['clients.approve', 'clients.rotate', 'clients.revoke']);
+    const log = await readFile(audit.json.file, 'utf8');
+    for (const t of [token, rotate.json.token, up.token, rd.token]) expect(log).not.toContain(t);
     // Sockets without a token are refused at the handshake.
     const anon = py(['listen', `${base}/api/get_saved_data`, base, '2']);
     expect(await anon.waitFor((e) => e.event === 'refused')).toMatchObject({ event: 'refused' });

@@ -7,11 +7,17 @@ import { hostNameKey } from '../core/names.js';
 import { action } from './boundary.js';
 import { loadConsole } from './interactive.js';
 import { collect } from './common.js';
+import { readPassphrase } from './secrets.js';
 
 async function targets(o: { host: string[]; dataDir?: string }) {
   const hosts = parseInput(z.object({ host: z.array(hostNameKey) }), { host: o.host }).host;
   const { getHost } = await import('../services/hosts.js');
   for (const h of hosts) getHost(h); // an unknown name is the operator's to fix, before anything starts
+  // The live views poll in the background and never ask: an encrypted identity file is unlocked here, first.
+  if (process.stdin.isTTY && process.stderr.isTTY) {
+    const { unlockIdentities } = await import('../services/passphrases.js');
+    await unlockIdentities(hosts, (file) => readPassphrase({}, `passphrase for ${file}: `));
+  }
   return { hosts: ['local', ...hosts.filter((h) => h !== 'local')], ...(o.dataDir ? { dataDir: o.dataDir } : {}) };
 }
 

@@ -6,6 +6,7 @@ import { UserError } from '../core/errors.js';
 import { Monitor, type Snapshot } from '../monitor/service.js';
 import { clientRows, relayLines, timerRows } from '../screens/Monitor/present.js';
 import { openRunner, type HostEntry } from '../services/hosts.js';
+import { rememberedOnly } from '../services/passphrases.js';
 
 export async function openDashboard(targets: { hosts: string[]; dataDir?: string }): Promise<void> {
   if (!process.stdout.isTTY) throw new UserError('the dashboard needs a terminal', ['use commbase-admin relay status --json for scripts']);
@@ -18,7 +19,7 @@ export async function openDashboard(targets: { hosts: string[]; dataDir?: string
   const clients = grid.set(6, 0, 6, 6, contrib.table, { label: ' clients ', columnSpacing: 2, columnWidth: [8, 14, 14, 16], interactive: false, keys: false }) as contrib.Widgets.TableElement;
   const timers = grid.set(6, 6, 6, 6, contrib.table, { label: ' rule timers ', columnSpacing: 2, columnWidth: [8, 14, 12], interactive: false, keys: false }) as contrib.Widgets.TableElement;
 
-  const monitor = new Monitor({ ...targets, connect: (h: HostEntry) => openRunner(h.name) });
+  const monitor = new Monitor({ ...targets, connect: (h: HostEntry) => openRunner(h.name, rememberedOnly()) });
   let last: Snapshot | undefined;
   let lastEvent: string | undefined;
   const draw = () => {

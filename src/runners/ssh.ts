@@ -151,6 +151,18 @@ export class SshRunner implements Runner {
   }
 }
 
+/** Whether ssh2 needs a passphrase to read this identity file (false for a plain key or an unreadable one). */
+export async function identityNeedsPassphrase(file: string): Promise<boolean> {
+  let key: Buffer;
+  try { key = await readFile(file); } catch { return false; }
+  const parsed = utils.parseKey(key);
+  return parsed instanceof Error && /encrypted|passphrase/i.test(parsed.message);
+}
+
+export async function passphraseOpens(file: string, passphrase: string): Promise<boolean> {
+  return !(utils.parseKey(await readFile(file), passphrase) instanceof Error);
+}
+
 async function loadIdentity(file: string, trust: SshTrust): Promise<Partial<ConnectConfig>> {
   let key: Buffer;
   try {

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Monitor, type Snapshot } from '../monitor/service.js';
 import { openRunner, type HostEntry } from '../services/hosts.js';
-import { rememberedOnly } from './use-trust.js';
+import { rememberedOnly } from '../services/passphrases.js';
 
 export interface MonitorTargets {
   hosts: string[];

@@ -4,27 +4,11 @@
 import { useCallback, useRef, useState } from 'react';
 import { UserError } from '../core/errors.js';
 import { openRunner, type ConnectOptions, type HostEntry } from '../services/hosts.js';
+import { sessionPassphrases as remembered } from '../services/passphrases.js';
 
 export type ConnectQuestion =
   | { kind: 'host-key'; host: string; fingerprint: string; answer: (ok: boolean) => void }
   | { kind: 'passphrase'; identity: string; answer: (passphrase: string | undefined) => void };
-
-const remembered = new Map<string, string>();
-
-/** Options that use passphrases given earlier in this session and ask nothing (for the Monitor's background polls). */
-export function rememberedOnly(): ConnectOptions {
-  return {
-    askPassphrase: async (identity) => {
-      const known = remembered.get(identity);
-      if (known === undefined) {
-        throw new UserError(`the identity file ${identity} is encrypted and its passphrase has not been given in this session`, [
-          'open Hosts, select the host and press c: the passphrase is asked once and kept for the session', 'or load the key into ssh-agent',
-        ], 'identity');
-      }
-      return known;
-    },
-  };
-}
 
 export function useTrust() {
   const [question, setQuestion] = useState<ConnectQuestion | undefined>();
@@ -54,7 +38,7 @@ export function useTrust() {
       for (const [file, passphrase] of given.current) remembered.set(file, passphrase);
       return result;
     } catch (err) {
-      if (identity) remembered.delete(identity);
+      if (identity) remembered.forget(identity);
       throw err;
     } finally {
       given.current.clear();

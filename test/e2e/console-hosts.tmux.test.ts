@@ -68,5 +68,21 @@ describe.skipIf(why)(titled('console under tmux: hosts with an encrypted identit
     }
     expect(lab.logins()).toBe(2);
     await session.waitFor(/reached root@.* as uid 0/);
+    session.kill();
   }, 90_000);
+
+  it('monitor --host asks for the passphrase on the terminal before it starts, then watches the host', async () => {
+    const env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'config'), XDG_DATA_HOME: path.join(tmp.dir, 'data'), NO_COLOR: '1' };
+    const key = path.join(tmp.dir, 'id_encrypted');
+    session = TmuxSession.start('mon', [process.execPath, BIN, 'monitor', '--host', 'lab'], env, { cols: 100, rows: 30 });
+    await session.waitFor(`passphrase for ${key}:`);
+    await session.type('nope');
+    expect(session.capture()).not.toContain('nope'); // not echoed
+    await session.key('Enter');
+    await session.waitFor('wrong passphrase, try again');
+    await session.type(PASSPHRASE);
+    await session.key('Enter');
+    const screen = await session.waitFor(/HOSTS lab: ok/, 20_000);
+    expect(screen).not.toContain(PASSPHRASE);
+  }, 60_000);
 });

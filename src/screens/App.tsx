@@ -8,6 +8,7 @@ import type { MonitorTargets } from './use-monitor.js';
 import { Firewall } from './Firewall/Firewall.js';
 import { Forwards } from './Forwards/Forwards.js';
 import { Hosts } from './Hosts/Hosts.js';
+import { History } from './History/History.js';
 import { SCREENS, type ScreenId } from './registry.js';
 
 export interface AppProps {
@@ -41,6 +42,8 @@ export function App(props: AppProps) {
       return <Forwards onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'hosts':
       return <Hosts onExit={home} readOnly={Boolean(props.readOnly)} />;
+    case 'history':
+      return <History onExit={home} readOnly={Boolean(props.readOnly)} />;
     default:
       return <Home onOpen={setScreen} onQuit={exit} readOnly={Boolean(props.readOnly)} initialCursor={Math.max(0, SCREENS.findIndex((s) => s.id === last))} summaryTargets={{ hosts: ['local'], ...(targets.dataDir ? { dataDir: targets.dataDir } : {}), timersEveryMs: 5000 }} />;
   }

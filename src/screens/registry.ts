@@ -1,5 +1,5 @@
 // The screens the home screen lists, in order.
-export type ScreenId = 'certs' | 'firewall' | 'forwards' | 'config' | 'hosts' | 'clients' | 'monitor';
+export type ScreenId = 'certs' | 'firewall' | 'forwards' | 'config' | 'hosts' | 'clients' | 'monitor' | 'history';
 
 export interface ScreenEntry {
   id: ScreenId;
@@ -15,4 +15,5 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: 'hosts', title: 'Hosts', summary: 'hosts reached over SSH' },
   { id: 'clients', title: 'Clients', summary: 'approve, deny and revoke relay clients' },
   { id: 'monitor', title: 'Monitor', summary: 'relay, rule timers and clients, live' },
+  { id: 'history', title: 'History', summary: 'what commbase-admin changed: the audit log' },
 ];

@@ -3,7 +3,7 @@
 
 export type Scope =
   | 'global' | 'home' | 'wizard' | 'wizard.select' | 'wizard.text' | 'wizard.confirm' | 'result'
-  | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'typed-confirm' | 'trust' | 'secret' | 'busy';
+  | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy';
 
 export interface Binding {
   id: string;
@@ -57,6 +57,8 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'config.undo', short: 'undo', scope: 'config', keys: ['u'], label: 'u', description: 'undo the last save (restore FILE.bak)', footer: true, dangerous: true },
   { id: 'config.reload', short: 'reload', scope: 'config', keys: ['r'], label: 'r', description: 'read the file again (drops pending changes)', footer: true },
   { id: 'config.host', short: 'next host', scope: 'config', keys: ['tab'], label: 'Tab', description: 'the same file on the next host in the inventory (drops pending changes)', footer: true },
+
+  { id: 'history.reload', short: 'reload', scope: 'history', keys: ['r'], label: 'r', description: 'read the audit log again', footer: true },
 
   { id: 'mon.pane', short: 'switch pane', scope: 'monitor', keys: ['tab'], label: 'Tab', description: 'switch between the clients and timers panes', footer: true },
   { id: 'mon.filter', short: 'filter', scope: 'monitor', keys: ['/'], label: '/', description: 'filter the rows (Enter keeps it, Esc clears it)', footer: true },

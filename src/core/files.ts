@@ -78,8 +78,10 @@ async function alreadyThere(file: string, data: string | Uint8Array, opts: Write
 export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: WriteOptions): Promise<{ backup?: string }> {
   const dir = path.dirname(file);
   // Rewriting identical bytes would only leave a backup identical to the file (e.g. ca.pem on every `cert setup`).
-  if (await alreadyThere(file, data, opts)) return {};
-  const backup = opts.backup && opts.backup !== 'none' ? await backupFile(file, opts.backup) : undefined;
+  // Only worth a read when a backup would be made: the relay's snapshots and auth state are written without one.
+  const how = opts.backup && opts.backup !== 'none' ? opts.backup : undefined;
+  if (how && (await alreadyThere(file, data, opts))) return {};
+  const backup = how ? await backupFile(file, how) : undefined;
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'wx', opts.mode);
   try {

@@ -33,7 +33,9 @@ export function decryptKey(pem: string, passphrase: string): string {
     return key.export({ type: 'pkcs8', format: 'pem' }) as string;
   } catch (err) {
     const msg = (err as Error).message;
-    if (/bad decrypt|bad password|wrong password|unable to decrypt|decrypt/i.test(msg)) {
+    // OpenSSL 3 reports an empty or wrong passphrase on an encrypted key either as a decrypt failure or as
+    // "DECODER routines::unsupported" (no decoder could read it with that passphrase), depending on version.
+    if (/bad decrypt|bad password|wrong password|unable to decrypt|decrypt|DECODER routines::unsupported/i.test(msg)) {
       throw new UserError('failed to decrypt the key: wrong passphrase', ['try again; nothing was written'], 'passphrase');
     }
     throw new UserError(`failed to decrypt the key: ${msg}`, [], 'in');

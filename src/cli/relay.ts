@@ -47,6 +47,7 @@ export function registerRelay(program: Command): void {
     .option('--data-dir <dir>', 'documents, approvals and the admin feed file (default: the console\'s data directory)')
     .option('--cors-origin <origin>', 'allow this browser origin (repeatable; never *)', collect, [])
     .option('--allow-from <cidr>', 'accept only these source addresses (repeatable)', collect, [])
+    .option('--open-from <cidr>', 'sources that need no token (scope both), for Commbase\'s unmodified scripts beside the relay, e.g. 127.0.0.1/32 (repeatable; beyond loopback only with TLS)', collect, [])
     .option('--insecure-http', 'allow plain HTTP beyond loopback')
     .option('--keep <n>', 'keep at most N documents (oldest dropped)')
     .option('--max-body <bytes>', 'largest JSON body (default 1 MiB)')
@@ -56,11 +57,16 @@ export function registerRelay(program: Command): void {
     .option('--admin-port <n>', 'port of the admin feed on 127.0.0.1 (default: any free one)')
     .option('--on-save <argv...>', 'run this command after each save: everything after --on-save is its argv (no shell), so put it last')
     .action(action(async (o) => {
-      const { Relay } = await import('../relay/server.js');
+      const { Relay, keepServingOnErrors } = await import('../relay/server.js');
       const r = await Relay.start({
-        bind: o.bind, port: o.port, 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'data-dir': o.dataDir, 'cors-origin': o.corsOrigin, 'allow-from': o.allowFrom,
+        bind: o.bind, port: o.port, 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'data-dir': o.dataDir, 'cors-origin': o.corsOrigin, 'allow-from': o.allowFrom, 'open-from': o.openFrom,
         'insecure-http': Boolean(o.insecureHttp), 'on-save': onSaveArgv ?? o.onSave ?? [], keep: o.keep, 'max-body': o.maxBody, rate: o.rate, name: o.name, 'public-host': o.publicHost, 'admin-port': o.adminPort,
       });
+      keepServingOnErrors(r);
+      if (r.opts['open-from'].length) {
+        const { record } = await import('../services/audit.js');
+        await record({ action: 'relay.open-from', target: `${r.scheme}://${r.opts.bind}:${r.port}`, outcome: `no token needed from ${r.opts['open-from'].join(', ')} (scope both)` });
+      }
       if (o.json) process.stdout.write(JSON.stringify({ listening: `${r.scheme}://${r.opts.bind}:${r.port}`, serverId: r.auth.serverId, dataDir: r.opts['data-dir'], tlsFingerprint: r.tls?.fingerprint ?? null }) + '\n');
       else process.stdout.write([
         paint.green(`relay "${r.auth.name}" listening on ${r.scheme}://${r.opts.bind}:${r.port} (${r.tls ? `TLS, certificate SHA256 ${r.tls.fingerprint}` : 'plain HTTP'})`),
@@ -68,9 +74,11 @@ export function registerRelay(program: Command): void {
         `  data:       ${r.opts['data-dir']}`,
         `  admin feed: 127.0.0.1 only (${r.admin.file})`,
         `  clients ask with POST ${r.publicBase}/api/authorise {"client_id", "name"}; or: commbase-admin clients issue --name NAME --scope read|upload`,
+        ...(r.opts['open-from'].length ? [paint.yellow(`  no token needed from: ${r.opts['open-from'].join(', ')} (anonymous clients, scope both)`)] : []),
       ].join('\n') + '\n');
       await new Promise<void>((resolve) => {
-        const stop = () => { process.stderr.write('stopping the relay…\n'); r.close().then(resolve, resolve); };
+        // Close cleanly, but never hang: whatever has not closed within 1.5 s is cut (the log is fsync-ed per write).
+        const stop = () => { process.stderr.write('stopping the relay…\n'); setTimeout(resolve, 1500).unref(); r.close().then(resolve, resolve); };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
@@ -123,10 +131,22 @@ export function registerRelay(program: Command): void {
     .option('--ttl <duration>', 'lifetime: 90s, 30m, 2h, 1d (default 30 days)')
     .action(action(async (o) => {
       const r = await withAdmin({ dataDir: o.dataDir, host: o.host }, connector(o), (c) => c.issue(o.name, o.scope, tokenTtl(o.ttl)));
-      emit(o, r, (x) => [
+      const { commbaseLiterals } = await import('../relay/urls.js');
+      const out = { ...r, commbase: commbaseLiterals(r.urls) };
+      emit(o, out, (x) => [
         paint.green(`issued a ${x.scope} token for ${x.name} (${x.id}), valid until ${x.expiresAt}`),
         `  token: ${x.token}`,
         ...Object.entries(x.urls).map(([k, v]) => `  ${k.padEnd(13)} ${v}`),
+        '',
+        'Paste into Commbase\'s scripts (each literal under the name the script uses):',
+        ...(x.scope !== 'upload' ? [
+          `  listener (client_*.py):     api_url = '${x.commbase.listener.api_url}'`,
+          `                              socketio_url = '${x.commbase.listener.socketio_url}'`,
+        ] : []),
+        ...(x.scope !== 'read' ? [
+          `  uploader (uploader_*.py):   api_url = '${x.commbase.uploader.api_url}'`,
+          `  updater (updater_*.py):     api_url = '${x.commbase.updater.api_url}'`,
+        ] : []),
         paint.dim('The token is shown once; the relay keeps only its hash.'),
       ]);
     }));

@@ -10,7 +10,8 @@ export async function readPassphrase(opts: { passphraseFile?: string; passphrase
     const text = await readFile(opts.passphraseFile, 'utf8').catch((err: Error) => {
       throw new UserError(`failed to read the passphrase file ${opts.passphraseFile}: ${err.message}`, [], 'passphrase-file');
     });
-    return text.replace(/\r?\n$/, '');
+    // The first line, as --help says (a file with a second line, e.g. a note, must not change the passphrase).
+    return text.split(/\r?\n/, 1)[0] ?? '';
   }
   const envName = opts.passphraseEnv ?? PASSPHRASE_ENV;
   const fromEnv = process.env[envName];

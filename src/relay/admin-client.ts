@@ -87,7 +87,7 @@ export class AdminClient {
   status(): Promise<RelayStatus> { return this.request('GET', '/status'); }
   // Changes are recorded in the audit log by client id and name; a token never is.
   approve(id: string, opts: { scope?: Scope; ttlS?: number } = {}) {
-    return this.change('clients.approve', id, () => this.request<{ client: PublicClient; token: string; urls: Record<string, string> }>('POST', `/clients/${encodeURIComponent(id)}/approve`, opts), (r) => `approved ${r.client.name}`);
+    return this.change('clients.approve', id, () => this.request<{ client: PublicClient }>('POST', `/clients/${encodeURIComponent(id)}/approve`, opts), (r) => `approved ${r.client.name}`);
   }
   deny(id: string) {
     return this.change('clients.deny', id, () => this.request<{ client: PublicClient; dropped: number }>('POST', `/clients/${encodeURIComponent(id)}/deny`, {}), (r) => `denied ${r.client.name}`);

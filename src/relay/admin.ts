@@ -39,8 +39,8 @@ export interface RelayStatus {
   clients: PublicClient[];
 }
 
-export type PublicClient = Omit<ClientRecord, 'tokenHash'>;
-const publicClient = ({ tokenHash: _h, ...rest }: ClientRecord): PublicClient => rest;
+export type PublicClient = Omit<ClientRecord, 'tokenHash' | 'collectHash'>;
+const publicClient = ({ tokenHash: _h, collectHash: _c, ...rest }: ClientRecord): PublicClient => rest;
 
 export class AdminFeed {
   private constructor(private readonly relay: Relay, private readonly server: http.Server, private readonly token: string, readonly file: string) {}
@@ -61,7 +61,8 @@ export class AdminFeed {
   status(): RelayStatus {
     const r = this.relay;
     const meter = (m: Relay['uploads']) => ({ total: m.total, perSecond: m.perSecond, history: [...m.history] });
-    const clients = r.auth.clients().map(publicClient);
+    // Anonymous sources (--open-from) are listed with the others, by their address.
+    const clients = [...r.auth.clients().map(publicClient), ...[...r.anonymous.values()].map(({ lastSeen: _l, requests: _n, ...c }) => c)];
     return {
       up: true, name: r.auth.name, serverId: r.auth.serverId, publicUrl: r.publicBase, bind: r.opts.bind, port: r.port,
       tls: r.tls ? { enabled: true, fingerprint: r.tls.fingerprint, notAfter: r.tls.notAfter.toISOString(), daysLeft: Math.floor((r.tls.notAfter.getTime() - Date.now()) / 86_400_000) } : { enabled: false },
@@ -97,8 +98,8 @@ export class AdminFeed {
         const [, id, verb] = m as unknown as [string, string, 'approve' | 'deny' | 'revoke' | 'rotate'];
         if (verb === 'approve') {
           const input = z.object({ scope: z.enum(SCOPES).optional(), ttlS: z.number().int().min(60).optional() }).parse(body);
-          const { client, token } = await r.auth.approve(id, input);
-          return sendJson(res, 200, { client: publicClient(client), token, urls: r.urlsFor(token) });
+          const { client } = await r.auth.approve(id, input);
+          return sendJson(res, 200, { client: publicClient(client) });
         }
         if (verb === 'deny') return sendJson(res, 200, { client: publicClient(await r.auth.deny(id)), dropped: r.dropClient(id) });
         if (verb === 'revoke') return sendJson(res, 200, { client: publicClient(await r.auth.revoke(id)), dropped: r.dropClient(id) });

@@ -1,7 +1,9 @@
 // Client authorisation in the OpenMFD seed's spirit: the relay has a persistent id; a client asks with its
-// own id and a name; the operator approves or denies; the client then gets a time-limited random token.
-// Tokens are stored only as SHA-256 hashes (the plaintext of an approved request waits in memory until the
-// client collects it, once); they expire, rotate and are revoked. State lives in auth.json (0600).
+// own id and a name and is given a random collection secret; the operator approves or denies; the client
+// then collects a time-limited random token, once, by presenting that secret (so nobody who merely repeats
+// the client_id gets it). The token is minted at collection, so nothing but hashes is ever stored, and an
+// approval made before a restart is still collectable after it. Tokens expire, rotate and are revoked.
+// State lives in auth.json (0600).
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +26,10 @@ const clientSchema = z.object({
   decidedAt: z.string().optional(),
   tokenHash: z.string().optional(),
   expiresAt: z.string().optional(),
+  /** SHA-256 of the collection secret handed to the requester with its first answer. */
+  collectHash: z.string().optional(),
+  /** Approved but not yet collected: the lifetime the token will get when it is. */
+  collectTtlS: z.number().int().positive().optional(),
 });
 export type ClientRecord = z.infer<typeof clientSchema>;
 const stateSchema = z.object({ serverId: z.string().uuid(), name: z.string(), clients: z.array(clientSchema) });
@@ -33,12 +39,21 @@ export const clientIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must 
 export const clientNameSchema = z.string().min(1).max(64).refine((v) => !/[\p{Cc}]/u.test(v), { message: 'must not contain control characters' });
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/** At most this many requests wait for the operator from one source address, and in all. */
+export const MAX_PENDING_PER_SOURCE = 5;
+export const MAX_PENDING = 200;
+/** A request nobody decided on is forgotten after a day (its requester may ask again). */
+export const PENDING_TTL_MS = 86_400_000;
+
+export type AuthorisationAnswer =
+  | { status: 'pending'; secret?: string }
+  | { status: 'approved'; token?: string; expiresAt?: string }
+  | { status: 'denied' | 'revoked' }
+  | { status: 'refused'; reason: 'secret' | 'too-many'; held?: ClientRecord['status'] };
 export const newToken = () => randomBytes(32).toString('base64url');
 
 export class AuthStore {
   private state!: z.infer<typeof stateSchema>;
-  /** Plaintext tokens of approved requests, until the client collects them. Never written to disk. */
-  private readonly undelivered = new Map<string, string>();
 
   private constructor(private readonly file: string) {}
 
@@ -59,28 +74,58 @@ export class AuthStore {
   get name(): string { return this.state.name; }
   clients(): ClientRecord[] { return this.state.clients; }
 
-  private async persist(): Promise<void> {
-    await writeFileAtomic(this.file, JSON.stringify(this.state, null, 2), { mode: MODE_SECRET });
+  private writes: Promise<void> = Promise.resolve();
+
+  /** One write at a time, each of the state as it is when its turn comes. */
+  private persist(): Promise<void> {
+    const next = this.writes.then(() => writeFileAtomic(this.file, JSON.stringify(this.state, null, 2), { mode: MODE_SECRET }).then(() => undefined));
+    this.writes = next.catch(() => undefined);
+    return next;
   }
 
   find(id: string): ClientRecord | undefined {
     return this.state.clients.find((c) => c.id === id);
   }
 
-  /** POST /api/authorise: a new request waits as pending; a decided one answers with its outcome. */
-  async request(id: string, name: string, address: string): Promise<{ status: ClientRecord['status']; token?: string; expiresAt?: string }> {
+  /**
+   * POST /api/authorise. A new client_id waits as pending and its requester gets a collection secret; every
+   * later request for that id must carry it. Once approved, the first request with the secret mints the token.
+   */
+  async request(id: string, name: string, address: string, secret: string | undefined): Promise<AuthorisationAnswer> {
+    await this.expirePending();
     let c = this.find(id);
     if (!c) {
-      c = { id, name, scope: 'read', status: 'pending', address, requestedAt: new Date().toISOString() };
+      const pending = this.state.clients.filter((x) => x.status === 'pending' && x.collectHash);
+      if (pending.length >= MAX_PENDING || pending.filter((x) => x.address === address).length >= MAX_PENDING_PER_SOURCE) return { status: 'refused', reason: 'too-many' };
+      const fresh = newToken();
+      c = { id, name, scope: 'read', status: 'pending', address, requestedAt: new Date().toISOString(), collectHash: hashToken(fresh) };
       this.state.clients.push(c);
       await this.persist();
+      return { status: 'pending', secret: fresh };
     }
+    if (!c.collectHash || !secret || !sameHash(c.collectHash, hashToken(secret))) return { status: 'refused', reason: 'secret', held: c.status };
     if (c.status === 'approved') {
-      const token = this.undelivered.get(id);
-      this.undelivered.delete(id);
-      return { status: c.status, ...(token ? { token } : {}), ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}) };
+      if (c.collectTtlS === undefined) return { status: 'approved', ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}) };
+      const token = this.mint(c, c.collectTtlS);
+      delete c.collectTtlS;
+      await this.persist();
+      return { status: 'approved', token, expiresAt: c.expiresAt! };
     }
     return { status: c.status };
+  }
+
+  private async expirePending(): Promise<void> {
+    const cutoff = Date.now() - PENDING_TTL_MS;
+    const before = this.state.clients.length;
+    this.state.clients = this.state.clients.filter((c) => !(c.status === 'pending' && c.collectHash && new Date(c.requestedAt).getTime() < cutoff));
+    if (this.state.clients.length !== before) await this.persist();
+  }
+
+  private mint(c: ClientRecord, ttlS: number): string {
+    const token = newToken();
+    c.tokenHash = hashToken(token);
+    c.expiresAt = new Date(Date.now() + ttlS * 1000).toISOString();
+    return token;
   }
 
   private mustFind(id: string): ClientRecord {
@@ -89,37 +134,38 @@ export class AuthStore {
     return c;
   }
 
-  /** Approve (or re-issue): a fresh token, held for the client to collect; returns it for the operator too. */
-  async approve(id: string, opts: { scope?: Scope; ttlS?: number } = {}): Promise<{ client: ClientRecord; token: string }> {
-    // An operator may change their mind: a denied or revoked client can be approved again, with a new token.
+  /**
+   * Approve: the client collects a fresh token on its next request with its secret (any earlier token stops
+   * working now). A client that was never given a secret cannot collect: issue it a token instead.
+   */
+  async approve(id: string, opts: { scope?: Scope; ttlS?: number } = {}): Promise<{ client: ClientRecord }> {
+    // An operator may change their mind: a denied or revoked client can be approved again.
     const c = this.mustFind(id);
-    const token = newToken();
+    if (!c.collectHash) throw new UserError(`client ${id} has no way to collect a token (it never asked with POST /api/authorise)`, ['issue it one instead: commbase-admin clients issue --name NAME --scope read|upload|both'], 'id');
     c.status = 'approved';
     c.scope = opts.scope ?? c.scope;
-    c.tokenHash = hashToken(token);
-    c.expiresAt = new Date(Date.now() + (opts.ttlS ?? DEFAULT_TOKEN_TTL_S) * 1000).toISOString();
+    delete c.tokenHash;
+    delete c.expiresAt;
+    c.collectTtlS = opts.ttlS ?? DEFAULT_TOKEN_TTL_S;
     c.decidedAt = new Date().toISOString();
-    this.undelivered.set(id, token);
     await this.persist();
-    return { client: c, token };
+    return { client: c };
   }
 
   async deny(id: string): Promise<ClientRecord> {
-    const c = this.mustFind(id);
-    c.status = 'denied';
-    c.decidedAt = new Date().toISOString();
-    delete c.tokenHash;
-    this.undelivered.delete(id);
-    await this.persist();
-    return c;
+    return this.close(id, 'denied');
   }
 
   async revoke(id: string): Promise<ClientRecord> {
+    return this.close(id, 'revoked');
+  }
+
+  private async close(id: string, status: 'denied' | 'revoked'): Promise<ClientRecord> {
     const c = this.mustFind(id);
-    c.status = 'revoked';
+    c.status = status;
     c.decidedAt = new Date().toISOString();
     delete c.tokenHash;
-    this.undelivered.delete(id);
+    delete c.collectTtlS;
     await this.persist();
     return c;
   }
@@ -128,32 +174,41 @@ export class AuthStore {
   async rotate(id: string): Promise<{ client: ClientRecord; token: string }> {
     const c = this.mustFind(id);
     if (c.status !== 'approved') throw new UserError(`client ${id} is ${c.status}, not approved: there is no token to rotate`, [], 'id');
-    const left = c.expiresAt ? Math.max(60, Math.floor((new Date(c.expiresAt).getTime() - Date.now()) / 1000)) : DEFAULT_TOKEN_TTL_S;
-    const r = await this.approve(id, { scope: c.scope, ttlS: left });
-    this.undelivered.delete(id); // delivered over its socket instead
-    return r;
+    const left = c.expiresAt ? Math.max(60, Math.floor((new Date(c.expiresAt).getTime() - Date.now()) / 1000)) : c.collectTtlS ?? DEFAULT_TOKEN_TTL_S;
+    const token = this.mint(c, left);
+    delete c.collectTtlS; // delivered over its sockets instead
+    c.decidedAt = new Date().toISOString();
+    await this.persist();
+    return { client: c, token };
   }
 
   /** The operator issues a token directly (for an unmodified Commbase client that cannot ask). */
   async issue(name: string, scope: Scope, ttlS = DEFAULT_TOKEN_TTL_S): Promise<{ client: ClientRecord; token: string }> {
-    const id = `issued-${randomBytes(4).toString('hex')}`;
-    this.state.clients.push({ id, name, scope, status: 'pending', requestedAt: new Date().toISOString() });
-    const r = await this.approve(id, { scope, ttlS });
-    this.undelivered.delete(id);
-    return r;
+    const now = new Date().toISOString();
+    const c: ClientRecord = { id: `issued-${randomBytes(4).toString('hex')}`, name, scope, status: 'approved', requestedAt: now, decidedAt: now };
+    const token = this.mint(c, ttlS);
+    this.state.clients.push(c);
+    await this.persist();
+    return { client: c, token };
   }
 
   /** The client a token belongs to, if it is valid now (constant-time comparison of the hashes). */
-  check(token: string | undefined): ClientRecord | undefined {
-    if (!token || token.length > 200) return undefined;
+  check(token: unknown): ClientRecord | undefined {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 200) return undefined;
     const h = Buffer.from(hashToken(token), 'hex');
     const now = Date.now();
     for (const c of this.state.clients) {
       if (c.status !== 'approved' || !c.tokenHash) continue;
-      if (timingSafeEqual(Buffer.from(c.tokenHash, 'hex'), h) && (!c.expiresAt || new Date(c.expiresAt).getTime() > now)) return c;
+      if (sameHash(c.tokenHash, h) && (!c.expiresAt || new Date(c.expiresAt).getTime() > now)) return c;
     }
     return undefined;
   }
+}
+
+function sameHash(storedHex: string, h: Buffer | string): boolean {
+  const a = Buffer.from(storedHex, 'hex');
+  const b = typeof h === 'string' ? Buffer.from(h, 'hex') : h;
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function allows(scope: Scope, need: 'upload' | 'read'): boolean {

@@ -1,7 +1,7 @@
 // `relay start` options, parsed once. Secure by default: loopback, and TLS before anything else is exposed.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { cidr } from '../core/net.js';
+import { cidr, normaliseCidr } from '../core/net.js';
 import { defaultRelayDataDir } from '../core/paths.js';
 
 const origin = z.string().refine((v) => v !== '*' && /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(v), {
@@ -17,6 +17,8 @@ export const relayInput = z.object({
   'data-dir': z.string().min(1).default(defaultRelayDataDir()),
   'cors-origin': z.array(origin).default([]),
   'allow-from': z.array(cidr).default([]),
+  /** Sources that need no token (scope both): Commbase's unmodified scripts beside the relay. Off by default. */
+  'open-from': z.array(cidr).default([]),
   'insecure-http': z.boolean().default(false),
   'on-save': z.array(z.string()).default([]),
   keep: z.coerce.number().int().min(1, 'must be at least 1').optional(),
@@ -28,8 +30,17 @@ export const relayInput = z.object({
 }).superRefine((v, ctx) => {
   if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) ctx.addIssue({ code: 'custom', path: ['tls-key'], message: 'give both --tls-cert and --tls-key, or neither' });
   const loopback = v.bind === '127.0.0.1' || v.bind === '::1' || v.bind.startsWith('127.');
+  const beyondLoopback = v['open-from'].find((c) => !isLoopbackCidr(c));
+  if (beyondLoopback && !v['tls-cert']) {
+    ctx.addIssue({ code: 'custom', path: ['open-from'], message: `lets ${beyondLoopback} in without a token over plain HTTP: give --tls-cert and --tls-key, or limit --open-from to loopback (127.0.0.1/32)` });
+  }
   if (!loopback && !v['tls-cert'] && !v['insecure-http']) {
     ctx.addIssue({ code: 'custom', path: ['bind'], message: 'listens beyond this machine without TLS: tokens and data would cross the network in clear text. Give --tls-cert and --tls-key (commbase-admin cert issue makes them), or --insecure-http if the network is already protected' });
   }
 });
+function isLoopbackCidr(c: string): boolean {
+  const [addr, bits] = normaliseCidr(c).split('/');
+  if (isIP(addr!) === 6) return addr === '::1' && bits === '128';
+  return addr!.startsWith('127.') && Number(bits) >= 8;
+}
 export type RelayOptions = z.output<typeof relayInput>;

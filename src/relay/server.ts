@@ -14,11 +14,40 @@ import { normaliseCidr } from '../core/net.js';
 import { parseInput } from '../core/validate.js';
 import { LocalRunner } from '../runners/local.js';
 import { AdminFeed } from './admin.js';
-import { AuthStore, allows, clientIdSchema, clientNameSchema, type ClientRecord } from './auth.js';
+import { AuthStore, allows, type ClientRecord } from './auth.js';
 import { HttpError, RateLimiter, bearer, readBody, sendJson } from './http-util.js';
 import { Meter, type ConnectedClient } from './metrics.js';
 import { relayInput, type RelayOptions } from './options.js';
 import { DocumentStore } from './store.js';
+import { relayUrls } from './urls.js';
+import { authoriseBody, decodeSegment, handshakeToken, parseJsonBody, parseTarget } from './wire.js';
+
+function blockList(cidrs: string[]): BlockList | undefined {
+  if (cidrs.length === 0) return undefined;
+  const list = new BlockList();
+  for (const c of cidrs) {
+    const [addr, bits] = normaliseCidr(c).split('/');
+    list.addSubnet(addr!, Number(bits), isIP(addr!) === 6 ? 'ipv6' : 'ipv4');
+  }
+  return list;
+}
+
+const plainAddress = (address: string) => (address.startsWith('::ffff:') ? address.slice(7) : address);
+
+function inList(list: BlockList, address: string | undefined): boolean {
+  if (!address) return false;
+  const a = plainAddress(address);
+  return list.check(a, isIP(a) === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * A process that serves the network never exits on a client's input: whatever escapes a handler is logged
+ * (once per kind) and the process goes on. Installed by `relay start`, the only entry point that serves.
+ */
+export function keepServingOnErrors(relay: Relay): void {
+  process.on('uncaughtException', (err) => relay.logOnce(err));
+  process.on('unhandledRejection', (err) => relay.logOnce(err));
+}
 
 export class Relay {
   readonly uploads = new Meter();
@@ -28,6 +57,10 @@ export class Relay {
   readonly connected = new Map<string, ConnectedClient & { socket: Socket }>();
   private readonly limiter: RateLimiter;
   private readonly allowList: BlockList | undefined;
+  private readonly openList: BlockList | undefined;
+  /** Sources that used the relay without a token under --open-from, shown as anonymous clients. */
+  readonly anonymous = new Map<string, ClientRecord & { lastSeen: string; requests: number }>();
+  private readonly logged = new Map<string, number>();
   private io!: IoServer;
   private server!: http.Server | https.Server;
   private ticker!: NodeJS.Timeout;
@@ -36,13 +69,8 @@ export class Relay {
 
   private constructor(readonly opts: RelayOptions, readonly store: DocumentStore, readonly auth: AuthStore) {
     this.limiter = new RateLimiter(opts.rate);
-    if (opts['allow-from'].length) {
-      this.allowList = new BlockList();
-      for (const c of opts['allow-from']) {
-        const [addr, bits] = normaliseCidr(c).split('/');
-        this.allowList.addSubnet(addr!, Number(bits), isIP(addr!) === 6 ? 'ipv6' : 'ipv4');
-      }
-    }
+    this.allowList = blockList(opts['allow-from']);
+    this.openList = blockList(opts['open-from']);
   }
 
   static async start(raw: z.input<typeof relayInput>): Promise<Relay> {
@@ -70,13 +98,7 @@ export class Relay {
   }
 
   urlsFor(token: string): Record<string, string> {
-    const q = `token=${encodeURIComponent(token)}`;
-    return {
-      api_url: `${this.publicBase}/api/save_json?${q}`,
-      get_url: `${this.publicBase}/api/get_saved_data?${q}`,
-      update_url: `${this.publicBase}/api/update_json/1?${q}`,
-      socketio_url: `${this.publicBase}?${q}`,
-    };
+    return relayUrls(this.publicBase, token);
   }
 
   private async listen(): Promise<void> {
@@ -105,16 +127,23 @@ export class Relay {
       transports: ['polling', 'websocket'],
     });
     this.io.use((socket, next) => {
-      const addr = socket.handshake.address;
-      if (!this.sourceAllowed(addr)) return next(new Error('source address not allowed'));
-      const token = (socket.handshake.auth as { token?: string } | undefined)?.token ?? tokenFromQuery(socket.handshake.query.token);
-      const client = this.auth.check(token);
-      if (!client) return next(new Error('unauthorised: a valid token is needed (?token=… or auth: {token})'));
-      if (!allows(client.scope, 'read')) return next(new Error('forbidden: this token may not read'));
-      (socket.data as { client: ClientRecord }).client = client;
-      next();
+      // Whatever a handshake carries, it is refused or accepted here: nothing it sends can throw past this.
+      try {
+        const addr = socket.handshake.address;
+        if (!this.sourceAllowed(addr)) return next(new Error('source address not allowed'));
+        const client = this.auth.check(handshakeToken(socket.handshake.auth, socket.handshake.query)) ?? this.openClient(addr);
+        if (!client) return next(new Error('unauthorised: a valid token is needed (?token=… or auth: {token})'));
+        if (!allows(client.scope, 'read')) return next(new Error('forbidden: this token may not read'));
+        (socket.data as { client: ClientRecord }).client = client;
+        next();
+      } catch (err) {
+        this.errors.add();
+        next(new Error(err instanceof HttpError ? err.message : 'refused'));
+      }
     });
-    this.io.on('connection', (socket) => this.onSocket(socket));
+    this.io.on('connection', (socket) => {
+      try { this.onSocket(socket); } catch (err) { this.logOnce(err); socket.disconnect(true); }
+    });
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE'
         ? new UserError(`failed to start the relay: ${this.opts.bind}:${this.opts.port} is already in use`, ['choose another --port, or stop what listens there'], 'port')
@@ -127,10 +156,35 @@ export class Relay {
   }
 
   private sourceAllowed(address: string | undefined): boolean {
-    if (!this.allowList) return true;
-    if (!address) return false;
-    const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-    return this.allowList.check(a, isIP(a) === 6 ? 'ipv6' : 'ipv4');
+    return !this.allowList || inList(this.allowList, address);
+  }
+
+  /** --open-from: a source in these networks needs no token (scope both), as Commbase's own server never asked. */
+  private openClient(address: string | undefined): ClientRecord | undefined {
+    if (!this.openList || !address || !inList(this.openList, address)) return undefined;
+    const a = plainAddress(address);
+    const now = new Date().toISOString();
+    const known = this.anonymous.get(a);
+    if (known) return known;
+    if (this.anonymous.size >= 1000) this.anonymous.delete(this.anonymous.keys().next().value!);
+    const c = { id: `open:${a}`, name: `anonymous ${a}`, scope: 'both' as const, status: 'approved' as const, address: a, requestedAt: now, lastSeen: now, requests: 0 };
+    this.anonymous.set(a, c);
+    return c;
+  }
+
+  private noteOpenUse(client: ClientRecord): void {
+    const c = client.address ? this.anonymous.get(client.address) : undefined;
+    if (c && c.id === client.id) { c.lastSeen = new Date().toISOString(); c.requests += 1; }
+  }
+
+  /** An error we did not expect: one line with its stack the first time, a count after that (never a flood). */
+  logOnce(err: unknown): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    const key = `${e.name}: ${e.message}`.slice(0, 300);
+    const n = (this.logged.get(key) ?? 0) + 1;
+    if (this.logged.size < 1000 || this.logged.has(key)) this.logged.set(key, n);
+    if (n === 1) process.stderr.write(`relay: unexpected error (the relay goes on): ${e.stack ?? key}\n`);
+    else if ((n & (n - 1)) === 0) process.stderr.write(`relay: the same error again (${n} times): ${key}\n`);
   }
 
   private onSocket(socket: Socket): void {
@@ -169,17 +223,18 @@ export class Relay {
       if (!this.sourceAllowed(req.socket.remoteAddress)) throw new HttpError(403, 'source address not allowed');
       const cors = this.corsHeaders(req);
       if (req.method === 'OPTIONS') { res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET, POST, PUT', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' }); res.end(); return; }
-      const url = new URL(req.url ?? '/', 'http://relay');
-      const token = url.searchParams.get('token') ?? bearer(req);
-      const client = this.auth.check(token ?? undefined);
+      const target = parseTarget(req.url);
+      const token = target.token ?? bearer(req);
+      const client = this.auth.check(token) ?? (token === undefined ? this.openClient(req.socket.remoteAddress) : undefined);
       if (!this.limiter.take(client?.id ?? req.socket.remoteAddress ?? '?')) throw new HttpError(429, 'too many requests: slow down');
-      const route = `${req.method} ${url.pathname}`;
+      const route = `${req.method} ${target.path}`;
       if (route === 'GET /info') return sendJson(res, 200, { server_id: this.auth.serverId, name: this.auth.name, tls_fingerprint: this.tls?.fingerprint ?? null }, cors);
       if (route === 'POST /api/authorise') return await this.authorise(req, res, cors);
       const need = route === 'GET /api/get_saved_data' ? 'read' : route === 'POST /api/save_json' || /^PUT \/api\/update_json\//.test(route) ? 'upload' : undefined;
       if (!need) throw new HttpError(404, 'not found');
-      if (!client) throw new HttpError(401, 'unauthorised: a valid token is needed (?token=… or Authorization: Bearer …)');
+      if (!client) throw new HttpError(401, 'unauthorised: a valid token is needed (?token=…, /t/TOKEN/api/…, or Authorization: Bearer …)');
       if (!allows(client.scope, need)) throw new HttpError(403, `forbidden: this token may not ${need}`);
+      this.noteOpenUse(client);
       if (need === 'read') return sendJson(res, 200, this.store.all(), cors);
       const body = await this.jsonBody(req);
       if (req.method === 'POST') {
@@ -191,7 +246,7 @@ export class Relay {
         this.afterSave();
         return;
       }
-      const idText = decodeURIComponent(url.pathname.slice('/api/update_json/'.length));
+      const idText = decodeSegment(target.path.slice('/api/update_json/'.length), 'document id');
       const id = /^\d{1,9}$/.test(idText) ? Number(idText) : NaN;
       if (!body) throw new HttpError(400, 'Empty JSON payload');
       if (!(await this.store.update(id, body))) throw new HttpError(404, `JSON file with ID ${idText.slice(0, 40)} not found`);
@@ -202,7 +257,7 @@ export class Relay {
       const status = err instanceof HttpError ? err.status : 500;
       this.errors.add();
       if (!res.headersSent) sendJson(res, status, { error: err instanceof HttpError ? err.message : 'internal error' });
-      if (!(err instanceof HttpError)) process.stderr.write(`relay: ${(err as Error).stack ?? String(err)}\n`);
+      if (!(err instanceof HttpError)) this.logOnce(err);
     }
   }
 
@@ -215,19 +270,25 @@ export class Relay {
   private async jsonBody(req: IncomingMessage): Promise<unknown> {
     const raw = await readBody(req, this.opts['max-body']);
     if (raw.length === 0) return undefined;
-    let doc: unknown;
-    try { doc = JSON.parse(raw.toString('utf8')); } catch { throw new HttpError(400, 'Malformed JSON'); }
+    const doc = parseJsonBody(raw);
     const empty = !doc || (Array.isArray(doc) && doc.length === 0) || (typeof doc === 'object' && Object.keys(doc as object).length === 0);
     return empty ? undefined : doc;
   }
 
   private async authorise(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): Promise<void> {
     const body = await this.jsonBody(req);
-    const parsed = z.object({ client_id: clientIdSchema, name: clientNameSchema }).safeParse(body);
-    if (!parsed.success) throw new HttpError(400, `give {"client_id", "name"}: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
-    const r = await this.auth.request(parsed.data.client_id, parsed.data.name, req.socket.remoteAddress ?? '?');
-    const status = r.status === 'approved' ? 200 : r.status === 'pending' ? 202 : 403;
-    sendJson(res, status, { status: r.status, server_id: this.auth.serverId, ...(r.token ? { token: r.token, expires_at: r.expiresAt, urls: this.urlsFor(r.token) } : {}) }, cors);
+    const parsed = authoriseBody.safeParse(body ?? {});
+    if (!parsed.success) throw new HttpError(400, `give {"client_id", "name"} (and "client_secret" when asking again): ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+    const { client_id: id, name, client_secret: secret } = parsed.data;
+    const r = await this.auth.request(id, name, req.socket.remoteAddress ?? '?', secret);
+    const base = { server_id: this.auth.serverId };
+    if (r.status === 'refused') {
+      if (r.reason === 'too-many') throw new HttpError(429, 'too many requests are waiting for the operator: ask again later');
+      return sendJson(res, 403, { ...base, status: r.held, error: `client_id ${id} was asked for with a client_secret; ask again with that secret (a repeated client_id alone gets nothing)` }, cors);
+    }
+    if (r.status === 'pending') return sendJson(res, 202, { ...base, status: r.status, ...(r.secret ? { client_secret: r.secret } : {}) }, cors);
+    if (r.status === 'approved') return sendJson(res, 200, { ...base, status: r.status, ...(r.token ? { token: r.token, expires_at: r.expiresAt, urls: this.urlsFor(r.token) } : { expires_at: r.expiresAt }) }, cors);
+    sendJson(res, 403, { ...base, status: r.status }, cors);
   }
 
   private afterSave(): void {
@@ -248,6 +309,3 @@ export class Relay {
   }
 }
 
-function tokenFromQuery(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
-}

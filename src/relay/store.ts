@@ -1,22 +1,63 @@
-// The relay's documents: one append-only log (documents.log, one JSON record a line, fsync-ed) replayed at
-// start-up, compacted into a snapshot (documents.json, written atomically) when the log grows. Not a file per
-// upload. Ids are 1-based positions in save order, as Commbase's clients use them (its updater always PUTs 1).
+// The relay's documents: one append-only log (documents.log, one JSON record a line) replayed at start-up and
+// compacted into a snapshot (documents.json, written atomically) when it grows. Not a file per upload. Ids are
+// 1-based positions in save order, as Commbase's clients use them (its updater always PUTs 1).
+//
+// What a 2xx promises, and how it is kept:
+// - Group commit: records that arrive while a write is on its way share the next write and its one fdatasync;
+//   no caller hears back before its record is on disk.
+// - A torn tail (kill -9 mid-write, a full disk) is cut off at start-up, before anything is appended after it,
+//   and a write that fails while running is cut off at once; so a later record never follows a broken one.
+// - Generations: the log starts with {"t":"gen","g":N} and the snapshot says which generation it covers. A crash
+//   between writing snapshot N+1 and emptying the log leaves a log of generation N, which is then known to be
+//   inside the snapshot already and is not replayed twice.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { MODE_SECRET, exists, writeFileAtomic } from '../core/files.js';
 
-type LogRecord = { t: 'save'; doc: unknown } | { t: 'update'; i: number; doc: unknown } | { t: 'drop'; n: number };
+type LogRecord = { t: 'save'; doc: unknown } | { t: 'update'; i: number; doc: unknown } | { t: 'drop'; n: number } | { t: 'gen'; g: number };
+type Snapshot = { v: 2; gen: number; docs: unknown[] };
+
+/** Where a test may stop the process (SIGKILL) to prove each step is crash-safe: COMMBASE_ADMIN_TEST_CRASH_AT. */
+export type CrashPoint = 'compact:after-snapshot' | 'compact:after-truncate' | 'append:after-write';
+
+export interface StoreOptions {
+  keep?: number;
+  /** Compact when the log holds more than this many records and more than twice the documents. */
+  compactAfter?: number;
+  /** Called at each crash point (tests); by default reads COMMBASE_ADMIN_TEST_CRASH_AT. */
+  crashPoint?: (point: CrashPoint) => void;
+  log?: (line: string) => void;
+}
+
+interface Pending { kind: 'save' | 'update'; id?: number; doc: unknown; resolve: (id: number) => void; reject: (err: unknown) => void }
+
+function envCrashPoint(point: CrashPoint): void {
+  if (process.env.COMMBASE_ADMIN_TEST_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
+}
 
 export class DocumentStore {
   private docs: unknown[] = [];
   private handle: fs.FileHandle | undefined;
+  private gen = 0;
+  private size = 0;
   private logRecords = 0;
-  private chain: Promise<unknown> = Promise.resolve();
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+  private broken: Error | undefined;
+  private readonly keep: number;
+  private readonly compactAfter: number;
+  private readonly crashPoint: (p: CrashPoint) => void;
+  private readonly log: (line: string) => void;
 
-  private constructor(private readonly dir: string, private readonly keep: number) {}
+  private constructor(private readonly dir: string, opts: StoreOptions) {
+    this.keep = opts.keep ?? Number.POSITIVE_INFINITY;
+    this.compactAfter = opts.compactAfter ?? 1000;
+    this.crashPoint = opts.crashPoint ?? envCrashPoint;
+    this.log = opts.log ?? ((line) => process.stderr.write(`relay: ${line}\n`));
+  }
 
-  static async open(dir: string, keep = Number.POSITIVE_INFINITY): Promise<DocumentStore> {
-    const s = new DocumentStore(dir, keep);
+  static async open(dir: string, keepOrOpts: number | StoreOptions = {}): Promise<DocumentStore> {
+    const s = new DocumentStore(dir, typeof keepOrOpts === 'number' ? { keep: keepOrOpts } : keepOrOpts);
     await s.load();
     return s;
   }
@@ -25,45 +66,112 @@ export class DocumentStore {
   private get logPath() { return path.join(this.dir, 'documents.log'); }
 
   private async load(): Promise<void> {
-    if (await exists(this.snapshotPath)) this.docs = JSON.parse(await fs.readFile(this.snapshotPath, 'utf8')) as unknown[];
-    if (await exists(this.logPath)) {
-      const lines = (await fs.readFile(this.logPath, 'utf8')).split('\n');
-      for (const line of lines) {
-        if (!line) continue;
-        let rec: LogRecord;
-        try { rec = JSON.parse(line) as LogRecord; } catch { break; } // a torn last line from a crash: stop there
-        this.apply(rec);
-        this.logRecords += 1;
-      }
+    let snapshotGen = 0;
+    if (await exists(this.snapshotPath)) {
+      const snap = JSON.parse(await fs.readFile(this.snapshotPath, 'utf8')) as unknown[] | Snapshot;
+      if (Array.isArray(snap)) this.docs = snap; // written before generations existed
+      else { this.docs = snap.docs; snapshotGen = snap.gen; }
     }
-    this.handle = await fs.open(this.logPath, 'a', MODE_SECRET);
+    this.gen = snapshotGen;
+    const raw = (await exists(this.logPath)) ? await fs.readFile(this.logPath) : Buffer.alloc(0);
+    const { records, good, skipped } = readLog(raw);
+    const logGen = records[0]?.t === 'gen' ? records[0].g : 0;
+    this.handle = await fs.open(this.logPath, 'r+').catch(() => fs.open(this.logPath, 'w+', MODE_SECRET));
+    if (logGen < snapshotGen) {
+      // Already inside the snapshot (a crash between its rename and the log's truncation): start the log afresh.
+      if (records.length > 0) this.log(`documents.log (generation ${logGen}) is already in documents.json (generation ${snapshotGen}): not replayed`);
+      await this.resetLog();
+      return;
+    }
+    for (const rec of records) this.apply(rec);
+    this.logRecords = records.filter((r) => r.t !== 'gen').length;
+    for (const s of skipped) this.log(`documents.log: skipped an unreadable record of ${s} bytes (from an older version's torn write)`);
+    if (good < raw.length) {
+      this.log(`documents.log ended in a torn record (${raw.length - good} bytes, from a crash or a full disk): cut off before appending`);
+      await this.handle.truncate(good);
+      await this.handle.datasync();
+    }
+    this.size = good;
+    if (records[0]?.t !== 'gen' && this.logRecords === 0) await this.resetLog();
   }
 
-  private apply(rec: LogRecord): void {
+  private async resetLog(): Promise<void> {
+    const header = JSON.stringify({ t: 'gen', g: this.gen }) + '\n';
+    await this.handle!.truncate(0);
+    await this.handle!.write(header, 0);
+    await this.handle!.datasync();
+    this.size = Buffer.byteLength(header);
+    this.logRecords = 0;
+  }
+
+  private apply(rec: LogRecord): number {
     if (rec.t === 'save') this.docs.push(rec.doc);
     else if (rec.t === 'update') this.docs[rec.i - 1] = rec.doc;
-    else this.docs.splice(0, rec.n);
+    else if (rec.t === 'drop') this.docs.splice(0, rec.n);
+    return this.docs.length;
   }
 
-  /** One writer at a time, in order: each record is on disk before the caller hears back. */
-  private append(recs: LogRecord[]): Promise<void> {
-    const run = async () => {
-      await this.handle!.write(recs.map((r) => JSON.stringify(r) + '\n').join(''));
-      await this.handle!.datasync();
+  private enqueue(p: Omit<Pending, 'resolve' | 'reject'>): Promise<number> {
+    if (this.broken) return Promise.reject(this.broken);
+    const done = new Promise<number>((resolve, reject) => this.queue.push({ ...p, resolve, reject }));
+    this.flushing ??= this.flush();
+    return done;
+  }
+
+  /** One writer: each round takes everything queued, writes it with one write and one fdatasync. */
+  private async flush(): Promise<void> {
+    for (;;) {
+      if (this.queue.length === 0) { this.flushing = undefined; return; } // cleared in the same tick the queue is seen empty
+      const batch = this.queue.splice(0);
+      let length = this.docs.length;
+      const recs: LogRecord[] = [];
+      const ids: number[] = [];
+      for (const p of batch) {
+        if (p.kind === 'update') { recs.push({ t: 'update', i: p.id!, doc: p.doc }); ids.push(p.id!); continue; }
+        recs.push({ t: 'save', doc: p.doc });
+        length += 1;
+        if (length > this.keep) { recs.push({ t: 'drop', n: length - this.keep }); length = this.keep; }
+        ids.push(length);
+      }
+      const data = Buffer.from(recs.map((r) => JSON.stringify(r) + '\n').join(''));
+      try {
+        await this.handle!.write(data, 0, data.length, this.size);
+        this.crashPoint('append:after-write');
+        await this.handle!.datasync();
+      } catch (err) {
+        await this.cutBack();
+        for (const p of batch) p.reject(err);
+        continue;
+      }
+      this.size += data.length;
       for (const r of recs) this.apply(r);
       this.logRecords += recs.length;
-      if (this.logRecords > 1000 && this.logRecords > 2 * this.docs.length) await this.compact();
-    };
-    const next = this.chain.then(run, run);
-    this.chain = next.catch(() => undefined);
-    return next;
+      batch.forEach((p, k) => p.resolve(ids[k]!));
+      if (this.logRecords > this.compactAfter && this.logRecords > 2 * this.docs.length) {
+        await this.compact().catch((err: Error) => this.log(`compaction failed (the log is kept and still complete): ${err.message}`));
+      }
+    }
+  }
+
+  /** A failed write may have left part of a record: remove it now, or refuse further writes. */
+  private async cutBack(): Promise<void> {
+    try {
+      await this.handle!.truncate(this.size);
+      await this.handle!.datasync();
+    } catch (err) {
+      this.broken = new Error(`the document log could not be repaired after a failed write: ${(err as Error).message}`);
+    }
   }
 
   private async compact(): Promise<void> {
-    await writeFileAtomic(this.snapshotPath, JSON.stringify(this.docs), { mode: MODE_SECRET });
+    const next = this.gen + 1;
+    const snap: Snapshot = { v: 2, gen: next, docs: this.docs };
+    await writeFileAtomic(this.snapshotPath, JSON.stringify(snap), { mode: MODE_SECRET });
+    this.crashPoint('compact:after-snapshot');
+    this.gen = next;
     await this.handle!.truncate(0);
-    await this.handle!.datasync();
-    this.logRecords = 0;
+    this.crashPoint('compact:after-truncate');
+    await this.resetLog();
   }
 
   all(): unknown[] {
@@ -74,23 +182,62 @@ export class DocumentStore {
     return this.docs.length;
   }
 
-  async save(doc: unknown): Promise<number> {
-    const recs: LogRecord[] = [{ t: 'save', doc }];
-    const over = this.docs.length + 1 - this.keep;
-    if (over > 0) recs.push({ t: 'drop', n: over });
-    await this.append(recs);
-    return this.docs.length;
+  /** The new document's id, once it is on disk. */
+  save(doc: unknown): Promise<number> {
+    return this.enqueue({ kind: 'save', doc });
   }
 
   async update(id: number, doc: unknown): Promise<boolean> {
     if (!Number.isInteger(id) || id < 1 || id > this.docs.length) return false;
-    await this.append([{ t: 'update', i: id, doc }]);
+    await this.enqueue({ kind: 'update', id, doc });
     return true;
   }
 
   async close(): Promise<void> {
-    await this.chain;
+    await this.flushing;
     await this.handle?.close();
     this.handle = undefined;
   }
+}
+
+/**
+ * The complete records of a log and the byte length they span. A last line without its newline is torn.
+ * A broken line in the middle (an older version appended after a torn write) is skipped; a record glued to
+ * its torn remains is recovered.
+ */
+export function readLog(raw: Buffer): { records: LogRecord[]; good: number; skipped: number[] } {
+  const records: LogRecord[] = [];
+  const skipped: number[] = [];
+  let pos = 0;
+  let good = 0;
+  while (pos < raw.length) {
+    const nl = raw.indexOf(10, pos);
+    if (nl < 0) break; // torn tail
+    const line = raw.subarray(pos, nl).toString('utf8');
+    pos = nl + 1;
+    if (line.length > 0) {
+      const rec = parseRecord(line) ?? recoverGlued(line);
+      if (rec) records.push(rec);
+      else skipped.push(Buffer.byteLength(line));
+    }
+    good = pos;
+  }
+  return { records, good, skipped };
+}
+
+function parseRecord(line: string): LogRecord | undefined {
+  try {
+    const r = JSON.parse(line) as LogRecord;
+    return r && typeof r === 'object' && ['save', 'update', 'drop', 'gen'].includes(r.t) ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function recoverGlued(line: string): LogRecord | undefined {
+  for (let i = line.indexOf('{"t":"', 1); i > 0; i = line.indexOf('{"t":"', i + 1)) {
+    const r = parseRecord(line.slice(i));
+    if (r) return r;
+  }
+  return undefined;
 }

@@ -23,12 +23,19 @@ export class RelayProcess {
     return new RelayProcess(child, dataDir, output);
   }
 
+  /** The port it listens on, as it printed it. */
+  get port(): number {
+    const m = /listening on https?:\/\/[^\s]*:(\d+)/.exec(this.output.text);
+    if (!m) throw new Error(`no port in the relay's output:\n${this.output.text}`);
+    return Number(m[1]);
+  }
+
   adminInfo(): { url: string; token: string } {
     return JSON.parse(readFileSync(path.join(this.dataDir, 'admin.json'), 'utf8')) as { url: string; token: string };
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((r) => this.child.once('exit', r));
     this.child.kill(signal);
     await exited;

@@ -25,7 +25,7 @@ describe('Monitor screen with a real relay', () => {
     let relay = await Relay.start({ port: 0, 'data-dir': dataDir });
     cleanups.push(() => relay.close());
     const port = relay.port;
-    await relay.auth.request('laptop-1', 'Laptop', '127.0.0.1');
+    await relay.auth.request('laptop-1', 'Laptop', '127.0.0.1', undefined);
     const { token } = await relay.auth.issue('Desk', 'read');
     const sock = ioClient(`http://127.0.0.1:${port}`, { auth: { token }, transports: ['websocket'], reconnection: false });
     cleanups.push(() => { sock.close(); });

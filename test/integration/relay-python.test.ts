@@ -91,8 +91,13 @@ describe.skipIf(why)(titled('relay with Commbase\'s Python clients and curl', wh
     await asker.waitFor((e) => e.event === 'authorise' && e.state === 'pending');
     const list = await runJson<{ clients: Array<{ id: string; status: string }> }>(['clients', 'list', '--data-dir', dataDir], { env });
     expect(list.json.clients).toContainEqual(expect.objectContaining({ id: 'desk-7', status: 'pending' }));
+    // Repeating a pending client's id from elsewhere gets neither its secret nor, later, its token.
+    const thief = py(['authorise', base, 'desk-7', 'Desk client']);
+    expect(await thief.waitFor((e) => e.event === 'authorise')).toMatchObject({ status: 403, state: 'pending', token: null, has_secret: false });
     const approve = await runJson(['clients', 'approve', 'desk-7', '--data-dir', dataDir], { env });
     expect(approve.code, approve.stdout).toBe(0);
+    const thief2 = py(['authorise', base, 'desk-7', 'Desk client', 'not-the-secret']);
+    expect(await thief2.waitFor((e) => e.event === 'authorise')).toMatchObject({ status: 403, token: null });
     const approved = await asker.waitFor((e) => e.event === 'authorise' && e.state === 'approved');
     const token = approved.token as string;
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);

@@ -1,4 +1,4 @@
-import { appendFile, readFile, stat } from 'node:fs/promises';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DocumentStore } from '../../src/relay/store.js';
@@ -31,11 +31,89 @@ describe('relay document store', () => {
     let s = await DocumentStore.open(t.dir, 10);
     for (let i = 0; i < 1100; i++) await s.save({ i });
     await s.close();
-    const snapshot = JSON.parse(await readFile(path.join(t.dir, 'documents.json'), 'utf8')) as unknown[];
-    expect(snapshot.length).toBeLessThanOrEqual(10);
+    const snapshot = JSON.parse(await readFile(path.join(t.dir, 'documents.json'), 'utf8')) as { gen: number; docs: unknown[] };
+    expect(snapshot.docs.length).toBeLessThanOrEqual(10);
+    expect(snapshot.gen).toBeGreaterThan(0);
     s = await DocumentStore.open(t.dir, 10);
     expect(s.all()).toEqual(Array.from({ length: 10 }, (_, k) => ({ i: 1090 + k })));
     await s.close();
+  });
+});
+
+describe('relay document store under crashes', () => {
+  const open = (dir: string, extra: Parameters<typeof DocumentStore.open>[1] = {}) => DocumentStore.open(dir, { log: () => {}, ...(typeof extra === 'object' ? extra : {}) });
+
+  it('cuts a torn tail off before appending, so what is acknowledged after it survives the next restart', async () => {
+    const t = await withTempDir();
+    cleanups.push(t.cleanup);
+    const log = path.join(t.dir, 'documents.log');
+    let s = await open(t.dir);
+    await s.save({ n: 1 });
+    await s.close();
+    await appendFile(log, '{"t":"save","doc":{"torn":"half');
+    const lines: string[] = [];
+    s = await DocumentStore.open(t.dir, { log: (l) => lines.push(l) });
+    expect(lines.join('\n')).toMatch(/torn record \(31 bytes/);
+    await s.save({ n: 2 });
+    await s.save({ n: 3 });
+    await s.close();
+    s = await open(t.dir);
+    expect(s.all()).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await s.close();
+  });
+
+  it('recovers records an older version glued to a torn one', async () => {
+    const t = await withTempDir();
+    cleanups.push(t.cleanup);
+    await writeFile(path.join(t.dir, 'documents.log'), '{"t":"save","doc":{"a":1}}\n{"t":"save","doc":{"tor{"t":"save","doc":{"b":2}}\n{"t":"save","doc":{"c":3}}\n');
+    const s = await open(t.dir);
+    expect(s.all()).toEqual([{ a: 1 }, { b: 2 }, { c: 3 }]);
+    await s.close();
+  });
+
+  for (const point of ['compact:after-snapshot', 'compact:after-truncate', 'append:after-write'] as const) {
+    it(`a stop at ${point} loses no acknowledged document and duplicates none`, async () => {
+      const t = await withTempDir();
+      cleanups.push(t.cleanup);
+      let armed = false;
+      let hit = 0;
+      const stop = new Error(`stopped at ${point}`);
+      // keep 5: every save also drops one, so the log outgrows the documents and compaction comes due.
+      const s = await open(t.dir, { keep: 5, compactAfter: 20, crashPoint: (p) => { if (armed && p === point) { hit += 1; throw stop; } } });
+      const acked: number[] = [];
+      for (let i = 0; i < 10; i++) { await s.save({ i }); acked.push(i); }
+      armed = true;
+      // Saves until the step stops once (a compaction comes due, or the next write); from there the process is gone.
+      for (let i = 10; hit === 0 && i < 40; i++) await s.save({ i }).then(() => acked.push(i), () => undefined);
+      expect(hit).toBe(1);
+      await s.close().catch(() => undefined);
+      const again = await open(t.dir, { keep: 5 });
+      const seen = (again.all() as Array<{ i: number }>).map((d) => d.i);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen).toHaveLength(5);
+      // The newest five, in order: everything acknowledged that --keep did not drop is there.
+      expect(seen).toEqual(Array.from({ length: 5 }, (_, k) => seen[0]! + k));
+      expect(seen.at(-1)!).toBeGreaterThanOrEqual(acked.at(-1)!);
+      await again.save({ i: 99 });
+      await again.close();
+      const third = await open(t.dir, { keep: 5 });
+      expect((third.all() as Array<{ i: number }>).map((d) => d.i)).toEqual([...seen.slice(1), 99]);
+      await third.close();
+    });
+  }
+
+  it('shares one write among uploads that arrive together, each with its own id', async () => {
+    const t = await withTempDir();
+    cleanups.push(t.cleanup);
+    const s = await open(t.dir, { keep: 1000 });
+    const ids = await Promise.all(Array.from({ length: 50 }, (_, i) => s.save({ i })));
+    expect(ids).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(await s.update(1, { i: 'one' })).toBe(true);
+    await s.close();
+    const again = await open(t.dir);
+    expect(again.all()[0]).toEqual({ i: 'one' });
+    expect(again.count()).toBe(50);
+    await again.close();
   });
 });
 
@@ -45,20 +123,35 @@ describe('relay authorisation store', () => {
     cleanups.push(t.cleanup);
     const a = await AuthStore.open(t.dir, 'relay');
     expect(a.serverId).toMatch(/^[0-9a-f-]{36}$/);
-    expect((await a.request('c1', 'One', '10.0.0.1')).status).toBe('pending');
-    const { token } = await a.approve('c1', { scope: 'read', ttlS: 60 });
+    const asked = await a.request('c1', 'One', '10.0.0.1', undefined);
+    expect(asked.status).toBe('pending');
+    const secret = (asked as { secret: string }).secret;
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await a.approve('c1', { scope: 'read', ttlS: 60 });
+    // Someone repeating the id without the secret gets nothing, and the approval is still there to collect.
+    expect(await a.request('c1', 'One', '10.0.0.9', undefined)).toMatchObject({ status: 'refused', reason: 'secret' });
+    expect(await a.request('c1', 'One', '10.0.0.9', 'guess')).toMatchObject({ status: 'refused', reason: 'secret' });
+    // An approval not yet collected survives a restart, and is collected with the secret after it.
+    const reopened = await AuthStore.open(t.dir, 'relay');
+    const collected = await reopened.request('c1', 'One', '10.0.0.1', secret) as { status: string; token: string };
+    expect(collected.status).toBe('approved');
+    const token = collected.token;
     expect(await readFile(path.join(t.dir, 'auth.json'), 'utf8')).not.toContain(token);
+    expect(await readFile(path.join(t.dir, 'auth.json'), 'utf8')).not.toContain(secret);
     expect((await stat(path.join(t.dir, 'auth.json'))).mode & 0o777).toBe(0o600);
-    expect(a.check(token)?.id).toBe('c1');
-    expect(a.check(`${token}x`)).toBeUndefined();
-    const collected = await a.request('c1', 'One', '10.0.0.1');
-    expect(collected.token).toBe(token);
-    expect((await a.request('c1', 'One', '10.0.0.1')).token).toBeUndefined(); // delivered once
+    expect(reopened.check(token)?.id).toBe('c1');
+    expect(reopened.check(`${token}x`)).toBeUndefined();
+    for (const bad of [1, {}, [], null, ['x'], 'x'.repeat(10_000)]) expect(reopened.check(bad)).toBeUndefined();
+    expect(await reopened.request('c1', 'One', '10.0.0.1', secret)).not.toHaveProperty('token'); // delivered once
     const b = await AuthStore.open(t.dir, 'relay');
     expect(b.serverId).toBe(a.serverId);
     expect(b.check(token)?.id).toBe('c1');
     await b.revoke('c1');
     expect(b.check(token)).toBeUndefined();
+    // Requests are bounded per source and in all.
+    for (let i = 0; i < 5; i++) expect((await b.request(`flood-${i}`, 'F', '10.9.9.9', undefined)).status).toBe('pending');
+    expect(await b.request('flood-5', 'F', '10.9.9.9', undefined)).toMatchObject({ status: 'refused', reason: 'too-many' });
+    expect((await b.request('other', 'O', '10.9.9.8', undefined)).status).toBe('pending');
     const short = await b.issue('temp', 'upload', 60);
     const c = await AuthStore.open(t.dir, 'relay');
     c.clients().find((x) => x.id === short.client.id)!.expiresAt = new Date(Date.now() - 1000).toISOString();

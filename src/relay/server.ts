@@ -7,7 +7,7 @@ import https from 'node:https';
 import { BlockList, isIP, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import { Server as IoServer, type Socket } from 'socket.io';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { ensureDir } from '../core/files.js';
 import { normaliseCidr } from '../core/net.js';

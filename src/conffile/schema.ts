@@ -43,7 +43,23 @@ export function notesFor(key: string, value: string): string[] {
   return [];
 }
 
+/**
+ * Bash sources commbase.conf, and inside double quotes it expands `$…` and backticks (running `$(…)` and
+ * `` `…` ``), and reads `\` and `"` as syntax: a value with any of them could carry code. Newline, CR and NUL
+ * would break the one-line-per-variable form. The one `$` taken is the form Commbase's own file uses, a leading
+ * `$COMMBASE_APP_DIR/`: a plain variable, never code.
+ */
+export function unsafeCharacter(value: string): string | undefined {
+  const rest = value.replace(/^\$(COMMBASE_APP_DIR|\{COMMBASE_APP_DIR\})(?=\/)/, '');
+  const m = /[$`\\"\n\r\0]/.exec(rest);
+  if (!m) return undefined;
+  const names: Record<string, string> = { '$': '"$" (bash expands it, and "$(…)" runs a command)', '`': 'a backtick (bash runs what stands between two)', '\\': 'a backslash (bash reads it as an escape)', '"': 'a double quote (it would end the value)', '\n': 'a newline', '\r': 'a carriage return', '\0': 'a NUL byte' };
+  return `contains ${names[m[0]]} at character ${value.length - rest.length + m.index + 1}; allowed: any text without $ \` \\ " or line breaks (a leading $COMMBASE_APP_DIR/ is kept)`;
+}
+
 export function validateValue(key: string, value: string): string | undefined {
+  const unsafe = unsafeCharacter(value);
+  if (unsafe) return unsafe;
   const schema = KEY_SCHEMAS[key];
   if (!schema) return undefined;
   const r = schema.safeParse(value);

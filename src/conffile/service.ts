@@ -23,6 +23,8 @@ export interface ConfDoc {
   host: string;
   where: string;
   path: string;
+  /** The file itself, when `path` is a symbolic link to it. */
+  target: string;
   text: string;
   hash: string;
   mode: number;
@@ -49,12 +51,17 @@ function envFor(appDir: string): Record<string, string> {
   return { COMMBASE_APP_DIR: process.env.COMMBASE_APP_DIR ?? appDir };
 }
 
-async function load(runner: Runner, host: string, file: string): Promise<ConfDoc> {
+/**
+ * Read it through any symbolic link: writes go to the file the link names (backup beside it) and the link stays.
+ * `path` keeps what the operator gave; `target` is where the bytes are.
+ */
+async function load(runner: Runner, host: string, given: string): Promise<ConfDoc> {
+  const file = await runner.realpath(given);
   const st = await runner.stat(file);
   if (!st) throw new UserError(`failed to read ${file} on ${host}: no such file`, ['check the path, or give --file'], 'file');
   const text = await runner.readFile(file);
-  const appDir = path.posix.dirname(path.posix.dirname(file));
-  return { host, where: runner.where, path: file, text, hash: sha(text), mode: st.mode, owner: { uid: st.uid, gid: st.gid }, appDir, file: parseConf(text, envFor(appDir)) };
+  const appDirOf = path.posix.dirname(path.posix.dirname(given));
+  return { host, where: runner.where, path: given, target: file, text, hash: sha(text), mode: st.mode, owner: { uid: st.uid, gid: st.gid }, appDir: appDirOf, file: parseConf(text, envFor(appDirOf)) };
 }
 
 export async function readConf(opts: { file?: string; host?: string }, deps: ConfDeps): Promise<ConfDoc> {
@@ -96,6 +103,7 @@ export async function setConf(opts: { file?: string; host?: string; pairs: Array
   return withRunner(opts.host ?? 'local', deps.connect, async (runner, host) => {
     const doc = await load(runner, host.name, file);
     if (opts.expectHash && opts.expectHash !== doc.hash) throw concurrent(file);
+    refuseNonUtf8(doc);
     const { file: next, changes } = setValues(doc.file, opts.pairs, envFor(doc.appDir));
     const nextDoc = { ...doc, file: next, text: printConf(next) };
     const rep = report(nextDoc);
@@ -109,14 +117,24 @@ export async function setConf(opts: { file?: string; host?: string; pairs: Array
     const target = `${file}: ${changes.map((c) => c.key).join(', ')}`;
     return audited({ action: 'config.set', host: host.name, target }, async () => {
       // Someone else may have saved since we read: compare again right before writing.
-      const now = await runner.readFile(file);
+      const now = await runner.readFile(doc.target);
       if (sha(now) !== doc.hash) throw concurrent(file);
-      const backup = `${file}.bak`;
+      const backup = `${doc.target}.bak`;
       await runner.writeFile(backup, doc.text, doc.mode, doc.owner);
-      await runner.writeFile(file, nextDoc.text, doc.mode, doc.owner);
+      await runner.writeFile(doc.target, nextDoc.text, doc.mode, doc.owner);
       return { ...base, backup };
-    }, () => ({ outcome: `saved (previous version in ${file}.bak)` }));
+    }, () => ({ outcome: `saved (previous version in ${doc.target}.bak)` }));
   });
+}
+
+/** Non-UTF-8 bytes were read as U+FFFD: writing the text back would replace them. Refuse instead. */
+function refuseNonUtf8(doc: ConfDoc): void {
+  const at = doc.text.indexOf('\uFFFD');
+  if (at < 0) return;
+  const line = doc.text.slice(0, at).split('\n').length;
+  throw new UserError(`refusing to write ${doc.path}: line ${line} holds bytes that are not UTF-8, and rewriting the file would change them`, [
+    'convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8), or edit that line by hand; nothing was written',
+  ], 'file');
 }
 
 function concurrent(file: string): UserError {
@@ -127,14 +145,15 @@ function concurrent(file: string): UserError {
 export async function undoConf(opts: { file?: string; host?: string }, deps: ConfDeps): Promise<{ path: string; restoredFrom: string }> {
   const file = resolveConfPath(opts.file);
   return withRunner(opts.host ?? 'local', deps.connect, async (runner, host) => {
-    const backup = `${file}.bak`;
+    const doc = await load(runner, host.name, file);
+    const backup = `${doc.target}.bak`;
     const st = await runner.stat(backup);
     if (!st) throw new UserError(`nothing to undo: there is no ${backup}`, [], 'file');
-    const doc = await load(runner, host.name, file);
+    refuseNonUtf8(doc);
     return audited({ action: 'config.undo', host: host.name, target: file }, async () => {
       const old = await runner.readFile(backup);
       await runner.writeFile(backup, doc.text, doc.mode, doc.owner);
-      await runner.writeFile(file, old, doc.mode, doc.owner);
+      await runner.writeFile(doc.target, old, doc.mode, doc.owner);
       return { path: file, restoredFrom: backup };
     }, () => ({ outcome: `restored from ${backup}` }));
   });

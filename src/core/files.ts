@@ -75,8 +75,32 @@ async function alreadyThere(file: string, data: string | Uint8Array, opts: Write
   }
 }
 
-export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: WriteOptions): Promise<{ backup?: string }> {
+/** `.NAME.<12 hex>.tmp`: what writeFileAtomic (and the SSH runner) writes before the rename. */
+export function isStrayTemp(name: string, base: string): boolean {
+  return name.length === base.length + 18 && name.startsWith(`.${base}.`) && /^\.[0-9a-f]{12}\.tmp$/.test(name.slice(base.length + 1));
+}
+
+/** Temp files of an interrupted earlier write of this file (a crash between create and rename). */
+async function removeStrayTemps(dir: string, base: string): Promise<void> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => isStrayTemp(n, base)).map((n) => fs.rm(path.join(dir, n), { force: true })));
+}
+
+/** Writes of one path in this process take turns, so a stray-temp sweep never meets a write in flight. */
+const inFlight = new Map<string, Promise<unknown>>();
+
+export function writeFileAtomic(file: string, data: string | Uint8Array, opts: WriteOptions): Promise<{ backup?: string }> {
+  const key = path.resolve(file);
+  const prev = inFlight.get(key) ?? Promise.resolve();
+  const next = prev.catch(() => undefined).then(() => writeNow(file, data, opts));
+  inFlight.set(key, next);
+  void next.catch(() => undefined).finally(() => { if (inFlight.get(key) === next) inFlight.delete(key); });
+  return next;
+}
+
+async function writeNow(file: string, data: string | Uint8Array, opts: WriteOptions): Promise<{ backup?: string }> {
   const dir = path.dirname(file);
+  await removeStrayTemps(dir, path.basename(file));
   // Rewriting identical bytes would only leave a backup identical to the file (e.g. ca.pem on every `cert setup`).
   // Only worth a read when a backup would be made: the relay's snapshots and auth state are written without one.
   const how = opts.backup && opts.backup !== 'none' ? opts.backup : undefined;

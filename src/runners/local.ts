@@ -74,6 +74,11 @@ export class LocalRunner implements Runner {
     }
   }
 
+  async realpath(file: string): Promise<string> {
+    if (this.opts.prefix?.length) return file;
+    return fs.realpath(file).catch(() => file);
+  }
+
   connectTcp(host: string, port: number): Promise<Duplex> {
     return new Promise((resolve, reject) => {
       const sock = net.connect({ host, port }, () => { sock.off('error', reject); resolve(sock); });

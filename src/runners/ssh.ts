@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { ExternalError, UserError } from '../core/errors.js';
+import { isStrayTemp } from '../core/files.js';
 import { quoteArgv } from './quote.js';
 import { privilegedArgv, SUDO_PASSWORD_RE, type FileStat, type RunOptions, type RunResult, type Runner } from './types.js';
 
@@ -113,6 +114,7 @@ export class SshRunner implements Runner {
     const tmp = `${dir}.${file.slice(dir.length)}.${randomBytes(6).toString('hex')}.tmp`;
     const fail = (err: Error) => new ExternalError(`failed to write ${file} on ${this.where}: ${err.message}`, ['sftp', 'write', file], null, '', this.where);
     const step = <T>(fn: (cb: (err: Error | null | undefined, v?: T) => void) => void) => new Promise<T>((resolve, reject) => fn((err, v) => (err ? reject(fail(err)) : resolve(v as T))));
+    await this.removeStrayTemps(sftp, dir, file.slice(dir.length));
     const handle = await step<Buffer>((cb) => sftp.open(tmp, 'wx', { mode }, cb));
     try {
       const buf = Buffer.from(data, 'utf8');
@@ -133,12 +135,23 @@ export class SshRunner implements Runner {
     });
   }
 
+  /** Temp files an interrupted write of this file left beside it (same pattern as core/files.ts). */
+  private async removeStrayTemps(sftp: SFTPWrapper, dir: string, base: string): Promise<void> {
+    const names = await new Promise<string[]>((resolve) => sftp.readdir(dir || '.', (err, list) => resolve(err ? [] : list.map((e) => e.filename))));
+    for (const name of names.filter((n) => isStrayTemp(n, base))) await new Promise<void>((resolve) => sftp.unlink(`${dir}${name}`, () => resolve()));
+  }
+
   async stat(file: string): Promise<FileStat | undefined> {
     const sftp = await this.sftp();
     return new Promise((resolve, reject) => sftp.stat(file, (err, st) => {
       if (err) return (err as { code?: number }).code === 2 ? resolve(undefined) : reject(new UserError(`failed to read the details of ${file} on ${this.where}: ${err.message}`, [], 'file'));
       resolve({ mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size });
     }));
+  }
+
+  async realpath(file: string): Promise<string> {
+    const sftp = await this.sftp();
+    return new Promise((resolve) => sftp.realpath(file, (err, abs) => resolve(err ? file : abs)));
   }
 
   /** A TCP stream to an address as seen from the remote host (the relay's admin feed, on its loopback). */

@@ -41,6 +41,8 @@ export interface Runner {
   /** Atomic: temp file beside the target (fsync-ed), then rename; owner set when given. */
   writeFile(path: string, data: string, mode: number, owner?: { uid: number; gid: number }): Promise<void>;
   stat(path: string): Promise<FileStat | undefined>;
+  /** The file a path names after following symbolic links (the path itself when it does not exist). */
+  realpath(path: string): Promise<string>;
   /** A TCP stream to host:port as seen from the runner's side (SSH: a direct-tcpip channel). */
   connectTcp(host: string, port: number): Promise<Duplex>;
   close(): Promise<void>;
@@ -62,6 +64,7 @@ export function shared(runner: Runner): Runner {
     readFile: runner.readFile.bind(runner),
     writeFile: runner.writeFile.bind(runner),
     stat: runner.stat.bind(runner),
+    realpath: runner.realpath.bind(runner),
     connectTcp: runner.connectTcp.bind(runner),
     close: async () => {},
   };

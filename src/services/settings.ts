@@ -1,11 +1,12 @@
 // The console's own settings (hosts inventory, pinned host keys, defaults), stored by `conf` in
 // $XDG_CONFIG_HOME/commbase-admin/settings.json (0600) and validated by zod on every read. conf writes
 // atomically; a corrupt or hand-broken file is reported with its path and field and left untouched.
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
-import { MODE_SECRET } from '../core/files.js';
+import { MODE_PRIVATE_DIR, MODE_SECRET } from '../core/files.js';
 import { appConfigDir } from '../core/paths.js';
 import { hostOrIp, port } from '../core/net.js';
 import { BACKENDS, hostNameKey, loginName } from '../core/names.js';
@@ -41,6 +42,9 @@ export class SettingsStore {
 
   constructor(dir = appConfigDir()) {
     try {
+      // 0700: the settings name hosts, users and identity files (docs/security.md); conf would make it 0755.
+      mkdirSync(dir, { recursive: true, mode: MODE_PRIVATE_DIR });
+      if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, MODE_PRIVATE_DIR);
       this.conf = new Conf({ cwd: dir, configName: 'settings', configFileMode: MODE_SECRET, projectName: 'commbase-admin' });
     } catch (err) {
       throw new UserError(`failed to read the settings file ${path.join(dir, 'settings.json')}: ${(err as Error).message}`, [

@@ -1,6 +1,6 @@
 // config get/set/validate on real files, locally and on a test host over SFTP; settings that are broken by hand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, runJson } from '../helpers/cli.js';
 import { TestHost } from '../helpers/lab.js';
@@ -56,12 +56,59 @@ describe('config on local files', () => {
     [['COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS', ';rm -rf /'], /COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS ";rm -rf \/": must be an IP address or a host name/],
     [['MESSAGING_FILE', ''], /MESSAGING_FILE "": must not be empty/],
     [['MESSAGING_FILE', '/a=b'], /contains "="/],
+    [['CB_CUSTOM', '$(touch pwned)'], /invalid value for CB_CUSTOM "\$\(touch pwned\)": contains "\$" \(bash expands it/],
+    [['COMMBASE_DATA_EXCHANGE_SERVER_CONNECTION_FILE_PATH', '`touch pwned`'], /contains a backtick/],
+    [['MESSAGING_FILE', '/data/\\x'], /contains a backslash \(bash reads it as an escape\) at character 7/],
+    [['MESSAGING_FILE', '/data/"x'], /contains a double quote/],
+    [['MESSAGING_FILE', '/data/x\ny'], /contains a newline/],
+    [['MESSAGING_FILE', '/data/$HOME'], /contains "\$"/],
   ])('refuses %j, naming key and value, and leaves the file as it was', async (pair, message) => {
     await writeFile(file, SEED);
     const r = await runJson<{ error: { message: string } }>(['config', 'set', '--file', file, ...pair], { env });
     expect(r.code).toBe(2);
     expect(r.json.error.message).toMatch(message);
     expect(await readFile(file, 'utf8')).toBe(SEED);
+  });
+
+  it('keeps $COMMBASE_APP_DIR values byte for byte and accepts that one form in a new value; nothing runs', async () => {
+    const text = 'COMMBASE_DATA_EXCHANGE_CLIENT_CONNECTION_FILE_PATH="$COMMBASE_APP_DIR/bundles/a.py"\nCOMMBASE_DATA_EXCHANGE_SERVER_PORT="5000"\n';
+    await writeFile(file, text);
+    const r = await runJson(['config', 'set', '--file', file, 'COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH', '$COMMBASE_APP_DIR/bundles/b.py', 'COMMBASE_DATA_EXCHANGE_SERVER_PORT', '5001'], { env });
+    expect(r.code, r.stdout).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe('COMMBASE_DATA_EXCHANGE_CLIENT_CONNECTION_FILE_PATH="$COMMBASE_APP_DIR/bundles/a.py"\nCOMMBASE_DATA_EXCHANGE_SERVER_PORT="5001"\nCOMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH="$COMMBASE_APP_DIR/bundles/b.py"\n');
+    expect(await readdir(path.dirname(file))).not.toContain('pwned');
+  });
+
+  it('refuses to rewrite a file with bytes that are not UTF-8, and leaves them as they were', async () => {
+    const bytes = Buffer.concat([Buffer.from('CB_NOTE="caf'), Buffer.from([0xe9]), Buffer.from('"\nCOMMBASE_DATA_EXCHANGE_SERVER_PORT="5000"\n')]);
+    await writeFile(file, bytes);
+    const r = await runJson<{ error: { message: string } }>(['config', 'set', '--file', file, 'COMMBASE_DATA_EXCHANGE_SERVER_PORT', '5001'], { env });
+    expect(r.code).toBe(2);
+    expect(r.json.error.message).toMatch(/line 1 holds bytes that are not UTF-8/);
+    expect((await readFile(file)).equals(bytes)).toBe(true);
+  });
+
+  it('edits the file a symbolic link names, keeps the link, backs up beside the target, and sweeps stray temp files', async () => {
+    const real = path.join(tmp.dir, 'real.conf');
+    const link = path.join(tmp.dir, 'app', 'config', 'linked.conf');
+    await writeFile(real, SEED);
+    await rm(link, { force: true });
+    await symlink(real, link);
+    const stray = path.join(tmp.dir, '.real.conf.0123456789ab.tmp');
+    await writeFile(stray, 'half a write');
+    const r = await runJson(['config', 'set', '--file', link, 'COMMBASE_DATA_EXCHANGE_SERVER_PORT', '5050'], { env });
+    expect(r.code, r.stdout).toBe(0);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(real, 'utf8')).toBe(SEED.replace('"5000"', '"5050"'));
+    expect(await readFile(`${real}.bak`, 'utf8')).toBe(SEED);
+    expect(await readdir(tmp.dir)).not.toContain('.real.conf.0123456789ab.tmp');
+  });
+
+  it('creates the settings directory 0700', async () => {
+    const xdg = path.join(tmp.dir, 'fresh-xdg');
+    const r = await runJson(['hosts', 'list'], { env: { XDG_CONFIG_HOME: xdg } });
+    expect(r.code, r.stdout).toBe(0);
+    expect((await stat(path.join(xdg, 'commbase-admin'))).mode & 0o777).toBe(0o700);
   });
 
   it('detects an edit made since the file was read, and writes nothing', async () => {

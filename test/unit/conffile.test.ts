@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -49,7 +49,7 @@ describe('commbase.conf parser and editor', () => {
   });
 
   it('set then get gives the value, and set changes one line only (property)', () => {
-    fc.assert(fc.property(confText, fc.constantFrom(...KEYS.slice(0, 4)), fc.stringMatching(/^[A-Za-z0-9 _./:$'-]{0,12}$/), (text, key, value) => {
+    fc.assert(fc.property(confText, fc.constantFrom(...KEYS.slice(0, 4)), fc.stringMatching(/^[A-Za-z0-9 _./:'-]{0,12}$/), (text, key, value) => {
       const before = parseConf(text, { COMMBASE_APP_DIR: '/app' });
       const { file, changes } = setValues(before, [[key, value]], { COMMBASE_APP_DIR: '/app' });
       expect(getValue(file, key)).toBe(value);
@@ -66,6 +66,32 @@ describe('commbase.conf parser and editor', () => {
   describe('agrees with a real shell', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cba-conf-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('a value is refused, naming the key and the character, or bash reads it back exactly and runs nothing (property)', () => {
+      const hostile = fc.oneof(
+        fc.string({ unit: 'binary', maxLength: 16 }),
+        fc.constantFrom('$(touch pwned)', '`touch pwned`', '${HOME}', '$HOME', '\\$(touch pwned)', '"; touch pwned; "', 'a\ntouch pwned', 'a\u0000b', '$COMMBASE_APP_DIR/x', '${COMMBASE_APP_DIR}/y', 'x$COMMBASE_APP_DIR/z'),
+      );
+      let n = 0;
+      fc.assert(fc.property(fc.constantFrom('CB_A', 'MESSAGING_FILE', 'COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS'), hostile, (key, value) => {
+        const work = path.join(dir, `h${n++}`);
+        mkdirSync(work);
+        let file;
+        try {
+          file = setValues(parseConf(SEED), [[key, value]], { COMMBASE_APP_DIR: '/opt/commbase' }).file;
+        } catch (err) {
+          expect((err as Error).message).toContain(`invalid value for ${key} ${JSON.stringify(value)}`);
+          return;
+        }
+        expect(value).not.toMatch(/[`"\\\n\r\0]/);
+        writeFileSync(path.join(work, 'commbase.conf'), printConf(file));
+        const out = execFileSync('env', ['-i', 'COMMBASE_APP_DIR=/opt/commbase', 'bash', '--norc', '--noprofile', '-c', 'set -a; . ./commbase.conf; env -0', 'bash'], { cwd: work, encoding: 'utf8' });
+        const env = new Map(out.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+        expect(readdirSync(work)).toEqual(['commbase.conf']); // nothing ran
+        expect(env.get(key)).toBe(getValue(file, key));
+      }), { numRuns: 300 });
+    });
+
     it('bash -c "set -a; . FILE; env" yields the values get reports (property)', () => {
       let n = 0;
       fc.assert(fc.property(confText, (text) => {

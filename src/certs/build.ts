@@ -20,11 +20,18 @@ export function validityFor(days: number, now: Date, cap?: Date): Validity {
   return { notBefore, notAfter };
 }
 
+/**
+ * A name attribute encoded as X.520 allows: PrintableString when every character is in its small set, else
+ * UTF8String (RFC 5280 4.1.2.6), its bytes UTF-8. forge's default, PrintableString for anything, would write
+ * non-ASCII or `_`/`@`/`*` into a type that cannot hold them, and TLS stacks then read a different name.
+ */
+export function nameField(name: string, value: string): forge.pki.CertificateField {
+  const printable = /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value);
+  return printable ? { name, value } : { name, value, valueTagClass: forge.asn1.Type.UTF8 as never };
+}
+
 function subject(cn: string, org = 'commbase-admin'): forge.pki.CertificateField[] {
-  return [
-    { name: 'commonName', value: cn },
-    { name: 'organizationName', value: org },
-  ];
+  return [nameField('commonName', cn), nameField('organizationName', org)];
 }
 
 function altNames(sans: San[]): Array<{ type: number; value?: string; ip?: string }> {
@@ -63,7 +70,7 @@ export function buildLeafCert(key: RsaKey, req: LeafRequest, ca: forge.pki.Certi
   cert.validity.notBefore = req.validity.notBefore;
   cert.validity.notAfter = req.validity.notAfter;
   cert.setSubject(subject(req.cn));
-  cert.setIssuer(ca.subject.attributes);
+  cert.setIssuer(issuerOf(ca));
   const extensions: unknown[] = [
     { name: 'basicConstraints', cA: false, critical: true },
     // RSA key exchange (keyEncipherment) is still negotiated by some TLS 1.2 clients.
@@ -79,6 +86,14 @@ export function buildLeafCert(key: RsaKey, req: LeafRequest, ca: forge.pki.Certi
   return cert;
 }
 
+/**
+ * The CA's subject as the leaf's issuer, byte for byte: forge reads a UTF8String's value as raw UTF-8 bytes but
+ * encodes a UTF8 value it is given, so the bytes are decoded first or the issuer would not match the CA.
+ */
+function issuerOf(ca: forge.pki.Certificate): forge.pki.CertificateField[] {
+  return ca.subject.attributes.map((a) => ((a.valueTagClass as unknown) === forge.asn1.Type.UTF8 && typeof a.value === 'string' ? { ...a, value: forge.util.decodeUtf8(a.value) } : a));
+}
+
 /** The CA's own subject key identifier, so the leaf's authority key id matches whoever made the CA. */
 function caKeyIdentifier(ca: forge.pki.Certificate): string {
   const ext = ca.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | undefined;
@@ -89,7 +104,7 @@ function caKeyIdentifier(ca: forge.pki.Certificate): string {
 export function buildCsr(key: RsaKey, cn: string, sans: San[]): forge.pki.CertificateSigningRequest {
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = key.publicKey;
-  csr.setSubject([{ name: 'commonName', value: cn }]);
+  csr.setSubject([nameField('commonName', cn)]);
   csr.setAttributes([
     { name: 'extensionRequest', extensions: [{ name: 'subjectAltName', altNames: altNames(sans) }] },
   ]);

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import forge from 'node-forge';
 import { z } from 'zod';
-import { UserError } from '../core/errors.js';
+import { BugError, UserError } from '../core/errors.js';
 import { assertWritableDir, exists, readText, writeFileAtomic } from '../core/files.js';
 import { parseInput } from '../core/validate.js';
 import { record } from '../services/audit.js';
@@ -52,7 +52,7 @@ export async function createCa(raw: z.input<typeof caInput>, onStep: Progress = 
   const key = await generateRsaKey(input['key-size'] as KeySize);
   onStep('signing the CA certificate');
   const cert = buildCaCert(key, input.cn, validityFor(input.days, now));
-  const certPem = forge.pki.certificateToPem(cert);
+  const certPem = checkedPem(cert, input.cn, []);
   onStep(`writing ${files.key} and ${files.cert}`);
   const backups: string[] = [];
   const k = await writeFileAtomic(files.key, key.pem, { mode: MODE_CA_KEY, backup: 'timestamped' });
@@ -136,7 +136,7 @@ export async function issueCert(raw: z.input<typeof issueInput>, onStep: Progres
   onStep('signing the certificate');
   const validity = validityFor(input.days, now, ca.notAfter);
   const cert = buildLeafCert(key, { cn: input.cn, sans, client: input.client, validity }, ca.cert, ca.key);
-  const certPem = forge.pki.certificateToPem(cert);
+  const certPem = checkedPem(cert, input.cn, sans);
   const files = leafPaths(input['out-dir']);
   onStep(`writing ${files.key}, ${files.cert} and ${files.ca}`);
   const backups = await writeAll([
@@ -150,6 +150,22 @@ export async function issueCert(raw: z.input<typeof issueInput>, onStep: Progres
     cert: files.cert, key: files.key, ca: files.ca, sans: sans.map(formatSan), backups,
     summary: summarise(x509, { ca: parseCertificate(ca.pem), now }),
   };
+}
+
+/**
+ * Build, parse back, then write: the PEM must read back (Node's X.509 parser, what TLS will use) with the common
+ * name and the number of names asked for, or nothing is written and no file is replaced.
+ */
+function checkedPem(cert: forge.pki.Certificate, cn: string, sans: San[]): string {
+  const pem = forge.pki.certificateToPem(cert);
+  const x509 = parseCertificate(pem);
+  const field = forge.pki.certificateFromPem(pem).subject.getField('CN') as { value?: string; valueTagClass?: number } | null;
+  const readCn = field?.value !== undefined && field.valueTagClass === forge.asn1.Type.UTF8 ? forge.util.decodeUtf8(field.value) : field?.value;
+  const readSans = x509.subjectAltName ? x509.subjectAltName.split(', ').length : 0;
+  if (readCn !== cn || readSans !== sans.length) {
+    throw new BugError(`the certificate built for ${JSON.stringify(cn)} reads back as ${JSON.stringify(readCn)} with ${readSans} of ${sans.length} names: nothing was written`);
+  }
+  return pem;
 }
 
 async function writeAll(items: ReadonlyArray<readonly [string, string, number]>): Promise<string[]> {

@@ -1,7 +1,7 @@
 // `commbase-admin audit`: what commbase-admin changed, from the audit log (src/services/audit.ts).
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { parseInput } from '../core/validate.js';
+import { parseInput, wholeNumber } from '../core/validate.js';
 import { action } from './boundary.js';
 import { withJson } from './common.js';
 import { emit, paint } from './output.js';
@@ -13,7 +13,7 @@ export function registerAudit(program: Command): void {
     .description('show what commbase-admin changed (certificates, ports, forwards, commbase.conf, clients): when, who, where, how it ended')
     .option('--limit <n>', 'how many of the latest records (default 50)')
     .action(action(async (o) => {
-      const { limit } = parseInput(z.object({ limit: z.coerce.number().int().min(1, 'must be at least 1').max(100_000, 'must be at most 100000').default(50) }), { limit: o.limit });
+      const { limit } = parseInput(z.object({ limit: wholeNumber().pipe(z.number().min(1, 'must be at least 1').max(100_000, 'must be at most 100000')).default(50) }), { limit: o.limit });
       const r = await (await auditService()).readAudit(limit);
       emit(o, r, (x) => [
         ...(x.records.length ? [] : [paint.dim(`no changes recorded yet in ${x.file}`)]),

@@ -1,6 +1,15 @@
 // Address and name schemas shared by certificates, firewall rules, forwards, relay and config.
-import { isIP } from 'node:net';
+import { isIP as nodeIsIP } from 'node:net';
 import { z } from 'zod';
+import { wholeNumber } from './validate.js';
+
+/**
+ * 4 or 6 for an IP address, else 0. Unlike node's isIP, an IPv6 zone id (`fe80::1%eth0`) is not an address:
+ * it names an interface of one host, means nothing in a certificate, a rule or a URL given to another host.
+ */
+export function isIP(value: string): 0 | 4 | 6 {
+  return value.includes('%') ? 0 : (nodeIsIP(value) as 0 | 4 | 6);
+}
 
 // RFC 1123 host name: labels of letters, digits and hyphens, 1-63 chars, not starting or ending with '-'.
 const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
@@ -16,12 +25,12 @@ export function isDnsSanName(value: string): boolean {
   return isHostName(value.startsWith('*.') ? value.slice(2) : value) && !value.endsWith('.');
 }
 
-export const ipAddress = z.string().refine((v) => isIP(v) !== 0, { message: 'must be an IPv4 or IPv6 address' });
+export const ipAddress = z.string().refine((v) => isIP(v) !== 0, { message: 'must be an IPv4 or IPv6 address (without a %zone)' });
 export const hostName = z.string().refine(isHostName, { message: 'must be a host name (letters, digits, hyphens and dots)' });
 export const hostOrIp = z.string().refine((v) => isIP(v) !== 0 || isHostName(v), {
   message: 'must be an IP address or a host name (letters, digits, hyphens and dots)',
 });
-export const port = z.coerce.number().int('must be a whole number').min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535');
+export const port = wholeNumber('must be a whole number between 1 and 65535').pipe(z.number().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535'));
 
 /** CIDR v4 or v6, or a bare address (taken as /32 or /128). */
 export const cidr = z

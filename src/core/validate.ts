@@ -1,6 +1,6 @@
 // Every input from a person, a file or the network is parsed here, at the edge, by a zod schema.
 // A failure becomes a UserError that names the field, the value given and what is allowed.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { UserError } from './errors.js';
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'input'): z.output<S> {
@@ -21,4 +21,17 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
     cur = (cur as Record<PropertyKey, unknown>)[key];
   }
   return cur;
+}
+
+/**
+ * A whole number written the plain way: decimal digits only (a number value must be a safe integer). `0x16`,
+ * `1e3`, `22.0`, ` 22 `, `+5` and `-1` are refused rather than read as something the operator did not type.
+ */
+export function wholeNumber(message = 'must be a whole number written in digits (e.g. 22)') {
+  return z.union([z.string(), z.number()]).transform((v, ctx) => {
+    // A minus sign is read (so "-3" hears "must be at least 1"), never a plus, a space, a dot, an exponent or a base.
+    if (typeof v === 'number' ? Number.isSafeInteger(v) : /^-?\d{1,15}$/.test(v)) return Number(v);
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  });
 }

@@ -68,6 +68,12 @@ export const forwardFields = {
   ttl,
 };
 
+/** Wider than a /8 (0.0.0.0/1 is half the internet): counted as "from anywhere". */
+export const WIDEST_SOURCE_PREFIX = 8;
+export function isFromAnywhere(from: string): boolean {
+  return Number(normaliseCidr(from).split('/')[1]) < WIDEST_SOURCE_PREFIX;
+}
+
 export const forwardInput = z.object({
   host: hostNameKey.default('local'),
   ...forwardFields,
@@ -76,8 +82,8 @@ export const forwardInput = z.object({
   'allow-any-source': z.boolean().default(false),
   'allow-public-destination': z.boolean().default(false),
 }).superRefine((v, ctx) => {
-  if (normaliseCidr(v.from).endsWith('/0') && !v['allow-any-source']) {
-    ctx.addIssue({ code: 'custom', path: ['from'], message: 'opens the port to the whole internet; a timed forward is for one known source. Give that address, or add --allow-any-source if you really mean everyone' });
+  if (isFromAnywhere(v.from) && !v['allow-any-source']) {
+    ctx.addIssue({ code: 'custom', path: ['from'], message: `is wider than a /8 (${normaliseCidr(v.from)}): that is as good as the whole internet, and a timed forward is for one known source. Give that address, or add --allow-any-source if you really mean everyone` });
   }
   if (!isPrivateV4(v.to.address) && !v['allow-public-destination']) {
     ctx.addIssue({ code: 'custom', path: ['to'], message: 'is not a private (LAN) address; forwarding to a public address turns this router into an open relay for that source. Add --allow-public-destination if that is intended' });

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { cidr, normaliseCidr } from '../core/net.js';
 import { defaultRelayDataDir } from '../core/paths.js';
+import { wholeNumber } from '../core/validate.js';
 
 const origin = z.string().refine((v) => v !== '*' && /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(v), {
   message: 'must be an origin such as https://console.example.org (scheme, host, optional port); "*" is never allowed',
@@ -11,7 +12,7 @@ const origin = z.string().refine((v) => v !== '*' && /^https?:\/\/[A-Za-z0-9.-]+
 export const relayInput = z.object({
   bind: z.string().refine((v) => isIP(v) !== 0, { message: 'must be an IP address to listen on (127.0.0.1, 0.0.0.0, ::, or one of this host\'s)' }).default('127.0.0.1'),
   // 0: any free port (tests, benchmarks); the one chosen is printed and recorded for the admin feed.
-  port: z.coerce.number().int('must be a whole number').min(0, 'must be between 0 and 65535').max(65535, 'must be between 0 and 65535').default(5000),
+  port: wholeNumber('must be a whole number between 0 and 65535').pipe(z.number().max(65535, 'must be between 0 and 65535')).default(5000),
   'tls-cert': z.string().min(1).optional(),
   'tls-key': z.string().min(1).optional(),
   'data-dir': z.string().min(1).default(defaultRelayDataDir()),
@@ -21,12 +22,12 @@ export const relayInput = z.object({
   'open-from': z.array(cidr).default([]),
   'insecure-http': z.boolean().default(false),
   'on-save': z.array(z.string()).default([]),
-  keep: z.coerce.number().int().min(1, 'must be at least 1').optional(),
-  'max-body': z.coerce.number().int().min(2).max(64 * 1024 * 1024, 'must be at most 64 MiB').default(1024 * 1024),
-  rate: z.coerce.number().min(1, 'must be at least 1 request a second').default(20),
+  keep: wholeNumber().pipe(z.number().min(1, 'must be at least 1')).optional(),
+  'max-body': wholeNumber('must be a whole number of bytes').pipe(z.number().min(2, 'must be at least 2 bytes').max(64 * 1024 * 1024, 'must be at most 64 MiB')).default(1024 * 1024),
+  rate: wholeNumber('must be a whole number of requests a second').pipe(z.number().min(1, 'must be at least 1 request a second')).default(20),
   name: z.string().min(1).max(64).default('commbase relay'),
   'public-host': z.string().min(1).optional(),
-  'admin-port': z.coerce.number().int().min(0).max(65535).default(0),
+  'admin-port': wholeNumber('must be a whole number between 0 and 65535').pipe(z.number().max(65535, 'must be between 0 and 65535')).default(0),
 }).superRefine((v, ctx) => {
   if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) ctx.addIssue({ code: 'custom', path: ['tls-key'], message: 'give both --tls-cert and --tls-key, or neither' });
   const loopback = v.bind === '127.0.0.1' || v.bind === '::1' || v.bind.startsWith('127.');

@@ -59,6 +59,15 @@ describe.skipIf(why)(titled('strip-passphrase with keys from the openssl CLI', w
     expect(await readdir(dir)).toEqual(before);
   });
 
+  it('--passphrase-file reads the first line only', async () => {
+    const enc = path.join(dir, 'first-line.pem');
+    sh('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-aes256', '-pass', 'pass:line one', '-out', enc]);
+    const passFile = path.join(dir, 'two-lines.txt');
+    await writeFile(passFile, 'line one\nline two\n', { mode: 0o600 });
+    const r = await runJson(['cert', 'strip-passphrase', '--in', enc, '--out', `${enc}.plain`, '--passphrase-file', passFile]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+
   it('with no terminal and no passphrase source, says where to put it', async () => {
     const enc = path.join(dir, 'wrong.pem');
     const r = await runCli(['cert', 'strip-passphrase', '--in', enc, '--out', path.join(dir, 'x.plain')], { env: { COMMBASE_ADMIN_PASSPHRASE: '' } });
@@ -82,12 +91,28 @@ describe('bad input writes nothing and names the field', () => {
     [['cert', 'ca', '--cn', 'X', '--days', '-3'], /invalid days "-3": must be at least 1 day/],
     [['cert', 'ca', '--cn', 'X', '--key-size', '1000'], /invalid key-size "1000": must be one of 2048, 3072, 4096/],
     [['cert', 'ca', '--cn', 'X', '--days', 'ten'], /invalid days "ten"/],
+    // Numbers are digits only: nothing the operator did not type is read into them.
+    [['cert', 'ca', '--cn', 'X', '--days', '0x16'], /invalid days "0x16": must be a whole number of days/],
+    [['cert', 'ca', '--cn', 'X', '--days', '1e3'], /invalid days "1e3"/],
+    [['cert', 'ca', '--cn', 'X', '--days', '22.0'], /invalid days "22.0"/],
+    [['cert', 'ca', '--cn', 'X', '--days', ' 22 '], /invalid days " 22 "/],
+    [['cert', 'ca', '--cn', 'X', '--key-size', '0x800'], /invalid key-size "0x800": must be one of/],
+    [['cert', 'ca', '--cn', 'bell\u0007'], /invalid cn "bell\\u0007": must not contain control characters/],
+    [['cert', 'ca', '--cn', 'rtl\u202eoverride'], /invalid cn .*must be printable text/],
   ])('%j', async (args, message) => {
     const target = path.join(dir, 'ca-bad');
     const r = await runCli([...args.slice(0, 2), '--dir', target, ...args.slice(2)]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(await readdir(dir)).not.toContain('ca-bad');
+  });
+
+  it.each([['IP:fe80::1%eth0', /zone id/], ['DNS:bad\u0007name', /must be DNS:<host name>/], ['DNS:a b.example', /must be DNS:<host name>/]])('refuses the SAN %j before anything is written', async (value, message) => {
+    const r = await runJson<{ error: { field: string; message: string } }>(['cert', 'setup', '--dir', path.join(dir, 'pki-bad'), '--cn', 'relay.test', '--san', value]);
+    expect(r.code).toBe(2);
+    expect(r.json.error.field).toBe('san.0');
+    expect(r.json.error.message).toMatch(message);
+    expect(await readdir(dir)).not.toContain('pki-bad');
   });
 
   it('a bad SAN in issue', async () => {
@@ -111,6 +136,17 @@ describe('bad input writes nothing and names the field', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/cannot be written/);
     }
+  });
+
+  it.skipIf(why)(titled('encodes a non-ASCII common name as UTF8String and an international DNS name in IDNA form', why), async () => {
+    const pki = path.join(dir, 'pki-intl');
+    const r = await runJson<{ server: { sans: string[] } }>(['cert', 'setup', '--dir', pki, '--cn', 'Relais Bücherstraße', '--san', 'DNS:bücher.example', '--san', 'IP:192.0.2.1']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const cert = path.join(pki, 'server', 'cert.pem');
+    expect(sh('openssl', ['x509', '-in', cert, '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus'])).toMatch(/CN=Relais Bücherstraße/);
+    expect(sh('openssl', ['asn1parse', '-in', cert])).toMatch(/UTF8STRING\s*:Relais B/);
+    expect(sh('openssl', ['x509', '-in', cert, '-noout', '-ext', 'subjectAltName'])).toMatch(/DNS:xn--bcher-kva\.example, IP Address:192\.0\.2\.1/);
+    sh('openssl', ['verify', '-CAfile', path.join(pki, 'ca', 'ca.pem'), cert]);
   });
 
   it('usage errors exit 2 and --help exits 0 for every cert command', async () => {

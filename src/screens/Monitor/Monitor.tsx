@@ -60,7 +60,7 @@ export function Monitor(props: { targets: MonitorTargets; onExit: () => void; re
       else {
         const [portProto, from] = selTimer.id.split(' ');
         const [p, proto] = (portProto ?? '').split('/');
-        ask({ title: `Close ${selTimer.id}?`, lines: [`on ${selTimer.host}`], run: async () => { const r = await closePort({ host: selTimer.host, port: p, proto: proto as 'tcp' | 'udp', ...(from && !from.startsWith('v') ? { from } : {}) }, m.deps); await m.refreshTimers(); return `${r.rule}: ${r.outcome}`; } });
+        ask({ title: `Close ${selTimer.id}?`, lines: [`on ${selTimer.host}`], run: async () => { const r = await closePort({ host: selTimer.host, port: p ?? '', proto: proto as 'tcp' | 'udp', ...(from && !from.startsWith('v') ? { from } : {}) }, m.deps); await m.refreshTimers(); return `${r.rule}: ${r.outcome}`; } });
       }
     },
   }, { isActive: (props.isActive ?? true) && !pending, typing: filtering, readOnly: Boolean(props.readOnly) });

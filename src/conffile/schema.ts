@@ -1,7 +1,6 @@
 // What Commbase's data exchange reads from commbase.conf, and what each value may be.
-import { isIP } from 'node:net';
 import { z } from 'zod';
-import { hostOrIp } from '../core/net.js';
+import { isIP, hostOrIp } from '../core/net.js';
 
 export const HOST_KEY = 'COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS';
 export const PORT_KEY = 'COMMBASE_DATA_EXCHANGE_SERVER_PORT';

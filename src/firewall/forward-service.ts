@@ -63,13 +63,41 @@ async function forwardingWarning(runner: Runner, host: string): Promise<string[]
   }
 }
 
+/** `ss -ltn` / `ss -lun`: the ports the host itself listens on (local address:port is the fourth column). */
+export function parseListeningPorts(output: string): Set<number> {
+  const ports = new Set<number>();
+  for (const line of output.split('\n').slice(1)) {
+    const local = line.trim().split(/\s+/)[3];
+    const m = local ? /:(\d{1,5})$/.exec(local) : null;
+    if (m) ports.add(Number(m[1]));
+  }
+  return ports;
+}
+
+async function listeningWarning(runner: Runner, host: string, port: number, proto: 'tcp' | 'udp', from: string): Promise<string[]> {
+  try {
+    const r = await runner.run(['ss', proto === 'tcp' ? '-ltnH' : '-lunH'], { allowFailure: true });
+    // -H (no header) is newer than some ss; the parser skips a first line, so put one back.
+    const ports = parseListeningPorts(`header\n${r.stdout}`);
+    return ports.has(port) ? [`${host} itself listens on ${port}/${proto}: until the deadline, connections from ${from} to that port reach the forward's destination instead`] : [];
+  } catch {
+    return [];
+  }
+}
+
 export async function addForward(raw: z.input<typeof forwardInput>, deps: ForwardDeps): Promise<ForwardChange> {
   const input = parseInput(forwardInput, raw);
   const now = deps.now?.() ?? new Date();
   const spec: ForwardSpec = { id: newForwardId(), from: input.from, port: input.port, proto: input.proto, to: input.to, deadline: deadlineAfter(now, input.ttl) };
   const batch = addBatch(spec);
   return withHost(input.host, deps, async (runner, host) => {
-    const warnings = forwardingWarning(runner, host.name); // never rejects; read while the batch is applied
+    if (input.proto === 'tcp' && runner.sessionPort === input.port) {
+      throw new UserError(`REFUSED: a forward of ${input.port}/tcp on ${host.name} would take the port of the SSH session this is done through: new logins from ${input.from} would be sent to ${input.to.address}:${input.to.port} until the deadline`, [
+        'forward another port of the router (e.g. 8022) to the device\'s port instead',
+      ], 'port');
+    }
+    const listening = listeningWarning(runner, host.name, input.port, input.proto, input.from);
+    const warnings = Promise.all([forwardingWarning(runner, host.name), listening]).then((w) => w.flat()); // never rejects; read while the batch is applied
     const base = { host: host.name, where: runner.where, id: spec.id, deadline: spec.deadline.toISOString(), dryRun: input['dry-run'], commands: [RESTORE_ARGV], batch: renderBatch(batch) };
     if (input['dry-run']) return { ...base, warnings: await warnings, outcome: 'would add' };
     return audited({ action: 'forward.add', host: host.name, target: `${spec.id} ${describeSpec(spec)} until ${base.deadline}` }, async () => {

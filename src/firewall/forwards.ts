@@ -3,9 +3,8 @@
 // nothing ever removes them) and a comment carrying the forward's id and deadline (so any console, or a
 // cron job with only iptables, can list, extend, revoke and reap them). Pure: argv, batches and parsers.
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import { z } from 'zod';
-import { cidr, ipToBigInt, normaliseCidr, port } from '../core/net.js';
+import { isIP, cidr, ipToBigInt, normaliseCidr, port } from '../core/net.js';
 import { hostNameKey } from '../core/names.js';
 import { splitRuleLine } from './iptables.js';
 import { PROTOCOLS, TAG, type Protocol } from './model.js';
@@ -18,7 +17,7 @@ export const MAX_TTL_S = 7 * 86_400;
 const UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 export function parseTtl(value: string): number | undefined {
-  const m = /^(\d{1,7})([smhd])$/.exec(value.trim());
+  const m = /^(\d{1,7})([smhd])$/.exec(value);
   return m ? Number(m[1]) * UNIT_S[m[2]!]! : undefined;
 }
 

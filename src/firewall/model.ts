@@ -1,7 +1,6 @@
 // What a firewall rule is, for every backend. Inputs are parsed here; backends build argv from typed values.
-import { isIP } from 'node:net';
 import { z } from 'zod';
-import { cidr, normaliseCidr, port, sameNetwork } from '../core/net.js';
+import { isIP, cidr, normaliseCidr, port, sameNetwork } from '../core/net.js';
 import { BACKENDS, hostNameKey } from '../core/names.js';
 
 /** Every rule commbase-admin makes carries this tag (an iptables comment, a ufw comment). */
@@ -60,9 +59,4 @@ export function describeRule(rule: PortRule): string {
 /** Same port, protocol and source. */
 export function sameRule(listed: ListedRule, rule: PortRule): boolean {
   return listed.port === rule.port && listed.proto === rule.proto && sameNetwork(listed.from === 'any' ? 'any' : normaliseCidr(listed.from), rule.from ?? 'any');
-}
-
-/** Lets this TCP port in from anywhere, whoever made it (used to decide whether SSH stays reachable). */
-export function allowsPortFromAnywhere(listed: ListedRule, p: number): boolean {
-  return /^(allow|limit|ACCEPT)$/i.test(listed.action) && listed.port === p && (listed.proto === 'tcp' || listed.proto === 'any') && listed.from === 'any';
 }

@@ -8,7 +8,8 @@ import { audited } from '../services/audit.js';
 import { getHost, type HostEntry } from '../services/hosts.js';
 import { hostNameKey, type Backend } from '../core/names.js';
 import * as ipt from './iptables.js';
-import { allowsPortFromAnywhere, describeRule, familiesOf, portRuleInput, sameRule, toPortRule, type Family, type ListedRule, type PortRule } from './model.js';
+import { describeSession, iptablesMatch, iptablesVerdict, ufwMatch, ufwVerdict, type SshSession, type Verdict } from './lockout.js';
+import { describeRule, familiesOf, portRuleInput, sameRule, toPortRule, type Family, type ListedRule, type PortRule } from './model.js';
 import * as ufw from './ufw.js';
 
 export interface FirewallDeps {
@@ -21,6 +22,8 @@ export interface FirewallState {
   active: boolean;
   /** iptables: the INPUT policy per family. */
   policy?: Partial<Record<Family, string>>;
+  /** ufw: the default incoming policy (deny, reject or allow), when it says. */
+  defaultIncoming?: string;
   rules: ListedRule[];
   warnings: string[];
 }
@@ -42,7 +45,8 @@ export async function readState(runner: Runner, backend: Backend): Promise<Firew
   if (backend === 'ufw') {
     const status = await run(runner, ufw.statusArgv);
     const added = await run(runner, ufw.showAddedArgv);
-    return { backend, active: ufw.parseActive(status.stdout), rules: ufw.parseShowAdded(added.stdout), warnings: [] };
+    const defaultIncoming = ufw.parseDefaultIncoming(status.stdout);
+    return { backend, active: ufw.parseActive(status.stdout), ...(defaultIncoming ? { defaultIncoming } : {}), rules: ufw.parseShowAdded(added.stdout), warnings: [] };
   }
   const rules: ListedRule[] = [];
   const policy: Partial<Record<Family, string>> = {};
@@ -117,7 +121,7 @@ export async function closePort(raw: z.input<typeof portRuleInput>, deps: Firewa
       }
       return { ...base, commands: [], outcome: 'already closed' };
     }
-    refuseLockout(runner, state, rule, host.name);
+    refuseLockout(runner, state, ours, `closing ${describeRule(rule)}`, host.name);
     const commands = backend === 'ufw' ? [ufw.deleteArgv(rule)] : [...new Set(ours.map((r) => r.family!))].map((f) => ipt.deleteArgv(rule, f));
     if (dryRun) return { ...base, commands, outcome: 'would close' };
     return await audited({ action: 'fw.close', host: host.name, target: base.rule }, async () => {
@@ -141,16 +145,29 @@ async function applyAll(runner: Runner, backend: Backend, commands: string[][]):
   for (const argv of commands) await run(runner, argv);
 }
 
-/** Closing the port our own SSH session uses is refused unless something else keeps it open. */
-function refuseLockout(runner: Runner, state: FirewallState, rule: PortRule, hostName: string): void {
-  const p = runner.sessionPort;
-  if (p === undefined || rule.port !== p || rule.proto !== 'tcp') return;
-  const others = state.rules.filter((r) => !(r.ours && sameRule(r, rule)) && allowsPortFromAnywhere(r, p));
-  const permissive = state.backend === 'ufw' ? !state.active : Object.values(state.policy ?? {}).every((pol) => pol === 'ACCEPT');
-  if (others.length > 0 || permissive) return;
-  throw new UserError(`REFUSED: closing ${describeRule(rule)} on ${hostName} would cut off the SSH session this change is made through (port ${p}), and no other rule allows it`, [
-    `allow SSH first by another rule (e.g. ufw allow ${p}/tcp), then close this one`,
-  ], 'port');
+/** Whether the SSH session (and a new login like it) gets in through this firewall state. */
+function sessionVerdict(state: FirewallState, rules: readonly ListedRule[], session: SshSession, active = state.active): Verdict {
+  return state.backend === 'ufw'
+    ? ufwVerdict(rules, active, state.defaultIncoming, session)
+    : iptablesVerdict(rules.filter((r) => r.family === session.family), state.policy?.[session.family], session);
+}
+
+/**
+ * A change that would cut off the SSH session it is made through is refused: if the session gets in now and
+ * would not once `removing` is gone, or if nothing provably lets it in now and `removing` might be what does.
+ */
+function refuseLockout(runner: Runner, state: FirewallState, removing: readonly ListedRule[], what: string, hostName: string): void {
+  const session = runner.session;
+  if (!session) return;
+  const after = sessionVerdict(state, state.rules.filter((r) => !removing.includes(r)), session);
+  if (after.allowed) return;
+  const before = sessionVerdict(state, state.rules, session);
+  const touches = removing.some((r) => (state.backend === 'ufw' ? ufwMatch(r.raw, session).match : iptablesMatch(r.raw, session).match) !== 'no');
+  if (before.allowed || touches) {
+    throw new UserError(`REFUSED: ${what} on ${hostName} would cut off the SSH session this change is made through (${describeSession(session)}): afterwards ${after.why}`, [
+      `allow SSH first by a rule that matches it alone (e.g. fw open --host ${hostName} --port ${session.port} --from ${session.source}), then try again`,
+    ], 'port');
+  }
 }
 
 async function confirm(runner: Runner, backend: Backend, rule: PortRule, shouldExist: boolean): Promise<void> {
@@ -180,10 +197,11 @@ export async function enableUfw(hostName: string, deps: FirewallDeps, dryRun = f
     const state = await readState(runner, 'ufw');
     const base = { host: host.name, where: runner.where, backend: 'ufw' as const, rule: 'ufw', dryRun, warnings: [] };
     if (state.active) return { ...base, commands: [], outcome: 'already enabled' };
-    const p = runner.sessionPort;
-    if (p !== undefined && !state.rules.some((r) => allowsPortFromAnywhere(r, p))) {
-      throw new UserError(`REFUSED: enabling ufw on ${host.name} would cut off the SSH session this is done through: no rule allows port ${p}/tcp`, [
-        `allow it first: commbase-admin fw open --host ${host.name} --port ${p} --backend ufw`,
+    const session = runner.session;
+    const verdict = session ? sessionVerdict(state, state.rules, session, true) : undefined;
+    if (session && verdict && !verdict.allowed) {
+      throw new UserError(`REFUSED: enabling ufw on ${host.name} would cut off the SSH session this is done through (${describeSession(session)}): no rule allows port ${session.port}/tcp from ${session.source} (${verdict.why})`, [
+        `allow it first, from your address alone or from anywhere: commbase-admin fw open --host ${host.name} --port ${session.port} --from ${session.source} --backend ufw`,
       ], 'host');
     }
     if (dryRun) return { ...base, commands: [ufw.enableArgv], outcome: 'would enable' };

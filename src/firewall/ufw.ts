@@ -10,12 +10,17 @@ export function deleteArgv(rule: PortRule): string[] {
   return ['ufw', 'delete', 'allow', ...(rule.from ? ['from', rule.from] : []), 'to', 'any', 'port', String(rule.port), 'proto', rule.proto];
 }
 
-export const statusArgv = ['ufw', 'status'];
+export const statusArgv = ['ufw', 'status', 'verbose'];
 export const showAddedArgv = ['ufw', 'show', 'added'];
 export const enableArgv = ['ufw', '--force', 'enable'];
 
 export function parseActive(statusOutput: string): boolean {
   return /^Status: active/m.test(statusOutput);
+}
+
+/** `Default: deny (incoming), allow (outgoing), …` → deny (undefined when ufw does not say, e.g. inactive). */
+export function parseDefaultIncoming(statusOutput: string): string | undefined {
+  return /^Default:.*?(\w+) \(incoming\)/m.exec(statusOutput)?.[1];
 }
 
 /** Words of a `ufw show added` line; comments come single-quoted. */

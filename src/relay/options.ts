@@ -1,7 +1,6 @@
 // `relay start` options, parsed once. Secure by default: loopback, and TLS before anything else is exposed.
-import { isIP } from 'node:net';
 import { z } from 'zod';
-import { cidr, normaliseCidr } from '../core/net.js';
+import { isIP, cidr, normaliseCidr } from '../core/net.js';
 import { defaultRelayDataDir } from '../core/paths.js';
 import { wholeNumber } from '../core/validate.js';
 

@@ -5,7 +5,8 @@ import type { Duplex } from 'node:stream';
 import { execa } from 'execa';
 import { ExternalError, UserError } from '../core/errors.js';
 import { readText, writeFileAtomic } from '../core/files.js';
-import { privilegedArgv, SUDO_PASSWORD_RE, type FileStat, type RunOptions, type RunResult, type Runner } from './types.js';
+import { isIP } from '../core/net.js';
+import { privilegedArgv, SUDO_PASSWORD_RE, type FileStat, type RunOptions, type RunResult, type Runner, type SshSession } from './types.js';
 
 export interface LocalRunnerOptions {
   sudo?: boolean;
@@ -16,12 +17,16 @@ export interface LocalRunnerOptions {
 export class LocalRunner implements Runner {
   readonly where: string;
   readonly sessionPort: number | undefined;
+  readonly session: SshSession | undefined;
 
   constructor(private readonly opts: LocalRunnerOptions = {}) {
     this.where = opts.prefix?.length ? `local (${opts.prefix.join(' ')})` : 'local';
     // Run from an SSH login, this machine's own sshd port is the one not to close.
     const conn = process.env.SSH_CONNECTION?.split(' ');
     this.sessionPort = !opts.prefix?.length && conn?.[3] ? Number(conn[3]) : undefined;
+    const [source, , server] = conn ?? [];
+    const family = source ? isIP(source) : 0;
+    this.session = this.sessionPort && source && server && family ? { family, source, server, port: this.sessionPort } : undefined;
   }
 
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {

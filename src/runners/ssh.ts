@@ -6,7 +6,8 @@ import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from '
 import { ExternalError, UserError } from '../core/errors.js';
 import { isStrayTemp } from '../core/files.js';
 import { quoteArgv } from './quote.js';
-import { privilegedArgv, SUDO_PASSWORD_RE, type FileStat, type RunOptions, type RunResult, type Runner } from './types.js';
+import { isIP } from '../core/net.js';
+import { privilegedArgv, SUDO_PASSWORD_RE, type FileStat, type RunOptions, type RunResult, type Runner, type SshSession } from './types.js';
 
 const { Client, utils } = ssh2;
 
@@ -31,14 +32,29 @@ export function fingerprintOf(keyBlob: Buffer): string {
   return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
 }
 
+const KEEPALIVE_MS = 5000;
+const KEEPALIVE_COUNT = 3;
+
 export class SshRunner implements Runner {
   readonly where: string;
   readonly sessionPort: number;
+  readonly session: SshSession | undefined;
   private sftpChannel: SFTPWrapper | undefined;
+  /** Set when the connection dropped (keepalives unanswered, reset): every command then says so. */
+  private lost: string | undefined;
 
   private constructor(private readonly client: InstanceType<typeof Client>, private readonly target: SshTarget) {
     this.where = `${target.user}@${target.address}:${target.port} (${target.name})`;
     this.sessionPort = target.port;
+    // Our end of the TCP connection is the session's source as the host sees it (no NAT in between assumed;
+    // behind NAT the host sees another source, and the lockout guard then proves nothing and refuses).
+    const sock = (client as unknown as { _sock?: { localAddress?: string; remoteAddress?: string; remotePort?: number } })._sock;
+    const source = sock?.localAddress?.replace(/^::ffff:/, '');
+    const server = sock?.remoteAddress?.replace(/^::ffff:/, '');
+    const family = source ? isIP(source) : 0;
+    this.session = source && server && family ? { family, source, server, port: sock?.remotePort ?? target.port } : undefined;
+    client.on('error', (err: Error & { level?: string }) => { this.lost ??= err.level === 'client-timeout' ? `it went silent (no answer to ${KEEPALIVE_COUNT} keepalives, ${KEEPALIVE_MS / 1000} s apart)` : err.message; });
+    client.on('close', () => { this.lost ??= 'it was closed'; });
   }
 
   static async connect(target: SshTarget, trust: SshTrust, timeoutMs = 15_000): Promise<SshRunner> {
@@ -47,6 +63,9 @@ export class SshRunner implements Runner {
       port: target.port,
       username: target.user,
       readyTimeout: timeoutMs,
+      // A session a firewall change cut off must not hang the command: give up after ~20 s of silence.
+      keepaliveInterval: KEEPALIVE_MS,
+      keepaliveCountMax: KEEPALIVE_COUNT,
       ...(process.env.SSH_AUTH_SOCK ? { agent: process.env.SSH_AUTH_SOCK } : {}),
     };
     if (target.identity) Object.assign(config, await loadIdentity(target.identity, trust));
@@ -66,11 +85,12 @@ export class SshRunner implements Runner {
   }
 
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    if (this.lost) throw new ExternalError(`the SSH connection to ${this.where} is gone: ${this.lost}`, argv, null, '', this.where);
     const full = privilegedArgv(argv, Boolean(opts.privileged && this.target.sudo));
     const command = quoteArgv(full);
     const result = await new Promise<RunResult>((resolve, reject) => {
       this.client.exec(command, (err: Error | undefined, stream: ClientChannel) => {
-        if (err) return reject(new ExternalError(`failed to start ${argv[0]} on ${this.where}: ${err.message}`, full, null, '', this.where));
+        if (err) return reject(this.lostError(argv, full) ?? new ExternalError(`failed to start ${argv[0]} on ${this.where}: ${err.message}`, full, null, '', this.where));
         let stdout = '';
         let stderr = '';
         const timer = setTimeout(() => { stream.close(); reject(new ExternalError(`${argv[0]} on ${this.where} timed out`, full, null, stderr, this.where)); }, opts.timeoutMs ?? 60_000);
@@ -80,6 +100,7 @@ export class SshRunner implements Runner {
         stream.end(opts.input ?? undefined);
       });
     });
+    if (result.exitCode === 255) { const lost = this.lostError(argv, full, result.stderr); if (lost) throw lost; }
     if (SUDO_PASSWORD_RE.test(result.stderr)) {
       throw new UserError(`sudo on ${this.where} wants a password, and commbase-admin never types one`, [
         `allow the commands for ${this.target.user} without a password (a NOPASSWD sudoers rule), or connect as root`,
@@ -92,6 +113,11 @@ export class SshRunner implements Runner {
       throw new ExternalError(`failed to run ${argv[0]} on ${this.where}`, full, result.exitCode, result.stderr, this.where);
     }
     return result;
+  }
+
+  private lostError(argv: readonly string[], full: readonly string[], stderr = ''): ExternalError | undefined {
+    if (!this.lost) return undefined;
+    return new ExternalError(`lost the SSH connection to ${this.where} while running ${argv[0]}: ${this.lost}. A firewall change may have cut it off: check the host from its console`, full, null, stderr, this.where);
   }
 
   private async sftp(): Promise<SFTPWrapper> {

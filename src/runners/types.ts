@@ -1,6 +1,13 @@
 // One interface for running commands and touching files, here or on another host. Backends take a
 // Runner and never know which kind they have.
 
+export interface SshSession {
+  family: 4 | 6;
+  source: string;
+  server: string;
+  port: number;
+}
+
 export interface RunOptions {
   /** Written to the command's stdin. */
   input?: string;
@@ -36,6 +43,8 @@ export interface Runner {
   readonly where: string;
   /** The TCP port of the SSH session commands go through, if any (to refuse locking ourselves out). */
   readonly sessionPort: number | undefined;
+  /** The SSH session itself as the host sees it (family, our source address, its address, port), if any. */
+  readonly session?: SshSession | undefined;
   run(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
   readFile(path: string): Promise<string>;
   /** Atomic: temp file beside the target (fsync-ed), then rename; owner set when given. */
@@ -60,6 +69,7 @@ export function shared(runner: Runner): Runner {
   return {
     where: runner.where,
     sessionPort: runner.sessionPort,
+    session: runner.session,
     run: runner.run.bind(runner),
     readFile: runner.readFile.bind(runner),
     writeFile: runner.writeFile.bind(runner),

@@ -22,6 +22,8 @@ describe.skipIf(why)(titled('firewall over SSH and locally, inside test namespac
     env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'config'), XDG_DATA_HOME: path.join(tmp.dir, 'data') };
     hosts.iptables = await TestHost.create();
     hosts.ufw = await TestHost.create({ ufw: true });
+    hosts.ufwOwn = await TestHost.create({ ufw: true });
+    expect((await runCli(hosts.ufwOwn.addArgs('lab-ufw-own', 'ufw'), { env })).code).toBe(0);
     for (const b of backends) {
       const r = await runCli(hosts[b]!.addArgs(`lab-${b}`, b), { env });
       expect(r.code, r.stderr).toBe(0);
@@ -101,6 +103,44 @@ describe.skipIf(why)(titled('firewall over SSH and locally, inside test namespac
     }
     const close = await runJson(['fw', 'close', '--host', 'lab-iptables', '--port', '2222'], { env });
     expect(close.json).toMatchObject({ outcome: 'closed' });
+  }, 60_000);
+
+  it('iptables: an IPv6 accept does not keep an IPv4 session alive; a rule from the operator\'s own address does', async () => {
+    const h = hosts.iptables!;
+    expect((await runJson(['fw', 'open', '--host', 'lab-iptables', '--port', '2222'], { env })).json).toMatchObject({ outcome: 'opened' });
+    const own = ['INPUT', '-s', `${h.hostSide}/32`, '-p', 'tcp', '-m', 'tcp', '--dport', '2222', '-j', 'ACCEPT'];
+    h.nsExec(['ip6tables', '-A', 'INPUT', '-p', 'tcp', '-m', 'tcp', '--dport', '2222', '-j', 'ACCEPT']);
+    h.nsExec(['iptables', '-P', 'INPUT', 'DROP']);
+    try {
+      const close = await runJson<{ error: { message: string } }>(['fw', 'close', '--host', 'lab-iptables', '--port', '2222'], { env });
+      expect(close.code, JSON.stringify(close.json)).toBe(2);
+      expect(close.json.error.message).toMatch(/REFUSED: closing 2222\/tcp from anywhere on lab-iptables would cut off the SSH session .*\(10\.213\.\d+\.1 → 10\.213\.\d+\.2:2222\/tcp \(IPv4\)\): afterwards no rule allows it and the IPv4 INPUT policy is DROP/);
+      expect(h.nsExec(['iptables', '-S', 'INPUT'])).toMatch(/--dport 2222 .*commbase-admin:fw/);
+      // With SSH allowed from the operator's own address, the rule from anywhere may go, and SSH stays up.
+      h.nsExec(['iptables', '-A', ...own]);
+      const ok = await runJson(['fw', 'close', '--host', 'lab-iptables', '--port', '2222'], { env });
+      expect(ok.json, JSON.stringify(ok.json)).toMatchObject({ outcome: 'closed' });
+      expect((await runJson(['fw', 'list', '--host', 'lab-iptables'], { env })).code).toBe(0);
+    } finally {
+      h.nsExec(['iptables', '-P', 'INPUT', 'ACCEPT']);
+      try { h.nsExec(['iptables', '-D', ...own]); } catch { /* not added */ }
+      h.nsExec(['ip6tables', '-D', 'INPUT', '-p', 'tcp', '-m', 'tcp', '--dport', '2222', '-j', 'ACCEPT']);
+    }
+  }, 60_000);
+
+  it('ufw: enables with SSH allowed only from the operator\'s address, stays reachable, and will not drop that rule for an IPv6 one', async () => {
+    const h = hosts.ufwOwn!;
+    const opened = await runJson(['fw', 'open', '--host', 'lab-ufw-own', '--port', '2222', '--from', h.hostSide], { env });
+    expect(opened.json).toMatchObject({ outcome: 'opened' });
+    const enabled = await runJson(['fw', 'enable', '--host', 'lab-ufw-own'], { env });
+    expect(enabled.json, JSON.stringify(enabled.json)).toMatchObject({ outcome: 'enabled' });
+    expect(h.nsExec(['ufw', 'status'])).toMatch(/Status: active/);
+    expect((await runJson<{ active: boolean }>(['fw', 'list', '--host', 'lab-ufw-own'], { env })).json.active).toBe(true);
+    h.nsExec(['ufw', 'allow', 'from', 'fd00::/64', 'to', 'any', 'port', '2222', 'proto', 'tcp']);
+    const close = await runJson<{ error: { message: string } }>(['fw', 'close', '--host', 'lab-ufw-own', '--port', '2222', '--from', h.hostSide], { env });
+    expect(close.code, JSON.stringify(close.json)).toBe(2);
+    expect(close.json.error.message).toMatch(/would cut off the SSH session .*\(IPv4\)\): afterwards no ufw rule allows it and the default incoming policy is deny/);
+    expect(h.nsExec(['ufw', 'show', 'added'])).toMatch(new RegExp(`from ${h.hostSide.replace(/\./g, '\\.')} to any port 2222`));
   }, 60_000);
 
   it('ufw: refuses to enable without an SSH allow rule; enables with one; then refuses to close it', async () => {

@@ -83,6 +83,14 @@ describe.skipIf(why)(titled('timed forwards in test namespaces', why), () => {
       [['--from', '203.0.113.7', '--port', '8080', '--to', '192.168.77.2:80', '--ttl', '30d'], 'ttl', /between 5s and 7d/],
       [['--from', '203.0.113.7', '--port', '8080', '--to', '192.168.77.2:80', '--ttl', 'forever'], 'ttl', /90s, 30m, 2h or 1d/],
       [['--from', '203.0.113.7;id', '--port', '8080', '--to', '192.168.77.2:80', '--ttl', '1m'], 'from', /IPv4\/IPv6 address or CIDR/],
+      [['--from', '0.0.0.0/1', '--port', '8080', '--to', '192.168.77.2:80', '--ttl', '1m'], 'from', /wider than a \/8 \(0\.0\.0\.0\/1\)/],
+      [['--from', '203.0.113.7', '--port', '0x1F90', '--to', '192.168.77.2:80', '--ttl', '1m'], 'port', /whole number/],
+      [['--from', '203.0.113.7', '--port', '8080.0', '--to', '192.168.77.2:80', '--ttl', '1m'], 'port', /whole number/],
+      [['--from', '203.0.113.7', '--port', ' 8080 ', '--to', '192.168.77.2:80', '--ttl', '1m'], 'port', /whole number/],
+      [['--from', '203.0.113.7', '--port', '8080', '--to', '192.168.77.2:80', '--ttl', '1e3s'], 'ttl', /90s, 30m, 2h or 1d/],
+      // The port of the SSH session itself (the router's sshd listens on 2222): refused, dry run or not.
+      [['--from', '203.0.113.7', '--port', '2222', '--to', '192.168.77.2:22', '--ttl', '1m'], 'port', /REFUSED: a forward of 2222\/tcp on router would take the port of the SSH session/],
+      [['--from', '203.0.113.7', '--port', '2222', '--to', '192.168.77.2:22', '--ttl', '1m', '--dry-run'], 'port', /REFUSED/],
     ];
     for (const [args, field, message] of cases) {
       const r = await cli<{ error: { field: string; message: string } }>(['forward', 'add', ...args]);
@@ -91,6 +99,20 @@ describe.skipIf(why)(titled('timed forwards in test namespaces', why), () => {
       expect(r.json.error.message).toMatch(message);
     }
     expect(save('nat')).toBe('');
+  }, 60_000);
+
+  it('warns when the router itself listens on the forwarded port', async () => {
+    const listener = spawn('ip', ['netns', 'exec', router.ns, '/usr/bin/python3', '-c', 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", 8089)); s.listen(); time.sleep(60)'], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50 && !router.nsExec(['ss', '-ltnH']).includes(':8089'); i++) await new Promise((r) => setTimeout(r, 100));
+      const r = await cli<{ warnings: string[]; outcome: string }>(['forward', 'add', '--from', '203.0.113.7', '--port', '8089', '--to', '192.168.77.2:80', '--ttl', '1m', '--dry-run']);
+      expect(r.json.outcome).toBe('would add');
+      expect(r.json.warnings.join('\n')).toMatch(/router itself listens on 8089\/tcp: until the deadline, connections from 203\.0\.113\.7 to that port reach the forward's destination instead/);
+      const quiet = await cli<{ warnings: string[] }>(['forward', 'add', '--from', '203.0.113.7', '--port', '8090', '--to', '192.168.77.2:80', '--ttl', '1m', '--dry-run']);
+      expect(quiet.json.warnings.join('\n')).not.toMatch(/listens on/);
+    } finally {
+      listener.kill('SIGKILL');
+    }
   }, 60_000);
 
   it('expiry needs no process: traffic is forwarded before the deadline and not after, with nothing running', async () => {

@@ -25,6 +25,21 @@ describe.skipIf(why)(titled('SSH runner against OpenSSH in a test namespace', wh
   }, 30_000);
   afterAll(async () => { await lab?.destroy(); await tmp?.cleanup(); });
 
+  it('gives up on a connection that went silent (a firewall dropped it) within the keepalive bound, saying why', async () => {
+    const r = await openRunner('lab', {}, store);
+    expect(r.session).toMatchObject({ family: 4, source: lab.hostSide, server: lab.address, port: lab.sshPort });
+    lab.nsExec(['iptables', '-I', 'INPUT', '-s', lab.hostSide, '-j', 'DROP']);
+    const started = Date.now();
+    try {
+      await expect(r.run(['sleep', '120'])).rejects.toThrow(/lost the SSH connection .*went silent \(no answer to 3 keepalives, 5 s apart\)/);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      await expect(r.run(['true'])).rejects.toThrow(/is gone/);
+    } finally {
+      lab.nsExec(['iptables', '-D', 'INPUT', '-s', lab.hostSide, '-j', 'DROP']);
+      await r.close();
+    }
+  }, 45_000);
+
   it('passes hostile arguments through the remote shell byte for byte', async () => {
     const r = await openRunner('lab', {}, store);
     try {

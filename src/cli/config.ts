@@ -12,6 +12,7 @@ import { emit, paint, table } from './output.js';
 const where = (cmd: Command) => withJson(cmd)
   .option('--file <path>', 'the commbase.conf (default: settings, then $COMMBASE_APP_DIR/config/commbase.conf)')
   .option('--host <name>', 'edit it on this host over SFTP (default local)', 'local')
+  .option('--app-dir <dir>', 'Commbase\'s app directory, which CERTS_AND_KEYS_* and MESSAGING_FILE are joined to (default: $COMMBASE_APP_DIR, else the file\'s grandparent when it is <app>/config/commbase.conf)')
   .option('--trust-fingerprint <fp>', 'accept this host key on first contact');
 
 function pairsOf(args: string[]): Array<[string, string]> {
@@ -31,7 +32,7 @@ export function registerConfig(program: Command): void {
 
   where(cfg.command('show')).description('every variable with its value as bash reads it, and lines that are not assignments')
     .action(action(async (o) => {
-      const doc = await (await confService()).readConf({ file: o.file, host: o.host }, connector(o));
+      const doc = await (await confService()).readConf({ file: o.file, host: o.host, appDir: o.appDir }, connector(o));
       const vars = doc.file.lines.flatMap((l) => (l.kind === 'assign' ? [{ line: l.n, key: l.key, value: l.value, written: l.valueText }] : []));
       const other = doc.file.lines.flatMap((l) => (l.kind === 'unparsed' ? [{ line: l.n, raw: l.raw, reason: l.reason }] : []));
       emit(o, { path: doc.path, host: doc.host, variables: vars, unparsed: other }, (x) => [
@@ -67,12 +68,13 @@ export function registerConfig(program: Command): void {
   where(cfg.command('validate')).description('check the data-exchange values and what Commbase\'s Python readers will make of each line')
     .option('--strict', 'treat the Commbase-reader warnings as errors')
     .option('--check-files', 'also check that the files exist, certificates are certificates and keys match them')
-    .option('--base-dir <dir>', 'the directory Commbase joins CERTS_AND_KEYS_* and MESSAGING_FILE to (default: the file\'s $COMMBASE_APP_DIR)')
+    .option('--base-dir <dir>', 'the same as --app-dir (kept for scripts written before it)')
     .action(action(async (o) => {
-      const doc = await (await confService()).readConf({ file: o.file, host: o.host }, connector(o));
+      const appDir = o.appDir ?? o.baseDir;
+      const doc = await (await confService()).readConf({ file: o.file, host: o.host, appDir }, connector(o));
       const rep = (await confService()).report(doc, Boolean(o.strict));
       if (o.checkFiles) {
-        const more = await (await confService()).checkFiles({ file: o.file, host: o.host, baseDir: o.baseDir }, connector(o));
+        const more = await (await confService()).checkFiles({ file: o.file, host: o.host, appDir }, connector(o));
         rep.findings.push(...more);
         rep.errors += more.filter((f) => f.severity === 'error').length;
       }

@@ -10,10 +10,12 @@ import type { Runner } from '../runners/types.js';
 import { withRunner, type HostEntry } from '../services/hosts.js';
 import { SettingsStore } from '../services/settings.js';
 import { commbaseFindings, missingKeys, schemaFindings, type Finding } from './check.js';
-import { audited } from '../services/audit.js';
+import { audited, record } from '../services/audit.js';
 import { renderDiff, setValues, type Change } from './edit.js';
-import { parseConf, printConf, type ConfFile } from './parse.js';
-import { CERT_KEYS, FILE_PATH_KEYS } from './schema.js';
+import { lastAssignment, parseConf, printConf, type ConfFile } from './parse.js';
+import { appCertificatePath, appDirFor, managedPaths, type ManagedPath } from './app-paths.js';
+import { MODE_PUBLIC, MODE_SECRET, ensureDir, writeFileAtomic } from '../core/files.js';
+import { readFile } from 'node:fs/promises';
 
 export interface ConfDeps {
   connect(host: HostEntry): Promise<Runner>;
@@ -29,8 +31,8 @@ export interface ConfDoc {
   hash: string;
   mode: number;
   owner: { uid: number; gid: number };
-  /** $COMMBASE_APP_DIR as the file's location implies it (FILE = $COMMBASE_APP_DIR/config/commbase.conf). */
-  appDir: string;
+  /** --app-dir, else $COMMBASE_APP_DIR (this machine only), else FILE's grandparent in Commbase's layout (app-paths.ts). */
+  appDir: string | undefined;
   file: ConfFile;
 }
 
@@ -47,26 +49,29 @@ export function resolveConfPath(file?: string, store = new SettingsStore()): str
   ], 'file');
 }
 
-function envFor(appDir: string): Record<string, string> {
-  return { COMMBASE_APP_DIR: process.env.COMMBASE_APP_DIR ?? appDir };
+function envFor(appDir: string | undefined): Record<string, string> {
+  return appDir ? { COMMBASE_APP_DIR: appDir } : {};
 }
 
 /**
  * Read it through any symbolic link: writes go to the file the link names (backup beside it) and the link stays.
  * `path` keeps what the operator gave; `target` is where the bytes are.
  */
-async function load(runner: Runner, host: string, given: string): Promise<ConfDoc> {
+async function load(runner: Runner, host: string, givenPath: string, explicitAppDir?: string): Promise<ConfDoc> {
+  const local = runner.where.startsWith('local');
+  const given = local ? path.resolve(givenPath) : givenPath;
   const file = await runner.realpath(given);
   const st = await runner.stat(file);
   if (!st) throw new UserError(`failed to read ${file} on ${host}: no such file`, ['check the path, or give --file'], 'file');
   const text = await runner.readFile(file);
-  const appDirOf = path.posix.dirname(path.posix.dirname(given));
-  return { host, where: runner.where, path: given, target: file, text, hash: sha(text), mode: st.mode, owner: { uid: st.uid, gid: st.gid }, appDir: appDirOf, file: parseConf(text, envFor(appDirOf)) };
+  // $COMMBASE_APP_DIR of this process says where Commbase lives here, not on another host.
+  const appDir = appDirFor(given, explicitAppDir, local ? process.env.COMMBASE_APP_DIR : undefined);
+  return { host, where: runner.where, path: given, target: file, text, hash: sha(text), mode: st.mode, owner: { uid: st.uid, gid: st.gid }, appDir, file: parseConf(text, envFor(appDir)) };
 }
 
-export async function readConf(opts: { file?: string; host?: string }, deps: ConfDeps): Promise<ConfDoc> {
+export async function readConf(opts: { file?: string; host?: string; appDir?: string }, deps: ConfDeps): Promise<ConfDoc> {
   const file = resolveConfPath(opts.file);
-  return withRunner(opts.host ?? 'local', deps.connect, (runner, host) => load(runner, host.name, file));
+  return withRunner(opts.host ?? 'local', deps.connect, (runner, host) => load(runner, host.name, file, opts.appDir));
 }
 
 export interface Report {
@@ -159,40 +164,64 @@ export async function undoConf(opts: { file?: string; host?: string }, deps: Con
   });
 }
 
-/** --check-files: the paths exist and are readable; certificates are certificates; keys match them. */
-export async function checkFiles(opts: { file?: string; host?: string; baseDir?: string }, deps: ConfDeps): Promise<Finding[]> {
+export interface PathStatus extends ManagedPath {
+  exists: boolean;
+}
+
+/** Each managed path of the file, resolved under the app directory, and whether it exists on that host. */
+async function statusOf(runner: Runner, doc: ConfDoc): Promise<PathStatus[]> {
+  if (!doc.appDir) return [];
+  return Promise.all(managedPaths(doc.file, doc.appDir).map(async (m) => ({ ...m, exists: (await runner.stat(m.path).catch(() => undefined)) !== undefined })));
+}
+
+/** For the Configuration screen: where every managed value points, and whether it is there. */
+export async function pathStatus(opts: { file?: string; host?: string; appDir?: string }, deps: ConfDeps): Promise<{ appDir?: string; paths: PathStatus[] }> {
   const file = resolveConfPath(opts.file);
   return withRunner(opts.host ?? 'local', deps.connect, async (runner, host) => {
-    const doc = await load(runner, host.name, file);
-    const base = opts.baseDir ?? doc.appDir;
-    const out: Finding[] = [];
-    const value = (k: string) => { const l = [...doc.file.lines].reverse().find((x) => x.kind === 'assign' && x.key === k); return l?.kind === 'assign' ? l : undefined; };
-    const read = async (p: string) => { try { return await runner.readFile(p); } catch { return undefined; } };
-    for (const k of FILE_PATH_KEYS) {
-      const l = value(k);
-      if (l && (await read(l.value)) === undefined) out.push({ line: l.n, key: k, severity: 'error', message: `${k}: ${l.value} is missing or not readable` });
+    const doc = await load(runner, host.name, file, opts.appDir);
+    return { ...(doc.appDir ? { appDir: doc.appDir } : {}), paths: await statusOf(runner, doc) };
+  });
+}
+
+/**
+ * --check-files, for the variables commbase-admin manages (the four data-exchange scripts, CERTS_AND_KEYS_*,
+ * MESSAGING_FILE), resolved as Commbase resolves them: each exists (its full path named when it does not),
+ * certificates are certificates, keys match them. Commbase's other variables are its own business.
+ */
+export async function checkFiles(opts: { file?: string; host?: string; appDir?: string }, deps: ConfDeps): Promise<Finding[]> {
+  const file = resolveConfPath(opts.file);
+  return withRunner(opts.host ?? 'local', deps.connect, async (runner, host) => {
+    const doc = await load(runner, host.name, file, opts.appDir);
+    if (!doc.appDir) {
+      return [{ severity: 'error', message: `cannot tell Commbase's app directory for ${doc.path} (it is not <app>/config/commbase.conf): give --app-dir DIR or set COMMBASE_APP_DIR` }];
     }
+    const out: Finding[] = [];
     const loaded: Record<string, string> = {};
-    for (const [k, kind] of Object.entries(CERT_KEYS)) {
-      const l = value(k);
-      if (!l) continue;
-      const p = base + l.value; // as Commbase joins them: no separator
-      const text = await read(p);
-      if (text === undefined) { out.push({ line: l.n, key: k, severity: 'error', message: `${k}: ${p} is missing or not readable` }); continue; }
+    for (const m of await statusOf(runner, doc)) {
+      if (m.absoluteOnly) out.push({ line: m.line, key: m.key, severity: 'warning', message: `${m.key} "${m.written}": ${m.absoluteOnly}` });
+      if (!m.exists) {
+        const elsewhere = m.kind !== 'script' && (await runner.stat(m.written).catch(() => undefined)) !== undefined;
+        out.push({
+          line: m.line, key: m.key, severity: m.kind === 'data' ? 'warning' : 'error',
+          message: `${m.key}: ${m.path} ${m.kind === 'data' ? 'does not exist yet' : 'is missing'}${elsewhere ? ` (there is a file at ${m.written}, but Commbase reads ${m.path}: install it under ${doc.appDir}/certificates and write /certificates/NAME)` : ''}`,
+        });
+        continue;
+      }
+      if (m.kind === 'script' || m.kind === 'data') continue;
+      const text = await runner.readFile(m.path).catch(() => undefined);
+      if (text === undefined) { out.push({ line: m.line, key: m.key, severity: 'error', message: `${m.key}: ${m.path} is not readable` }); continue; }
       try {
-        if (kind === 'cert') parseCertificate(text, k); else loadPrivateKey(text, k);
-        loaded[k] = text;
+        if (m.kind === 'cert') parseCertificate(text, m.key); else loadPrivateKey(text, m.key);
+        loaded[m.key] = text;
       } catch (err) {
-        out.push({ line: l.n, key: k, severity: 'error', message: `${k}: ${p}: ${(err as Error).message}` });
+        out.push({ line: m.line, key: m.key, severity: 'error', message: `${m.key}: ${m.path}: ${(err as Error).message}` });
       }
     }
     for (const [c, k] of [['CERTS_AND_KEYS_CERT_PEM_FILE', 'CERTS_AND_KEYS_KEY_PEM_FILE'], ['CERTS_AND_KEYS_SERVER_CRT_FILE', 'CERTS_AND_KEYS_SERVER_KEY_FILE']] as const) {
       if (loaded[c] && loaded[k] && !keyMatchesCert(loadPrivateKey(loaded[k]!), parseCertificate(loaded[c]!).publicKey)) {
-        out.push({ line: value(k)?.n, key: k, severity: 'error', message: `${k} is not the key of ${c}` });
+        out.push({ line: lastAssignment(doc.file, k)?.n, key: k, severity: 'error', message: `${k} is not the key of ${c}` });
       }
     }
-    const msg = value('MESSAGING_FILE');
-    if (msg && (await runner.stat(base + msg.value)) === undefined) out.push({ line: msg.n, key: 'MESSAGING_FILE', severity: 'warning', message: `MESSAGING_FILE: ${base + msg.value} does not exist yet` });
     return out;
   });
 }
@@ -203,17 +232,41 @@ export function rememberConfFile(file: string, store = new SettingsStore()): str
   return abs;
 }
 
+export interface CertProposal {
+  appDir: string;
+  /** Files copied into <app>/certificates/ (the one replaced is kept as FILE.bak). */
+  installs: Array<{ from: string; to: string; mode: number }>;
+  pairs: Array<[string, string]>;
+}
+
 /**
- * After the certificate wizard: the commbase.conf values that point Commbase at the new server files.
- * Commbase joins CERTS_AND_KEYS_* to its directory with no separator, so the files must lie under it.
+ * After the certificate wizard: install the server files where Commbase reads them, <app>/certificates/, and the
+ * commbase.conf values that name them (/certificates/…, joined to the app directory by Commbase), plus the host.
  */
-export function proposeCertSettings(opts: { confPath: string; cert: string; key: string; ca: string; sans: string[] }): { pairs: Array<[string, string]> } | { reason: string } {
-  const appDir = path.dirname(path.dirname(path.resolve(opts.confPath)));
-  const rel = (p: string) => { const r = path.relative(appDir, path.resolve(p)); return r.startsWith('..') || path.isAbsolute(r) ? undefined : `/${r}`; };
-  const [cert, key, ca] = [rel(opts.cert), rel(opts.key), rel(opts.ca)];
-  if (!cert || !key || !ca) return { reason: `the files are outside ${appDir}, and Commbase reads CERTS_AND_KEYS_* relative to it; choose ${path.join(appDir, 'certificates')} as the wizard's directory` };
+export function proposeCertSettings(opts: { confPath: string; cert: string; key: string; ca: string; sans: string[]; appDir?: string }): CertProposal | { reason: string } {
+  const appDir = appDirFor(path.resolve(opts.confPath), opts.appDir);
+  if (!appDir) return { reason: `cannot tell Commbase's app directory for ${opts.confPath} (not <app>/config/commbase.conf, and COMMBASE_APP_DIR is not set)` };
+  const files = [['CERTS_AND_KEYS_CERT_PEM_FILE', opts.cert, 'cert.pem', MODE_PUBLIC], ['CERTS_AND_KEYS_KEY_PEM_FILE', opts.key, 'key.pem', MODE_SECRET], ['CERTS_AND_KEYS_CA_PEM_FILE', opts.ca, 'ca.pem', MODE_PUBLIC]] as const;
+  const installs = files.map(([, from, name, mode]) => ({ from: path.resolve(from), to: appCertificatePath(appDir, name).path, mode })).filter((i) => i.from !== i.to);
   const ip = opts.sans.map((s) => s.replace(/^IP:/, '')).find((s, i) => opts.sans[i]!.startsWith('IP:') && s !== '127.0.0.1' && s !== '::1');
-  return { pairs: [['CERTS_AND_KEYS_CERT_PEM_FILE', cert], ['CERTS_AND_KEYS_KEY_PEM_FILE', key], ['CERTS_AND_KEYS_CA_PEM_FILE', ca], ...(ip ? [['COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS', ip] as [string, string]] : [])] };
+  return {
+    appDir, installs,
+    pairs: [...files.map(([key, , name]) => [key, appCertificatePath(appDir, name).value] as [string, string]), ...(ip ? [['COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS', ip] as [string, string]] : [])],
+  };
+}
+
+/** What applyCertSettings will do, as lines for a confirmation. */
+export function describeInstalls(p: CertProposal): string[] {
+  return p.installs.map((i) => `copy ${i.from} → ${i.to} (mode ${i.mode.toString(8).padStart(4, '0')}; a file replaced there is kept as .bak)`);
+}
+
+/** Copy the files into the app directory on this machine (backups beside them), then set the values. */
+export async function applyCertSettings(confPath: string, p: CertProposal, deps: ConfDeps): Promise<SaveResult & { installed: string[] }> {
+  await ensureDir(path.join(p.appDir, 'certificates'), 0o755);
+  for (const i of p.installs) await writeFileAtomic(i.to, await readFile(i.from), { mode: i.mode, backup: 'sibling' });
+  await record({ action: 'config.install-certs', target: path.join(p.appDir, 'certificates'), outcome: `installed ${p.installs.map((i) => path.basename(i.to)).join(', ') || 'nothing (already there)'}` });
+  const r = await setConf({ file: confPath, pairs: p.pairs }, deps);
+  return { ...r, installed: p.installs.map((i) => i.to) };
 }
 
 /** The conf file the console would edit, or undefined when none is configured. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmod, chown, lstat, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, runJson } from '../helpers/cli.js';
+import { REAL_CONF, commbaseMissing } from '../helpers/commbase.js';
 import { TestHost } from '../helpers/lab.js';
 import { missing, titled } from '../helpers/needs.js';
 import { withTempDir } from '../helpers/tmp.js';
@@ -109,6 +110,45 @@ describe('config on local files', () => {
     const r = await runJson(['hosts', 'list'], { env: { XDG_CONFIG_HOME: xdg } });
     expect(r.code, r.stdout).toBe(0);
     expect((await stat(path.join(xdg, 'commbase-admin'))).mode & 0o777).toBe(0o700);
+  });
+
+  it.skipIf(commbaseMissing())('check-files resolves Commbase\'s real commbase.conf under the app directory and names the full path of what is missing', async () => {
+    const real = REAL_CONF;
+    const app = path.join(tmp.dir, 'commbase-app');
+    await mkdir(path.join(app, 'config'), { recursive: true });
+    await mkdir(path.join(app, 'certificates'), { recursive: true });
+    await mkdir(path.join(app, 'bundles', 'commbase-data-exchange', 'client'), { recursive: true });
+    await writeFile(path.join(app, 'config', 'commbase.conf'), await readFile(real));
+    await writeFile(path.join(app, 'bundles', 'commbase-data-exchange', 'client', 'client_http_websocket.py'), '# stand-in\n');
+    await writeFile(path.join(app, 'certificates', 'ca.pem'), 'not a certificate');
+    const conf = path.join(app, 'config', 'commbase.conf');
+    type Report = { errors: number; findings: Array<{ key?: string; severity: string; message: string }> };
+    const r = await runJson<Report>(['config', 'validate', '--file', conf, '--check-files'], { env });
+    expect(r.code).toBe(4);
+    const byKey = Object.fromEntries(r.json.findings.map((f) => [f.key, f]));
+    // Only the variables commbase-admin manages are checked; Commbase's other ~110 are its own business.
+    expect(new Set(r.json.findings.map((f) => f.key))).toEqual(new Set([
+      'COMMBASE_DATA_EXCHANGE_SERVER_CONNECTION_FILE_PATH', 'COMMBASE_DATA_EXCHANGE_SERVER_UPLOADER_FILE_PATH', 'COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH',
+      'CERTS_AND_KEYS_SERVER_CRT_FILE', 'CERTS_AND_KEYS_SERVER_KEY_FILE', 'CERTS_AND_KEYS_CERT_PEM_FILE', 'CERTS_AND_KEYS_KEY_PEM_FILE', 'CERTS_AND_KEYS_CA_PEM_FILE', 'MESSAGING_FILE',
+    ]));
+    expect(byKey.COMMBASE_DATA_EXCHANGE_SERVER_CONNECTION_FILE_PATH!.message).toBe(`COMMBASE_DATA_EXCHANGE_SERVER_CONNECTION_FILE_PATH: ${app}/bundles/commbase-data-exchange/server/server_http_websocket.py is missing`);
+    expect(byKey.CERTS_AND_KEYS_CERT_PEM_FILE!.message).toBe(`CERTS_AND_KEYS_CERT_PEM_FILE: ${app}/certificates/cert.pem is missing`);
+    expect(byKey.CERTS_AND_KEYS_CA_PEM_FILE!.message).toMatch(new RegExp(`${app}/certificates/ca.pem: .*holds no PEM certificate`));
+    expect(byKey.MESSAGING_FILE).toMatchObject({ severity: 'warning', message: `MESSAGING_FILE: ${app}/data/.messages.json does not exist yet` });
+    // --app-dir and then COMMBASE_APP_DIR say where the app is, before the file's location does.
+    const other = path.join(tmp.dir, 'elsewhere');
+    const viaFlag = await runJson<Report>(['config', 'validate', '--file', conf, '--check-files', '--app-dir', other], { env });
+    expect(viaFlag.json.findings.find((f) => f.key === 'CERTS_AND_KEYS_CA_PEM_FILE')!.message).toContain(`${other}/certificates/ca.pem is missing`);
+    const viaEnv = await runJson<Report>(['config', 'validate', '--file', conf, '--check-files'], { env: { ...env, COMMBASE_APP_DIR: other } });
+    expect(viaEnv.json.findings.find((f) => f.key === 'CERTS_AND_KEYS_CA_PEM_FILE')!.message).toContain(`${other}/certificates/ca.pem is missing`);
+    // A value that works only as an absolute path of this machine is flagged, with what Commbase really reads.
+    const abs = path.join(tmp.dir, 'pki', 'ca.pem');
+    await mkdir(path.dirname(abs), { recursive: true });
+    await writeFile(abs, 'x');
+    await writeFile(conf, (await readFile(real, 'utf8')).replace('CERTS_AND_KEYS_CA_PEM_FILE="/certificates/ca.pem"', `CERTS_AND_KEYS_CA_PEM_FILE="${abs}"`).replace('"$COMMBASE_APP_DIR/bundles/commbase-data-exchange/client/client_http_websocket.py"', `"${path.join(tmp.dir, 'client.py')}"`));
+    const flagged = await runJson<Report>(['config', 'validate', '--file', conf, '--check-files'], { env });
+    expect(flagged.json.findings.find((f) => f.key === 'CERTS_AND_KEYS_CA_PEM_FILE')!.message).toContain(`there is a file at ${abs}, but Commbase reads ${app}${abs}`);
+    expect(flagged.json.findings.find((f) => f.key === 'COMMBASE_DATA_EXCHANGE_CLIENT_CONNECTION_FILE_PATH' && f.severity === 'warning')!.message).toMatch(/an absolute path of this machine, outside .*write it as \$COMMBASE_APP_DIR/);
   });
 
   it('detects an edit made since the file was read, and writes nothing', async () => {

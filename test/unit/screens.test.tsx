@@ -1,7 +1,7 @@
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { App } from '../../src/screens/App.js';
 import { Config } from '../../src/screens/Config/Config.js';
@@ -225,12 +225,17 @@ describe('certificate wizard and commbase.conf', () => {
     await tick();
     await press(r.stdin, keyFor('result.config'));
     const diff = await waitForFrame(r.lastFrame, 'Update commbase.conf?');
-    expect(diff).toContain('+CERTS_AND_KEYS_CERT_PEM_FILE="/certificates/server/cert.pem"');
+    // The files go where Commbase reads them, <app>/certificates/, and the values name them relative to the app.
+    expect(diff).toContain(`copy ${path.join(t.dir, 'certificates', 'server', 'cert.pem')} → ${path.join(t.dir, 'certificates', 'cert.pem')}`);
+    expect(diff).toContain('+CERTS_AND_KEYS_KEY_PEM_FILE="/certificates/key.pem"');
     await tick(); // the dialog subscribes to keys in an effect after it is drawn
     await press(r.stdin, 'y');
     await waitForFrame(r.lastFrame, 'commbase.conf updated');
     const text = await readFile(conf, 'utf8');
-    expect(text).toContain('CERTS_AND_KEYS_KEY_PEM_FILE="/certificates/server/key.pem"');
+    expect(text).toContain('CERTS_AND_KEYS_KEY_PEM_FILE="/certificates/key.pem"');
+    expect(text).toContain('CERTS_AND_KEYS_CA_PEM_FILE="/certificates/ca.pem"');
+    expect((await stat(path.join(t.dir, 'certificates', 'key.pem'))).mode & 0o777).toBe(0o600);
+    expect(await readFile(path.join(t.dir, 'certificates', 'cert.pem'), 'utf8')).toBe(await readFile(path.join(t.dir, 'certificates', 'server', 'cert.pem'), 'utf8'));
     expect(text).toContain('COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS="192.0.2.10"');
   });
 });

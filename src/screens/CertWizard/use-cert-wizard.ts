@@ -1,6 +1,6 @@
 // The wizard's effects: plan on the summary step, run the services on confirm. The screen only renders.
 import { useEffect, useMemo, useReducer, useState } from 'react';
-import { configuredConfPath, proposeCertSettings, setConf } from '../../conffile/service.js';
+import { applyCertSettings, configuredConfPath, describeInstalls, proposeCertSettings, setConf } from '../../conffile/service.js';
 import { openRunner, type HostEntry } from '../../services/hosts.js';
 import { useTask } from '../use-task.js';
 import { classify, formatErrorLines } from '../../core/errors.js';
@@ -43,14 +43,15 @@ function useConfOffer(result: WizardResult | undefined) {
   const confPath = useMemo(() => (result?.server ? configuredConfPath() : undefined), [result]);
   const proposal = result?.server && confPath ? proposeCertSettings({ confPath, ...result.server }) : undefined;
   const deps = { connect: (h: HostEntry) => openRunner(h.name) };
-  const pairs = proposal && 'pairs' in proposal ? proposal.pairs : undefined;
+  const ready = proposal && 'pairs' in proposal ? proposal : undefined;
+  const pairs = ready?.pairs;
   return {
     confPath, proposal, task, confirming, diff,
     start: () => {
       if (!pairs || !confPath) return;
       task.start('working out the diff', async () => {
         const r = await setConf({ file: confPath, pairs, dryRun: true }, deps);
-        setDiff(r.diff);
+        setDiff([...describeInstalls(ready!), ...r.diff]);
         setConfirming(true);
         return [];
       });
@@ -59,8 +60,11 @@ function useConfOffer(result: WizardResult | undefined) {
       if (!pairs || !confPath) return;
       setConfirming(false);
       task.start('saving commbase.conf', async () => {
-        const r = await setConf({ file: confPath, pairs }, deps);
-        return [`commbase.conf updated (${r.changes.length} line(s)); previous version in ${r.backup ?? 'unchanged'}`];
+        const r = await applyCertSettings(confPath, ready!, deps);
+        return [
+          ...(r.installed.length ? [`installed ${r.installed.join(', ')}`] : []),
+          `commbase.conf updated (${r.changes.length} line(s)); previous version in ${r.backup ?? 'unchanged'}`,
+        ];
       });
     },
     cancel: () => setConfirming(false),

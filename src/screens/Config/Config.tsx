@@ -9,6 +9,7 @@ import { ConnectQuestionDialog, questionScope } from '../ConnectQuestion.js';
 import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
 import { useConfig } from './use-config.js';
+import type { PathStatus } from '../../conffile/service.js';
 
 const short = (key: string) => key.replace(/^COMMBASE_DATA_EXCHANGE_/, '…').replace(/^CERTS_AND_KEYS_/, 'CERTS…');
 
@@ -48,6 +49,8 @@ export function Config(props: { onExit: () => void; readOnly?: boolean; isActive
       {c.editing && c.mode === 'list' ? (
         <Text color={c.editing.problem ? theme.error : theme.dim}>{c.editing.key}{c.editing.problem ? `: ${c.editing.problem}` : c.editing.note ? `: ${c.editing.note}` : ''}</Text>
       ) : null}
+      {c.editing && c.mode === 'list' && c.paths[c.editing.key] ? <PathLine status={c.paths[c.editing.key]!} /> : null}
+      {c.mode === 'list' && c.missing.length ? <Text color={theme.warn}>{c.missing.length} file(s) named here are missing under {c.doc?.appDir}: {c.missing.map((m) => short(m.key)).join(', ')}</Text> : null}
       {c.mode === 'edit' && c.editing ? <EditField keyName={c.editing.key} initial={c.editing.value === '(not set)' ? '' : c.editing.value} validate={c.validate} onSubmit={c.submitEdit} isActive={active} /> : null}
       {c.mode === 'list' && c.unknown.length ? <Text color={theme.dim}>Other keys (kept, read-only here): {c.unknown.map((u) => u.key).join(', ')}</Text> : null}
       {c.mode === 'list' && c.findings.length ? <Text color={theme.warn}>{c.findings.length} warning(s) about lines Commbase's readers will trip on: commbase-admin config validate</Text> : null}
@@ -59,6 +62,16 @@ export function Config(props: { onExit: () => void; readOnly?: boolean; isActive
         {c.task.result?.map((l, i) => <Text key={i} color={theme.ok}>{l}</Text>)}
       </Box>
     </ScreenFrame>
+  );
+}
+
+function PathLine(props: { status: PathStatus }) {
+  const p = props.status;
+  return (
+    <Box flexDirection="column">
+      <Text color={p.exists ? theme.ok : p.kind === 'data' ? theme.warn : theme.error}>→ {p.path} {p.exists ? '✓ exists' : p.kind === 'data' ? '(not created yet)' : '✗ missing'}</Text>
+      {p.absoluteOnly ? <Text color={theme.warn}>⚠ {p.absoluteOnly}</Text> : null}
+    </Box>
   );
 }
 

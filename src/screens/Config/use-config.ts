@@ -5,7 +5,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { classify, formatErrorLines } from '../../core/errors.js';
 import { getValue } from '../../conffile/parse.js';
 import { KNOWN_KEYS, notesFor, validateValue } from '../../conffile/schema.js';
-import { readConf, report, setConf, undoConf, type ConfDoc, type SaveResult } from '../../conffile/service.js';
+import { pathStatus, readConf, report, setConf, undoConf, type ConfDoc, type PathStatus, type SaveResult } from '../../conffile/service.js';
+import { writtenValue } from '../../conffile/app-paths.js';
 import { useHostList } from '../use-hosts-list.js';
 import { useTask } from '../use-task.js';
 import { useTrust } from '../use-trust.js';
@@ -33,11 +34,18 @@ export function useConfig(file?: string) {
   const deps = trust.deps;
   const where = { host: host.name, ...(file ? { file } : {}) };
 
+  const [paths, setPaths] = useState<Record<string, PathStatus>>({});
   const load = useCallback(() => {
     setDoc(undefined);
     setLoadError(undefined);
+    setPaths({});
     readConf(where, deps).then(
-      (d) => { setDoc(d); setPending({}); },
+      (d) => {
+        setDoc(d);
+        setPending({});
+        // Where each managed value points (joined to the app directory as Commbase does) and whether it is there.
+        pathStatus(where, deps).then((r) => setPaths(Object.fromEntries(r.paths.map((p) => [p.key, p]))), () => undefined);
+      },
       (err) => setLoadError(formatErrorLines(classify(err))),
     );
   }, [file, host.name]);
@@ -45,7 +53,7 @@ export function useConfig(file?: string) {
 
   const rows: Row[] = KNOWN_KEYS.map((key) => {
     const current = doc ? getValue(doc.file, key) : undefined;
-    const value = pending[key] ?? current ?? '';
+    const value = pending[key] ?? (doc ? writtenValue(doc.file, key) : undefined) ?? current ?? '';
     const problem = value === '' && current === undefined ? undefined : validateValue(key, value);
     return { key, value: current === undefined && pending[key] === undefined ? '(not set)' : value, pending: pending[key] !== undefined, ...(problem ? { problem } : {}), ...(notesFor(key, value)[0] ? { note: notesFor(key, value)[0] } : {}) };
   });
@@ -53,8 +61,9 @@ export function useConfig(file?: string) {
   const selected = rows[cursor];
   const pairs = Object.entries(pending);
 
+  const missing = Object.values(paths).filter((p) => !p.exists && p.kind !== 'data');
   return {
-    doc, loadError, rows, unknown, cursor, mode, preview, task, trust, host, pendingCount: pairs.length,
+    doc, loadError, rows, paths, missing, unknown, cursor, mode, preview, task, trust, host, pendingCount: pairs.length,
     hostLabel: `${hostIndex + 1}/${hosts.length}`,
     /** The next host's file; pending changes are dropped (the footer says so through the unsaved count). */
     nextHost: () => { if (hosts.length > 1) { setHostIndex((i) => (i + 1) % hosts.length); setCursor(0); setMode('list'); task.clear(); } },

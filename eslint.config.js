@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**', 'src/certs/**', 'src/firewall/**', 'src/relay/**', 'src/services/**', 'src/conffile/**', 'src/monitor/**'],
+    files: ['src/core/**', 'src/certs/**', 'src/firewall/**', 'src/relay/**', 'src/services/**', 'src/conffile/**', 'src/monitor/**', 'src/clientsetup/**'],
     rules: layerBelowUi(processModules),
   },
   {

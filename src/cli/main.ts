@@ -7,6 +7,7 @@ import { renderFailure } from './boundary.js';
 import { loadConsole } from './interactive.js';
 import { registerAudit } from './audit.js';
 import { registerCert } from './cert.js';
+import { registerClient } from './client.js';
 import { registerConfig } from './config.js';
 import { registerForward } from './forward.js';
 import { registerFw } from './fw.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerForward(program);
   registerConfig(program);
   registerRelay(program);
+  registerClient(program);
   registerMonitor(program);
   registerAudit(program);
   program.action(async (o: { readOnly?: boolean }) => {

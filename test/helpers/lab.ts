@@ -58,6 +58,11 @@ export interface Peer {
 
 export interface TestHostOptions {
   ufw?: boolean;
+  /**
+   * Give sshd private copies of the trust store (/etc/ssl/certs, /usr/local/share/ca-certificates,
+   * /etc/ca-certificates.conf), so update-ca-certificates over SSH never touches this machine's.
+   */
+  trustStore?: boolean;
   /** Extra namespaces this one is linked to are made by the caller (see link()). */
   name?: string;
 }
@@ -76,6 +81,8 @@ export class TestHost {
   private vethHost: string;
   private readonly slot: number;
 
+  private trustStore = false;
+
   private constructor(readonly index: number, readonly ufw: boolean) {
     const tag = `${process.pid % 100000}x${index}`;
     this.ns = `cba-${tag}`;
@@ -91,6 +98,7 @@ export class TestHost {
 
   static async create(opts: TestHostOptions = {}): Promise<TestHost> {
     const h = new TestHost(++counter, Boolean(opts.ufw));
+    h.trustStore = Boolean(opts.trustStore);
     live.add(h);
     try {
       await h.setUp();
@@ -132,9 +140,22 @@ export class TestHost {
     // crontab there writes a private copy of /var/spool/cron, never the host's.
     mkdirSync(path.join(d, 'spool-cron'));
     try { sh('cp', ['-a', '/var/spool/cron/.', path.join(d, 'spool-cron')]); } catch { /* no cron installed */ }
-    const script = 'mount --bind "$1" /etc/ufw && mount --bind "$2" /etc/default/ufw && { [ ! -e "$HOME/.bashrc" ] || mount --bind "$3" "$HOME/.bashrc"; } && { [ ! -d /var/spool/cron ] || mount --bind "$4" /var/spool/cron; } && shift 4 && exec "$@"';
+    let trust = 'true';
+    const trustArgs: string[] = [];
+    if (this.trustStore) {
+      for (const [src, name] of [['/etc/ssl/certs', 'ssl-certs'], ['/usr/local/share/ca-certificates', 'local-cas']] as const) {
+        mkdirSync(path.join(d, name), { recursive: true });
+        try { sh('cp', ['-a', `${src}/.`, path.join(d, name)]); } catch { /* empty or absent */ }
+      }
+      cpSync('/etc/ca-certificates.conf', path.join(d, 'ca-certificates.conf'));
+      trust = 'mkdir -p /usr/local/share/ca-certificates && mount --bind "$5" /etc/ssl/certs && mount --bind "$6" /usr/local/share/ca-certificates && mount --bind "$7" /etc/ca-certificates.conf';
+      trustArgs.push(path.join(d, 'ssl-certs'), path.join(d, 'local-cas'), path.join(d, 'ca-certificates.conf'));
+    } else {
+      trustArgs.push('-', '-', '-');
+    }
+    const script = `mount --bind "$1" /etc/ufw && mount --bind "$2" /etc/default/ufw && { [ ! -e "$HOME/.bashrc" ] || mount --bind "$3" "$HOME/.bashrc"; } && { [ ! -d /var/spool/cron ] || mount --bind "$4" /var/spool/cron; } && ${trust} && shift 7 && exec "$@"`;
     const argv = ['ip', 'netns', 'exec', this.ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sh',
-      path.join(d, 'etc-ufw'), path.join(d, 'etc-default', 'ufw'), path.join(d, 'bashrc'), path.join(d, 'spool-cron'), ...sshd];
+      path.join(d, 'etc-ufw'), path.join(d, 'etc-default', 'ufw'), path.join(d, 'bashrc'), path.join(d, 'spool-cron'), ...trustArgs, ...sshd];
     const log = (await import('node:fs')).openSync(this.sshdLog, 'a');
     this.sshd = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', log, log], detached: false });
     await this.waitForPort();

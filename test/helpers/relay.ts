@@ -8,10 +8,12 @@ import { BIN, ROOT } from './cli.js';
 export class RelayProcess {
   private constructor(readonly child: ChildProcess, readonly dataDir: string, readonly output: { text: string }) {}
 
-  static async start(args: string[], env: Record<string, string>, dataDir: string): Promise<RelayProcess> {
+  /** `prefix` runs it inside something, e.g. ['ip', 'netns', 'exec', NS] for a private loopback. */
+  static async start(args: string[], env: Record<string, string>, dataDir: string, prefix: string[] = []): Promise<RelayProcess> {
     const adminFile = path.join(dataDir, 'admin.json');
     const output = { text: '' };
-    const child = spawn(process.execPath, [BIN, 'relay', 'start', '--data-dir', dataDir, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [file, ...pre] = [...prefix, process.execPath];
+    const child = spawn(file!, [...pre, BIN, 'relay', 'start', '--data-dir', dataDir, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => (output.text += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output.text += d.toString()));
     const start = Date.now();

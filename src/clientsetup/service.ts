@@ -1,0 +1,205 @@
+// Preparing a Commbase client host (this machine or one over SSH) to use the relay, in one previewed step:
+// a token for it, the relay's CA where commbase.conf says (and, if asked, in the host's trust store, which is the
+// only store Commbase's Socket.IO clients use), its listener and updater with every URL literal pointing at the
+// relay (token included), and commbase.conf's host, port and script variables. Every file replaced keeps a .bak.
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import { MODE_PUBLIC } from '../core/files.js';
+import { hostOrIp, isIP } from '../core/net.js';
+import { hostNameKey } from '../core/names.js';
+import { parseInput } from '../core/validate.js';
+import type { Runner } from '../runners/types.js';
+import { audited } from '../services/audit.js';
+import { withRunner, type HostEntry } from '../services/hosts.js';
+import { appCertificatePath } from '../conffile/app-paths.js';
+import { parseConf, getValue } from '../conffile/parse.js';
+import { renderDiff, setValues } from '../conffile/edit.js';
+import { printConf } from '../conffile/parse.js';
+import { literalDiff, rewriteLiterals } from './literals.js';
+import { PROBE_PY } from './probe-script.js';
+
+const BUNDLE = 'bundles/commbase-data-exchange';
+
+/** A path on the client host: absolute, printable, no NUL or line break (it reaches SFTP and a Python argv). */
+const hostPath = z.string().min(1).refine((v) => v.startsWith('/'), { message: 'must be an absolute path' })
+  .refine((v) => !/[\0\n\r]/.test(v), { message: 'must not contain NUL or line breaks' });
+
+/** The relay as clients reach it: scheme, host and port only. */
+export const relayUrl = z.string().transform((v, ctx) => {
+  let u: URL;
+  try { u = new URL(v); } catch { ctx.addIssue({ code: 'custom', message: 'must be a URL such as https://relay.lan:5000' }); return z.NEVER; }
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const ok = (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash && hostOrIp.safeParse(host).success;
+  if (!ok) { ctx.addIssue({ code: 'custom', message: 'must be http(s)://HOST:PORT with nothing after the port (the token and paths are added for each script)' }); return z.NEVER; }
+  const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+  return { scheme: u.protocol.slice(0, -1) as 'http' | 'https', host, port, base: `${u.protocol}//${isIP(host) === 6 ? `[${host}]` : host}:${port}` };
+});
+
+export const clientSetupInput = z.object({
+  host: hostNameKey.default('local'),
+  'app-dir': hostPath,
+  'relay-url': relayUrl,
+  ca: z.string().min(1).optional(),
+  name: z.string().min(1).max(64).refine((v) => !/[\p{Cc}]/u.test(v), { message: 'must not contain control characters' }),
+  'trust-system': z.boolean().default(false),
+  listener: z.enum(['websocket', 'polling'], { message: 'must be websocket or polling' }).default('websocket'),
+  'dry-run': z.boolean().default(false),
+}).superRefine((v, ctx) => {
+  if (v['relay-url'].scheme === 'https' && !v.ca && v['trust-system']) ctx.addIssue({ code: 'custom', path: ['ca'], message: 'is needed with --trust-system: the CA to add to the store' });
+  if (v['relay-url'].scheme === 'http' && v['trust-system']) ctx.addIssue({ code: 'custom', path: ['trust-system'], message: 'is for an https relay: a plain http relay has no certificate to trust' });
+});
+export type ClientSetupInput = z.input<typeof clientSetupInput>;
+
+export interface ClientSetupDeps {
+  connect(host: HostEntry): Promise<Runner>;
+  /** Issues a token (scope both) from the relay; the caller knows where the relay is. */
+  issueToken(name: string): Promise<{ id: string; token: string }>;
+}
+
+export interface ClientSetupResult {
+  host: string;
+  where: string;
+  dryRun: boolean;
+  client?: { id: string; name: string };
+  /** What was (or would be) done, in order. */
+  steps: string[];
+  /** A diff per file changed. */
+  diffs: string[][];
+  backups: string[];
+}
+
+interface FileChange { path: string; before?: string; after: string; mode: number; diff: string[] }
+
+const PLACEHOLDER = 'TOKEN-ISSUED-ON-APPLY';
+
+function urlsFor(base: string, token: string) {
+  const t = `${base}/t/${encodeURIComponent(token)}`;
+  return { get: `${t}/api/get_saved_data`, update: `${t}/api/update_json`, socketio: `${base}?token=${encodeURIComponent(token)}` };
+}
+
+async function readOn(runner: Runner, file: string): Promise<string | undefined> {
+  return (await runner.stat(file)) ? runner.readFile(file) : undefined;
+}
+
+/** Where the host keeps extra CAs, and the command that rebuilds its store. */
+async function trustStore(runner: Runner, slug: string): Promise<{ file: string; argv: string[] }> {
+  if (await runner.stat('/usr/sbin/update-ca-certificates')) return { file: `/usr/local/share/ca-certificates/commbase-admin-${slug}.crt`, argv: ['update-ca-certificates'] };
+  if (await runner.stat('/usr/bin/update-ca-trust')) return { file: `/etc/pki/ca-trust/source/anchors/commbase-admin-${slug}.crt`, argv: ['update-ca-trust', 'extract'] };
+  throw new UserError('failed to find the host\'s trust store: neither update-ca-certificates (Debian, Ubuntu) nor update-ca-trust (Fedora, RHEL) is installed', [
+    'Debian/Ubuntu: apt-get install ca-certificates; elsewhere add the CA to the system store by hand, or set REQUESTS_CA_BUNDLE for Commbase\'s clients',
+  ], 'trust-system');
+}
+
+export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps): Promise<ClientSetupResult> {
+  const input = parseInput(clientSetupInput, raw);
+  const relay = input['relay-url'];
+  const app = input['app-dir'].replace(/\/+$/, '');
+  const caPem = input.ca ? await readCa(input.ca) : undefined;
+  return withRunner(input.host, deps.connect, async (runner, host) => {
+    const confPath = `${app}/config/commbase.conf`;
+    const confText = await readOn(runner, confPath);
+    if (confText === undefined) throw new UserError(`failed to find Commbase on ${host.name}: there is no ${confPath}`, ['give --app-dir the directory Commbase is installed in (the one holding config/commbase.conf)'], 'app-dir');
+    const conf = parseConf(confText, { COMMBASE_APP_DIR: app });
+
+    // The listener: for https, Commbase's matching template copied into client/ (as its documentation says);
+    // for http, the file commbase.conf names. The updater: the file commbase.conf names (there is one kind).
+    const template = relay.scheme === 'http' ? undefined : caPem ? `client_https_localhost_local_ca_${input.listener}.py` : 'client_https_fqdn_signed_cert_websocket.py';
+    const listenerPath = template ? `${app}/${BUNDLE}/client/${template}` : getValue(conf, 'COMMBASE_DATA_EXCHANGE_CLIENT_CONNECTION_FILE_PATH') ?? `${app}/${BUNDLE}/client/client_http_websocket.py`;
+    const listenerSource = template ? `${app}/${BUNDLE}/client/templates/${template}` : listenerPath;
+    const updaterPath = getValue(conf, 'COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH') ?? `${app}/${BUNDLE}/client/updater_http_websocket.py`;
+    const [listenerText, listenerBefore, updaterText] = await Promise.all([readOn(runner, listenerSource), readOn(runner, listenerPath), readOn(runner, updaterPath)]);
+    if (listenerText === undefined) throw new UserError(`failed to find Commbase's listener on ${host.name}: there is no ${listenerSource}`, ['check --app-dir: it must hold Commbase\'s bundles/commbase-data-exchange'], 'app-dir');
+    if (updaterText === undefined) throw new UserError(`failed to find Commbase's updater on ${host.name}: there is no ${updaterPath} (COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH)`, [], 'app-dir');
+
+    const plan = (token: string) => {
+      const u = urlsFor(relay.base, token);
+      const listener = rewriteLiterals(listenerText, { api_url: u.get, socketio_url: u.socketio });
+      const updater = rewriteLiterals(updaterText, { api_url: u.update });
+      for (const [file, r] of [[listenerPath, listener], [updaterPath, updater]] as const) {
+        if (r.missing.length) throw new UserError(`failed to set up ${file}: it has no ${r.missing.join(' or ')} literal to point at the relay`, ['is it one of Commbase\'s data-exchange scripts?'], 'app-dir');
+      }
+      const ca = appCertificatePath(app, 'ca.pem');
+      const pairs: Array<[string, string]> = [
+        ['COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS', relay.host],
+        ['COMMBASE_DATA_EXCHANGE_SERVER_PORT', String(relay.port)],
+        ['COMMBASE_DATA_EXCHANGE_CLIENT_CONNECTION_FILE_PATH', `$COMMBASE_APP_DIR${listenerPath.slice(app.length)}`],
+        ['COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH', `$COMMBASE_APP_DIR${updaterPath.slice(app.length)}`],
+        ...(caPem ? [['CERTS_AND_KEYS_CA_PEM_FILE', ca.value] as [string, string]] : []),
+      ];
+      if (!listenerPath.startsWith(`${app}/`) || !updaterPath.startsWith(`${app}/`)) pairs.splice(2, 2);
+      const confNext = setValues(conf, pairs, { COMMBASE_APP_DIR: app });
+      const files: FileChange[] = [
+        { path: listenerPath, ...(listenerBefore !== undefined ? { before: listenerBefore } : {}), after: listener.text, mode: 0o644, diff: listenerBefore === undefined ? [`+++ ${listenerPath} (new: a copy of ${listenerSource})`, ...literalDiff(listenerPath, listener.changes).slice(2)] : literalDiff(listenerPath, listener.changes) },
+        { path: updaterPath, before: updaterText, after: updater.text, mode: 0o644, diff: literalDiff(updaterPath, updater.changes) },
+        ...(caPem ? [{ path: ca.path, after: caPem, mode: MODE_PUBLIC, diff: [`${ca.path}: the relay's CA (${caSubject(caPem)})`] } as FileChange] : []),
+        { path: confPath, before: confText, after: printConf(confNext.file), mode: 0o644, diff: renderDiff(confPath, confNext.changes) },
+      ];
+      return files;
+    };
+
+    const steps: string[] = [`issue a token (scope both) for ${input.name} from the relay`];
+    const draft = plan(PLACEHOLDER);
+    steps.push(...draft.map((f) => (f.before === undefined ? `write ${f.path}` : f.before === f.after ? `keep ${f.path} (no change)` : `change ${f.path} (previous version kept as ${f.path}.bak)`)));
+    const slug = caPem ? createHash('sha256').update(caPem).digest('hex').slice(0, 12) : '';
+    const store = input['trust-system'] && caPem ? await trustStore(runner, slug) : undefined;
+    if (store) steps.push(`add the CA to ${host.name}'s trust store: ${store.file}, then ${store.argv.join(' ')}`);
+    const base = { host: host.name, where: runner.where, steps };
+    if (input['dry-run']) return { ...base, dryRun: true, diffs: draft.map((f) => f.diff), backups: [] };
+
+    return audited({ action: 'client.setup', host: host.name, target: `${app} for ${input.name} → ${relay.base}` }, async () => {
+      const issued = await deps.issueToken(input.name);
+      const files = plan(issued.token);
+      const backups: string[] = [];
+      for (const f of files) {
+        if (f.before === f.after) continue;
+        const old = await runner.stat(f.path);
+        if (old && f.before !== undefined) { await runner.writeFile(`${f.path}.bak`, f.before, old.mode & 0o777, { uid: old.uid, gid: old.gid }); backups.push(`${f.path}.bak`); }
+        else if (old) { const prev = await runner.readFile(f.path); if (prev === f.after) continue; await runner.writeFile(`${f.path}.bak`, prev, old.mode & 0o777); backups.push(`${f.path}.bak`); }
+        await runner.writeFile(f.path, f.after, old ? old.mode & 0o777 : f.mode, old ? { uid: old.uid, gid: old.gid } : undefined);
+      }
+      if (store && caPem) {
+        await runner.writeFile(store.file, caPem, MODE_PUBLIC);
+        await runner.run(store.argv, { privileged: true });
+      }
+      return { ...base, dryRun: false, client: { id: issued.id, name: input.name }, diffs: files.map((f) => f.diff.map((l) => l.split(issued.token).join('<token>'))), backups };
+    }, (r) => ({ outcome: `set up as client ${r.client?.id}; ${r.backups.length} file(s) backed up` }));
+  });
+}
+
+async function readCa(file: string): Promise<string> {
+  let pem: string;
+  try { pem = await readFile(file, 'utf8'); } catch (err) { throw new UserError(`failed to read the CA ${file}: ${(err as Error).message}`, [], 'ca'); }
+  const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
+  if (!first) throw new UserError(`invalid ca ${JSON.stringify(file)}: the file holds no PEM certificate`, [], 'ca');
+  let x: X509Certificate;
+  try { x = new X509Certificate(first); } catch (err) { throw new UserError(`invalid ca ${JSON.stringify(file)}: ${(err as Error).message}`, [], 'ca'); }
+  if (!x.ca) throw new UserError(`invalid ca ${JSON.stringify(file)}: ${x.subject.replace(/\n/g, ', ')} is not a CA certificate (basicConstraints CA:FALSE)`, ['give the CA that signed the relay\'s certificate (ca.pem beside cert.pem)'], 'ca');
+  // It goes to every client host: a file that also holds a private key must never be copied anywhere.
+  if (/PRIVATE KEY-----/.test(pem)) throw new UserError(`invalid ca ${JSON.stringify(file)}: the file also holds a private key; give the CA certificate alone`, [], 'ca');
+  return pem;
+}
+
+function caSubject(pem: string): string {
+  try { return new X509Certificate(pem).subject.replace(/\n/g, ', '); } catch { return 'a certificate'; }
+}
+
+// ---- client probe --------------------------------------------------------------------------------------------
+
+export interface ProbeStep { step: string; ok: boolean; detail: string; fix: string; needed: boolean }
+
+export const probeInput = z.object({ host: hostNameKey.default('local'), 'app-dir': hostPath });
+
+/** Run Commbase's client calls on the host with its own Python stack; ok when every step Commbase needs passed. */
+export async function probeClient(raw: z.input<typeof probeInput>, deps: { connect(host: HostEntry): Promise<Runner> }): Promise<{ host: string; where: string; ok: boolean; steps: ProbeStep[] }> {
+  const input = parseInput(probeInput, raw);
+  return withRunner(input.host, deps.connect, async (runner, host) => {
+    const r = await runner.run(['/usr/bin/python3', '-c', PROBE_PY, input['app-dir'].replace(/\/+$/, '')], { allowFailure: true, timeoutMs: 90_000 });
+    const steps = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as ProbeStep);
+    if (steps.length === 0) {
+      steps.push({ step: 'run the probe with /usr/bin/python3', ok: false, detail: r.stderr.trim().slice(-400) || `exit ${r.exitCode}`, fix: 'install python3, python3-requests and python3-socketio on the host', needed: true });
+    }
+    return { host: host.name, where: runner.where, ok: steps.every((s) => s.ok || !s.needed), steps };
+  });
+}

@@ -159,6 +159,14 @@ describe.skipIf(why)(titled('Commbase\'s own scripts against the relay', why), (
       const app = makeAppDir(path.join(tmp.dir, 'app-tls'));
       cpSync(BUNDLE, path.join(app, 'bundles', 'commbase-data-exchange'), { recursive: true });
       const args = ['client', 'setup', '--host', 'desk-host', '--app-dir', app, '--relay-url', `https://${lab.hostSide}:${port}`, '--ca', path.join(pki, 'ca', 'ca.pem'), '--name', 'desk', '--data-dir', dataDir, '--trust-system'];
+      // A leaf instead of the CA, or a file that also holds a key: refused before anything is issued or written.
+      const leaf = await runJson<{ error: { field: string; message: string } }>(args.map((a) => (a.endsWith(path.join('ca', 'ca.pem')) ? path.join(pki, 'server', 'cert.pem') : a)), { env });
+      expect(leaf.json.error).toMatchObject({ field: 'ca', message: expect.stringMatching(/is not a CA certificate/) });
+      const withKey = path.join(tmp.dir, 'ca-and-key.pem');
+      writeFileSync(withKey, readFileSync(path.join(pki, 'ca', 'ca.pem'), 'utf8') + readFileSync(path.join(pki, 'server', 'key.pem'), 'utf8'));
+      const keyed = await runJson<{ error: { message: string } }>(args.map((a) => (a.endsWith(path.join('ca', 'ca.pem')) ? withKey : a)), { env });
+      expect(keyed.json.error.message).toMatch(/also holds a private key/);
+      expect((await runJson<{ clients: unknown[] }>(['clients', 'list', '--data-dir', dataDir], { env })).json.clients).toEqual([]);
       const dry = await runJson<{ steps: string[]; diffs: string[][] }>([...args, '--dry-run'], { env });
       expect(dry.code, JSON.stringify(dry.json)).toBe(0);
       expect(dry.json.steps.join('\n')).toMatch(/write .*client_https_localhost_local_ca_websocket\.py[\s\S]*add the CA to desk-host's trust store: \/usr\/local\/share\/ca-certificates\/commbase-admin-[0-9a-f]{12}\.crt, then update-ca-certificates/);

@@ -29,11 +29,7 @@ export function registerClient(program: Command): void {
         throw new UserError('say where the relay runs, to issue the token: --data-dir DIR (here) or --relay-host NAME (over SSH), one of them', [], 'data-dir');
       }
       const conn = connector(o);
-      const issueToken = async (name: string) => {
-        const { withAdmin } = await import('../relay/admin-client.js');
-        const r = await withAdmin({ dataDir: o.dataDir, host: o.relayHost ?? 'local' }, conn, (c) => c.issue(name, 'both'));
-        return { id: r.id, token: r.token };
-      };
+      const issueToken = async (name: string) => (await import('../relay/admin-client.js')).issueTokenFor({ dataDir: o.dataDir, host: o.relayHost ?? 'local' }, conn, name);
       const r = await (await service()).setupClient({
         host: o.host, 'app-dir': o.appDir, 'relay-url': o.relayUrl, ...(o.ca ? { ca: o.ca } : {}), name: o.name,
         'trust-system': Boolean(o.trustSystem), listener: o.listener, 'dry-run': Boolean(o.dryRun),

@@ -119,3 +119,9 @@ export async function withAdmin<T>(opts: { dataDir?: string; host?: string }, de
     await c.close();
   }
 }
+
+/** A token (scope both) for one client, from the relay in dataDir here or on host over SSH: `client setup`'s source. */
+export async function issueTokenFor(where: { dataDir?: string; host?: string }, deps: AdminDeps, name: string): Promise<{ id: string; token: string }> {
+  const r = await withAdmin(where, deps, (c) => c.issue(name, 'both'));
+  return { id: r.id, token: r.token };
+}

@@ -9,6 +9,7 @@ import { Firewall } from './Firewall/Firewall.js';
 import { Forwards } from './Forwards/Forwards.js';
 import { Hosts } from './Hosts/Hosts.js';
 import { History } from './History/History.js';
+import { ClientSetup } from './ClientSetup/ClientSetup.js';
 import { SCREENS, type ScreenId } from './registry.js';
 
 export interface AppProps {
@@ -42,6 +43,8 @@ export function App(props: AppProps) {
       return <Forwards onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'hosts':
       return <Hosts onExit={home} readOnly={Boolean(props.readOnly)} />;
+    case 'clienthost':
+      return <ClientSetup onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'history':
       return <History onExit={home} readOnly={Boolean(props.readOnly)} />;
     default:

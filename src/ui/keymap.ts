@@ -3,7 +3,7 @@
 
 export type Scope =
   | 'global' | 'home' | 'wizard' | 'wizard.select' | 'wizard.text' | 'wizard.confirm' | 'result'
-  | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy';
+  | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy' | 'clientsetup';
 
 export interface Binding {
   id: string;
@@ -57,6 +57,9 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'config.undo', short: 'undo', scope: 'config', keys: ['u'], label: 'u', description: 'undo the last save (restore FILE.bak)', footer: true, dangerous: true },
   { id: 'config.reload', short: 'reload', scope: 'config', keys: ['r'], label: 'r', description: 'read the file again (drops pending changes)', footer: true },
   { id: 'config.host', short: 'next host', scope: 'config', keys: ['tab'], label: 'Tab', description: 'the same file on the next host in the inventory (drops pending changes)', footer: true },
+
+  { id: 'cs.probe', short: 'probe', scope: 'clientsetup', keys: ['p'], label: 'p', description: 'probe the client host as Commbase\'s clients would', footer: true },
+  { id: 'cs.again', short: 'another host', scope: 'clientsetup', keys: ['a'], label: 'a', description: 'set up another client host', footer: true },
 
   { id: 'history.reload', short: 'reload', scope: 'history', keys: ['r'], label: 'r', description: 'read the audit log again', footer: true },
 

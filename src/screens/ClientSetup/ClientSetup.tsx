@@ -1,0 +1,54 @@
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import { Spinner } from '@inkjs/ui';
+import { ScreenFrame } from '../../ui/ScreenFrame.js';
+import { ConfirmDialog } from '../../ui/Dialogs.js';
+import { StepForm } from '../../ui/StepForm.js';
+import { useKeymap } from '../../ui/useKeymap.js';
+import type { Scope } from '../../ui/keymap.js';
+import { theme } from '../../ui/theme.js';
+import { ConnectQuestionDialog, questionScope } from '../ConnectQuestion.js';
+import { useClientSetup } from './use-client-setup.js';
+
+const BUSY = { previewing: 'working out every change (dry run)', applying: 'issuing the token and writing the files', probing: 'probing the host as Commbase\'s clients would' } as const;
+
+/** Prepare a Commbase client host: the same flow as `commbase-admin client setup`, previewed, then probed. */
+export function ClientSetup(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
+  const { state, dispatch, form, trust } = useClientSetup();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const active = (props.isActive ?? true) && !helpOpen;
+  const asking = trust.question;
+  const scopes: Scope[] = asking ? [questionScope(asking)] : state.step === 'form' ? ['wizard.text'] : state.step === 'done' || state.step === 'failed' ? ['clientsetup'] : [];
+  useKeymap(['global', ...scopes], {
+    help: () => setHelpOpen((v) => !v),
+    back: () => (helpOpen ? setHelpOpen(false) : state.step === 'form' && state.index === 0 ? props.onExit() : state.step === 'done' ? props.onExit() : dispatch({ type: 'back' })),
+    'text.back': () => (state.index === 0 ? props.onExit() : dispatch({ type: 'back' })),
+    'cs.probe': () => dispatch({ type: 'probe' }),
+    'cs.again': () => dispatch({ type: 'restart' }),
+  }, { isActive: (props.isActive ?? true) && !asking && state.step !== 'confirm', typing: state.step === 'form', readOnly: Boolean(props.readOnly) });
+
+  const preview = state.preview;
+  return (
+    <ScreenFrame title="Client host" scopes={state.step === 'confirm' ? ['confirm'] : scopes} helpOpen={helpOpen} typing={state.step === 'form' || asking?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)}>
+      <Text color={theme.dim}>Point a Commbase client host at the relay: a token, the CA, its listener and updater, commbase.conf.</Text>
+      <ConnectQuestionDialog question={asking} isActive={active} />
+      {state.step === 'form' ? <StepForm title="Set up a client host" fields={form} index={state.index} values={state.values} onSubmitField={(key, value) => dispatch({ type: 'field', key, value })} isActive={active && !asking} /> : null}
+      {state.step in BUSY && !asking ? <Spinner label={BUSY[state.step as keyof typeof BUSY]} /> : null}
+      {state.step === 'confirm' && preview ? (
+        <ConfirmDialog title={`Set up ${preview.host} as a client of ${state.values['relay-url']}?`} isActive={active} readOnly={Boolean(props.readOnly)}
+          lines={[...preview.steps.map((s) => `• ${s}`), '', ...preview.diffs.flat().filter((l) => /^[-+@]/.test(l)).slice(0, 24), 'Every file replaced is kept as FILE.bak.']}
+          onYes={() => dispatch({ type: 'confirm' })} onNo={() => dispatch({ type: 'back' })} />
+      ) : null}
+      {state.result && (state.step === 'done' || state.step === 'probing') ? (
+        <Box flexDirection="column">
+          <Text color={theme.ok}>✓ {state.result.host} is set up as client {state.result.client?.id}; {state.result.backups.length} previous version(s) kept as .bak.</Text>
+          {state.probe ? state.probe.steps.map((s, i) => (
+            <Text key={i} color={s.ok ? theme.ok : s.needed ? theme.error : theme.warn}>{s.ok ? '✓' : s.needed ? '✗' : '!'} {s.step}{!s.ok && s.fix ? ` — fix: ${s.fix}` : ''}</Text>
+          )) : <Text>Press p to probe the host as Commbase's clients would (GET, Socket.IO polling and websocket, upload).</Text>}
+          {state.probe ? <Text bold color={state.probe.ok ? theme.ok : theme.error}>{state.probe.ok ? 'Commbase\'s clients can use the relay from there.' : 'A step Commbase\'s clients need failed.'}</Text> : null}
+        </Box>
+      ) : null}
+      {state.failure?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}
+    </ScreenFrame>
+  );
+}

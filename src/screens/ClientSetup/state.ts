@@ -1,0 +1,78 @@
+// The client-setup flow's state: a reducer with named actions. Fields are checked one at a time by the same
+// zod schemas the CLI uses; the service is called by the hook (use-client-setup.ts), never from here.
+import type { FormField } from '../../ui/StepForm.js';
+import { clientSetupInput, relayUrl } from '../../clientsetup/service.js';
+import type { ClientSetupResult, ProbeStep } from '../../clientsetup/service.js';
+
+export type Step = 'form' | 'previewing' | 'confirm' | 'applying' | 'done' | 'probing' | 'failed';
+
+export interface State {
+  step: Step;
+  index: number;
+  values: Record<string, string>;
+  preview?: ClientSetupResult;
+  result?: ClientSetupResult;
+  probe?: { ok: boolean; steps: ProbeStep[] };
+  failure?: string[];
+}
+
+export type Action =
+  | { type: 'field'; key: string; value: string }
+  | { type: 'back' }
+  | { type: 'previewed'; preview: ClientSetupResult }
+  | { type: 'confirm' }
+  | { type: 'applied'; result: ClientSetupResult }
+  | { type: 'probe' }
+  | { type: 'probed'; probe: { ok: boolean; steps: ProbeStep[] } }
+  | { type: 'failed'; lines: string[] }
+  | { type: 'restart' };
+
+const shape = clientSetupInput.shape;
+const check = (schema: { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }) => (v: string) => {
+  const r = schema.safeParse(v);
+  return r.success ? undefined : r.error?.issues[0]?.message;
+};
+
+export function fields(defaults: { dataDir: string; hosts: string[] }): FormField[] {
+  return [
+    { key: 'host', label: 'Client host (from the inventory)', hint: `one of: ${defaults.hosts.join(', ')}`, initial: 'local', validate: (v) => (defaults.hosts.includes(v) ? undefined : `must be one of ${defaults.hosts.join(', ')} (add hosts in Hosts)`) },
+    { key: 'app-dir', label: 'Commbase\'s directory on that host', hint: 'the one holding config/commbase.conf, e.g. /opt/commbase', validate: check(shape['app-dir']) },
+    { key: 'relay-url', label: 'The relay as the client reaches it', hint: 'https://HOST:PORT (the address in the relay certificate\'s names)', validate: check(relayUrl) },
+    { key: 'name', label: 'A name for this client', hint: 'shown in the clients list and the Monitor', validate: check(shape.name) },
+    { key: 'ca', label: 'The relay\'s CA certificate on this machine (https; empty for none)', hint: 'ca.pem beside the relay\'s cert.pem', initial: '' },
+    { key: 'trust', label: 'Also add the CA to the host\'s trust store? (y/n)', hint: 'Commbase\'s Socket.IO clients trust only the system store', initial: 'y', validate: (v) => (/^[yn]$/.test(v) ? undefined : 'answer y or n') },
+    { key: 'data-dir', label: 'The relay\'s data directory on this machine (to issue the token)', initial: defaults.dataDir, validate: (v) => (v.startsWith('/') ? undefined : 'must be an absolute path') },
+  ];
+}
+
+export function initialState(): State {
+  return { step: 'form', index: 0, values: {} };
+}
+
+export function reduce(s: State, a: Action, count: number): State {
+  switch (a.type) {
+    case 'field': {
+      const values = { ...s.values, [a.key]: a.value };
+      return s.index + 1 < count ? { ...s, values, index: s.index + 1 } : { ...s, values, step: 'previewing' };
+    }
+    case 'back':
+      if (s.step === 'form') return s.index > 0 ? { ...s, index: s.index - 1 } : s;
+      if (s.step === 'confirm' || s.step === 'failed') return { ...s, step: 'form', index: count - 1, failure: undefined };
+      return s;
+    case 'previewed': return { ...s, step: 'confirm', preview: a.preview };
+    case 'confirm': return s.step === 'confirm' ? { ...s, step: 'applying' } : s;
+    case 'applied': return { ...s, step: 'done', result: a.result };
+    case 'probe': return s.step === 'done' ? { ...s, step: 'probing', probe: undefined } : s;
+    case 'probed': return { ...s, step: 'done', probe: a.probe };
+    case 'failed': return { ...s, step: 'failed', failure: a.lines };
+    case 'restart': return initialState();
+  }
+}
+
+/** The service's input from the form's answers. */
+export function toInput(values: Record<string, string>, dryRun: boolean) {
+  return {
+    host: values.host ?? 'local', 'app-dir': values['app-dir'] ?? '', 'relay-url': values['relay-url'] ?? '', name: values.name ?? '',
+    ...(values.ca ? { ca: values.ca } : {}), 'trust-system': values.trust === 'y' && Boolean(values.ca), 'dry-run': dryRun,
+  };
+}

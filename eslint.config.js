@@ -1,15 +1,51 @@
-// The one-way import rule (docs/architecture.md) is enforced here, not just written down.
+// The one-way import rule (docs/architecture.md, "Layers") is enforced here, not just written down.
+// LAYERS says, for each folder of src/, which other folders it may import; everything else is an error.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const capabilities = ['certs', 'firewall', 'conffile', 'relay'];
+/** folder → the folders it may import (besides itself). Mirrored in docs/architecture.md. */
+export const LAYERS = {
+  core: [],
+  runners: ['core'],
+  services: ['runners', 'core'],
+  certs: ['services', 'runners', 'core'],
+  firewall: ['services', 'runners', 'core'],
+  conffile: ['services', 'runners', 'core'],
+  relay: ['services', 'runners', 'core'],
+  clientsetup: ['conffile', 'services', 'runners', 'core'],
+  monitor: [...capabilities, 'services', 'runners', 'core'],
+  present: [...capabilities, 'monitor', 'core'],
+  ui: ['present', 'core'],
+  screens: ['ui', 'present', 'monitor', 'clientsetup', ...capabilities, 'services', 'core'],
+  dashboard: ['present', 'monitor', 'services', 'core'],
+  cli: ['screens', 'dashboard', 'present', 'monitor', 'clientsetup', ...capabilities, 'services', 'core'],
+};
+
 const uiModules = ['ink', 'react', '@inkjs/ui', 'ink-testing-library', 'blessed', 'blessed-contrib'];
 const processModules = ['execa', 'node:child_process', 'child_process'];
-const layerBelowUi = (extra = []) => ({
-  'no-restricted-imports': ['error', {
-    paths: [...uiModules, ...extra].map((name) => ({ name, message: 'services and domain code never import UI or process modules directly (docs/architecture.md)' })),
-    patterns: [{ group: ['**/screens/*', '**/ui/*', '**/cli/*'], message: 'imports point downward only (docs/architecture.md)' }],
-  }],
-});
+const fsNetModules = ['ssh2', 'node:fs', 'node:fs/promises', 'fs', 'node:net', 'socket.io'];
+/** External modules a folder may not import, on top of the layer rule. */
+const EXTERNAL = {
+  ui: [...processModules, ...fsNetModules],
+  screens: [...processModules, ...fsNetModules],
+  dashboard: processModules,
+  cli: [...processModules, 'ssh2', 'socket.io'],
+  present: [...uiModules, ...processModules, ...fsNetModules],
+};
+const belowUi = ['core', 'runners', 'services', ...capabilities, 'clientsetup', 'monitor'];
+
+function rule(folder) {
+  const allowed = new Set([folder, ...LAYERS[folder]]);
+  const forbidden = Object.keys(LAYERS).filter((f) => !allowed.has(f));
+  const external = [...(EXTERNAL[folder] ?? []), ...(belowUi.includes(folder) ? [...uiModules, ...processModules] : [])];
+  return {
+    'no-restricted-imports': ['error', {
+      paths: external.map((name) => ({ name, message: `${folder}/ may not import ${name} (docs/architecture.md: only runners/local.ts runs processes; UI modules stay in ui, screens, dashboard)` })),
+      patterns: forbidden.map((f) => ({ group: [`**/${f}/*`, `../${f}/*`, `../../${f}/*`], message: `${folder}/ may not import ${f}/: imports point one way (docs/architecture.md, LAYERS in eslint.config.js)` })),
+    }],
+  };
+}
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
@@ -21,27 +57,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  ...Object.keys(LAYERS).map((folder) => ({ files: [`src/${folder}/**`], ignores: folder === 'runners' ? ['src/runners/local.ts'] : [], rules: rule(folder) })),
   {
-    files: ['src/core/**', 'src/certs/**', 'src/firewall/**', 'src/relay/**', 'src/services/**', 'src/conffile/**', 'src/monitor/**', 'src/clientsetup/**'],
-    rules: layerBelowUi(processModules),
-  },
-  {
-    files: ['src/runners/**'],
-    ignores: ['src/runners/local.ts'],
-    rules: layerBelowUi(processModules),
-  },
-  {
+    // The one place that runs processes.
     files: ['src/runners/local.ts'],
-    rules: layerBelowUi(['node:child_process', 'child_process']),
-  },
-  {
-    files: ['src/screens/**', 'src/ui/**'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [...processModules, 'ssh2', 'node:fs', 'node:fs/promises', 'fs', 'node:net', 'socket.io'].map((name) => ({ name, message: 'screens call services; they never spawn, open sockets or touch files (docs/architecture.md)' })),
-        patterns: [{ group: ['**/runners/*', '**/cli/*'], message: 'screens reach runners only through services' }],
-      }],
-    },
+    rules: (() => { const r = rule('runners'); r['no-restricted-imports'][1].paths = r['no-restricted-imports'][1].paths.filter((p) => p.name !== 'execa'); return r; })(),
   },
   {
     files: ['bin/**', 'scripts/**/*.js', 'test/fixtures/**/*.js', 'eslint.config.js'],

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { render } from 'ink-testing-library';
 import { io as ioClient } from 'socket.io-client';
 import { MonitorBody } from '../src/screens/Monitor/Monitor.js';
-import { clientRows, timerRows } from '../src/screens/Monitor/present.js';
+import { clientRows, timerRows } from '../src/present/monitor.js';
 import type { Snapshot } from '../src/monitor/service.js';
 import { Relay } from '../src/relay/server.js';
 import { median, quantile, report } from './lib.js';

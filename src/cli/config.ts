@@ -74,7 +74,9 @@ export function registerConfig(program: Command): void {
       const doc = await (await confService()).readConf({ file: o.file, host: o.host, appDir }, connector(o));
       const rep = (await confService()).report(doc, Boolean(o.strict));
       if (o.checkFiles) {
-        const more = await (await confService()).checkFiles({ file: o.file, host: o.host, appDir }, connector(o));
+        const found = await (await confService()).checkFiles({ file: o.file, host: o.host, appDir }, connector(o));
+        const { checkPemFiles } = await import('../certs/check-files.js');
+        const more = [...found.findings, ...checkPemFiles(found.pemFiles, (await confService()).CERT_KEY_PAIRS)];
         rep.findings.push(...more);
         rep.errors += more.filter((f) => f.severity === 'error').length;
       }

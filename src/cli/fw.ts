@@ -1,7 +1,7 @@
 // `commbase-admin fw …`: open and close ports with ufw or iptables, here or over SSH.
 import { Option, type Command } from 'commander';
 import type { ChangeResult } from '../firewall/service.js';
-import { quoteArgv as formatCommand } from '../runners/quote.js';
+import { quoteArgv as formatCommand } from '../core/quote.js';
 
 const fwService = () => import('../firewall/service.js');
 import { action } from './boundary.js';

@@ -4,15 +4,13 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
-import { loadPrivateKey, keyMatchesCert } from '../certs/keys.js';
-import { parseCertificate } from '../certs/inspect.js';
 import type { Runner } from '../runners/types.js';
 import { withRunner, type HostEntry } from '../services/hosts.js';
 import { SettingsStore } from '../services/settings.js';
 import { commbaseFindings, missingKeys, schemaFindings, type Finding } from './check.js';
 import { audited, record } from '../services/audit.js';
 import { renderDiff, setValues, type Change } from './edit.js';
-import { lastAssignment, parseConf, printConf, type ConfFile } from './parse.js';
+import { parseConf, printConf, type ConfFile } from './parse.js';
 import { appCertificatePath, appDirFor, managedPaths, type ManagedPath } from './app-paths.js';
 import { MODE_PUBLIC, MODE_SECRET, ensureDir, writeFileAtomic } from '../core/files.js';
 import { readFile } from 'node:fs/promises';
@@ -183,25 +181,29 @@ export async function pathStatus(opts: { file?: string; host?: string; appDir?: 
   });
 }
 
+/** Certificate and key variables that must belong together (checked by certs/check-files.ts). */
+export const CERT_KEY_PAIRS = [['CERTS_AND_KEYS_CERT_PEM_FILE', 'CERTS_AND_KEYS_KEY_PEM_FILE'], ['CERTS_AND_KEYS_SERVER_CRT_FILE', 'CERTS_AND_KEYS_SERVER_KEY_FILE']] as const;
+
 /**
  * --check-files, for the variables commbase-admin manages (the four data-exchange scripts, CERTS_AND_KEYS_*,
- * MESSAGING_FILE), resolved as Commbase resolves them: each exists (its full path named when it does not),
- * certificates are certificates, keys match them. Commbase's other variables are its own business.
+ * MESSAGING_FILE), resolved as Commbase resolves them: each exists (its full path named when it does not).
+ * The certificate and key files found are returned with their text, for certs/check-files.ts to look inside.
+ * Commbase's other variables are its own business.
  */
-export async function checkFiles(opts: { file?: string; host?: string; appDir?: string }, deps: ConfDeps): Promise<Finding[]> {
+export async function checkFiles(opts: { file?: string; host?: string; appDir?: string }, deps: ConfDeps): Promise<{ findings: Finding[]; pemFiles: Array<{ key: string; line: number; kind: 'cert' | 'key'; path: string; text: string }> }> {
   const file = resolveConfPath(opts.file);
   return withRunner(opts.host ?? 'local', deps.connect, async (runner, host) => {
     const doc = await load(runner, host.name, file, opts.appDir);
     if (!doc.appDir) {
-      return [{ severity: 'error', message: `cannot tell Commbase's app directory for ${doc.path} (it is not <app>/config/commbase.conf): give --app-dir DIR or set COMMBASE_APP_DIR` }];
+      return { findings: [{ severity: 'error', message: `cannot tell Commbase's app directory for ${doc.path} (it is not <app>/config/commbase.conf): give --app-dir DIR or set COMMBASE_APP_DIR` }], pemFiles: [] };
     }
-    const out: Finding[] = [];
-    const loaded: Record<string, string> = {};
+    const findings: Finding[] = [];
+    const pemFiles: Array<{ key: string; line: number; kind: 'cert' | 'key'; path: string; text: string }> = [];
     for (const m of await statusOf(runner, doc)) {
-      if (m.absoluteOnly) out.push({ line: m.line, key: m.key, severity: 'warning', message: `${m.key} "${m.written}": ${m.absoluteOnly}` });
+      if (m.absoluteOnly) findings.push({ line: m.line, key: m.key, severity: 'warning', message: `${m.key} "${m.written}": ${m.absoluteOnly}` });
       if (!m.exists) {
         const elsewhere = m.kind !== 'script' && (await runner.stat(m.written).catch(() => undefined)) !== undefined;
-        out.push({
+        findings.push({
           line: m.line, key: m.key, severity: m.kind === 'data' ? 'warning' : 'error',
           message: `${m.key}: ${m.path} ${m.kind === 'data' ? 'does not exist yet' : 'is missing'}${elsewhere ? ` (there is a file at ${m.written}, but Commbase reads ${m.path}: install it under ${doc.appDir}/certificates and write /certificates/NAME)` : ''}`,
         });
@@ -209,20 +211,10 @@ export async function checkFiles(opts: { file?: string; host?: string; appDir?: 
       }
       if (m.kind === 'script' || m.kind === 'data') continue;
       const text = await runner.readFile(m.path).catch(() => undefined);
-      if (text === undefined) { out.push({ line: m.line, key: m.key, severity: 'error', message: `${m.key}: ${m.path} is not readable` }); continue; }
-      try {
-        if (m.kind === 'cert') parseCertificate(text, m.key); else loadPrivateKey(text, m.key);
-        loaded[m.key] = text;
-      } catch (err) {
-        out.push({ line: m.line, key: m.key, severity: 'error', message: `${m.key}: ${m.path}: ${(err as Error).message}` });
-      }
+      if (text === undefined) findings.push({ line: m.line, key: m.key, severity: 'error', message: `${m.key}: ${m.path} is not readable` });
+      else pemFiles.push({ key: m.key, line: m.line, kind: m.kind, path: m.path, text });
     }
-    for (const [c, k] of [['CERTS_AND_KEYS_CERT_PEM_FILE', 'CERTS_AND_KEYS_KEY_PEM_FILE'], ['CERTS_AND_KEYS_SERVER_CRT_FILE', 'CERTS_AND_KEYS_SERVER_KEY_FILE']] as const) {
-      if (loaded[c] && loaded[k] && !keyMatchesCert(loadPrivateKey(loaded[k]!), parseCertificate(loaded[c]!).publicKey)) {
-        out.push({ line: lastAssignment(doc.file, k)?.n, key: k, severity: 'error', message: `${k} is not the key of ${c}` });
-      }
-    }
-    return out;
+    return { findings, pemFiles };
   });
 }
 

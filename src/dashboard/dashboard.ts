@@ -4,7 +4,7 @@ import blessed from 'blessed';
 import contrib from 'blessed-contrib';
 import { UserError } from '../core/errors.js';
 import { Monitor, type Snapshot } from '../monitor/service.js';
-import { clientRows, relayLines, timerRows } from '../screens/Monitor/present.js';
+import { clientRows, relayLines, timerRows } from '../present/monitor.js';
 import { openRunner, type HostEntry } from '../services/hosts.js';
 import { rememberedOnly } from '../services/passphrases.js';
 

@@ -215,4 +215,4 @@ export async function enableUfw(hostName: string, deps: FirewallDeps, dryRun = f
 }
 
 /** How a planned command is shown to a person: exactly the string the SSH runner would send. */
-export { quoteArgv as formatCommand } from '../runners/quote.js';
+export { quoteArgv as formatCommand } from '../core/quote.js';

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { ExternalError, UserError } from '../core/errors.js';
 import { isStrayTemp } from '../core/files.js';
-import { quoteArgv } from './quote.js';
+import { quoteArgv } from '../core/quote.js';
 import { isIP } from '../core/net.js';
 import { privilegedArgv, SUDO_PASSWORD_RE, type FileStat, type RunOptions, type RunResult, type Runner, type SshSession } from './types.js';
 

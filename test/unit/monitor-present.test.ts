@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientRows, relayLines, sparkline, summaryLine, timerRows } from '../../src/screens/Monitor/present.js';
+import { clientRows, relayLines, sparkline, summaryLine, timerRows } from '../../src/present/monitor.js';
 import type { Snapshot, TimerView } from '../../src/monitor/service.js';
 import type { RelayStatus } from '../../src/relay/admin.js';
 

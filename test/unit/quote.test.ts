@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quoteArg, quoteArgv } from '../../src/runners/quote.js';
+import { quoteArg, quoteArgv } from '../../src/core/quote.js';
 
 const HOSTILE = ["it's", '"double"', 'a;b', '$(id)', '`id`', '${HOME}', 'a\nb', 'a\\b', '*', '~', '-n', '', ' ', '\'\'\'', 'a|b&c>d<e', '#x', '!!', '\t', 'ünï'];
 

@@ -4,7 +4,7 @@ import { ScreenFrame } from '../../ui/ScreenFrame.js';
 import { useKeymap } from '../../ui/useKeymap.js';
 import { theme } from '../../ui/theme.js';
 import { SCREENS, type ScreenId } from '../registry.js';
-import { summaryLine } from '../Monitor/present.js';
+import { summaryLine } from '../../present/monitor.js';
 import { useMonitor, type MonitorTargets } from '../use-monitor.js';
 
 export function Home({ onOpen, onQuit, readOnly, isActive = true, initialCursor = 0, summaryTargets }: { onOpen: (id: ScreenId) => void; onQuit: () => void; readOnly?: boolean; isActive?: boolean; initialCursor?: number; summaryTargets?: MonitorTargets }) {

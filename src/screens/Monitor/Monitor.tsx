@@ -11,7 +11,7 @@ import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
 import { useMonitor, type MonitorTargets } from '../use-monitor.js';
 import { useTask } from '../use-task.js';
-import { clientRows, relayLines, timerRows, type ClientRow, type Row } from './present.js';
+import { clientRows, relayLines, timerRows, type ClientRow, type Row } from '../../present/monitor.js';
 import type { Snapshot } from '../../monitor/service.js';
 
 export type Pane = 'clients' | 'timers';

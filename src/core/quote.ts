@@ -1,7 +1,7 @@
 // The one place that turns argv into a shell string (an SSH exec request is a string that the remote
 // user's shell parses). Every argument is single-quoted; a single quote is closed, escaped and reopened.
 // Inside single quotes a POSIX shell interprets nothing: not $, `, \, ;, newlines or globs.
-import { UserError } from '../core/errors.js';
+import { UserError } from './errors.js';
 
 export function quoteArg(arg: string): string {
   if (arg.includes('\0')) {

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { ForwardChange } from '../firewall/forward-service.js';
 
 const fwdService = () => import('../firewall/forward-service.js');
-import { formatDuration } from '../firewall/forwards.js';
+import { FORWARD_HEADERS, forwardCells, forwardChangeLines } from '../present/forwards.js';
 import { action } from './boundary.js';
 import { withJson } from './common.js';
 import { connector } from './connect.js';
@@ -13,13 +13,7 @@ const hostOpt = (cmd: Command) => withJson(cmd)
   .option('--host <name>', 'host from the inventory, usually the router (default local)', 'local')
   .option('--trust-fingerprint <fp>', 'accept this host key on first contact');
 
-function changeLines(r: ForwardChange): string[] {
-  const lines = [`${r.host} (${r.where}): ${r.id ? `forward ${r.id}: ` : ''}${r.outcome}${r.deadline ? `, until ${r.deadline}` : ''}`];
-  if (r.removed?.length) lines.push(`  removed: ${r.removed.join(', ')}`);
-  if (r.batch) lines.push(r.dryRun ? 'would feed to iptables-restore --noflush (one transaction):' : 'fed to iptables-restore --noflush (one transaction):', ...r.batch.trimEnd().split('\n').map((l) => `  ${l}`));
-  for (const w of r.warnings) lines.push(paint.yellow(`warning: ${w}`));
-  return lines;
-}
+const changeLines = (r: ForwardChange): string[] => forwardChangeLines(r, 'result').map((l) => (l.startsWith('warning: ') ? paint.yellow(l) : l));
 
 export function registerForward(program: Command): void {
   const fwd = program.command('forward').description('timed port forwards on a router: DNAT for one source, ending by themselves (iptables time match)');
@@ -45,7 +39,7 @@ export function registerForward(program: Command): void {
       const r = await (await fwdService()).listForwards(o.host, connector(o));
       emit(o, r, (x) => [
         `${x.host} (${x.where})`,
-        ...table(x.forwards.map((f) => [f.id, f.from, `${f.port ?? '?'}/${f.proto}`, f.to ?? '?', f.deadline, f.expired ? 'EXPIRED' : formatDuration(f.secondsLeft), f.complete ? '' : 'INCOMPLETE']), ['ID', 'FROM', 'PORT', 'TO', 'DEADLINE (UTC)', 'LEFT', '']),
+        ...table(x.forwards.map((f) => { const c = forwardCells(f); return [...c.slice(0, 4), f.deadline, ...c.slice(4)]; }), [...FORWARD_HEADERS.slice(0, 4), 'DEADLINE (UTC)', ...FORWARD_HEADERS.slice(4)]),
       ]);
     }));
 

@@ -1,7 +1,7 @@
 // `commbase-admin fw …`: open and close ports with ufw or iptables, here or over SSH.
 import { Option, type Command } from 'commander';
 import type { ChangeResult } from '../firewall/service.js';
-import { quoteArgv as formatCommand } from '../core/quote.js';
+import { RULE_HEADERS, changeLines as presentChange, firewallStatus, ruleCells } from '../present/firewall.js';
 
 const fwService = () => import('../firewall/service.js');
 import { action } from './boundary.js';
@@ -21,12 +21,8 @@ function selectors(cmd: Command): Command {
     .option('--trust-fingerprint <fp>', 'accept this host key on first contact');
 }
 
-export function changeLines(r: ChangeResult): string[] {
-  const lines = [`${r.host} (${r.where}), ${r.backend}: ${r.rule}: ${r.outcome}`];
-  if (r.commands.length) lines.push(r.dryRun ? 'would run:' : 'ran:', ...r.commands.map((c) => `  ${formatCommand(c)}`));
-  for (const w of r.warnings) lines.push(paint.yellow(`warning: ${w}`));
-  return lines;
-}
+const changeLines = (r: ChangeResult): string[] => presentChange(r, 'result').map(warnColour);
+const warnColour = (l: string) => (l.startsWith('warning: ') ? paint.yellow(l) : l);
 
 export function registerFw(program: Command): void {
   const fw = program.command('fw').description('open and close ports with ufw or iptables, on this machine or a host over SSH');
@@ -49,8 +45,8 @@ export function registerFw(program: Command): void {
     .action(action(async (o) => {
       const r = await (await fwService()).listRules(o.host, connector(o), o.backend);
       emit(o, r, (x) => [
-        `${x.host} (${x.where}), ${x.backend}${x.backend === 'ufw' ? (x.active ? ', active' : ', INACTIVE') : `, INPUT policy ${Object.entries(x.policy ?? {}).map(([f, p]) => `v${f} ${p}`).join(' ')}`}`,
-        ...table(x.rules.map((r) => [r.ours ? '*' : ' ', r.action, r.port === undefined ? '-' : String(r.port), r.proto, r.from, r.family ? `v${r.family}` : '', r.comment ?? '']), [' ', 'ACTION', 'PORT', 'PROTO', 'FROM', 'IP', 'COMMENT']),
+        `${x.host} (${x.where}), ${firewallStatus(x)}`,
+        ...table(x.rules.map(ruleCells), [...RULE_HEADERS]),
         paint.dim('* made by commbase-admin'),
         ...x.warnings.map((w) => paint.yellow(`warning: ${w}`)),
       ]);

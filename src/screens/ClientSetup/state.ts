@@ -1,6 +1,7 @@
 // The client-setup flow's state: a reducer with named actions. Fields are checked one at a time by the same
 // zod schemas the CLI uses; the service is called by the hook (use-client-setup.ts), never from here.
 import type { FormField } from '../../ui/StepForm.js';
+import { fieldCheck } from '../../present/fields.js';
 import { clientSetupInput, relayUrl } from '../../clientsetup/service.js';
 import type { ClientSetupResult, ProbeStep } from '../../clientsetup/service.js';
 
@@ -28,17 +29,13 @@ export type Action =
   | { type: 'restart' };
 
 const shape = clientSetupInput.shape;
-const check = (schema: { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }) => (v: string) => {
-  const r = schema.safeParse(v);
-  return r.success ? undefined : r.error?.issues[0]?.message;
-};
 
 export function fields(defaults: { dataDir: string; hosts: string[] }): FormField[] {
   return [
     { key: 'host', label: 'Client host (from the inventory)', hint: `one of: ${defaults.hosts.join(', ')}`, initial: 'local', validate: (v) => (defaults.hosts.includes(v) ? undefined : `must be one of ${defaults.hosts.join(', ')} (add hosts in Hosts)`) },
-    { key: 'app-dir', label: 'Commbase\'s directory on that host', hint: 'the one holding config/commbase.conf, e.g. /opt/commbase', validate: check(shape['app-dir']) },
-    { key: 'relay-url', label: 'The relay as the client reaches it', hint: 'https://HOST:PORT (the address in the relay certificate\'s names)', validate: check(relayUrl) },
-    { key: 'name', label: 'A name for this client', hint: 'shown in the clients list and the Monitor', validate: check(shape.name) },
+    { key: 'app-dir', label: 'Commbase\'s directory on that host', hint: 'the one holding config/commbase.conf, e.g. /opt/commbase', validate: fieldCheck(shape['app-dir'], 'app-dir') },
+    { key: 'relay-url', label: 'The relay as the client reaches it', hint: 'https://HOST:PORT (the address in the relay certificate\'s names)', validate: fieldCheck(relayUrl, 'relay-url') },
+    { key: 'name', label: 'A name for this client', hint: 'shown in the clients list and the Monitor', validate: fieldCheck(shape.name, 'name') },
     { key: 'ca', label: 'The relay\'s CA certificate on this machine (https; empty for none)', hint: 'ca.pem beside the relay\'s cert.pem', initial: '' },
     { key: 'trust', label: 'Also add the CA to the host\'s trust store? (y/n)', hint: 'Commbase\'s Socket.IO clients trust only the system store', initial: 'y', validate: (v) => (/^[yn]$/.test(v) ? undefined : 'answer y or n') },
     { key: 'data-dir', label: 'The relay\'s data directory on this machine (to issue the token)', initial: defaults.dataDir, validate: (v) => (v.startsWith('/') ? undefined : 'must be an absolute path') },

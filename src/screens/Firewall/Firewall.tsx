@@ -9,7 +9,8 @@ import { useKeymap } from '../../ui/useKeymap.js';
 import { ConnectQuestionDialog, questionScope } from '../ConnectQuestion.js';
 import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
-import { OPEN_FIELDS, previewLines, useFirewall } from './use-firewall.js';
+import { OPEN_FIELDS, useFirewall } from './use-firewall.js';
+import { changeLines, firewallStatus, ruleCells } from '../../present/firewall.js';
 
 export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
   const f = useFirewall();
@@ -31,13 +32,13 @@ export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActi
   }, { isActive: (props.isActive ?? true) && modal !== 'trust', typing, readOnly: Boolean(props.readOnly) });
 
   const s = f.state;
-  const status = s ? (s.backend === 'ufw' ? `ufw ${s.active ? 'active' : 'INACTIVE'}` : `iptables, INPUT policy ${Object.entries(s.policy ?? {}).map(([k, v]) => `v${k} ${v}`).join(' ')}`) : '';
+  const status = s ? firewallStatus(s) : '';
   return (
     <ScreenFrame title="Firewall" scopes={scopes} helpOpen={helpOpen} typing={typing || f.trust.question?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)} status={<Text color={theme.dim}>host {f.host.name} ({f.hostIndexLabel})</Text>}>
       <Text>{f.host.name}: {status}</Text>
       <Table
         columns={[{ title: ' ', width: 1 }, { title: 'ACTION', width: 7 }, { title: 'PORT', width: 6 }, { title: 'PROTO', width: 5 }, { title: 'FROM', width: 20 }, { title: 'IP', width: 3 }, { title: 'COMMENT', width: 22 }]}
-        rows={f.rules.map((r, i) => ({ key: `${i}${r.raw}`, cells: [r.ours ? '*' : ' ', r.action, r.port === undefined ? '-' : String(r.port), r.proto, r.from, r.family ? `v${r.family}` : '', r.comment ?? ''], ...(r.ours ? {} : { tone: 'dim' as const }) }))}
+        rows={f.rules.map((r, i) => ({ key: `${i}${r.raw}`, cells: ruleCells(r), ...(r.ours ? {} : { tone: 'dim' as const }) }))}
         cursor={f.cursor}
         maxRows={8}
         empty="no rules"
@@ -46,8 +47,8 @@ export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActi
       <Box marginTop={1} flexDirection="column">
         <ConnectQuestionDialog question={f.trust.question} isActive={active} />
         {f.mode === 'form' ? <StepForm title={`Open a port on ${f.host.name}`} fields={OPEN_FIELDS} index={f.formIndex} values={f.formValues} onSubmitField={f.submitField} isActive={active} /> : null}
-        {f.mode === 'confirm-open' && f.pending ? <ConfirmDialog title="Open this port?" lines={previewLines(f.pending.preview)} onYes={f.pending.preview.commands.length ? f.apply : f.cancel} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
-        {f.mode === 'confirm-close' && f.pending ? <TypedConfirm title="Close this port?" lines={previewLines(f.pending.preview)} target={String(f.pending.request.port)} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {f.mode === 'confirm-open' && f.pending ? <ConfirmDialog title="Open this port?" lines={changeLines(f.pending.preview, 'preview')} onYes={f.pending.preview.commands.length ? f.apply : f.cancel} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {f.mode === 'confirm-close' && f.pending ? <TypedConfirm title="Close this port?" lines={changeLines(f.pending.preview, 'preview')} target={String(f.pending.request.port)} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         <TaskStatus task={f.task} />
       </Box>
     </ScreenFrame>

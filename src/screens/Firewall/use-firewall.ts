@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { z } from 'zod';
 import { UserError } from '../../core/errors.js';
-import { closePort, formatCommand, listRules, openPort, type ChangeResult, type FirewallState } from '../../firewall/service.js';
+import { closePort, listRules, openPort, type ChangeResult, type FirewallState } from '../../firewall/service.js';
+import { fieldCheck } from '../../present/fields.js';
 import { portRuleInput, type ListedRule } from '../../firewall/model.js';
 
 import type { FormField } from '../../ui/StepForm.js';
@@ -9,23 +9,14 @@ import { useHostList } from '../use-hosts-list.js';
 import { useTask } from '../use-task.js';
 import { useTrust } from '../use-trust.js';
 
-const check = (schema: z.ZodType, name: string) => (value: string) => {
-  if (value === '') return undefined;
-  const r = schema.safeParse(value);
-  return r.success ? undefined : `${name} ${JSON.stringify(value)}: ${r.error.issues[0]?.message}`;
-};
-
 export const OPEN_FIELDS: FormField[] = [
-  { key: 'port', label: 'Port (1-65535)', initial: '5000', validate: (v) => (v === '' ? 'port: must not be empty' : check(portRuleInput.shape.port, 'port')(v)) },
-  { key: 'proto', label: 'Protocol (tcp or udp)', initial: 'tcp', validate: check(portRuleInput.shape.proto, 'proto') },
-  { key: 'from', label: 'Only from (CIDR; empty: anywhere)', initial: '', validate: check(portRuleInput.shape.from, 'from') },
+  { key: 'port', label: 'Port (1-65535)', initial: '5000', validate: fieldCheck(portRuleInput.shape.port, 'port') },
+  { key: 'proto', label: 'Protocol (tcp or udp)', initial: 'tcp', validate: fieldCheck(portRuleInput.shape.proto, 'proto', { optional: true }) },
+  { key: 'from', label: 'Only from (CIDR; empty: anywhere)', initial: '', validate: fieldCheck(portRuleInput.shape.from, 'from', { optional: true }) },
 ];
 
 export type Pending = { kind: 'open' | 'close'; request: Record<string, unknown>; preview: ChangeResult };
 
-export function previewLines(p: ChangeResult): string[] {
-  return [`${p.host} (${p.where}), ${p.backend}: ${p.rule}`, ...(p.commands.length ? ['will run:', ...p.commands.map((c) => `  ${formatCommand(c)}`)] : [`nothing to do: ${p.outcome}`]), ...p.warnings.map((w) => `warning: ${w}`)];
-}
 
 export function useFirewall() {
   const hosts = useHostList();

@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
-import { formatDuration } from '../../firewall/forwards.js';
+import { forwardCells, forwardChangeLines } from '../../present/forwards.js';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
 import { TaskStatus } from '../../ui/TaskStatus.js';
 import { Table } from '../../ui/Table.js';
@@ -11,12 +11,7 @@ import { useKeymap } from '../../ui/useKeymap.js';
 import { ConnectQuestionDialog, questionScope } from '../ConnectQuestion.js';
 import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
-import { ADD_FIELDS, EXTEND_FIELDS, useForwards, type Pending } from './use-forwards.js';
-
-function previewLines(p: Pending): string[] {
-  const c = p.preview;
-  return [`${c.host} (${c.where}): forward ${c.id ?? ''}${c.deadline ? ` until ${c.deadline}` : ''}`, 'iptables-restore --noflush will read:', ...c.batch.trimEnd().split('\n').map((l) => `  ${l}`), ...c.warnings.map((w) => `warning: ${w}`)];
-}
+import { ADD_FIELDS, EXTEND_FIELDS, useForwards } from './use-forwards.js';
 
 export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
   const f = useForwards();
@@ -43,10 +38,10 @@ export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActi
       {f.readError ? <Text color={theme.error}>cannot read forwards on {f.host.name}: {f.readError}</Text> : null}
       {!f.loaded && !f.readError ? <Spinner label={`reading forwards on ${f.host.name}`} /> : null}
       <Table
-        columns={[{ title: 'ID', width: 8 }, { title: 'FROM', width: 18 }, { title: 'PORT', width: 9 }, { title: 'TO', width: 21 }, { title: 'LEFT', width: 10 }, { title: '', width: 6 }]}
+        columns={[{ title: 'ID', width: 8 }, { title: 'FROM', width: 18 }, { title: 'PORT', width: 9 }, { title: 'TO', width: 21 }, { title: 'LEFT', width: 10 }, { title: '', width: 10 }]}
         rows={f.forwards.map((x) => ({
           key: x.id,
-          cells: [x.id, x.from, `${x.port ?? '?'}/${x.proto}`, x.to ?? '?', x.secondsLeft <= 0 ? 'EXPIRED' : formatDuration(x.secondsLeft), x.complete ? '' : 'HALF'],
+          cells: forwardCells(x),
           ...(x.secondsLeft <= 0 ? { tone: 'error' as const } : x.secondsLeft < 300 ? { tone: 'warn' as const } : {}),
         }))}
         cursor={f.cursor}
@@ -58,8 +53,8 @@ export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActi
         <ConnectQuestionDialog question={f.trust.question} isActive={active} />
         {f.mode === 'add' ? <StepForm title={`Add a timed forward on ${f.host.name}`} fields={ADD_FIELDS} index={f.formIndex} values={f.formValues} onSubmitField={f.submitField} isActive={active} /> : null}
         {f.mode === 'extend' ? <StepForm title="Extend the forward" fields={EXTEND_FIELDS} index={f.formIndex} values={f.formValues} onSubmitField={f.submitField} isActive={active} /> : null}
-        {f.mode === 'confirm' && f.pending ? <ConfirmDialog title={f.pending.kind === 'add' ? 'Add this forward?' : 'Extend this forward?'} lines={previewLines(f.pending)} onYes={f.apply} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
-        {f.mode === 'revoke' && f.pending ? <TypedConfirm title="Revoke this forward?" lines={previewLines(f.pending)} target={String(f.pending.request.id)} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {f.mode === 'confirm' && f.pending ? <ConfirmDialog title={f.pending.kind === 'add' ? 'Add this forward?' : 'Extend this forward?'} lines={forwardChangeLines(f.pending.preview, 'preview')} onYes={f.apply} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {f.mode === 'revoke' && f.pending ? <TypedConfirm title="Revoke this forward?" lines={forwardChangeLines(f.pending.preview, 'preview')} target={String(f.pending.request.id)} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         <TaskStatus task={f.task} />
       </Box>
     </ScreenFrame>

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { addForward, extendForward, listForwards, reapForwards, revokeForward, type ForwardChange } from '../../firewall/forward-service.js';
 import { forwardFields, type Forward } from '../../firewall/forwards.js';
 import type { FormField } from '../../ui/StepForm.js';
+import { fieldCheck } from '../../present/fields.js';
 import { useHostList } from '../use-hosts-list.js';
 import { useTask } from '../use-task.js';
 import { useTrust } from '../use-trust.js';
@@ -11,17 +12,14 @@ import { useTrust } from '../use-trust.js';
 /** How often the rules are read again; countdowns tick every second in between. */
 export const REFRESH_MS = 5000;
 
-const fieldCheck = (key: keyof typeof forwardFields) => (value: string) => {
-  const r = forwardFields[key].safeParse(value);
-  return r.success ? undefined : `${key} ${JSON.stringify(value)}: ${r.error.issues[0]?.message}`;
-};
-const ttlCheck = fieldCheck('ttl');
+const check = (key: keyof typeof forwardFields) => fieldCheck(forwardFields[key], key);
+const ttlCheck = check('ttl');
 
 export const ADD_FIELDS: FormField[] = [
-  { key: 'from', label: 'Source allowed (one IPv4 address or network)', validate: fieldCheck('from') },
-  { key: 'port', label: 'External port on this host', initial: '8080', validate: fieldCheck('port') },
-  { key: 'to', label: 'LAN destination (IP:PORT)', initial: '192.168.1.50:80', validate: fieldCheck('to') },
-  { key: 'proto', label: 'Protocol (tcp or udp)', initial: 'tcp', validate: fieldCheck('proto') },
+  { key: 'from', label: 'Source allowed (one IPv4 address or network)', validate: check('from') },
+  { key: 'port', label: 'External port on this host', initial: '8080', validate: check('port') },
+  { key: 'to', label: 'LAN destination (IP:PORT)', initial: '192.168.1.50:80', validate: check('to') },
+  { key: 'proto', label: 'Protocol (tcp or udp)', initial: 'tcp', validate: check('proto') },
   { key: 'ttl', label: 'How long (90s, 30m, 2h, 1d)', initial: '30m', validate: ttlCheck },
 ];
 export const EXTEND_FIELDS: FormField[] = [{ key: 'ttl', label: 'New time to live, from now (90s, 30m, 2h, 1d)', initial: '30m', validate: ttlCheck }];

@@ -3,23 +3,19 @@ import { classify, formatErrorLines } from '../../core/errors.js';
 import { addHost, checkHost, listHosts, removeHost, type HostEntry } from '../../services/hosts.js';
 import { addHostInput } from '../../services/hosts.js';
 import type { FormField } from '../../ui/StepForm.js';
+import { fieldCheck } from '../../present/fields.js';
 import { useTask } from '../use-task.js';
 import { useTrust } from '../use-trust.js';
 
-const fieldCheck = (key: keyof typeof addHostInput.shape) => (value: string) => {
-  if (value === '' && key !== 'name' && key !== 'address') return undefined;
-  const schema = addHostInput.shape[key];
-  const r = schema.safeParse(value);
-  return r.success ? undefined : `${key} ${JSON.stringify(value)}: ${r.error.issues[0]?.message}`;
-};
+const check = (key: keyof typeof addHostInput.shape) => fieldCheck(addHostInput.shape[key], key, { optional: key !== 'name' && key !== 'address' });
 
 export const HOST_FIELDS: FormField[] = [
-  { key: 'name', label: 'Name (used with --host)', validate: fieldCheck('name') },
-  { key: 'address', label: 'Address (IP or DNS name)', validate: fieldCheck('address') },
-  { key: 'port', label: 'SSH port', initial: '22', validate: fieldCheck('port') },
-  { key: 'user', label: 'User', initial: 'root', validate: fieldCheck('user') },
+  { key: 'name', label: 'Name (used with --host)', validate: check('name') },
+  { key: 'address', label: 'Address (IP or DNS name)', validate: check('address') },
+  { key: 'port', label: 'SSH port', initial: '22', validate: check('port') },
+  { key: 'user', label: 'User', initial: 'root', validate: check('user') },
   { key: 'identity', label: 'Identity file (empty: ssh-agent)', initial: '' },
-  { key: 'backend', label: 'Firewall backend (iptables or ufw)', initial: 'iptables', validate: fieldCheck('backend') },
+  { key: 'backend', label: 'Firewall backend (iptables or ufw)', initial: 'iptables', validate: check('backend') },
 ];
 
 export function useHosts() {

@@ -12,7 +12,7 @@ import { hostNameKey } from '../core/names.js';
 import { parseInput } from '../core/validate.js';
 import type { Runner } from '../runners/types.js';
 import { audited } from '../services/audit.js';
-import { withRunner, type HostEntry } from '../services/hosts.js';
+import { withRunner, type Connector } from '../services/hosts.js';
 import { appCertificatePath } from '../conffile/app-paths.js';
 import { parseConf, getValue } from '../conffile/parse.js';
 import { renderDiff, setValues } from '../conffile/edit.js';
@@ -52,8 +52,7 @@ export const clientSetupInput = z.object({
 });
 export type ClientSetupInput = z.input<typeof clientSetupInput>;
 
-export interface ClientSetupDeps {
-  connect(host: HostEntry): Promise<Runner>;
+export interface ClientSetupDeps extends Connector {
   /** Issues a token (scope both) from the relay; the caller knows where the relay is. */
   issueToken(name: string): Promise<{ id: string; token: string }>;
 }
@@ -192,7 +191,7 @@ export interface ProbeStep { step: string; ok: boolean; detail: string; fix: str
 export const probeInput = z.object({ host: hostNameKey.default('local'), 'app-dir': hostPath });
 
 /** Run Commbase's client calls on the host with its own Python stack; ok when every step Commbase needs passed. */
-export async function probeClient(raw: z.input<typeof probeInput>, deps: { connect(host: HostEntry): Promise<Runner> }): Promise<{ host: string; where: string; ok: boolean; steps: ProbeStep[] }> {
+export async function probeClient(raw: z.input<typeof probeInput>, deps: Connector): Promise<{ host: string; where: string; ok: boolean; steps: ProbeStep[] }> {
   const input = parseInput(probeInput, raw);
   return withRunner(input.host, deps.connect, async (runner, host) => {
     const r = await runner.run(['/usr/bin/python3', '-c', PROBE_PY, input['app-dir'].replace(/\/+$/, '')], { allowFailure: true, timeoutMs: 90_000 });

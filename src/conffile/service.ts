@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { Runner } from '../runners/types.js';
-import { withRunner, type HostEntry } from '../services/hosts.js';
+import { withRunner, type Connector } from '../services/hosts.js';
 import { SettingsStore } from '../services/settings.js';
 import { commbaseFindings, missingKeys, schemaFindings, type Finding } from './check.js';
 import { audited, record } from '../services/audit.js';
@@ -15,9 +15,7 @@ import { appCertificatePath, appDirFor, managedPaths, type ManagedPath } from '.
 import { MODE_PUBLIC, MODE_SECRET, ensureDir, writeFileAtomic } from '../core/files.js';
 import { readFile } from 'node:fs/promises';
 
-export interface ConfDeps {
-  connect(host: HostEntry): Promise<Runner>;
-}
+export type ConfDeps = Connector;
 
 export interface ConfDoc {
   host: string;

@@ -1,4 +1,5 @@
-// Three kinds of failure, one boundary renders them (src/cli/boundary.ts, src/screens/ErrorView.tsx).
+// Three kinds of failure, rendered by one function (formatErrorLines) at two boundaries: src/cli/boundary.ts on the
+// command line, src/ui/ErrorBoundary.tsx (and each screen's task status) in the console.
 // - UserError: the operator can fix it; carries what to do next.
 // - ExternalError: a command or remote peer failed; carries the command, exit code and stderr.
 // - BugError: anything we did not expect; asks for a report.

@@ -5,7 +5,7 @@ import { ExternalError, UserError } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import type { Runner } from '../runners/types.js';
 import { audited } from '../services/audit.js';
-import { getHost, type HostEntry } from '../services/hosts.js';
+import { getHost, type HostEntry, type Connector } from '../services/hosts.js';
 import { hostNameKey } from '../core/names.js';
 import {
   RESTORE_ARGV, SAVE_FILTER_ARGV, SAVE_NAT_ARGV, addBatch, checkArgvs, forwardInput, newForwardId, parseForwards, removeBatch, renderBatch, ttl,
@@ -13,8 +13,7 @@ import {
 } from './forwards.js';
 import { DEFAULT_REAPER_PATH, crontabWith, reaperScript } from './reaper.js';
 
-export interface ForwardDeps {
-  connect(host: HostEntry): Promise<Runner>;
+export interface ForwardDeps extends Connector {
   now?: () => Date;
 }
 
@@ -128,7 +127,18 @@ function findOrFail(forwards: Forward[], id: string, host: string): Forward {
   return f;
 }
 
-export async function extendForward(raw: { host?: string; id: string; ttl: string; 'dry-run'?: boolean }, deps: ForwardDeps): Promise<ForwardChange> {
+export type ExtendRequest = { host?: string; id: string; ttl: string; 'dry-run'?: boolean };
+export type RevokeRequest = { host?: string; id: string; 'dry-run'?: boolean };
+/** One change a screen previews and then applies, typed by its kind. */
+export type ForwardRequest = { kind: 'add'; request: z.input<typeof forwardInput> } | { kind: 'extend'; request: ExtendRequest } | { kind: 'revoke'; request: RevokeRequest };
+
+export function changeForward(p: ForwardRequest, deps: ForwardDeps, dryRun = false): Promise<ForwardChange> {
+  if (p.kind === 'add') return addForward({ ...p.request, 'dry-run': dryRun }, deps);
+  if (p.kind === 'extend') return extendForward({ ...p.request, 'dry-run': dryRun }, deps);
+  return revokeForward({ ...p.request, 'dry-run': dryRun }, deps);
+}
+
+export async function extendForward(raw: ExtendRequest, deps: ForwardDeps): Promise<ForwardChange> {
   const { id } = parseInput(idSchema, raw);
   const seconds = parseInput(z.object({ ttl }), raw).ttl;
   return withHost(raw.host ?? 'local', deps, async (runner, host) => {
@@ -151,7 +161,7 @@ export async function extendForward(raw: { host?: string; id: string; ttl: strin
   });
 }
 
-export async function revokeForward(raw: { host?: string; id: string; 'dry-run'?: boolean }, deps: ForwardDeps): Promise<ForwardChange> {
+export async function revokeForward(raw: RevokeRequest, deps: ForwardDeps): Promise<ForwardChange> {
   const { id } = parseInput(idSchema, raw);
   return withHost(raw.host ?? 'local', deps, async (runner, host) => {
     const f = findOrFail(await readForwards(runner), id, host.name);

@@ -5,16 +5,14 @@ import { ExternalError, UserError } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import type { Runner } from '../runners/types.js';
 import { audited } from '../services/audit.js';
-import { getHost, type HostEntry } from '../services/hosts.js';
+import { getHost, withRunner, type HostEntry, type Connector } from '../services/hosts.js';
 import { hostNameKey, type Backend } from '../core/names.js';
 import * as ipt from './iptables.js';
 import { describeSession, iptablesMatch, iptablesVerdict, ufwMatch, ufwVerdict, type SshSession, type Verdict } from './lockout.js';
 import { describeRule, familiesOf, portRuleInput, sameRule, toPortRule, type Family, type ListedRule, type PortRule } from './model.js';
 import * as ufw from './ufw.js';
 
-export interface FirewallDeps {
-  connect(host: HostEntry): Promise<Runner>;
-}
+export type FirewallDeps = Connector;
 
 export interface FirewallState {
   backend: Backend;
@@ -78,10 +76,12 @@ function resolve(raw: z.input<typeof portRuleInput>): { host: HostEntry; backend
   return { host, backend: input.backend ?? host.backend, rule: toPortRule(input), dryRun: input['dry-run'] };
 }
 
-export async function openPort(raw: z.input<typeof portRuleInput>, deps: FirewallDeps): Promise<ChangeResult> {
+/** What a caller asks for: the same fields as `fw open|close`, typed. */
+export type PortRequest = z.input<typeof portRuleInput>;
+
+export async function openPort(raw: PortRequest, deps: FirewallDeps): Promise<ChangeResult> {
   const { host, backend, rule, dryRun } = resolve(raw);
-  const runner = await deps.connect(host);
-  try {
+  return withRunner(host.name, deps.connect, async (runner) => {
     const state = await readState(runner, backend);
     let commands: string[][];
     if (backend === 'ufw') {
@@ -100,15 +100,12 @@ export async function openPort(raw: z.input<typeof portRuleInput>, deps: Firewal
       await confirm(runner, backend, rule, true);
       return { ...base, outcome: 'opened' as const };
     }, (r) => r);
-  } finally {
-    await runner.close();
-  }
+  });
 }
 
-export async function closePort(raw: z.input<typeof portRuleInput>, deps: FirewallDeps): Promise<ChangeResult> {
+export async function closePort(raw: PortRequest, deps: FirewallDeps): Promise<ChangeResult> {
   const { host, backend, rule, dryRun } = resolve(raw);
-  const runner = await deps.connect(host);
-  try {
+  return withRunner(host.name, deps.connect, async (runner) => {
     const state = await readState(runner, backend);
     const ours = state.rules.filter((r) => r.ours && sameRule(r, rule));
     const foreign = state.rules.filter((r) => !r.ours && sameRule(r, rule));
@@ -129,9 +126,7 @@ export async function closePort(raw: z.input<typeof portRuleInput>, deps: Firewa
       await confirm(runner, backend, rule, false);
       return { ...base, commands, outcome: 'closed' as const };
     }, (r) => r);
-  } finally {
-    await runner.close();
-  }
+  });
 }
 
 /** iptables' commands touch one family each, so they run at once; ufw's run in turn (ufw takes a lock). */
@@ -180,20 +175,14 @@ async function confirm(runner: Runner, backend: Backend, rule: PortRule, shouldE
 }
 
 export async function listRules(hostName: string, deps: FirewallDeps, backendOverride?: Backend): Promise<FirewallState & { host: string; where: string }> {
-  const host = getHost(parseInput(z.object({ host: hostNameKey }), { host: hostName }).host);
-  const runner = await deps.connect(host);
-  try {
-    return { host: host.name, where: runner.where, ...(await readState(runner, backendOverride ?? host.backend)) };
-  } finally {
-    await runner.close();
-  }
+  const name = parseInput(z.object({ host: hostNameKey }), { host: hostName }).host;
+  return withRunner(name, deps.connect, async (runner, host) => ({ host: host.name, where: runner.where, ...(await readState(runner, backendOverride ?? host.backend)) }));
 }
 
 /** Enabling ufw is refused unless the SSH port it is done through is allowed. */
 export async function enableUfw(hostName: string, deps: FirewallDeps, dryRun = false): Promise<ChangeResult> {
-  const host = getHost(parseInput(z.object({ host: hostNameKey }), { host: hostName }).host);
-  const runner = await deps.connect(host);
-  try {
+  const name = parseInput(z.object({ host: hostNameKey }), { host: hostName }).host;
+  return withRunner(name, deps.connect, async (runner, host) => {
     const state = await readState(runner, 'ufw');
     const base = { host: host.name, where: runner.where, backend: 'ufw' as const, rule: 'ufw', dryRun, warnings: [] };
     if (state.active) return { ...base, commands: [], outcome: 'already enabled' };
@@ -209,9 +198,7 @@ export async function enableUfw(hostName: string, deps: FirewallDeps, dryRun = f
       await run(runner, ufw.enableArgv);
       return { ...base, commands: [ufw.enableArgv], outcome: 'enabled' as const };
     }, (r) => r);
-  } finally {
-    await runner.close();
-  }
+  });
 }
 
 /** How a planned command is shown to a person: exactly the string the SSH runner would send. */

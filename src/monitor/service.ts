@@ -3,7 +3,7 @@
 // timers through the firewall backends (every few seconds), backs off when a host or relay goes away, and
 // hands out plain snapshots. Screens only render them.
 import { EventEmitter } from 'node:events';
-import { classify } from '../core/errors.js';
+import { UserError, classify } from '../core/errors.js';
 import { readForwards, type ForwardDeps } from '../firewall/forward-service.js';
 import { readState } from '../firewall/service.js';
 import { describeRule, toPortRule } from '../firewall/model.js';
@@ -226,7 +226,7 @@ export class Monitor extends EventEmitter {
   private async admin(host: string): Promise<AdminClient> {
     const s = this.states.find((x) => x.name === host);
     const runner = s && (await this.runnerFor(s));
-    if (!s || !runner) throw new Error(`${host} is not reachable now`);
+    if (!s || !runner) throw new UserError(`failed to reach ${host}: it is not reachable now`, [`wait for its line to say up, or check it: commbase-admin hosts check ${host}`], 'host');
     return AdminClient.over(runner, s.name, s.relay.dataDir);
   }
 

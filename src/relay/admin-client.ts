@@ -7,15 +7,13 @@ import { ExternalError, UserError } from '../core/errors.js';
 import { defaultRelayDataDir } from '../core/paths.js';
 import type { Runner } from '../runners/types.js';
 import { audited } from '../services/audit.js';
-import { getHost, type HostEntry } from '../services/hosts.js';
+import { getHost, type Connector } from '../services/hosts.js';
 import { ADMIN_FILE, type AdminInfo, type RelayStatus, type PublicClient } from './admin.js';
 import type { Scope } from './auth.js';
 
 const adminInfoSchema = z.object({ url: z.string().regex(/^http:\/\/127\.0\.0\.1:\d{1,5}$/), token: z.string().min(20), pid: z.number(), startedAt: z.string() });
 
-export interface AdminDeps {
-  connect(host: HostEntry): Promise<Runner>;
-}
+export type AdminDeps = Connector;
 
 /** Where a host's relay keeps its data when --data-dir is not given: this machine's default; elsewhere the
  * same path relative to the login's home directory (SFTP resolves relative paths there). */

@@ -38,11 +38,12 @@ export class LocalRunner implements Runner {
       ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }),
       timeout: opts.timeoutMs ?? 60_000,
       env: { LC_ALL: 'C' },
-      ...(opts.uninterruptible ? { detached: true, cleanup: false } : {}),
+      ...(opts.uninterruptible ? { detached: true, cleanup: false } : opts.signal ? { cancelSignal: opts.signal } : {}),
       extendEnv: true,
       stripFinalNewline: false,
     });
     const result: RunResult = { exitCode: r.exitCode ?? (r.failed ? 127 : 0), stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+    if (opts.signal?.aborted && !opts.uninterruptible) throw new UserError(`cancelled: ${argv[0]} was stopped`, [], 'cancelled');
     if (r.failed && r.exitCode === undefined) {
       const why = (r as { code?: string }).code === 'ENOENT' ? `${file} is not installed here` : r.timedOut ? 'timed out' : r.shortMessage;
       throw new ExternalError(`failed to run ${argv[0]}: ${why}`, full, null, result.stderr, this.where);

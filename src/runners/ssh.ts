@@ -94,6 +94,10 @@ export class SshRunner implements Runner {
         let stdout = '';
         let stderr = '';
         const timer = setTimeout(() => { stream.close(); reject(new ExternalError(`${argv[0]} on ${this.where} timed out`, full, null, stderr, this.where)); }, opts.timeoutMs ?? 60_000);
+        const onAbort = () => { clearTimeout(timer); stream.close(); reject(new UserError(`cancelled: stopped waiting for ${argv[0]} on ${this.where}`, [], 'cancelled')); };
+        if (opts.signal?.aborted) return onAbort();
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
+        stream.on('close', () => opts.signal?.removeEventListener('abort', onAbort));
         stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
         stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
         stream.on('close', (code: number | null) => { clearTimeout(timer); resolve({ exitCode: code ?? 255, stdout, stderr }); });

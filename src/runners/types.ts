@@ -21,6 +21,8 @@ export interface RunOptions {
    * (Ctrl-C does not reach it) and is not killed when we exit; over SSH a command already outlives us.
    */
   uninterruptible?: boolean;
+  /** Stop waiting for it (and stop it, here) when this aborts: a console screen left with q/Esc. Ignored for uninterruptible commands. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -77,5 +79,21 @@ export function shared(runner: Runner): Runner {
     realpath: runner.realpath.bind(runner),
     connectTcp: runner.connectTcp.bind(runner),
     close: async () => {},
+  };
+}
+
+/** The same runner, every command of which stops when `signal` aborts (unless it must run to the end). */
+export function withSignal(runner: Runner, signal: AbortSignal): Runner {
+  return {
+    where: runner.where,
+    sessionPort: runner.sessionPort,
+    session: runner.session,
+    run: (argv, opts = {}) => runner.run(argv, opts.uninterruptible ? opts : { ...opts, signal }),
+    readFile: runner.readFile.bind(runner),
+    writeFile: runner.writeFile.bind(runner),
+    stat: runner.stat.bind(runner),
+    realpath: runner.realpath.bind(runner),
+    connectTcp: runner.connectTcp.bind(runner),
+    close: runner.close.bind(runner),
   };
 }

@@ -1,5 +1,8 @@
-import React, { useState } from 'react';
-import { useApp } from 'ink';
+import React, { useEffect, useState, type ReactElement } from 'react';
+import { Box, Text, useApp } from 'ink';
+import { setNoticeSink } from '../core/notices.js';
+import { ErrorBoundary } from '../ui/ErrorBoundary.js';
+import { theme } from '../ui/theme.js';
 import { Home } from './Home/Home.js';
 import { CertWizard } from './CertWizard/CertWizard.js';
 import { Config } from './Config/Config.js';
@@ -21,13 +24,27 @@ export interface AppProps {
   initialScreen?: ScreenId;
 }
 
-/** Navigation only: which screen is open. Each screen owns its keys, help and footer. */
+/**
+ * Navigation only: which screen is open, inside an error boundary. Each screen owns its keys, help and footer.
+ * Notices from services (which would otherwise write to stderr over the frame) show on one line below.
+ */
 export function App(props: AppProps) {
   const { exit } = useApp();
   const [screen, setScreen] = useState<ScreenId | 'home'>(props.initialScreen ?? 'home');
-  const targets = props.monitor ?? { hosts: ['local'] };
-  const [last, setLast] = useState<ScreenId | undefined>();
+  const [note, setNote] = useState<string | undefined>();
+  useEffect(() => setNoticeSink(setNote), []);
   const home = () => { if (screen !== 'home') setLast(screen); setScreen('home'); };
+  const [last, setLast] = useState<ScreenId | undefined>();
+  return (
+    <Box flexDirection="column">
+      <ErrorBoundary key={screen} onBack={home}>{screenFor(screen, props, home, setScreen, exit, last)}</ErrorBoundary>
+      {note ? <Text color={theme.warn}>{note}</Text> : null}
+    </Box>
+  );
+}
+
+function screenFor(screen: ScreenId | 'home', props: AppProps, home: () => void, setScreen: (s: ScreenId) => void, exit: () => void, last: ScreenId | undefined): ReactElement {
+  const targets = props.monitor ?? { hosts: ['local'] };
   switch (screen) {
     case 'certs':
       return <CertWizard defaults={props.certDefaults} onExit={home} readOnly={Boolean(props.readOnly)} />;

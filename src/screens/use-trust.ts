@@ -1,7 +1,7 @@
 // Connecting from the console: what a connection asks is shown in a dialog. An unknown host key is pinned only
 // if the operator says so; an encrypted identity file's passphrase is asked for once, then kept in this
 // process's memory for the rest of the console session (never written anywhere), as ssh-agent would.
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { UserError } from '../core/errors.js';
 import { openRunner, type ConnectOptions, type HostEntry } from '../services/hosts.js';
 import { sessionPassphrases as remembered } from '../services/passphrases.js';
@@ -44,6 +44,10 @@ export function useTrust() {
       given.current.clear();
     }
   };
+  // Leaving the screen (q/Esc) aborts what it started: every command of its runners stops waiting, and stops.
+  const controller = useRef(new AbortController());
+  useEffect(() => () => controller.current.abort(), []);
+  ref.current.signal = controller.current.signal;
   const deps = { connect: (h: HostEntry) => attempt(h.identity, () => openRunner(h.name, ref.current)) };
   return { question, options: ref.current, deps, attempt };
 }

@@ -7,6 +7,7 @@
 import { appendFile, chmod, mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { notice } from '../core/notices.js';
 import { z } from 'zod';
 import { MODE_PRIVATE_DIR, MODE_SECRET } from '../core/files.js';
 import { appDataDir } from '../core/paths.js';
@@ -45,7 +46,7 @@ export async function record(entry: AuditEntry): Promise<void> {
     await appendFile(file, line, { mode: MODE_SECRET, flag: 'a' });
     await chmod(file, MODE_SECRET);
   } catch (err) {
-    process.stderr.write(`warning: could not write the audit log ${file}: ${(err as Error).message}\n`);
+    notice(`warning: could not write the audit log ${file}: ${(err as Error).message}`);
   }
 }
 

@@ -4,7 +4,7 @@ import { UserError } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import { LocalRunner } from '../runners/local.js';
 import { SshRunner } from '../runners/ssh.js';
-import type { Runner } from '../runners/types.js';
+import { withSignal, type Runner } from '../runners/types.js';
 import { hostNameKey, hostSchema, pinnedKeySchema, SettingsStore, type Backend, type HostConfig } from './settings.js';
 
 export const LOCAL = 'local';
@@ -69,10 +69,17 @@ export interface ConnectOptions {
   /** Ask a person on first contact; absent when there is no terminal. */
   askTrust?: (host: string, fingerprint: string) => Promise<boolean>;
   askPassphrase?: (identity: string) => Promise<string>;
+  /** Every command of the runner stops when this aborts (a console screen left with q/Esc). */
+  signal?: AbortSignal;
 }
 
 /** Open a Runner for a host in the inventory. Callers close it. */
 export async function openRunner(name: string, opts: ConnectOptions = {}, store = new SettingsStore()): Promise<Runner> {
+  const runner = await openPlainRunner(name, opts, store);
+  return opts.signal ? withSignal(runner, opts.signal) : runner;
+}
+
+async function openPlainRunner(name: string, opts: ConnectOptions, store: SettingsStore): Promise<Runner> {
   const host = getHost(name, store);
   if (host.name === LOCAL) return new LocalRunner({ sudo: host.sudo });
   return SshRunner.connect(
@@ -144,7 +151,12 @@ export async function checkHost(name: string, opts: ConnectOptions = {}, store =
 }
 
 /** Open a runner for a host, run `fn`, always close it. */
-export async function withRunner<T>(hostName: string, connect: (host: HostEntry) => Promise<Runner>, fn: (runner: Runner, host: HostEntry) => Promise<T>): Promise<T> {
+/** How every service reaches a host: the CLI, a screen or a test decides how (prompts, trust, a fake). */
+export interface Connector {
+  connect(host: HostEntry): Promise<Runner>;
+}
+
+export async function withRunner<T>(hostName: string, connect: Connector['connect'], fn: (runner: Runner, host: HostEntry) => Promise<T>): Promise<T> {
   const host = getHost(hostName);
   const runner = await connect(host);
   try {

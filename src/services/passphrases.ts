@@ -1,5 +1,6 @@
 // Identity-file passphrases given during this process (one console session), kept in memory only, never
 // written: like ssh-agent, so a key is unlocked once and the Monitor's background polls can use it.
+import { notice } from '../core/notices.js';
 import { UserError } from '../core/errors.js';
 import { identityNeedsPassphrase, passphraseOpens } from '../runners/ssh.js';
 import { getHost, type ConnectOptions } from './hosts.js';
@@ -43,7 +44,7 @@ export async function unlockIdentities(hostNames: string[], ask: (identity: stri
         break;
       }
       if (++tries === 3) throw new UserError(`failed to decrypt the identity file ${file}: wrong passphrase, three times`, [], 'identity');
-      process.stderr.write('wrong passphrase, try again\n');
+      notice('wrong passphrase, try again');
     }
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalRunner } from '../../src/runners/local.js';
+import { withSignal } from '../../src/runners/types.js';
 import { ExternalError, UserError } from '../../src/core/errors.js';
 import { missing, titled } from '../helpers/needs.js';
 
@@ -12,6 +13,16 @@ describe('local runner', () => {
     expect(err).toMatchObject({ exitCode: 3, stderr: 'boom\n', command: ['sh', '-c', 'echo boom >&2; exit 3'] });
     const missingCmd = await r.run(['cba-no-such-command']).catch((e: unknown) => e);
     expect((missingCmd as Error).message).toMatch(/cba-no-such-command is not installed here/);
+  });
+
+  it('stops a command when its signal aborts (a screen left with q/Esc), but never an uninterruptible one', async () => {
+    const c = new AbortController();
+    const r = withSignal(new LocalRunner(), c.signal);
+    const started = Date.now();
+    setTimeout(() => c.abort(), 100);
+    await expect(r.run(['sleep', '5'])).rejects.toThrow(/cancelled: sleep was stopped/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect((await r.run(['sh', '-c', 'sleep 0.2; echo done'], { uninterruptible: true })).stdout).toBe('done\n');
   });
 
   const why = missing({ root: true, commands: ['sudo'] });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { UserError } from '../../core/errors.js';
-import { closePort, listRules, openPort, type ChangeResult, type FirewallState } from '../../firewall/service.js';
+import { closePort, listRules, openPort, type ChangeResult, type FirewallState, type PortRequest } from '../../firewall/service.js';
 import { fieldCheck } from '../../present/fields.js';
 import { portRuleInput, type ListedRule } from '../../firewall/model.js';
 
@@ -15,7 +15,7 @@ export const OPEN_FIELDS: FormField[] = [
   { key: 'from', label: 'Only from (CIDR; empty: anywhere)', initial: '', validate: fieldCheck(portRuleInput.shape.from, 'from', { optional: true }) },
 ];
 
-export type Pending = { kind: 'open' | 'close'; request: Record<string, unknown>; preview: ChangeResult };
+export type Pending = { kind: 'open' | 'close'; request: PortRequest; preview: ChangeResult };
 
 
 export function useFirewall() {
@@ -42,11 +42,11 @@ export function useFirewall() {
 
   const rules: ListedRule[] = state?.rules ?? [];
   const selected = rules[cursor];
-  const request = (extra: Record<string, unknown>) => ({ host: host.name, ...extra });
+  const request = (extra: Omit<PortRequest, 'host'>): PortRequest => ({ host: host.name, ...extra });
 
-  const preview = (kind: 'open' | 'close', req: Record<string, unknown>) => {
+  const preview = (kind: 'open' | 'close', req: PortRequest) => {
     task.start('working out the exact commands', async () => {
-      const p = await (kind === 'open' ? openPort : closePort)({ ...req, 'dry-run': true } as never, trust.deps);
+      const p = await (kind === 'open' ? openPort : closePort)({ ...req, 'dry-run': true }, trust.deps);
       setPending({ kind, request: req, preview: p });
       setMode(kind === 'open' ? 'confirm-open' : 'confirm-close');
       return [];
@@ -65,7 +65,7 @@ export function useFirewall() {
         task.start('', async () => { throw new UserError('only rules made by commbase-admin (marked *) can be closed here', ['remove other rules with the firewall tool that made them']); });
         return;
       }
-      preview('close', request({ port: selected.port, proto: selected.proto, ...(selected.from !== 'any' ? { from: selected.from } : {}), backend: state?.backend }));
+      preview('close', request({ port: selected.port, proto: selected.proto, ...(selected.from !== 'any' ? { from: selected.from } : {}), ...(state ? { backend: state.backend } : {}) }));
     },
     back: () => (formIndex > 0 ? setFormIndex((i) => i - 1) : setMode('list')),
     cancel: () => { setMode('list'); setPending(undefined); },
@@ -74,7 +74,7 @@ export function useFirewall() {
       setFormValues(values);
       if (formIndex + 1 < OPEN_FIELDS.length) return setFormIndex(formIndex + 1);
       setMode('list');
-      preview('open', request({ port: values.port, proto: values.proto || 'tcp', ...(values.from ? { from: values.from } : {}), backend: state?.backend }));
+      preview('open', request({ port: values.port ?? '', proto: (values.proto || 'tcp') as 'tcp' | 'udp', ...(values.from ? { from: values.from } : {}), ...(state ? { backend: state.backend } : {}) }));
     },
     apply: () => {
       if (!pending) return;
@@ -82,7 +82,7 @@ export function useFirewall() {
       const p = pending;
       setPending(undefined);
       task.start('applying', async () => {
-        const r = await (p.kind === 'open' ? openPort : closePort)(p.request as never, trust.deps);
+        const r = await (p.kind === 'open' ? openPort : closePort)(p.request, trust.deps);
         setState(await listRules(host.name, trust.deps));
         return [`${r.rule}: ${r.outcome}`, ...r.warnings.map((w) => `warning: ${w}`)];
       });

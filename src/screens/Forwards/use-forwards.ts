@@ -1,7 +1,7 @@
 // The Forwards screen's state: forwards of one host read every few seconds (expired ones reaped while the
 // console watches), a one-second clock for the countdowns, and add/extend/revoke through previews.
 import { useCallback, useEffect, useState } from 'react';
-import { addForward, extendForward, listForwards, reapForwards, revokeForward, type ForwardChange } from '../../firewall/forward-service.js';
+import { changeForward, listForwards, reapForwards, type ForwardChange, type ForwardRequest } from '../../firewall/forward-service.js';
 import { forwardFields, type Forward } from '../../firewall/forwards.js';
 import type { FormField } from '../../ui/StepForm.js';
 import { fieldCheck } from '../../present/fields.js';
@@ -24,7 +24,7 @@ export const ADD_FIELDS: FormField[] = [
 ];
 export const EXTEND_FIELDS: FormField[] = [{ key: 'ttl', label: 'New time to live, from now (90s, 30m, 2h, 1d)', initial: '30m', validate: ttlCheck }];
 
-export type Pending = { kind: 'add' | 'extend' | 'revoke'; request: Record<string, unknown>; preview: ForwardChange };
+export type Pending = ForwardRequest & { preview: ForwardChange };
 
 export function useForwards() {
   const hosts = useHostList();
@@ -74,12 +74,11 @@ export function useForwards() {
   // Countdowns move with the clock between reads.
   const shown = list.map((f) => ({ ...f, secondsLeft: f.secondsLeft - Math.floor((now - readAt) / 1000) }));
 
-  const preview = (kind: Pending['kind'], request: Record<string, unknown>) => {
-    const fn = kind === 'add' ? addForward : kind === 'extend' ? extendForward : revokeForward;
+  const preview = (change: ForwardRequest) => {
     task.start('working out the exact rules', async () => {
-      const p = await fn({ ...request, 'dry-run': true } as never, trust.deps);
-      setPending({ kind, request, preview: p });
-      setMode(kind === 'revoke' ? 'revoke' : 'confirm');
+      const p = await changeForward(change, trust.deps, true);
+      setPending({ ...change, preview: p } as Pending);
+      setMode(change.kind === 'revoke' ? 'revoke' : 'confirm');
       return [];
     });
   };
@@ -91,7 +90,7 @@ export function useForwards() {
     refresh: () => void read(),
     startAdd: () => { setMode('add'); setFormIndex(0); setFormValues({}); task.clear(); },
     startExtend: () => { if (selected) { setMode('extend'); setFormIndex(0); setFormValues({}); task.clear(); } },
-    startRevoke: () => { if (selected) preview('revoke', { host: host.name, id: selected.id }); },
+    startRevoke: () => { if (selected) preview({ kind: 'revoke', request: { host: host.name, id: selected.id } }); },
     back: () => (formIndex > 0 ? setFormIndex((i) => i - 1) : setMode('list')),
     cancel: () => { setMode('list'); setPending(undefined); },
     submitField: (key: string, value: string) => {
@@ -99,18 +98,17 @@ export function useForwards() {
       setFormValues(values);
       const fields = mode === 'add' ? ADD_FIELDS : EXTEND_FIELDS;
       if (formIndex + 1 < fields.length) return setFormIndex(formIndex + 1);
-      const kind = mode === 'add' ? 'add' : 'extend';
       setMode('list');
-      preview(kind, kind === 'add' ? { host: host.name, ...values } : { host: host.name, id: selected?.id, ttl: values.ttl });
+      if (mode === 'add') preview({ kind: 'add', request: { host: host.name, from: values.from ?? '', port: values.port ?? '', to: values.to ?? '', ttl: values.ttl ?? '', proto: (values.proto || 'tcp') as 'tcp' | 'udp' } });
+      else if (selected) preview({ kind: 'extend', request: { host: host.name, id: selected.id, ttl: values.ttl ?? '' } });
     },
     apply: () => {
       if (!pending) return;
       const p = pending;
       setPending(undefined);
       setMode('list');
-      const fn = p.kind === 'add' ? addForward : p.kind === 'extend' ? extendForward : revokeForward;
       task.start('applying', async () => {
-        const r = await fn(p.request as never, trust.deps);
+        const r = await changeForward(p, trust.deps);
         await read();
         return [`forward ${r.id}: ${r.outcome}${r.deadline && p.kind !== 'revoke' ? ` until ${r.deadline}` : ''}`, ...r.warnings.map((w) => `warning: ${w}`)];
       });

@@ -1,0 +1,34 @@
+// A Runner for unit tests only: records every argv (and stdin) exactly, answers from a script of handlers.
+// The real thing is tested against sshd, iptables and ufw in namespaces; this pins the exact commands.
+import type { Duplex } from 'node:stream';
+import type { FileStat, RunOptions, RunResult, Runner, SshSession } from '../../src/runners/types.js';
+
+export type Answer = Partial<RunResult> | ((argv: readonly string[], opts: RunOptions) => Partial<RunResult>);
+
+export class FakeRunner implements Runner {
+  readonly where = 'fake';
+  readonly calls: Array<{ argv: string[]; input?: string; privileged?: boolean }> = [];
+  files = new Map<string, string>();
+
+  constructor(private readonly answer: (argv: readonly string[], opts: RunOptions) => Partial<RunResult> | undefined, readonly session?: SshSession) {}
+
+  get sessionPort(): number | undefined { return this.session?.port; }
+
+  async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    this.calls.push({ argv: [...argv], ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.privileged ? { privileged: true } : {}) });
+    const a = this.answer(argv, opts) ?? {};
+    const r = { exitCode: a.exitCode ?? 0, stdout: a.stdout ?? '', stderr: a.stderr ?? '' };
+    if (r.exitCode !== 0 && !opts.allowFailure) throw new Error(`fake: ${argv.join(' ')} exited ${r.exitCode}`);
+    return r;
+  }
+
+  async readFile(path: string): Promise<string> { const t = this.files.get(path); if (t === undefined) throw new Error(`fake: no ${path}`); return t; }
+  async writeFile(path: string, data: string): Promise<void> { this.files.set(path, data); }
+  async stat(path: string): Promise<FileStat | undefined> { return this.files.has(path) ? { mode: 0o644, uid: 0, gid: 0, size: this.files.get(path)!.length } : undefined; }
+  async realpath(path: string): Promise<string> { return path; }
+  connectTcp(): Promise<Duplex> { throw new Error('fake: no TCP'); }
+  async close(): Promise<void> {}
+
+  /** The argv of every call, as one string each (what a reviewer reads). */
+  commands(): string[] { return this.calls.map((c) => c.argv.join(' ')); }
+}

@@ -170,12 +170,12 @@ async function statusOf(runner: Runner, doc: ConfDoc): Promise<PathStatus[]> {
   return Promise.all(managedPaths(doc.file, doc.appDir).map(async (m) => ({ ...m, exists: (await runner.stat(m.path).catch(() => undefined)) !== undefined })));
 }
 
-/** For the Configuration screen: where every managed value points, and whether it is there. */
-export async function pathStatus(opts: { file?: string; host?: string; appDir?: string }, deps: ConfDeps): Promise<{ appDir?: string; paths: PathStatus[] }> {
+/** For the Configuration screen: the file, and where every managed value points and whether it is there (one connection). */
+export async function readConfWithPaths(opts: { file?: string; host?: string; appDir?: string }, deps: ConfDeps): Promise<{ doc: ConfDoc; paths: PathStatus[] }> {
   const file = resolveConfPath(opts.file);
   return withRunner(opts.host ?? 'local', deps.connect, async (runner, host) => {
     const doc = await load(runner, host.name, file, opts.appDir);
-    return { ...(doc.appDir ? { appDir: doc.appDir } : {}), paths: await statusOf(runner, doc) };
+    return { doc, paths: await statusOf(runner, doc) };
   });
 }
 

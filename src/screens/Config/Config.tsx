@@ -18,10 +18,11 @@ export function Config(props: { onExit: () => void; readOnly?: boolean; isActive
   const [helpOpen, setHelpOpen] = useState(false);
   const active = (props.isActive ?? true) && !helpOpen;
   const asking = c.trust.question;
-  const scopes: Scope[] = asking ? [questionScope(asking)] : c.mode === 'list' ? ['list', 'config'] : c.mode === 'edit' ? ['wizard.text'] : ['confirm'];
+  const mode = c.isEditing ? 'edit' : c.pending ? 'confirm' : 'list';
+  const scopes: Scope[] = asking ? [questionScope(asking)] : mode === 'list' ? ['list', 'config'] : mode === 'edit' ? ['wizard.text'] : ['confirm'];
   useKeymap(['global', ...scopes.filter((s) => s !== 'confirm')], {
     help: () => setHelpOpen((v) => !v),
-    back: () => (helpOpen ? setHelpOpen(false) : c.mode === 'list' ? props.onExit() : c.cancel()),
+    back: () => (helpOpen ? setHelpOpen(false) : mode === 'list' ? props.onExit() : c.cancel()),
     'text.back': c.cancel,
     'list.up': () => c.move(-1),
     'list.down': () => c.move(1),
@@ -30,10 +31,10 @@ export function Config(props: { onExit: () => void; readOnly?: boolean; isActive
     'config.undo': c.startUndo,
     'config.reload': c.reload,
     'config.host': c.nextHost,
-  }, { isActive: (props.isActive ?? true) && !asking, typing: c.mode === 'edit', readOnly: Boolean(props.readOnly) });
+  }, { isActive: (props.isActive ?? true) && !asking, typing: mode === 'edit', readOnly: Boolean(props.readOnly) });
 
   return (
-    <ScreenFrame title="Configuration" scopes={scopes} helpOpen={helpOpen} typing={c.mode === 'edit' || asking?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)}
+    <ScreenFrame title="Configuration" scopes={scopes} helpOpen={helpOpen} typing={mode === 'edit' || asking?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)}
       status={<Text>{c.pendingCount ? <Text color={theme.warn}>{c.pendingCount} unsaved · </Text> : null}<Text color={theme.dim}>host {c.host.name} ({c.hostLabel})</Text></Text>}>
       <ConnectQuestionDialog question={asking} isActive={active} />
       {c.loadError ? c.loadError.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>) : null}
@@ -46,16 +47,16 @@ export function Config(props: { onExit: () => void; readOnly?: boolean; isActive
           maxRows={13}
         />
       ) : null}
-      {c.editing && c.mode === 'list' ? (
+      {c.editing && mode === 'list' ? (
         <Text color={c.editing.problem ? theme.error : theme.dim}>{c.editing.key}{c.editing.problem ? `: ${c.editing.problem}` : c.editing.note ? `: ${c.editing.note}` : ''}</Text>
       ) : null}
-      {c.editing && c.mode === 'list' && c.paths[c.editing.key] ? <PathLine status={c.paths[c.editing.key]!} /> : null}
-      {c.mode === 'list' && c.missing.length ? <Text color={theme.warn}>{c.missing.length} file(s) named here are missing under {c.doc?.appDir}: {c.missing.map((m) => short(m.key)).join(', ')}</Text> : null}
-      {c.mode === 'edit' && c.editing ? <EditField keyName={c.editing.key} initial={c.editing.value === '(not set)' ? '' : c.editing.value} validate={c.validate} onSubmit={c.submitEdit} isActive={active} /> : null}
-      {c.mode === 'list' && c.unknown.length ? <Text color={theme.dim}>Other keys (kept, read-only here): {c.unknown.map((u) => u.key).join(', ')}</Text> : null}
-      {c.mode === 'list' && c.findings.length ? <Text color={theme.warn}>{c.findings.length} warning(s) about lines Commbase's readers will trip on: commbase-admin config validate</Text> : null}
-      {c.mode === 'confirm-save' && c.preview ? <ConfirmDialog title="Save these changes?" lines={[...c.preview.diff, 'The previous version is kept as .bak.']} onYes={c.save} onNo={c.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
-      {c.mode === 'confirm-undo' && c.doc ? <ConfirmDialog title="Undo the last save?" lines={[`${c.doc.path} gets the content of ${c.doc.path}.bak back.`]} onYes={c.undo} onNo={c.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+      {c.editing && mode === 'list' && c.paths[c.editing.key] ? <PathLine status={c.paths[c.editing.key]!} /> : null}
+      {mode === 'list' && c.missing.length ? <Text color={theme.warn}>{c.missing.length} file(s) named here are missing under {c.doc?.appDir}: {c.missing.map((m) => short(m.key)).join(', ')}</Text> : null}
+      {mode === 'edit' && c.editing ? <EditField keyName={c.editing.key} initial={c.editing.value === '(not set)' ? '' : c.editing.value} validate={c.validate} onSubmit={c.submitEdit} isActive={active} /> : null}
+      {mode === 'list' && c.unknown.length ? <Text color={theme.dim}>Other keys (kept, read-only here): {c.unknown.map((u) => u.key).join(', ')}</Text> : null}
+      {mode === 'list' && c.findings.length ? <Text color={theme.warn}>{c.findings.length} warning(s) about lines Commbase's readers will trip on: commbase-admin config validate</Text> : null}
+      {c.pending?.kind === 'save' ? <ConfirmDialog title="Save these changes?" lines={[...c.pending.preview.diff, 'The previous version is kept as .bak.']} onYes={c.save} onNo={c.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+      {c.pending?.kind === 'undo' && c.doc ? <ConfirmDialog title="Undo the last save?" lines={[`${c.doc.path} gets the content of ${c.doc.path}.bak back.`]} onYes={c.undo} onNo={c.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
       <Box flexDirection="column">
         {c.task.busy ? <Spinner label={c.task.busy} /> : null}
         {c.task.error?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}

@@ -16,12 +16,12 @@ export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActi
   const f = useFirewall();
   const [helpOpen, setHelpOpen] = useState(false);
   const active = (props.isActive ?? true) && !helpOpen;
-  const modal = f.trust.question ? 'trust' : f.mode;
-  const scopes: Scope[] = modal === 'list' ? ['list', 'firewall'] : modal === 'form' ? ['wizard.text'] : modal === 'confirm-open' ? ['confirm'] : modal === 'confirm-close' ? ['typed-confirm'] : [questionScope(f.trust.question!)];
-  const typing = modal === 'form' || modal === 'confirm-close';
+  const modal = f.trust.question ? 'trust' : f.state.modal.kind;
+  const scopes: Scope[] = modal === 'none' ? ['list', 'firewall'] : modal === 'form' ? ['wizard.text'] : modal === 'confirm' ? ['confirm'] : modal === 'typed' ? ['typed-confirm'] : [questionScope(f.trust.question!)];
+  const typing = modal === 'form' || modal === 'typed';
   useKeymap(['global', ...scopes.filter((s) => s !== 'confirm' && s !== 'trust')], {
     help: () => setHelpOpen((v) => !v),
-    back: () => (helpOpen ? setHelpOpen(false) : modal === 'list' ? props.onExit() : f.cancel()),
+    back: () => (helpOpen ? setHelpOpen(false) : modal === 'none' ? props.onExit() : f.cancel()),
     'text.back': f.back,
     'list.up': () => f.move(-1),
     'list.down': () => f.move(1),
@@ -31,7 +31,7 @@ export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActi
     'fw.host': f.nextHost,
   }, { isActive: (props.isActive ?? true) && modal !== 'trust', typing, readOnly: Boolean(props.readOnly) });
 
-  const s = f.state;
+  const s = f.state.rules;
   const status = s ? firewallStatus(s) : '';
   return (
     <ScreenFrame title="Firewall" scopes={scopes} helpOpen={helpOpen} typing={typing || f.trust.question?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)} status={<Text color={theme.dim}>host {f.host.name} ({f.hostIndexLabel})</Text>}>
@@ -39,16 +39,16 @@ export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActi
       <Table
         columns={[{ title: ' ', width: 1 }, { title: 'ACTION', width: 7 }, { title: 'PORT', width: 6 }, { title: 'PROTO', width: 5 }, { title: 'FROM', width: 20 }, { title: 'IP', width: 3 }, { title: 'COMMENT', width: 22 }]}
         rows={f.rules.map((r, i) => ({ key: `${i}${r.raw}`, cells: ruleCells(r), ...(r.ours ? {} : { tone: 'dim' as const }) }))}
-        cursor={f.cursor}
+        cursor={f.state.cursor}
         maxRows={8}
         empty="no rules"
       />
       <Text color={theme.dim}>* made by commbase-admin (only those can be closed here)</Text>
       <Box marginTop={1} flexDirection="column">
         <ConnectQuestionDialog question={f.trust.question} isActive={active} />
-        {f.mode === 'form' ? <StepForm title={`Open a port on ${f.host.name}`} fields={OPEN_FIELDS} index={f.formIndex} values={f.formValues} onSubmitField={f.submitField} isActive={active} /> : null}
-        {f.mode === 'confirm-open' && f.pending ? <ConfirmDialog title="Open this port?" lines={changeLines(f.pending.preview, 'preview')} onYes={f.pending.preview.commands.length ? f.apply : f.cancel} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
-        {f.mode === 'confirm-close' && f.pending ? <TypedConfirm title="Close this port?" lines={changeLines(f.pending.preview, 'preview')} target={String(f.pending.request.port)} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {f.form ? <StepForm title={`Open a port on ${f.host.name}`} fields={OPEN_FIELDS} index={f.form.index} values={f.form.values} onSubmitField={f.submitField} isActive={active} /> : null}
+        {modal === 'confirm' && f.pending ? <ConfirmDialog title="Open this port?" lines={changeLines(f.pending.preview, 'preview')} onYes={f.pending.preview.commands.length ? f.apply : f.cancel} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {modal === 'typed' && f.pending ? <TypedConfirm title="Close this port?" lines={changeLines(f.pending.preview, 'preview')} target={String(f.pending.request.port)} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         <TaskStatus task={f.task} />
       </Box>
     </ScreenFrame>

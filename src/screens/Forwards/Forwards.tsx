@@ -17,12 +17,12 @@ export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActi
   const f = useForwards();
   const [helpOpen, setHelpOpen] = useState(false);
   const active = (props.isActive ?? true) && !helpOpen;
-  const modal = f.trust.question ? 'trust' : f.mode;
-  const scopes: Scope[] = modal === 'list' ? ['list', 'forwards'] : modal === 'add' || modal === 'extend' ? ['wizard.text'] : modal === 'confirm' ? ['confirm'] : modal === 'revoke' ? ['typed-confirm'] : [questionScope(f.trust.question!)];
-  const typing = modal === 'add' || modal === 'extend' || modal === 'revoke';
+  const modal = f.trust.question ? 'trust' : f.state.modal.kind;
+  const scopes: Scope[] = modal === 'none' ? ['list', 'forwards'] : modal === 'form' ? ['wizard.text'] : modal === 'confirm' ? ['confirm'] : modal === 'typed' ? ['typed-confirm'] : [questionScope(f.trust.question!)];
+  const typing = modal === 'form' || modal === 'typed';
   useKeymap(['global', ...scopes.filter((s) => s !== 'confirm' && s !== 'trust')], {
     help: () => setHelpOpen((v) => !v),
-    back: () => (helpOpen ? setHelpOpen(false) : modal === 'list' ? props.onExit() : f.cancel()),
+    back: () => (helpOpen ? setHelpOpen(false) : modal === 'none' ? props.onExit() : f.cancel()),
     'text.back': f.back,
     'list.up': () => f.move(-1),
     'list.down': () => f.move(1),
@@ -44,17 +44,17 @@ export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActi
           cells: forwardCells(x),
           ...(x.secondsLeft <= 0 ? { tone: 'error' as const } : x.secondsLeft < 300 ? { tone: 'warn' as const } : {}),
         }))}
-        cursor={f.cursor}
+        cursor={f.state.cursor}
         maxRows={8}
         empty="no timed forwards on this host"
       />
       {f.reaped.length ? <Text color={theme.dim}>reaped while watching: {f.reaped.join(', ')}</Text> : null}
       <Box marginTop={1} flexDirection="column">
         <ConnectQuestionDialog question={f.trust.question} isActive={active} />
-        {f.mode === 'add' ? <StepForm title={`Add a timed forward on ${f.host.name}`} fields={ADD_FIELDS} index={f.formIndex} values={f.formValues} onSubmitField={f.submitField} isActive={active} /> : null}
-        {f.mode === 'extend' ? <StepForm title="Extend the forward" fields={EXTEND_FIELDS} index={f.formIndex} values={f.formValues} onSubmitField={f.submitField} isActive={active} /> : null}
-        {f.mode === 'confirm' && f.pending ? <ConfirmDialog title={f.pending.kind === 'add' ? 'Add this forward?' : 'Extend this forward?'} lines={forwardChangeLines(f.pending.preview, 'preview')} onYes={f.apply} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
-        {f.mode === 'revoke' && f.pending ? <TypedConfirm title="Revoke this forward?" lines={forwardChangeLines(f.pending.preview, 'preview')} target={f.pending.preview.id ?? ''} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {f.form?.form === 'add' ? <StepForm title={`Add a timed forward on ${f.host.name}`} fields={ADD_FIELDS} index={f.form.index} values={f.form.values} onSubmitField={f.submitField} isActive={active} /> : null}
+        {f.form?.form === 'extend' ? <StepForm title="Extend the forward" fields={EXTEND_FIELDS} index={f.form.index} values={f.form.values} onSubmitField={f.submitField} isActive={active} /> : null}
+        {modal === 'confirm' && f.pending ? <ConfirmDialog title={f.pending.kind === 'add' ? 'Add this forward?' : 'Extend this forward?'} lines={forwardChangeLines(f.pending.preview, 'preview')} onYes={f.apply} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {modal === 'typed' && f.pending ? <TypedConfirm title="Revoke this forward?" lines={forwardChangeLines(f.pending.preview, 'preview')} target={f.pending.preview.id ?? ''} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         <TaskStatus task={f.task} />
       </Box>
     </ScreenFrame>

@@ -1,13 +1,15 @@
-// The Forwards screen's state: forwards of one host read every few seconds (expired ones reaped while the
+// The Forwards screen's effects: forwards of one host read every few seconds (expired ones reaped while the
 // console watches), a one-second clock for the countdowns, and add/extend/revoke through previews.
-import { useCallback, useEffect, useState } from 'react';
-import { changeForward, listForwards, reapForwards, type ForwardChange, type ForwardRequest } from '../../firewall/forward-service.js';
-import { forwardFields, type Forward } from '../../firewall/forwards.js';
+import { useCallback, useEffect, useReducer } from 'react';
+import { changeForward, listForwards, reapForwards, type ForwardRequest } from '../../firewall/forward-service.js';
+import { forwardFields } from '../../firewall/forwards.js';
 import type { FormField } from '../../ui/StepForm.js';
 import { fieldCheck } from '../../present/fields.js';
+import { formValues } from '../list-screen.js';
 import { useHostList } from '../use-hosts-list.js';
 import { useTask } from '../use-task.js';
 import { useTrust } from '../use-trust.js';
+import { initialState, reduce, shownForwards, type Pending } from './state.js';
 
 /** How often the rules are read again; countdowns tick every second in between. */
 export const REFRESH_MS = 5000;
@@ -24,93 +26,78 @@ export const ADD_FIELDS: FormField[] = [
 ];
 export const EXTEND_FIELDS: FormField[] = [{ key: 'ttl', label: 'New time to live, from now (90s, 30m, 2h, 1d)', initial: '30m', validate: ttlCheck }];
 
-export type Pending = ForwardRequest & { preview: ForwardChange };
+export type { Pending };
 
 export function useForwards() {
   const hosts = useHostList();
-  const [hostIndex, setHostIndex] = useState(0);
-  const [forwards, setForwards] = useState<Forward[] | undefined>();
-  const [readAt, setReadAt] = useState(Date.now());
-  const [now, setNow] = useState(Date.now());
-  const [cursor, setCursor] = useState(0);
-  const [mode, setMode] = useState<'list' | 'add' | 'extend' | 'confirm' | 'revoke'>('list');
-  const [formIndex, setFormIndex] = useState(0);
-  const [formValues, setFormValues] = useState<Record<string, string>>({});
-  const [pending, setPending] = useState<Pending | undefined>();
-  const [reaped, setReaped] = useState<string[]>([]);
-  const [readError, setReadError] = useState<string | undefined>();
+  const [state, dispatch] = useReducer(reduce, undefined, () => initialState());
   const task = useTask<string[]>();
   const trust = useTrust();
-  const host = hosts[hostIndex]!;
+  const host = hosts[state.hostIndex]!;
 
   const read = useCallback(async () => {
     try {
       const r = await listForwards(host.name, trust.deps);
-      setReadError(undefined);
       if (r.forwards.some((f) => f.expired)) {
         // The console reaps what expired on the hosts it watches.
         const reap = await reapForwards({ host: host.name }, trust.deps);
-        setReaped((x) => [...x, ...(reap.removed ?? [])].slice(-5));
-        setForwards((await listForwards(host.name, trust.deps)).forwards);
+        dispatch({ type: 'read', forwards: (await listForwards(host.name, trust.deps)).forwards, at: Date.now(), reaped: reap.removed ?? [] });
       } else {
-        setForwards(r.forwards);
+        dispatch({ type: 'read', forwards: r.forwards, at: Date.now() });
       }
-      setReadAt(Date.now());
     } catch (err) {
-      setReadError((err as Error).message);
+      dispatch({ type: 'read-failed', message: (err as Error).message });
     }
   }, [host.name]);
 
   useEffect(() => {
     let live = true;
-    const tick = setInterval(() => live && setNow(Date.now()), 1000);
+    const tick = setInterval(() => live && dispatch({ type: 'tick', now: Date.now() }), 1000);
     void read();
     const poll = setInterval(() => { if (live) void read(); }, REFRESH_MS);
     return () => { live = false; clearInterval(tick); clearInterval(poll); };
   }, [read]);
 
-  const list = forwards ?? [];
-  const selected = list[cursor];
-  // Countdowns move with the clock between reads.
-  const shown = list.map((f) => ({ ...f, secondsLeft: f.secondsLeft - Math.floor((now - readAt) / 1000) }));
+  const shown = shownForwards(state);
+  const selected = shown[state.cursor];
+  const form = state.modal.kind === 'form' ? state.modal : undefined;
+  const pending = state.modal.kind === 'confirm' || state.modal.kind === 'typed' ? state.modal.pending : undefined;
 
   const preview = (change: ForwardRequest) => {
     task.start('working out the exact rules', async () => {
       const p = await changeForward(change, trust.deps, true);
-      setPending({ ...change, preview: p } as Pending);
-      setMode(change.kind === 'revoke' ? 'revoke' : 'confirm');
+      dispatch({ type: 'ask', pending: { ...change, preview: p } as Pending, typed: change.kind === 'revoke' });
       return [];
     });
   };
 
   return {
-    hosts, host, hostLabel: `${hostIndex + 1}/${hosts.length}`, forwards: shown, loaded: forwards !== undefined, cursor, mode, formIndex, formValues, pending, task, trust, reaped, readError,
-    move: (d: number) => setCursor((c) => Math.max(0, Math.min(list.length - 1, c + d))),
-    nextHost: () => { setHostIndex((i) => (i + 1) % hosts.length); setForwards(undefined); setCursor(0); },
+    hosts, host, hostLabel: `${state.hostIndex + 1}/${hosts.length}`, forwards: shown, loaded: state.forwards !== undefined, state, form, pending, task, trust,
+    reaped: state.reaped, readError: state.readError,
+    move: (d: number) => dispatch({ type: 'move', delta: d, count: shown.length }),
+    nextHost: () => dispatch({ type: 'next-host', hosts: hosts.length }),
     refresh: () => void read(),
-    startAdd: () => { setMode('add'); setFormIndex(0); setFormValues({}); task.clear(); },
-    startExtend: () => { if (selected) { setMode('extend'); setFormIndex(0); setFormValues({}); task.clear(); } },
+    startAdd: () => { dispatch({ type: 'open-form', form: 'add' }); task.clear(); },
+    startExtend: () => { if (selected) { dispatch({ type: 'open-form', form: 'extend' }); task.clear(); } },
     startRevoke: () => { if (selected) preview({ kind: 'revoke', request: { host: host.name, id: selected.id } }); },
-    back: () => (formIndex > 0 ? setFormIndex((i) => i - 1) : setMode('list')),
-    cancel: () => { setMode('list'); setPending(undefined); },
+    back: () => dispatch({ type: 'form-back' }),
+    cancel: () => dispatch({ type: 'close' }),
     submitField: (key: string, value: string) => {
-      const values = { ...formValues, [key]: value };
-      setFormValues(values);
-      const fields = mode === 'add' ? ADD_FIELDS : EXTEND_FIELDS;
-      if (formIndex + 1 < fields.length) return setFormIndex(formIndex + 1);
-      setMode('list');
-      if (mode === 'add') preview({ kind: 'add', request: { host: host.name, from: values.from ?? '', port: values.port ?? '', to: values.to ?? '', ttl: values.ttl ?? '', proto: (values.proto || 'tcp') as 'tcp' | 'udp' } });
+      if (!form) return;
+      const fields = form.form === 'add' ? ADD_FIELDS : EXTEND_FIELDS;
+      const values = formValues(state, key, value);
+      dispatch({ type: 'field', key, value, count: fields.length });
+      if (form.index + 1 < fields.length) return;
+      if (form.form === 'add') preview({ kind: 'add', request: { host: host.name, from: values.from ?? '', port: values.port ?? '', to: values.to ?? '', ttl: values.ttl ?? '', proto: (values.proto || 'tcp') as 'tcp' | 'udp' } });
       else if (selected) preview({ kind: 'extend', request: { host: host.name, id: selected.id, ttl: values.ttl ?? '' } });
     },
     apply: () => {
       if (!pending) return;
-      const p = pending;
-      setPending(undefined);
-      setMode('list');
+      dispatch({ type: 'close' });
       task.start('applying', async () => {
-        const r = await changeForward(p, trust.deps);
+        const r = await changeForward(pending, trust.deps);
         await read();
-        return [`forward ${r.id}: ${r.outcome}${r.deadline && p.kind !== 'revoke' ? ` until ${r.deadline}` : ''}`, ...r.warnings.map((w) => `warning: ${w}`)];
+        return [`forward ${r.id}: ${r.outcome}${r.deadline && pending.kind !== 'revoke' ? ` until ${r.deadline}` : ''}`, ...r.warnings.map((w) => `warning: ${w}`)];
       });
     },
   };

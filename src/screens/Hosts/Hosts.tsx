@@ -15,22 +15,22 @@ export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?
   const h = useHosts();
   const [helpOpen, setHelpOpen] = useState(false);
   const active = (props.isActive ?? true) && !helpOpen;
-  const modal = h.trust.question ? 'trust' : h.mode;
-  const scopes: Scope[] = modal === 'list' ? ['list', 'hosts'] : modal === 'add' ? ['wizard.text'] : modal === 'remove' ? ['typed-confirm'] : [questionScope(h.trust.question!)];
+  const modal = h.trust.question ? 'trust' : h.state.modal.kind;
+  const scopes: Scope[] = modal === 'none' ? ['list', 'hosts'] : modal === 'form' ? ['wizard.text'] : modal === 'typed' ? ['typed-confirm'] : [questionScope(h.trust.question!)];
   useKeymap(['global', ...scopes], {
     help: () => setHelpOpen((v) => !v),
-    back: () => (helpOpen ? setHelpOpen(false) : modal === 'list' ? props.onExit() : h.cancel()),
+    back: () => (helpOpen ? setHelpOpen(false) : modal === 'none' ? props.onExit() : h.cancel()),
     'text.back': h.back,
     'list.up': () => h.move(-1),
     'list.down': () => h.move(1),
     'hosts.check': h.check,
     'hosts.add': h.startAdd,
     'hosts.remove': h.startRemove,
-  }, { isActive: (props.isActive ?? true) && modal !== 'trust', typing: modal === 'add' || modal === 'remove', readOnly: Boolean(props.readOnly) });
+  }, { isActive: (props.isActive ?? true) && modal !== 'trust', typing: modal === 'form' || modal === 'typed', readOnly: Boolean(props.readOnly) });
 
-  const selected = h.hosts[h.cursor];
+  const selected = h.removing;
   return (
-    <ScreenFrame title="Hosts" scopes={scopes} helpOpen={helpOpen} typing={modal === 'add' || modal === 'remove' || h.trust.question?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)}>
+    <ScreenFrame title="Hosts" scopes={scopes} helpOpen={helpOpen} typing={modal === 'form' || modal === 'typed' || h.trust.question?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)}>
       <Table
         columns={[{ title: 'NAME', width: 14 }, { title: 'ADDRESS', width: 26 }, { title: 'FIREWALL', width: 14 }, { title: 'HOST KEY', width: 18 }]}
         rows={h.hosts.map((x) => ({ key: x.name, cells: [x.name, x.name === 'local' ? 'this machine' : `${x.user}@${x.address}:${x.port}`, x.backend + (x.sudo ? ' sudo' : ''), x.name === 'local' ? '' : x.pinned ? x.pinned.slice(0, 17) : 'not pinned' ], ...(x.name !== 'local' && !x.pinned ? { tone: 'warn' as const } : {}) }))}
@@ -38,8 +38,8 @@ export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?
       />
       <Box marginTop={1} flexDirection="column">
         <ConnectQuestionDialog question={h.trust.question} isActive={active} />
-        {h.mode === 'add' ? <StepForm title="Add a host" fields={HOST_FIELDS} index={h.formIndex} values={h.formValues} onSubmitField={h.submitField} isActive={active} /> : null}
-        {h.mode === 'remove' && selected ? <TypedConfirm title={`Remove ${selected.name}?`} lines={['Its pinned host key is forgotten too.']} target={selected.name} onConfirm={h.remove} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {h.form ? <StepForm title="Add a host" fields={HOST_FIELDS} index={h.form.index} values={h.form.values} onSubmitField={h.submitField} isActive={active} /> : null}
+        {modal === 'typed' && selected ? <TypedConfirm title={`Remove ${selected.name}?`} lines={['Its pinned host key is forgotten too.']} target={selected.name} onConfirm={h.remove} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         {h.loadError?.map((l, i) => <Text key={`load${i}`} color={theme.error}>{l}</Text>)}
         <TaskStatus task={h.task} />
       </Box>

@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useReducer } from 'react';
 import { classify, formatErrorLines } from '../../core/errors.js';
-import { addHost, checkHost, listHosts, removeHost, type HostEntry } from '../../services/hosts.js';
+import { addHost, checkHost, listHosts, removeHost } from '../../services/hosts.js';
 import { addHostInput } from '../../services/hosts.js';
 import type { FormField } from '../../ui/StepForm.js';
 import { fieldCheck } from '../../present/fields.js';
 import { useTask } from '../use-task.js';
+import { formValues } from '../list-screen.js';
+import { initialState, reduce } from './state.js';
 import { useTrust } from '../use-trust.js';
 
 const check = (key: keyof typeof addHostInput.shape) => fieldCheck(addHostInput.shape[key], key, { optional: key !== 'name' && key !== 'address' });
@@ -19,48 +21,42 @@ export const HOST_FIELDS: FormField[] = [
 ];
 
 export function useHosts() {
-  const [loadError, setLoadError] = useState<string[] | undefined>();
-  const load = (): HostEntry[] => {
-    try {
-      setLoadError(undefined);
-      return listHosts();
-    } catch (err) {
-      setLoadError(formatErrorLines(classify(err)));
-      return [];
-    }
-  };
-  // Read in an effect, not during render, so an unreadable settings file can be shown (loadError).
-  const [hosts, setHosts] = useState<HostEntry[]>([]);
-  const [cursor, setCursor] = useState(0);
-  const [mode, setMode] = useState<'list' | 'add' | 'remove'>('list');
-  const [formIndex, setFormIndex] = useState(0);
-  const [formValues, setFormValues] = useState<Record<string, string>>({});
+  const [state, dispatch] = useReducer(reduce, undefined, initialState);
   const task = useTask<string[]>();
   const trust = useTrust();
-  const refresh = () => setHosts(load());
-
-  useEffect(() => { setHosts(load()); }, []);
+  // Read in an effect, not during render, so an unreadable settings file can be shown (loadError).
+  const refresh = useCallback(() => {
+    try {
+      dispatch({ type: 'loaded', hosts: listHosts() });
+    } catch (err) {
+      dispatch({ type: 'load-failed', lines: formatErrorLines(classify(err)) });
+    }
+  }, []);
+  useEffect(refresh, [refresh]);
+  const { hosts, cursor } = state;
   const selected = hosts[cursor];
+  const form = state.modal.kind === 'form' ? state.modal : undefined;
   return {
-    hosts, loadError, cursor, mode, formIndex, formValues, task, trust,
-    move: (d: number) => setCursor((c) => Math.max(0, Math.min(hosts.length - 1, c + d))),
-    check: useCallback(() => {
+    hosts, loadError: state.loadError, cursor, state, form, task, trust,
+    removing: state.modal.kind === 'typed' ? state.modal.pending : undefined,
+    move: (d: number) => dispatch({ type: 'move', delta: d, count: hosts.length }),
+    check: () => {
       if (!selected) return;
       task.start(`connecting to ${selected.name}`, async () => {
         const r = await trust.attempt(selected.identity, () => checkHost(selected.name, trust.options));
         refresh();
         return [`reached ${r.where} as uid ${r.uid}`, `iptables: ${r.iptables ? 'yes' : 'no'}   ufw: ${r.ufw ? 'yes' : 'no'}`, ...(r.pinned ? [`host key ${r.pinned}`] : [])];
       });
-    }, [selected, task, trust.options]),
-    startAdd: () => { setMode('add'); setFormIndex(0); setFormValues({}); task.clear(); },
-    startRemove: () => { if (selected && selected.name !== 'local') { setMode('remove'); task.clear(); } },
-    back: () => (formIndex > 0 ? setFormIndex((i) => i - 1) : setMode('list')),
-    cancel: () => setMode('list'),
+    },
+    startAdd: () => { dispatch({ type: 'open-form', form: 'add' }); task.clear(); },
+    startRemove: () => { if (selected && selected.name !== 'local') { dispatch({ type: 'ask', pending: selected, typed: true }); task.clear(); } },
+    back: () => dispatch({ type: 'form-back' }),
+    cancel: () => dispatch({ type: 'close' }),
     submitField: (key: string, value: string) => {
-      const values = { ...formValues, [key]: value };
-      setFormValues(values);
-      if (formIndex + 1 < HOST_FIELDS.length) return setFormIndex(formIndex + 1);
-      setMode('list');
+      if (!form) return;
+      const values = formValues(state, key, value);
+      dispatch({ type: 'field', key, value, count: HOST_FIELDS.length });
+      if (form.index + 1 < HOST_FIELDS.length) return;
       task.start('adding the host', async () => {
         const h = addHost({ name: values.name!, address: values.address!, port: values.port || undefined, user: values.user || undefined, identity: values.identity || undefined, backend: (values.backend || undefined) as 'ufw' | 'iptables' | undefined, sudo: false });
         refresh();
@@ -68,9 +64,10 @@ export function useHosts() {
       });
     },
     remove: () => {
-      if (!selected) return;
-      setMode('list');
-      task.start(`removing ${selected.name}`, async () => { removeHost(selected.name); refresh(); setCursor(0); return [`removed ${selected.name}`]; });
+      if (state.modal.kind !== 'typed') return;
+      const target = state.modal.pending;
+      dispatch({ type: 'close' });
+      task.start(`removing ${target.name}`, async () => { removeHost(target.name); refresh(); dispatch({ type: 'select', index: 0 }); return [`removed ${target.name}`]; });
     },
   };
 }

@@ -1,35 +1,30 @@
-import React, { useState } from 'react';
+import React from 'react';
 import { Box, Text } from 'ink';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
 import { TaskStatus } from '../../ui/TaskStatus.js';
 import { Table } from '../../ui/Table.js';
 import { ConfirmDialog, TypedConfirm } from '../../ui/Dialogs.js';
 import { StepForm } from '../../ui/StepForm.js';
-import { useKeymap } from '../../ui/useKeymap.js';
-import { ConnectQuestionDialog, questionScope } from '../ConnectQuestion.js';
-import type { Scope } from '../../ui/keymap.js';
+import { ConnectQuestionDialog } from '../ConnectQuestion.js';
+import { useListKeys } from '../use-list-keys.js';
 import { theme } from '../../ui/theme.js';
 import { OPEN_FIELDS, useFirewall } from './use-firewall.js';
 import { changeLines, firewallStatus, ruleCells } from '../../present/firewall.js';
 
 export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
   const f = useFirewall();
-  const [helpOpen, setHelpOpen] = useState(false);
-  const active = (props.isActive ?? true) && !helpOpen;
-  const modal = f.trust.question ? 'trust' : f.state.modal.kind;
-  const scopes: Scope[] = modal === 'none' ? ['list', 'firewall'] : modal === 'form' ? ['wizard.text'] : modal === 'confirm' ? ['confirm'] : modal === 'typed' ? ['typed-confirm'] : [questionScope(f.trust.question!)];
-  const typing = modal === 'form' || modal === 'typed';
-  useKeymap(['global', ...scopes.filter((s) => s !== 'confirm' && s !== 'trust')], {
-    help: () => setHelpOpen((v) => !v),
-    back: () => (helpOpen ? setHelpOpen(false) : modal === 'none' ? props.onExit() : f.cancel()),
-    'text.back': f.back,
-    'list.up': () => f.move(-1),
-    'list.down': () => f.move(1),
-    'fw.open': f.startOpen,
-    'fw.close': f.startClose,
-    'fw.refresh': f.refresh,
-    'fw.host': f.nextHost,
-  }, { isActive: (props.isActive ?? true) && modal !== 'trust', typing, readOnly: Boolean(props.readOnly) });
+  const keys = useListKeys({
+    modal: f.state.modal, question: f.trust.question, screenScope: 'firewall', onExit: props.onExit, cancel: f.cancel, back: f.back, move: f.move,
+    handlers: {
+      'fw.open': f.startOpen,
+      'fw.close': f.startClose,
+      'fw.refresh': f.refresh,
+      'fw.host': f.nextHost,
+    },
+    ...(props.isActive !== undefined ? { isActive: props.isActive } : {}), readOnly: Boolean(props.readOnly),
+  });
+  const { helpOpen, scopes, typing, active } = keys;
+  const modal = keys.kind;
 
   const s = f.state.rules;
   const status = s ? firewallStatus(s) : '';

@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import React from 'react';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { forwardCells, forwardChangeLines } from '../../present/forwards.js';
@@ -7,31 +7,26 @@ import { TaskStatus } from '../../ui/TaskStatus.js';
 import { Table } from '../../ui/Table.js';
 import { ConfirmDialog, TypedConfirm } from '../../ui/Dialogs.js';
 import { StepForm } from '../../ui/StepForm.js';
-import { useKeymap } from '../../ui/useKeymap.js';
-import { ConnectQuestionDialog, questionScope } from '../ConnectQuestion.js';
-import type { Scope } from '../../ui/keymap.js';
+import { ConnectQuestionDialog } from '../ConnectQuestion.js';
+import { useListKeys } from '../use-list-keys.js';
 import { theme } from '../../ui/theme.js';
 import { ADD_FIELDS, EXTEND_FIELDS, useForwards } from './use-forwards.js';
 
 export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
   const f = useForwards();
-  const [helpOpen, setHelpOpen] = useState(false);
-  const active = (props.isActive ?? true) && !helpOpen;
-  const modal = f.trust.question ? 'trust' : f.state.modal.kind;
-  const scopes: Scope[] = modal === 'none' ? ['list', 'forwards'] : modal === 'form' ? ['wizard.text'] : modal === 'confirm' ? ['confirm'] : modal === 'typed' ? ['typed-confirm'] : [questionScope(f.trust.question!)];
-  const typing = modal === 'form' || modal === 'typed';
-  useKeymap(['global', ...scopes.filter((s) => s !== 'confirm' && s !== 'trust')], {
-    help: () => setHelpOpen((v) => !v),
-    back: () => (helpOpen ? setHelpOpen(false) : modal === 'none' ? props.onExit() : f.cancel()),
-    'text.back': f.back,
-    'list.up': () => f.move(-1),
-    'list.down': () => f.move(1),
-    'fwd.add': f.startAdd,
-    'fwd.extend': f.startExtend,
-    'fwd.revoke': f.startRevoke,
-    'fwd.refresh': f.refresh,
-    'fwd.host': f.nextHost,
-  }, { isActive: (props.isActive ?? true) && modal !== 'trust', typing, readOnly: Boolean(props.readOnly) });
+  const keys = useListKeys({
+    modal: f.state.modal, question: f.trust.question, screenScope: 'forwards', onExit: props.onExit, cancel: f.cancel, back: f.back, move: f.move,
+    handlers: {
+      'fwd.add': f.startAdd,
+      'fwd.extend': f.startExtend,
+      'fwd.revoke': f.startRevoke,
+      'fwd.refresh': f.refresh,
+      'fwd.host': f.nextHost,
+    },
+    ...(props.isActive !== undefined ? { isActive: props.isActive } : {}), readOnly: Boolean(props.readOnly),
+  });
+  const { helpOpen, scopes, typing, active } = keys;
+  const modal = keys.kind;
 
   return (
     <ScreenFrame title="Forwards" scopes={scopes} helpOpen={helpOpen} typing={typing || f.trust.question?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)} status={<Text color={theme.dim}>host {f.host.name} ({f.hostLabel}, Tab for next)</Text>}>

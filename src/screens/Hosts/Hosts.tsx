@@ -1,32 +1,24 @@
-import React, { useState } from 'react';
+import React from 'react';
 import { Box, Text } from 'ink';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
 import { TaskStatus } from '../../ui/TaskStatus.js';
 import { Table } from '../../ui/Table.js';
 import { TypedConfirm } from '../../ui/Dialogs.js';
 import { StepForm } from '../../ui/StepForm.js';
-import { useKeymap } from '../../ui/useKeymap.js';
-import { ConnectQuestionDialog, questionScope } from '../ConnectQuestion.js';
-import type { Scope } from '../../ui/keymap.js';
+import { ConnectQuestionDialog } from '../ConnectQuestion.js';
+import { useListKeys } from '../use-list-keys.js';
 import { theme } from '../../ui/theme.js';
 import { useHosts, HOST_FIELDS } from './use-hosts.js';
 
 export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
   const h = useHosts();
-  const [helpOpen, setHelpOpen] = useState(false);
-  const active = (props.isActive ?? true) && !helpOpen;
-  const modal = h.trust.question ? 'trust' : h.state.modal.kind;
-  const scopes: Scope[] = modal === 'none' ? ['list', 'hosts'] : modal === 'form' ? ['wizard.text'] : modal === 'typed' ? ['typed-confirm'] : [questionScope(h.trust.question!)];
-  useKeymap(['global', ...scopes], {
-    help: () => setHelpOpen((v) => !v),
-    back: () => (helpOpen ? setHelpOpen(false) : modal === 'none' ? props.onExit() : h.cancel()),
-    'text.back': h.back,
-    'list.up': () => h.move(-1),
-    'list.down': () => h.move(1),
-    'hosts.check': h.check,
-    'hosts.add': h.startAdd,
-    'hosts.remove': h.startRemove,
-  }, { isActive: (props.isActive ?? true) && modal !== 'trust', typing: modal === 'form' || modal === 'typed', readOnly: Boolean(props.readOnly) });
+  const keys = useListKeys({
+    modal: h.state.modal, question: h.trust.question, screenScope: 'hosts', onExit: props.onExit, cancel: h.cancel, back: h.back, move: h.move,
+    handlers: { 'hosts.check': h.check, 'hosts.add': h.startAdd, 'hosts.remove': h.startRemove },
+    ...(props.isActive !== undefined ? { isActive: props.isActive } : {}), readOnly: Boolean(props.readOnly),
+  });
+  const { helpOpen, scopes, active } = keys;
+  const modal = keys.kind;
 
   const selected = h.removing;
   return (

@@ -5,7 +5,11 @@ export class HttpError extends Error {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const data = JSON.stringify(body);
+  sendRawJson(res, status, JSON.stringify(body), headers);
+}
+
+/** JSON already encoded (the relay's array, built once per change). */
+export function sendRawJson(res: ServerResponse, status: number, data: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), 'cache-control': 'no-store', ...headers });
   res.end(data);
 }

@@ -15,7 +15,7 @@ import { parseInput } from '../core/validate.js';
 import { LocalRunner } from '../runners/local.js';
 import { AdminFeed } from './admin.js';
 import { AuthStore, allows, type ClientRecord } from './auth.js';
-import { HttpError, RateLimiter, bearer, readBody, sendJson } from './http-util.js';
+import { HttpError, RateLimiter, bearer, readBody, sendJson, sendRawJson } from './http-util.js';
 import { Meter, type ConnectedClient } from './metrics.js';
 import { relayInput, type RelayOptions } from './options.js';
 import { DocumentStore } from './store.js';
@@ -53,6 +53,10 @@ export class Relay {
   readonly uploads = new Meter();
   readonly deliveries = new Meter();
   readonly errors = new Meter();
+  /** Snapshots replaced before they were sent (a busy socket got the newer one instead). */
+  readonly superseded = new Meter();
+  /** Per socket, its snapshot packet still waiting in the engine's write buffer. */
+  private readonly waiting = new Map<string, { data?: unknown }>();
   readonly startedAt = new Date();
   readonly connected = new Map<string, ConnectedClient & { socket: Socket }>();
   private readonly limiter: RateLimiter;
@@ -150,7 +154,7 @@ export class Relay {
         : err));
       this.server.listen(this.opts.port, this.opts.bind, () => resolve());
     });
-    this.ticker = setInterval(() => { this.uploads.tick(); this.deliveries.tick(); this.errors.tick(); }, 1000);
+    this.ticker = setInterval(() => { this.uploads.tick(); this.deliveries.tick(); this.errors.tick(); this.superseded.tick(); }, 1000);
     this.ticker.unref();
     this.admin = await AdminFeed.start(this);
   }
@@ -191,20 +195,48 @@ export class Relay {
     const client = (socket.data as { client: ClientRecord }).client;
     const now = new Date().toISOString();
     this.connected.set(socket.id, { socket, socketId: socket.id, clientId: client.id, name: client.name, address: socket.handshake.address, connectedAt: now, lastActivity: now, messages: 0 });
-    socket.on('disconnect', () => this.connected.delete(socket.id));
+    socket.on('disconnect', () => { this.connected.delete(socket.id); this.waiting.delete(socket.id); });
     socket.onAny(() => { const c = this.connected.get(socket.id); if (c) c.lastActivity = new Date().toISOString(); });
     this.deliver([socket]);
   }
 
-  /** update_saved_data with the whole array, as Commbase sends it. */
+  /**
+   * update_saved_data with the whole array, as Commbase sends it; the packet is encoded once per change and shared.
+   * Latest wins per socket: a socket never holds more than one unsent snapshot. While its transport is busy (a
+   * websocket still writing the previous one, a polling client between requests), a newer snapshot replaces the
+   * one waiting in its write buffer instead of queueing behind it; so a slow client costs one snapshot in flight
+   * and one waiting, its pings are not stuck behind a backlog, and the last state always arrives.
+   */
   private deliver(sockets?: Socket[]): void {
-    const docs = this.store.all();
     const targets = sockets ?? [...this.connected.values()].map((c) => c.socket);
-    if (!sockets) this.io.emit('update_saved_data', docs);
-    else for (const s of sockets) s.emit('update_saved_data', docs);
+    if (targets.length === 0) return;
+    // Socket.IO v5 EVENT packet for namespace "/": 2["update_saved_data",<array>] (engine.io adds its own "4").
+    const packet = `2["update_saved_data",${this.store.json()}]`;
     const at = new Date().toISOString();
-    for (const s of targets) { const c = this.connected.get(s.id); if (c) { c.messages += 1; c.lastActivity = at; } }
-    this.deliveries.add(targets.length);
+    let sent = 0;
+    for (const s of targets) {
+      if (this.pushLatest(s, packet)) sent += 1;
+      const c = this.connected.get(s.id);
+      if (c) { c.messages += 1; c.lastActivity = at; }
+    }
+    this.deliveries.add(sent);
+  }
+
+  /** Write the packet, or replace this socket's snapshot still waiting to be sent. True when newly queued. */
+  private pushLatest(socket: Socket, packet: string): boolean {
+    const conn = socket.conn as unknown as { writeBuffer: Array<{ data?: unknown }>; write(data: string): void; readyState: string };
+    if (conn.readyState !== 'open') return false;
+    const waiting = this.waiting.get(socket.id);
+    if (waiting && conn.writeBuffer.includes(waiting)) {
+      waiting.data = packet;
+      this.superseded.add();
+      return false;
+    }
+    conn.write(packet);
+    const last = conn.writeBuffer[conn.writeBuffer.length - 1];
+    if (last && last.data === packet) this.waiting.set(socket.id, last);
+    else this.waiting.delete(socket.id);
+    return true;
   }
 
   /** Sockets of a client: told their new token on rotation, dropped on revocation. */
@@ -235,7 +267,7 @@ export class Relay {
       if (!client) throw new HttpError(401, 'unauthorised: a valid token is needed (?token=…, /t/TOKEN/api/…, or Authorization: Bearer …)');
       if (!allows(client.scope, need)) throw new HttpError(403, `forbidden: this token may not ${need}`);
       this.noteOpenUse(client);
-      if (need === 'read') return sendJson(res, 200, this.store.all(), cors);
+      if (need === 'read') return sendRawJson(res, 200, this.store.json(), cors);
       const body = await this.jsonBody(req);
       if (req.method === 'POST') {
         if (!body) throw new HttpError(400, 'Empty JSON payload');

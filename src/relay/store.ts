@@ -37,6 +37,9 @@ function envCrashPoint(point: CrashPoint): void {
 
 export class DocumentStore {
   private docs: unknown[] = [];
+  /** Each document's JSON, kept beside it: the array's JSON is built from these without re-serialising. */
+  private parts: string[] = [];
+  private encoded: string | undefined;
   private handle: fs.FileHandle | undefined;
   private gen = 0;
   private size = 0;
@@ -71,6 +74,7 @@ export class DocumentStore {
       const snap = JSON.parse(await fs.readFile(this.snapshotPath, 'utf8')) as unknown[] | Snapshot;
       if (Array.isArray(snap)) this.docs = snap; // written before generations existed
       else { this.docs = snap.docs; snapshotGen = snap.gen; }
+      this.parts = this.docs.map((d) => JSON.stringify(d));
     }
     this.gen = snapshotGen;
     const raw = (await exists(this.logPath)) ? await fs.readFile(this.logPath) : Buffer.alloc(0);
@@ -105,10 +109,20 @@ export class DocumentStore {
   }
 
   private apply(rec: LogRecord): number {
-    if (rec.t === 'save') this.docs.push(rec.doc);
-    else if (rec.t === 'update') this.docs[rec.i - 1] = rec.doc;
-    else if (rec.t === 'drop') this.docs.splice(0, rec.n);
+    if (rec.t === 'save') { this.docs.push(rec.doc); this.parts.push(JSON.stringify(rec.doc)); }
+    else if (rec.t === 'update') { this.docs[rec.i - 1] = rec.doc; this.parts[rec.i - 1] = JSON.stringify(rec.doc); }
+    else if (rec.t === 'drop') { this.docs.splice(0, rec.n); this.parts.splice(0, rec.n); }
+    if (rec.t !== 'gen') this.encoded = undefined;
     return this.docs.length;
+  }
+
+  /**
+   * The whole array as JSON, built once per change and shared by every reader (GET, every socket). An append
+   * costs one document's serialisation (done when it is applied), not the array's.
+   */
+  json(): string {
+    this.encoded ??= `[${this.parts.join(',')}]`;
+    return this.encoded;
   }
 
   private enqueue(p: Omit<Pending, 'resolve' | 'reject'>): Promise<number> {

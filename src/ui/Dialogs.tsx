@@ -18,10 +18,10 @@ export function ConfirmDialog(props: { title: string; lines: string[]; onYes: ()
 }
 
 export function TypedConfirm(props: { title: string; lines: string[]; target: string; onConfirm: () => void; isActive: boolean; readOnly?: boolean }) {
-  const [typed, setTyped] = useState('');
   const [wrong, setWrong] = useState(false);
-  // Stable: @inkjs/ui's TextInput calls onChange again whenever the callback's identity changes.
-  const onChange = useCallback((v: string) => { setTyped(v); setWrong(false); }, []);
+  // Stable: @inkjs/ui's TextInput calls onChange again whenever the callback's identity changes. The submit
+  // compares the value it is handed, not a state that may not have caught up with the last key yet.
+  const onChange = useCallback(() => setWrong(false), []);
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold color={theme.warn}>{props.title}</Text>
@@ -29,7 +29,7 @@ export function TypedConfirm(props: { title: string; lines: string[]; target: st
       {props.readOnly ? <Text>Read-only console: nothing will be changed (Esc to go back).</Text> : (
         <>
           <Text>Type <Text bold>{props.target}</Text> and press Enter to confirm, Esc to cancel:</Text>
-          <Box><Text color={theme.accent}>› </Text><TextInput isDisabled={!props.isActive} onChange={onChange} onSubmit={() => (typed === props.target ? props.onConfirm() : setWrong(true))} /></Box>
+          <Box><Text color={theme.accent}>› </Text><TextInput isDisabled={!props.isActive} onChange={onChange} onSubmit={(value) => (value === props.target ? props.onConfirm() : setWrong(true))} /></Box>
           {wrong ? <Text color={theme.error}>That is not {props.target}; nothing was changed.</Text> : null}
         </>
       )}

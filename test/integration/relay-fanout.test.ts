@@ -1,0 +1,78 @@
+// Latest wins per socket: a websocket client that stops reading, while 1,000 uploads go by, costs the relay
+// bounded memory, stays connected, and gets the latest array once it reads again; a polling client under the
+// same load ends with the final state. Measured, not timed: these assert outcomes, not speeds.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJson } from '../helpers/cli.js';
+import { missing, titled } from '../helpers/needs.js';
+import { freePort } from '../helpers/port.js';
+import { PyClient, RelayProcess } from '../helpers/relay.js';
+import { withTempDir } from '../helpers/tmp.js';
+
+const why = missing({ python: ['socketio', 'requests'] });
+const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+
+describe.skipIf(why)(titled('relay fan-out under load', why), () => {
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  let relay: RelayProcess;
+  let env: Record<string, string>;
+  let base: string;
+  let token: string;
+  const pys: PyClient[] = [];
+  beforeAll(async () => {
+    tmp = await withTempDir();
+    env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'config'), XDG_DATA_HOME: path.join(tmp.dir, 'data') };
+    const dataDir = path.join(tmp.dir, 'relay');
+    relay = await RelayProcess.start(['--port', String(await freePort()), '--rate', '100000'], env, dataDir);
+    base = `http://127.0.0.1:${relay.port}`;
+    token = (await runJson<{ token: string }>(['clients', 'issue', '--name', 'load', '--scope', 'both', '--data-dir', dataDir], { env })).json.token;
+  });
+  afterAll(async () => { for (const p of pys) p.kill(); await relay?.stop(); await tmp?.cleanup(); });
+
+  it('a stalled websocket client costs bounded memory, stays connected, and then gets the latest array', async () => {
+    const events: number[] = [];
+    const ws = new WebSocket(`ws://127.0.0.1:${relay.port}/socket.io/?EIO=4&transport=websocket&token=${token}`);
+    let connected = false;
+    let closed = false;
+    ws.on('message', (data) => {
+      const m = data.toString();
+      if (m.startsWith('0{')) ws.send('40');
+      else if (m.startsWith('40')) connected = true;
+      else if (m === '2') ws.send('3'); // ping → pong, as a live client does
+      else if (m.startsWith('42')) events.push((JSON.parse(m.slice(2)) as [string, unknown[]])[1].length);
+    });
+    ws.on('close', () => { closed = true; });
+    for (let i = 0; i < 100 && !connected; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(connected).toBe(true);
+    // A polling-only Python client (Debian's python3-socketio) under the same load.
+    const poller = PyClient.start(['listen', `${base}/api/get_saved_data?token=${token}`, `${base}?token=${token}`, '120'], { COMMBASE_TRANSPORTS: 'polling' });
+    pys.push(poller);
+    await poller.waitFor((e) => e.event === 'connected');
+
+    // Stop reading: the kernel buffers fill, then the relay sees the socket busy.
+    (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const before = rssKb(relay.child.pid!);
+    const doc = JSON.stringify({ pad: 'x'.repeat(2000) });
+    for (let i = 0; i < 1000; i++) {
+      const r = await fetch(`${base}/t/${token}/api/save_json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: doc.replace('{', `{"n":${i},`) });
+      expect(r.status).toBe(200);
+    }
+    const after = rssKb(relay.child.pid!);
+    // 1,000 snapshots averaging 1 MB would be ~1 GB queued for this one socket; bounded means tens of MB at most.
+    expect(after - before, `RSS grew from ${before} to ${after} kB`).toBeLessThan(150_000);
+    const seenBefore = events.length;
+    (ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    for (let i = 0; i < 200 && events[events.length - 1] !== 1000; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(false);
+    expect(events[events.length - 1]).toBe(1000);
+    // What arrives after the stall: whatever the kernel buffers held, then the latest; never the backlog.
+    const afterResume = events.length - seenBefore;
+    process.stdout.write(`stalled websocket: RSS +${after - before} kB over 1000 uploads; ${afterResume} event(s) after resuming (kernel buffers included), the last with all 1000 documents\n`);
+    expect(afterResume).toBeLessThan(100);
+    const last = await poller.waitFor((e) => e.event === 'update_saved_data' && e.count === 1000, 30_000);
+    expect(last.count).toBe(1000);
+    ws.close();
+  }, 180_000);
+});

@@ -82,6 +82,8 @@ export function registerRelay(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      // A client that keeps its connection open (a long poll, a stalled socket) must not keep the process up.
+      process.exit(process.exitCode ?? 0);
     }));
 
   adminOpts(relay.command('status'))

@@ -49,12 +49,17 @@ export function keepServingOnErrors(relay: Relay): void {
   process.on('unhandledRejection', (err) => relay.logOnce(err));
 }
 
+/** At most this often a snapshot goes to every client while uploads keep coming (20 a second). */
+export const PUSH_EVERY_MS = 50;
+
 export class Relay {
   readonly uploads = new Meter();
   readonly deliveries = new Meter();
   readonly errors = new Meter();
   /** Snapshots replaced before they were sent (a busy socket got the newer one instead). */
   readonly superseded = new Meter();
+  private pushTimer: NodeJS.Timeout | undefined;
+  private lastPush = 0;
   /** Per socket, its snapshot packet still waiting in the engine's write buffer. */
   private readonly waiting = new Map<string, { data?: unknown }>();
   readonly startedAt = new Date();
@@ -222,6 +227,21 @@ export class Relay {
     this.deliveries.add(sent);
   }
 
+  /**
+   * Uploads that arrive together reach the clients as one snapshot: the first change after a quiet spell goes out
+   * at once, later ones at most every PUSH_EVERY_MS, the last state always. Clients decode the whole array each
+   * time (Commbase's protocol), so a burst of 100 uploads would otherwise cost every client 100 decodes.
+   */
+  private broadcastSoon(): void {
+    if (this.pushTimer) return;
+    const wait = Math.max(0, this.lastPush + PUSH_EVERY_MS - Date.now());
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = undefined;
+      this.lastPush = Date.now();
+      this.deliver();
+    }, wait);
+  }
+
   /** Write the packet, or replace this socket's snapshot still waiting to be sent. True when newly queued. */
   private pushLatest(socket: Socket, packet: string): boolean {
     const conn = socket.conn as unknown as { writeBuffer: Array<{ data?: unknown }>; write(data: string): void; readyState: string };
@@ -274,7 +294,7 @@ export class Relay {
         const id = await this.store.save(body);
         this.uploads.add();
         sendJson(res, 200, { message: 'JSON data saved successfully', filename: `json_${id}.json` }, cors);
-        this.deliver();
+        this.broadcastSoon();
         this.afterSave();
         return;
       }
@@ -284,7 +304,7 @@ export class Relay {
       if (!(await this.store.update(id, body))) throw new HttpError(404, `JSON file with ID ${idText.slice(0, 40)} not found`);
       this.uploads.add();
       sendJson(res, 200, { message: `JSON data updated successfully for ID ${id}`, filename: `json_${id}.json` }, cors);
-      this.deliver();
+      this.broadcastSoon();
     } catch (err) {
       const status = err instanceof HttpError ? err.status : 500;
       this.errors.add();
@@ -334,6 +354,7 @@ export class Relay {
 
   async close(): Promise<void> {
     clearInterval(this.ticker);
+    clearTimeout(this.pushTimer);
     await this.admin?.close();
     this.io.disconnectSockets(true);
     await new Promise<void>((resolve) => this.io.close(() => resolve()));

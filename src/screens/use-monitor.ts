@@ -11,7 +11,13 @@ export interface MonitorTargets {
   timersEveryMs?: number;
 }
 
-export function useMonitor(targets: MonitorTargets) {
+/**
+ * `view(snapshot)`: what of it the screen shows (a redraw only when that changes).
+ * `ticks(snapshot)`: whether the view shows seconds that move (a countdown, "connected for"). Only then does a
+ * one-second clock redraw it; otherwise it redraws only when a snapshot brings something new (an idle console
+ * costs next to nothing).
+ */
+export function useMonitor(targets: MonitorTargets, ticks: (s: Snapshot | undefined) => boolean = () => true, view: (s: Snapshot) => string = (s) => JSON.stringify({ ...s, at: '' })) {
   const [snapshot, setSnapshot] = useState<Snapshot | undefined>();
   const [now, setNow] = useState(Date.now());
   const ref = useRef<Monitor | undefined>(undefined);
@@ -19,11 +25,24 @@ export function useMonitor(targets: MonitorTargets) {
   useEffect(() => {
     const m = new Monitor({ ...targets, connect: (h: HostEntry) => openRunner(h.name, rememberedOnly()) });
     ref.current = m;
-    m.on('snapshot', setSnapshot);
+    let last = '';
+    m.on('snapshot', (s: Snapshot) => {
+      // A poll that found nothing new does not redraw.
+      const seen = view(s);
+      if (seen !== last) { last = seen; setSnapshot(s); }
+    });
     m.start();
+    return () => { m.removeAllListeners(); void m.stop(); };
+  }, [key]);
+  const ticking = ticks(snapshot);
+  useEffect(() => {
+    if (!ticking) return;
     // Countdowns move every second between snapshots.
     const tick = setInterval(() => setNow(Date.now()), 1000);
-    return () => { clearInterval(tick); m.removeAllListeners(); void m.stop(); };
-  }, [key]);
+    return () => clearInterval(tick);
+  }, [ticking]);
   return { snapshot, now, monitor: ref };
 }
+
+/** The home screen's line shows seconds only while a timer counts down. */
+export const hasCountdown = (s: Snapshot | undefined) => Boolean(s?.timers.some((t) => t.deadline && !t.expired));

@@ -5,10 +5,14 @@ import { useKeymap } from '../../ui/useKeymap.js';
 import { theme } from '../../ui/theme.js';
 import { SCREENS, type ScreenId } from '../registry.js';
 import { summaryLine } from '../../present/monitor.js';
-import { useMonitor, type MonitorTargets } from '../use-monitor.js';
+import type { Snapshot } from '../../monitor/service.js';
+import { hasCountdown, useMonitor, type MonitorTargets } from '../use-monitor.js';
+
+/** The home screen shows one line of the snapshot: it redraws only when that line changes. */
+const homeView = (s: Snapshot) => summaryLine(s, Date.now());
 
 export function Home({ onOpen, onQuit, readOnly, isActive = true, initialCursor = 0, summaryTargets }: { onOpen: (id: ScreenId) => void; onQuit: () => void; readOnly?: boolean; isActive?: boolean; initialCursor?: number; summaryTargets?: MonitorTargets }) {
-  const { snapshot, now } = useMonitor(summaryTargets ?? { hosts: ['local'], timersEveryMs: 5000 });
+  const { snapshot, now } = useMonitor(summaryTargets ?? { hosts: ['local'], timersEveryMs: 5000 }, hasCountdown, homeView);
   const [cursor, setCursor] = useState(initialCursor);
   const [helpOpen, setHelpOpen] = useState(false);
   const scopes = ['global', 'home'] as const;

@@ -1,0 +1,121 @@
+// Our relay against the real anchor: Commbase's own, unmodified server (../shared/commbase, run by
+// ../shared/tools/commbase_ref.py in Flask-SocketIO's threading mode), under the same load from
+// ../shared/tools/relay_load.py (Debian's python3-socketio): K listeners, 100 documents stored first, then N
+// uploads. Runs interleaved (Commbase, ours, Commbase, ours…) on loopback and prints both, the ratios and how
+// many listeners had the last upload. `npx tsx bench/relay-vs-commbase.ts [rounds]`.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median, report } from './lib.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SHARED = path.resolve(ROOT, '..', 'shared');
+const TOOLS = path.join(SHARED, 'tools');
+const BIN = path.join(ROOT, 'bin', 'commbase-admin.js');
+const ROUNDS = Number(process.argv[2] ?? 2);
+const LOADS = [{ K: 10, N: 300, P: 2 }, { K: 100, N: 100, P: 1 }];
+
+if (!existsSync(path.join(SHARED, 'commbase', 'bundles'))) { console.log(`skipped: ${SHARED}/commbase is not there`); process.exit(0); }
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'cba-bench-cb-'));
+const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'config'), XDG_DATA_HOME: path.join(tmp, 'data') };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); }); });
+}
+
+async function waitPort(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>((r) => { const c = net.connect(port, '127.0.0.1', () => { c.end(); r(true); }); c.on('error', () => r(false)); });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+async function seed(base: string, q: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const r = await fetch(`${base}/api/save_json${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: i, messages: [{ current_request: 'rec' }] }) });
+    if (r.status !== 200) throw new Error(`seed: ${r.status}`);
+  }
+}
+
+/** Commbase's server on a fresh app directory (a copy of shared/commbase, a stub skill.sh, an empty client_data/). */
+async function startCommbase(): Promise<{ base: string; q: string; proc: ChildProcess }> {
+  const app = mkdtempSync(path.join(tmp, 'app-'));
+  cpSync(path.join(SHARED, 'commbase'), app, { recursive: true });
+  mkdirSync(path.join(app, 'src', 'server'), { recursive: true });
+  writeFileSync(path.join(app, 'src', 'server', 'skill.sh'), '#!/bin/sh\nexit 0\n');
+  rmSync(path.join(app, 'bundles', 'commbase-data-exchange', 'server', 'client_data'), { recursive: true, force: true });
+  mkdirSync(path.join(app, 'bundles', 'commbase-data-exchange', 'server', 'client_data'));
+  const port = await freePort();
+  const proc = spawn('/usr/bin/python3', [path.join(TOOLS, 'commbase_ref.py'), String(port)], { env: { ...env, COMMBASE_APP_DIR: app }, stdio: 'ignore' });
+  await waitPort(port);
+  const base = `http://127.0.0.1:${port}`;
+  await seed(base, '');
+  return { base, q: '', proc };
+}
+
+async function startOurs(): Promise<{ base: string; q: string; proc: ChildProcess }> {
+  const dataDir = mkdtempSync(path.join(tmp, 'relay-'));
+  const port = await freePort();
+  const proc = spawn(process.execPath, [BIN, 'relay', 'start', '--port', String(port), '--data-dir', dataDir, '--rate', '100000'], { env, stdio: 'ignore' });
+  await waitPort(port);
+  for (let i = 0; i < 100 && !existsSync(path.join(dataDir, 'admin.json')); i++) await new Promise((r) => setTimeout(r, 50));
+  const token = (JSON.parse(execFileSync(process.execPath, [BIN, 'clients', 'issue', '--name', 'load', '--scope', 'both', '--data-dir', dataDir, '--json'], { env, encoding: 'utf8' })) as { token: string }).token;
+  const base = `http://127.0.0.1:${port}`;
+  const q = `?token=${token}`;
+  await seed(base, q);
+  return { base, q, proc };
+}
+
+interface Result { rate: number; after: number; delivered: string }
+
+function load(base: string, q: string, K: number, N: number, P: number): Result {
+  const out = execFileSync('/usr/bin/python3', [path.join(TOOLS, 'relay_load.py'), base, String(K), String(N), q, String(P)], { encoding: 'utf8', timeout: 300_000 });
+  const m = /uploads\/s=([\d.]+) all-delivered-after=([\d.a-z]+)s delivered=(\d+\/\d+)/.exec(out);
+  if (!m) throw new Error(`relay_load said: ${out}`);
+  return { rate: Number(m[1]), after: Number(m[2]), delivered: m[3]! };
+}
+
+async function stop(p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null) return;
+  const done = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  await Promise.race([done, new Promise((r) => setTimeout(r, 3000))]);
+  p.kill('SIGKILL');
+}
+
+const results: Record<string, { commbase: Result[]; ours: Result[] }> = {};
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const { K, N, P } of LOADS) {
+      const key = `K=${K} N=${N}`;
+      results[key] ??= { commbase: [], ours: [] };
+      for (const who of ['commbase', 'ours'] as const) {
+        const server = who === 'commbase' ? await startCommbase() : await startOurs();
+        try {
+          results[key]![who].push(load(server.base, server.q, K, N, P));
+        } finally {
+          await stop(server.proc);
+        }
+      }
+    }
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+const rows: Array<[string, string]> = [];
+for (const [key, r] of Object.entries(results)) {
+  const cb = { rate: median(r.commbase.map((x) => x.rate)), after: median(r.commbase.map((x) => x.after)) };
+  const us = { rate: median(r.ours.map((x) => x.rate)), after: median(r.ours.map((x) => x.after)) };
+  rows.push([`${key} uploads/s: Commbase / ours (ratio)`, `${cb.rate.toFixed(1)} / ${us.rate.toFixed(1)} (${(us.rate / cb.rate).toFixed(1)}x)`]);
+  rows.push([`${key} every listener has the last upload, s from the first POST`, `${cb.after.toFixed(2)} s / ${us.after.toFixed(2)} s`]);
+  rows.push([`${key} delivered (every run)`, `${r.commbase.map((x) => x.delivered).join(' ')} / ${r.ours.map((x) => x.delivered).join(' ')}`]);
+}
+report(`relay vs Commbase's own server, relay_load.py, ${ROUNDS} interleaved round(s), medians; 100 documents stored first`, rows);
+

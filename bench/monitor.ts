@@ -1,6 +1,7 @@
 // The Monitor screen: (1) time to render one frame with 1,000 clients and 1,000 timers, against a frame of
 // an empty snapshot, in the same process; (2) the console's CPU use while idle on the Monitor screen with 100
 // Socket.IO clients connected to a relay, against the same console idle on its home screen, in the same run.
+import './production-env.js';
 import React from 'react';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

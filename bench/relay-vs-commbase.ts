@@ -2,7 +2,7 @@
 // ../shared/tools/commbase_ref.py in Flask-SocketIO's threading mode), under the same load from
 // ../shared/tools/relay_load.py (Debian's python3-socketio): K listeners, 100 documents stored first, then N
 // uploads. Runs interleaved (Commbase, ours, Commbase, ours…) on loopback and prints both, the ratios and how
-// many listeners had the last upload. `npx tsx bench/relay-vs-commbase.ts [rounds]`.
+// many listeners had the last upload. `npx tsx bench/relay-vs-commbase.ts [rounds] [K=10|K=100]`.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -16,7 +16,8 @@ const SHARED = path.resolve(ROOT, '..', 'shared');
 const TOOLS = path.join(SHARED, 'tools');
 const BIN = path.join(ROOT, 'bin', 'commbase-admin.js');
 const ROUNDS = Number(process.argv[2] ?? 2);
-const LOADS = [{ K: 10, N: 300, P: 2 }, { K: 100, N: 100, P: 1 }];
+const ONLY = process.argv[3]; // e.g. K=100
+const LOADS = [{ K: 10, N: 300, P: 2 }, { K: 100, N: 100, P: 1 }].filter((l) => !ONLY || ONLY === `K=${l.K}`);
 
 if (!existsSync(path.join(SHARED, 'commbase', 'bundles'))) { console.log(`skipped: ${SHARED}/commbase is not there`); process.exit(0); }
 

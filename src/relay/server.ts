@@ -49,8 +49,14 @@ export function keepServingOnErrors(relay: Relay): void {
   process.on('unhandledRejection', (err) => relay.logOnce(err));
 }
 
-/** At most this often a snapshot goes to every client while uploads keep coming (20 a second). */
-export const PUSH_EVERY_MS = 50;
+/**
+ * While uploads keep coming, a snapshot goes to the clients at most every 50 ms, and less often the more clients
+ * there are (2 ms each, up to 500 ms): every client decodes the whole array each time, and 100 clients in one
+ * process decoding 20 arrays a second fall behind. The first change after a quiet spell goes out at once.
+ */
+export function pushInterval(sockets: number): number {
+  return Math.min(500, Math.max(50, sockets * 2));
+}
 
 export class Relay {
   readonly uploads = new Meter();
@@ -229,12 +235,12 @@ export class Relay {
 
   /**
    * Uploads that arrive together reach the clients as one snapshot: the first change after a quiet spell goes out
-   * at once, later ones at most every PUSH_EVERY_MS, the last state always. Clients decode the whole array each
+   * at once, later ones at most every pushInterval(), the last state always. Clients decode the whole array each
    * time (Commbase's protocol), so a burst of 100 uploads would otherwise cost every client 100 decodes.
    */
   private broadcastSoon(): void {
     if (this.pushTimer) return;
-    const wait = Math.max(0, this.lastPush + PUSH_EVERY_MS - Date.now());
+    const wait = Math.max(0, this.lastPush + pushInterval(this.connected.size) - Date.now());
     this.pushTimer = setTimeout(() => {
       this.pushTimer = undefined;
       this.lastPush = Date.now();

@@ -1,19 +1,21 @@
-import React, { useEffect, useState, type ReactElement } from 'react';
+import React, { Suspense, lazy, useEffect, useState, type ReactElement } from 'react';
 import { Box, Text, useApp } from 'ink';
 import { setNoticeSink } from '../core/notices.js';
 import { ErrorBoundary } from '../ui/ErrorBoundary.js';
 import { theme } from '../ui/theme.js';
 import { Home } from './Home/Home.js';
-import { CertWizard } from './CertWizard/CertWizard.js';
-import { Config } from './Config/Config.js';
-import { Monitor } from './Monitor/Monitor.js';
 import type { MonitorTargets } from './use-monitor.js';
-import { Firewall } from './Firewall/Firewall.js';
-import { Forwards } from './Forwards/Forwards.js';
-import { Hosts } from './Hosts/Hosts.js';
-import { History } from './History/History.js';
-import { ClientSetup } from './ClientSetup/ClientSetup.js';
 import { SCREENS, type ScreenId } from './registry.js';
+// Screens load when first opened: the first frame (the home screen) needs none of them.
+const CertWizard = lazy(() => import('./CertWizard/CertWizard.js').then((m) => ({ default: m.CertWizard })));
+const Config = lazy(() => import('./Config/Config.js').then((m) => ({ default: m.Config })));
+const Monitor = lazy(() => import('./Monitor/Monitor.js').then((m) => ({ default: m.Monitor })));
+const Firewall = lazy(() => import('./Firewall/Firewall.js').then((m) => ({ default: m.Firewall })));
+const Forwards = lazy(() => import('./Forwards/Forwards.js').then((m) => ({ default: m.Forwards })));
+const Hosts = lazy(() => import('./Hosts/Hosts.js').then((m) => ({ default: m.Hosts })));
+const History = lazy(() => import('./History/History.js').then((m) => ({ default: m.History })));
+const ClientSetup = lazy(() => import('./ClientSetup/ClientSetup.js').then((m) => ({ default: m.ClientSetup })));
+
 
 export interface AppProps {
   readOnly?: boolean;
@@ -37,7 +39,7 @@ export function App(props: AppProps) {
   const [last, setLast] = useState<ScreenId | undefined>();
   return (
     <Box flexDirection="column">
-      <ErrorBoundary key={screen} onBack={home}>{screenFor(screen, props, home, setScreen, exit, last)}</ErrorBoundary>
+      <ErrorBoundary key={screen} onBack={home}><Suspense fallback={<Text color={theme.dim}>opening…</Text>}>{screenFor(screen, props, home, setScreen, exit, last)}</Suspense></ErrorBoundary>
       {note ? <Text color={theme.warn}>{note}</Text> : null}
     </Box>
   );

@@ -1,8 +1,14 @@
 // Subscribe a screen to the monitoring service: created on mount, stopped on unmount.
 import { useEffect, useRef, useState } from 'react';
-import { Monitor, type Snapshot } from '../monitor/service.js';
-import { openRunner, type HostEntry } from '../services/hosts.js';
-import { rememberedOnly } from '../services/passphrases.js';
+import type { Monitor, Snapshot } from '../monitor/service.js';
+import type { HostEntry } from '../services/hosts.js';
+
+/** Loaded after the first frame: the monitor brings ssh2 and the relay's admin client, which the home screen's
+ * first frame does not need (its line says "starting…" until the first snapshot). */
+const load = async () => {
+  const [{ Monitor }, { openRunner }, { rememberedOnly }] = await Promise.all([import('../monitor/service.js'), import('../services/hosts.js'), import('../services/passphrases.js')]);
+  return { Monitor, openRunner, rememberedOnly };
+};
 
 export interface MonitorTargets {
   hosts: string[];
@@ -23,16 +29,21 @@ export function useMonitor(targets: MonitorTargets, ticks: (s: Snapshot | undefi
   const ref = useRef<Monitor | undefined>(undefined);
   const key = JSON.stringify(targets);
   useEffect(() => {
-    const m = new Monitor({ ...targets, connect: (h: HostEntry) => openRunner(h.name, rememberedOnly()) });
-    ref.current = m;
-    let last = '';
-    m.on('snapshot', (s: Snapshot) => {
-      // A poll that found nothing new does not redraw.
-      const seen = view(s);
-      if (seen !== last) { last = seen; setSnapshot(s); }
+    let live = true;
+    let m: Monitor | undefined;
+    void load().then(({ Monitor, openRunner, rememberedOnly }) => {
+      if (!live) return;
+      m = new Monitor({ ...targets, connect: (h: HostEntry) => openRunner(h.name, rememberedOnly()) });
+      ref.current = m;
+      let last = '';
+      m.on('snapshot', (s: Snapshot) => {
+        // A poll that found nothing new does not redraw.
+        const seen = view(s);
+        if (seen !== last) { last = seen; setSnapshot(s); }
+      });
+      m.start();
     });
-    m.start();
-    return () => { m.removeAllListeners(); void m.stop(); };
+    return () => { live = false; m?.removeAllListeners(); void m?.stop(); };
   }, [key]);
   const ticking = ticks(snapshot);
   useEffect(() => {

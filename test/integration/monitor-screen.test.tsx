@@ -26,7 +26,8 @@ describe('Monitor screen with a real relay', () => {
     cleanups.push(() => relay.close());
     const port = relay.port;
     await relay.auth.request('laptop-1', 'Laptop', '127.0.0.1', undefined);
-    const { token } = await relay.auth.issue('Desk', 'read');
+    // A 28-character name: columns size to content, so it shows whole (ink-testing-library draws 100 columns).
+    const { token } = await relay.auth.issue('Desk at the north-east gate2', 'read');
     const sock = ioClient(`http://127.0.0.1:${port}`, { auth: { token }, transports: ['websocket'], reconnection: false });
     cleanups.push(() => { sock.close(); });
     await new Promise<void>((r) => sock.once('connect', () => r()));
@@ -35,7 +36,7 @@ describe('Monitor screen with a real relay', () => {
     cleanups.push(() => ui.unmount());
     const frame = await waitForFrame(ui.lastFrame, /CLIENTS \(1 connected, 1 PENDING\)/);
     expect(frame).toMatch(/› PENDING Laptop\s+laptop-1/);
-    expect(frame).toMatch(/online\s+Desk/);
+    expect(frame).toMatch(/online\s+Desk at the north-east gate2\s/);
     await tick();
     await press(ui.stdin, keyFor('mon.approve'));
     await waitForFrame(ui.lastFrame, 'approved laptop-1');

@@ -50,3 +50,18 @@ describe('form field checks', () => {
     expect(port('22')).toBeUndefined();
   });
 });
+
+describe('table columns', () => {
+  it('size to content when it fits, and give way from the widest when it does not', async () => {
+    const { columnWidths, formatRow } = await import('../../src/ui/Table.js');
+    const cols = [{ title: 'STATE', width: 7 }, { title: 'NAME', width: 14 }, { title: 'ID', width: 14 }];
+    const name = 'a client name of 28 chars...';
+    expect(name).toHaveLength(28);
+    const rows = [['online', name, 'issued-0a1b2c3d']];
+    expect(columnWidths(cols, rows, 158)).toEqual([6, 28, 15]);
+    expect(formatRow(rows[0]!, columnWidths(cols, rows, 158))).toContain(name);
+    // 40 columns: the name gives way first, down to its floor; the ID next.
+    expect(columnWidths(cols, rows, 40)).toEqual([6, 17, 15]);
+    expect(columnWidths(cols, rows, 20)).toEqual([6, 14, 14]);
+  });
+});

@@ -37,6 +37,7 @@ export function buildProgram(): Command {
   program.action(async (o: { readOnly?: boolean }) => {
     const { openConsole } = await loadConsole();
     await openConsole({ readOnly: Boolean(o.readOnly) });
+    process.exit(process.exitCode ?? 0); // q closed the console: connections a screen left opening must not hold the process
   });
   return program;
 }

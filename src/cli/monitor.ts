@@ -30,6 +30,7 @@ export function registerMonitor(program: Command): void {
     .action(action(async (o) => {
       const { openConsole } = await loadConsole();
       await openConsole({ readOnly: Boolean(o.readOnly || program.opts().readOnly), monitor: await targets(o), initialScreen: 'monitor' });
+      process.exit(process.exitCode ?? 0); // nothing a host left half-open keeps the process up after q
     }));
 
   program.command('dashboard')
@@ -39,5 +40,6 @@ export function registerMonitor(program: Command): void {
     .action(action(async (o) => {
       const { openDashboard } = await import('../dashboard/dashboard.js');
       await openDashboard(await targets(o));
+      process.exit(process.exitCode ?? 0); // every connection is closed (or given up after 1 s): leave now
     }));
 }

@@ -45,9 +45,16 @@ export async function openDashboard(targets: { hosts: string[]; dataDir?: string
   const tick = setInterval(draw, 1000);
   screen.render();
   await new Promise<void>((resolve) => {
-    screen.key(['q', 'C-c', 'escape'], () => {
+    let leaving = false;
+    const leave = () => {
+      if (leaving) return;
+      leaving = true;
       clearInterval(tick);
-      void monitor.stop().finally(() => { screen.destroy(); resolve(); });
-    });
+      // Close every connection, but never wait on a host that does not answer: at most a second.
+      void Promise.race([monitor.stop(), new Promise((r) => setTimeout(r, 1000))]).finally(() => { screen.destroy(); resolve(); });
+    };
+    screen.key(['q', 'C-c', 'escape'], leave);
+    process.once('SIGTERM', leave);
+    process.once('SIGINT', leave);
   });
 }

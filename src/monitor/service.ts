@@ -61,6 +61,8 @@ interface HostState {
   name: string;
   entry?: HostEntry;
   runner?: Runner;
+  /** A connection being opened: the relay and timer polls share it instead of opening two. */
+  connecting?: Promise<Runner | undefined>;
   view: HostView;
   relay: RelayView;
   timers: TimerView[];
@@ -72,6 +74,7 @@ interface HostState {
 const MAX_BACKOFF_MS = 30_000;
 
 export class Monitor extends EventEmitter {
+  private stopped = false;
   private readonly states: HostState[];
   private readonly events: string[] = [];
   private relayTimer?: NodeJS.Timeout;
@@ -98,9 +101,11 @@ export class Monitor extends EventEmitter {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.relayTimer);
     clearInterval(this.timersTimer);
-    for (const s of this.states) await s.runner?.close().catch(() => undefined);
+    // Connections still being opened are closed as soon as they open (runnerFor sees `stopped`).
+    await Promise.all(this.states.map((s) => s.runner?.close().catch(() => undefined)));
   }
 
   setPaused(paused: boolean): void {
@@ -129,20 +134,27 @@ export class Monitor extends EventEmitter {
   }
 
   /** A kept connection per host, opened again (with backoff) after a failure. */
-  private async runnerFor(s: HostState): Promise<Runner | undefined> {
-    if (s.runner) return s.runner;
-    if (Date.now() < s.retryAt) return undefined;
-    try {
-      s.entry ??= getHost(s.name);
-      s.runner = await this.opts.connect(s.entry);
-      if (s.view.state !== 'ok' && s.failures > 0) this.log(`${s.name}: reachable again`);
-      s.view = { host: s.name, state: 'ok' };
-      s.failures = 0;
-      return s.runner;
-    } catch (err) {
-      this.fail(s, err);
-      return undefined;
-    }
+  private runnerFor(s: HostState): Promise<Runner | undefined> {
+    if (s.runner) return Promise.resolve(s.runner);
+    if (this.stopped || Date.now() < s.retryAt) return Promise.resolve(undefined);
+    s.connecting ??= (async () => {
+      try {
+        s.entry ??= getHost(s.name);
+        const runner = await this.opts.connect(s.entry);
+        if (this.stopped) { await runner.close().catch(() => undefined); return undefined; }
+        s.runner = runner;
+        if (s.view.state !== 'ok' && s.failures > 0) this.log(`${s.name}: reachable again`);
+        s.view = { host: s.name, state: 'ok' };
+        s.failures = 0;
+        return runner;
+      } catch (err) {
+        this.fail(s, err);
+        return undefined;
+      } finally {
+        s.connecting = undefined;
+      }
+    })();
+    return s.connecting;
   }
 
   private fail(s: HostState, err: unknown): void {

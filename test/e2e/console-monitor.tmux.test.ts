@@ -78,6 +78,21 @@ describe.skipIf(why)(titled('console under tmux: live monitor and wall dashboard
     await s.waitFor('commbase-admin · Home');
   }, 150_000);
 
+  it('dashboard --host exits within seconds of q and leaves no SSH connection open', async () => {
+    const s = TmuxSession.start('dash-host', ['sh', '-c', `${process.execPath} ${BIN} dashboard --data-dir ${dataDir} --host lab; echo DASHBOARD-EXITED $?; sleep 30`], { ...env, NCURSES_NO_UTF8_ACS: '1' }, { cols: 120, rows: 36 });
+    sessions.push(s);
+    await s.waitFor(/HOST\s+RULE\s+LEFT/, 20_000);
+    await s.waitFor(/RELAY lab/, 15_000);
+    const sshTo = () => lab.nsExec(['ss', '-Htn', 'state', 'established', `( sport = :${lab.sshPort} )`]).trim().split('\n').filter(Boolean).length;
+    expect(sshTo()).toBeGreaterThan(0);
+    const pressed = Date.now();
+    await s.key('q');
+    await s.waitFor('DASHBOARD-EXITED 0', 10_000);
+    expect(Date.now() - pressed).toBeLessThan(5000);
+    for (let i = 0; i < 40 && sshTo() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(sshTo()).toBe(0);
+  }, 60_000);
+
   it('the dashboard draws its widgets and q leaves the terminal usable', async () => {
     const s = TmuxSession.start('dash', ['sh', '-c', `${process.execPath} ${BIN} dashboard --data-dir ${dataDir}; echo DASHBOARD-EXITED $?; sleep 30`], { ...env, NCURSES_NO_UTF8_ACS: '1' }, { cols: 120, rows: 36 });
     sessions.push(s);

@@ -156,6 +156,29 @@ describe('hosts screen', () => {
 });
 
 describe('configuration screen', () => {
+  it('shows where each path value points under the app directory, whether it is there, and an absolute-only value', async () => {
+    const t = await withTempDir();
+    cleanups.push(t.cleanup);
+    await mkdir(path.join(t.dir, 'config'));
+    await mkdir(path.join(t.dir, 'certificates'));
+    await writeFile(path.join(t.dir, 'certificates', 'ca.pem'), 'x');
+    const file = path.join(t.dir, 'config', 'commbase.conf');
+    await writeFile(file, `CERTS_AND_KEYS_CA_PEM_FILE="/certificates/ca.pem"\nCERTS_AND_KEYS_CERT_PEM_FILE="${t.dir}/certificates/cert.pem"\n`);
+    const { lastFrame, stdin, unmount } = render(<Config onExit={() => {}} file={file} />);
+    cleanups.push(() => unmount());
+    await waitForFrame(lastFrame, file);
+    await waitForFrame(lastFrame, /file\(s\) named here are missing/);
+    // Move to CERTS_AND_KEYS_CA_PEM_FILE, then to CERTS_AND_KEYS_CERT_PEM_FILE.
+    const keys = ['COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS', 'COMMBASE_DATA_EXCHANGE_SERVER_PORT', 'COMMBASE_DATA_EXCHANGE_SERVER_CONNECTION_FILE_PATH', 'COMMBASE_DATA_EXCHANGE_SERVER_UPLOADER_FILE_PATH', 'COMMBASE_DATA_EXCHANGE_CLIENT_CONNECTION_FILE_PATH', 'COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH', 'CLIENT_POLLING_INTERVAL_IN_SECS', 'CERTS_AND_KEYS_SERVER_CRT_FILE', 'CERTS_AND_KEYS_SERVER_KEY_FILE', 'CERTS_AND_KEYS_CERT_PEM_FILE'];
+    for (let i = 0; i < keys.indexOf('CERTS_AND_KEYS_CERT_PEM_FILE'); i++) { await press(stdin, keyFor('list.down')); await tick(); }
+    const cert = await waitForFrame(lastFrame, `→ ${t.dir}${t.dir}/certificates/cert.pem ✗ missing`);
+    expect(cert).toMatch(/already names .*joins it to the app directory again/);
+    await press(stdin, keyFor('list.down'));
+    await tick();
+    await press(stdin, keyFor('list.down'));
+    await waitForFrame(lastFrame, `→ ${t.dir}/certificates/ca.pem ✓ exists`);
+  });
+
   it('shows the known variables, flags an invalid port as typed, saves after a diff, and undoes', async () => {
     const t = await withTempDir();
     cleanups.push(t.cleanup);

@@ -94,6 +94,23 @@ export function registerConfig(program: Command): void {
       emit(o, r, (x) => [paint.green(`restored ${x.path} from ${x.restoredFrom}`)]);
     }));
 
+  cfg.command('edit').description('open the console\'s Configuration screen on this commbase.conf (here, or --host over SFTP)')
+    .option('--file <path>', 'the commbase.conf (default: settings, then $COMMBASE_APP_DIR/config/commbase.conf)')
+    .option('--host <name>', 'the file on this inventory host (default local)', 'local')
+    .option('--read-only', 'show it without any action that changes it')
+    .action(action(async (o) => {
+      const { parseInput } = await import('../core/validate.js');
+      const { hostNameKey } = await import('../core/names.js');
+      const { z } = await import('zod');
+      const { getHost } = await import('../services/hosts.js');
+      const host = getHost(parseInput(z.object({ host: hostNameKey }), { host: o.host }).host).name;
+      const file = o.file ? (host === 'local' ? (await import('node:path')).resolve(o.file) : o.file) : undefined;
+      const { loadConsole } = await import('./interactive.js');
+      const { openConsole } = await loadConsole();
+      await openConsole({ readOnly: Boolean(o.readOnly || program.opts().readOnly), initialScreen: 'config', config: { ...(file ? { file } : {}), host } });
+      process.exit(process.exitCode ?? 0);
+    }));
+
   withJson(cfg.command('default-file')).description('remember which commbase.conf to use when --file is not given').argument('<path>')
     .action(action(async (file: string, o) => {
       const abs = (await confService()).rememberConfFile(file);

@@ -22,8 +22,10 @@ export interface AppProps {
   certDefaults: { cn: string; sans: string[]; dir: string };
   /** What Monitor and Clients watch: this machine and the hosts named with --host. */
   monitor?: MonitorTargets;
-  /** Open straight onto a screen (commbase-admin monitor). */
+  /** Open straight onto a screen (commbase-admin monitor, commbase-admin config edit). */
   initialScreen?: ScreenId;
+  /** The Configuration screen's file and host (commbase-admin config edit --file F --host H). */
+  config?: { file?: string; host?: string };
 }
 
 /**
@@ -55,7 +57,7 @@ function screenFor(screen: ScreenId | 'home', props: AppProps, home: () => void,
     case 'clients':
       return <Monitor targets={targets} onExit={home} readOnly={Boolean(props.readOnly)} initialPane="clients" />;
     case 'config':
-      return <Config onExit={home} readOnly={Boolean(props.readOnly)} />;
+      return <Config onExit={home} readOnly={Boolean(props.readOnly)} {...(props.config?.file ? { file: props.config.file } : {})} {...(props.config?.host ? { host: props.config.host } : {})} />;
     case 'firewall':
       return <Firewall onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'forwards':

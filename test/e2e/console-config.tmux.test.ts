@@ -61,4 +61,22 @@ describe.skipIf(why)(titled('console under tmux: commbase.conf on a remote host'
     expect((await stat(file)).mode & 0o777).toBe(0o640);
     expect(lab.logins()).toBeGreaterThanOrEqual(3); // read, diff and save each went over SSH
   }, 90_000);
+
+  it('config edit --file F opens the Configuration screen on F', async () => {
+    const env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'config2'), XDG_DATA_HOME: path.join(tmp.dir, 'data2'), NO_COLOR: '1' };
+    const other = path.join(tmp.dir, 'other', 'config', 'commbase.conf');
+    await mkdir(path.dirname(other), { recursive: true });
+    await writeFile(other, 'COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS="192.0.2.77"\nCOMMBASE_DATA_EXCHANGE_SERVER_PORT="6543"\n');
+    const s = TmuxSession.start('edit', [process.execPath, BIN, 'config', 'edit', '--file', other], env, { cols: 110, rows: 32 });
+    try {
+      const screen = await s.waitFor(`local:${other}`);
+      expect(screen).toMatch(/commbase-admin · Configuration/);
+      await s.waitFor('6543');
+      expect(s.capture()).toContain('192.0.2.77');
+      await s.key('q');
+      for (let i = 0; i < 50 && s.alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      s.kill();
+    }
+  }, 60_000);
 });

@@ -65,3 +65,13 @@ describe('table columns', () => {
     expect(columnWidths(cols, rows, 20)).toEqual([6, 14, 14]);
   });
 });
+
+describe('the Forwards form', () => {
+  it('refuses a public destination at the field where it is typed', async () => {
+    const { ADD_FIELDS } = await import('../../src/screens/Forwards/use-forwards.js');
+    const to = ADD_FIELDS.find((f) => f.key === 'to')!;
+    expect(to.validate!('8.8.8.8:80')).toMatch(/to "8\.8\.8\.8:80": is not a private \(LAN\) address/);
+    expect(to.validate!('192.168.1.50:80')).toBeUndefined();
+    expect(to.validate!('192.168.1.50')).toMatch(/LAN_IPv4:PORT/);
+  });
+});

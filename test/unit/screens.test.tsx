@@ -56,7 +56,13 @@ describe('certificate wizard', () => {
     await waitForFrame(lastFrame, 'What do you need?');
     await press(stdin, '\r'); // the first choice: local CA
     await waitForFrame(lastFrame, 'Server name (common name)');
-    await press(stdin, '\r'); // keep the pre-filled name
+    // Not a host name: refused where it is typed, with what is allowed.
+    await press(stdin, '_x!');
+    await tick();
+    await press(stdin, '\r');
+    await waitForFrame(lastFrame, /must be the server's DNS name or IP address/);
+    for (let i = 0; i < 3; i++) { stdin.write('\u007f'); await tick(); }
+    await press(stdin, '\r'); // the pre-filled name
     await waitForFrame(lastFrame, 'Names and addresses (SANs)');
     await press(stdin, ', IP:300.0.0.1');
     await tick();

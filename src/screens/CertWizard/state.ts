@@ -1,5 +1,6 @@
 // The wizard's state: a reducer with named actions. Validation here is pure (zod schemas from src/certs).
 import { commonName, san } from '../../certs/schemas.js';
+import { hostOrIp } from '../../core/net.js';
 import type { WizardPlan } from '../../certs/service.js';
 
 export type Mode = 'local' | 'public';
@@ -48,9 +49,11 @@ export function splitSans(value: string): string[] {
   return value.split(/[\s,]+/).filter(Boolean);
 }
 
+/** The server certificate's common name: the server's DNS name or address (clients match names, not free text). */
 export function validateCn(value: string): string | undefined {
   const r = commonName.safeParse(value.trim());
-  return r.success ? undefined : `common name ${JSON.stringify(value)}: ${r.error.issues[0]?.message}`;
+  if (!r.success) return `common name ${JSON.stringify(value)}: ${r.error.issues[0]?.message}`;
+  return hostOrIp.safeParse(value.trim()).success ? undefined : `common name ${JSON.stringify(value)}: must be the server's DNS name or IP address, e.g. relay.example.org or 192.0.2.10`;
 }
 
 export function validateSans(value: string): string | undefined {

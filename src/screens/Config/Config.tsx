@@ -13,8 +13,8 @@ import type { PathStatus } from '../../conffile/service.js';
 
 const short = (key: string) => key.replace(/^COMMBASE_DATA_EXCHANGE_/, '…').replace(/^CERTS_AND_KEYS_/, 'CERTS…');
 
-export function Config(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean; file?: string }) {
-  const c = useConfig(props.file);
+export function Config(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean; file?: string; host?: string }) {
+  const c = useConfig(props.file, props.host);
   const [helpOpen, setHelpOpen] = useState(false);
   const active = (props.isActive ?? true) && !helpOpen;
   const asking = c.trust.question;

@@ -20,10 +20,10 @@ export interface Row {
   note?: string;
 }
 
-export function useConfig(file?: string) {
-  const [state, dispatch] = useReducer(reduce, undefined, initialState);
-  const task = useTask<string[]>();
+export function useConfig(file?: string, hostName?: string) {
   const hosts = useHostList();
+  const [state, dispatch] = useReducer(reduce, undefined, () => ({ ...initialState(), hostIndex: Math.max(0, hosts.findIndex((h) => h.name === hostName)) }));
+  const task = useTask<string[]>();
   const host = hosts[state.hostIndex]!;
   const trust = useTrust();
   const deps = trust.deps;

@@ -2,7 +2,7 @@
 // console watches), a one-second clock for the countdowns, and add/extend/revoke through previews.
 import { useCallback, useEffect, useReducer } from 'react';
 import { changeForward, listForwards, reapForwards, type ForwardRequest } from '../../firewall/forward-service.js';
-import { forwardFields } from '../../firewall/forwards.js';
+import { forwardFields, isPrivateV4 } from '../../firewall/forwards.js';
 import type { FormField } from '../../ui/StepForm.js';
 import { fieldCheck } from '../../present/fields.js';
 import { formValues } from '../list-screen.js';
@@ -20,10 +20,15 @@ const ttlCheck = check('ttl');
 export const ADD_FIELDS: FormField[] = [
   { key: 'from', label: 'Source allowed (one IPv4 address or network)', validate: check('from') },
   { key: 'port', label: 'External port on this host', initial: '8080', validate: check('port') },
-  { key: 'to', label: 'LAN destination (IP:PORT)', initial: '192.168.1.50:80', validate: check('to') },
+  { key: 'to', label: 'LAN destination (IP:PORT)', initial: '192.168.1.50:80', validate: (v) => check('to')(v) ?? publicDestination(v) },
   { key: 'proto', label: 'Protocol (tcp or udp)', initial: 'tcp', validate: check('proto') },
   { key: 'ttl', label: 'How long (90s, 30m, 2h, 1d)', initial: '30m', validate: ttlCheck },
 ];
+/** Refused where it is typed, as `forward add` refuses it (the console has no --allow-public-destination). */
+function publicDestination(v: string): string | undefined {
+  return isPrivateV4(v.split(':')[0] ?? '') ? undefined : `to ${JSON.stringify(v)}: is not a private (LAN) address; forwarding to a public address turns this router into an open relay for that source`;
+}
+
 export const EXTEND_FIELDS: FormField[] = [{ key: 'ttl', label: 'New time to live, from now (90s, 30m, 2h, 1d)', initial: '30m', validate: ttlCheck }];
 
 export type { Pending };

@@ -9,10 +9,12 @@ import { loadConsole } from './interactive.js';
 import { collect } from './common.js';
 import { readPassphrase } from './secrets.js';
 
+/** --host narrows it; with none, every host in the inventory is watched (each polled on its own). */
 async function targets(o: { host: string[]; dataDir?: string }) {
-  const hosts = parseInput(z.object({ host: z.array(hostNameKey) }), { host: o.host }).host;
-  const { getHost } = await import('../services/hosts.js');
-  for (const h of hosts) getHost(h); // an unknown name is the operator's to fix, before anything starts
+  const named = parseInput(z.object({ host: z.array(hostNameKey) }), { host: o.host }).host;
+  const { getHost, listHosts } = await import('../services/hosts.js');
+  for (const h of named) getHost(h); // an unknown name is the operator's to fix, before anything starts
+  const hosts = named.length ? named : listHosts().map((h) => h.name);
   // The live views poll in the background and never ask: an encrypted identity file is unlocked here, first.
   if (process.stdin.isTTY && process.stderr.isTTY) {
     const { unlockIdentities } = await import('../services/passphrases.js');
@@ -24,7 +26,7 @@ async function targets(o: { host: string[]; dataDir?: string }) {
 export function registerMonitor(program: Command): void {
   program.command('monitor')
     .description('open the console on the Monitor: relay health, clients, pending approvals and rule timers, live')
-    .option('--host <name>', 'also watch this host\'s relay and firewall (repeatable)', collect, [])
+    .option('--host <name>', 'watch only this host (and this machine); repeatable. Default: every host in the inventory', collect, [])
     .option('--data-dir <dir>', 'the relay\'s data directory (default: the console\'s)')
     .option('--read-only', 'hide every action that changes something')
     .action(action(async (o) => {
@@ -35,7 +37,7 @@ export function registerMonitor(program: Command): void {
 
   program.command('dashboard')
     .description('a full-screen wall display (blessed-contrib) over the same monitoring service; q or Ctrl-C leaves')
-    .option('--host <name>', 'also watch this host (repeatable)', collect, [])
+    .option('--host <name>', 'watch only this host (and this machine); repeatable. Default: every host in the inventory', collect, [])
     .option('--data-dir <dir>', 'the relay\'s data directory (default: the console\'s)')
     .action(action(async (o) => {
       const { openDashboard } = await import('../dashboard/dashboard.js');

@@ -6,6 +6,7 @@ import { theme } from '../ui/theme.js';
 import { Home } from './Home/Home.js';
 import type { MonitorTargets } from './use-monitor.js';
 import { SCREENS, type ScreenId } from './registry.js';
+import { useHostList } from './use-hosts-list.js';
 // Screens load when first opened: the first frame (the home screen) needs none of them.
 const CertWizard = lazy(() => import('./CertWizard/CertWizard.js').then((m) => ({ default: m.CertWizard })));
 const Config = lazy(() => import('./Config/Config.js').then((m) => ({ default: m.Config })));
@@ -39,9 +40,12 @@ export function App(props: AppProps) {
   useEffect(() => setNoticeSink(setNote), []);
   const home = () => { if (screen !== 'home') setLast(screen); setScreen('home'); };
   const [last, setLast] = useState<ScreenId | undefined>();
+  // The Monitor and Clients watch every host in the inventory unless told otherwise (commbase-admin monitor --host).
+  const inventory = useHostList();
+  const watched: AppProps = props.monitor ? props : { ...props, monitor: { hosts: inventory.map((h) => h.name) } };
   return (
     <Box flexDirection="column">
-      <ErrorBoundary key={screen} onBack={home}><Suspense fallback={<Text color={theme.dim}>opening…</Text>}>{screenFor(screen, props, home, setScreen, exit, last)}</Suspense></ErrorBoundary>
+      <ErrorBoundary key={screen} onBack={home}><Suspense fallback={<Text color={theme.dim}>opening…</Text>}>{screenFor(screen, watched, home, setScreen, exit, last)}</Suspense></ErrorBoundary>
       {note ? <Text color={theme.warn}>{note}</Text> : null}
     </Box>
   );

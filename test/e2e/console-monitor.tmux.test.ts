@@ -78,12 +78,29 @@ describe.skipIf(why)(titled('console under tmux: live monitor and wall dashboard
     await s.waitFor('commbase-admin · Home');
   }, 150_000);
 
+  it('with no --host the Monitor watches every inventory host: a forward on one shows, an unreachable one says so', async () => {
+    const fwd = await runJson<{ id: string }>(['forward', 'add', '--host', 'lab', '--from', '203.0.113.9', '--port', '8444', '--to', '192.168.50.2:443', '--ttl', '2m'], { env });
+    expect(fwd.code, JSON.stringify(fwd.json)).toBe(0);
+    const s = TmuxSession.start('mon-all', [process.execPath, BIN, 'monitor', '--data-dir', dataDir], env, { cols: 120, rows: 34 });
+    sessions.push(s);
+    try {
+      await s.key('Tab'); // the timers pane
+      const screen = await s.waitFor(new RegExp(`fwd ${fwd.json.id}`), 20_000);
+      expect(screen).toMatch(/lab\s+fwd/);
+      await s.waitFor(/gone: UNREACHABLE/, 20_000);
+    } finally {
+      s.kill(); // its SSH connection to lab must be gone before the next test counts them
+      await runJson(['forward', 'revoke', '--host', 'lab', fwd.json.id], { env });
+    }
+  }, 60_000);
+
   it('dashboard --host exits within seconds of q and leaves no SSH connection open', async () => {
     const s = TmuxSession.start('dash-host', ['sh', '-c', `${process.execPath} ${BIN} dashboard --data-dir ${dataDir} --host lab; echo DASHBOARD-EXITED $?; sleep 30`], { ...env, NCURSES_NO_UTF8_ACS: '1' }, { cols: 120, rows: 36 });
     sessions.push(s);
     await s.waitFor(/HOST\s+RULE\s+LEFT/, 20_000);
     await s.waitFor(/RELAY lab/, 15_000);
     const sshTo = () => lab.nsExec(['ss', '-Htn', 'state', 'established', `( sport = :${lab.sshPort} )`]).trim().split('\n').filter(Boolean).length;
+    for (let i = 0; i < 40 && sshTo() === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(sshTo()).toBeGreaterThan(0);
     const pressed = Date.now();
     await s.key('q');

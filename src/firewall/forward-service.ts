@@ -130,11 +130,18 @@ function findOrFail(forwards: Forward[], id: string, host: string): Forward {
 export type ExtendRequest = { host?: string; id: string; ttl: string; 'dry-run'?: boolean };
 export type RevokeRequest = { host?: string; id: string; 'dry-run'?: boolean };
 /** One change a screen previews and then applies, typed by its kind. */
-export type ForwardRequest = { kind: 'add'; request: z.input<typeof forwardInput> } | { kind: 'extend'; request: ExtendRequest } | { kind: 'revoke'; request: RevokeRequest };
+export type ForwardRequest =
+  | { kind: 'add'; request: z.input<typeof forwardInput> }
+  | { kind: 'extend'; request: ExtendRequest }
+  | { kind: 'revoke'; request: RevokeRequest }
+  | { kind: 'reap'; request: { host?: string } }
+  | { kind: 'cron'; request: { host?: string; 'script-path'?: string } };
 
 export function changeForward(p: ForwardRequest, deps: ForwardDeps, dryRun = false): Promise<ForwardChange> {
   if (p.kind === 'add') return addForward({ ...p.request, 'dry-run': dryRun }, deps);
   if (p.kind === 'extend') return extendForward({ ...p.request, 'dry-run': dryRun }, deps);
+  if (p.kind === 'reap') return reapForwards({ ...p.request, 'dry-run': dryRun }, deps);
+  if (p.kind === 'cron') return installReaper({ ...p.request, 'dry-run': dryRun }, deps);
   return revokeForward({ ...p.request, 'dry-run': dryRun }, deps);
 }
 

@@ -49,6 +49,8 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'fwd.add', short: 'add', scope: 'forwards', keys: ['a'], label: 'a', description: 'add a timed forward (form, then the exact rules, then confirm)', footer: true, dangerous: true },
   { id: 'fwd.extend', short: 'extend', scope: 'forwards', keys: ['e'], label: 'e', description: 'extend the selected forward (new TTL from now)', footer: true, dangerous: true },
   { id: 'fwd.revoke', short: 'revoke', scope: 'forwards', keys: ['x'], label: 'x', description: 'revoke the selected forward (type its id to confirm)', footer: true, dangerous: true },
+  { id: 'fwd.reap', short: 'reap', scope: 'forwards', keys: ['p'], label: 'p', description: 'remove the expired forwards now (preview, then confirm)', footer: true, dangerous: true },
+  { id: 'fwd.cron', short: 'cron reaper', scope: 'forwards', keys: ['c'], label: 'c', description: 'install the reaper in root\'s crontab on this host, so expired forwards go every minute with nothing running (preview, then confirm)', footer: true, dangerous: true },
   { id: 'fwd.refresh', short: 'refresh', scope: 'forwards', keys: ['r'], label: 'r', description: 'read the forwards again', footer: true },
   { id: 'fwd.host', short: 'next host', scope: 'forwards', keys: ['tab'], label: 'Tab', description: 'switch to the next host', footer: true },
 

@@ -45,5 +45,15 @@ describe.skipIf(why)(titled('console under tmux: timed forwards', why), () => {
     // Expired, then reaped by the console that watches this host.
     await session.waitFor(`reaped while watching: ${id}`, 20_000);
     expect(router.nsExec(['iptables-save', '-t', 'nat'])).not.toContain(id);
+
+    // The cron reaper, from the screen: previewed, confirmed, then in root's crontab on that host.
+    await session.key('c');
+    const cron = await session.waitFor('Install the cron reaper?');
+    expect(cron).toMatch(/root's crontab gets: .*commbase-admin-reap/);
+    await session.key('y');
+    await session.waitFor(/cron reaper: (installed|already installed)/, 15_000);
+    expect(router.nsExec(['crontab', '-l'])).toMatch(/commbase-admin-reap/);
+    await session.key('p');
+    await session.waitFor(/Remove the expired forwards\?[\s\S]*nothing to reap/);
   }, 120_000);
 });

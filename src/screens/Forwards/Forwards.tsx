@@ -21,6 +21,8 @@ export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActi
       'fwd.extend': f.startExtend,
       'fwd.revoke': f.startRevoke,
       'fwd.refresh': f.refresh,
+      'fwd.reap': f.startReap,
+      'fwd.cron': f.startCron,
       'fwd.host': f.nextHost,
     },
     ...(props.isActive !== undefined ? { isActive: props.isActive } : {}), readOnly: Boolean(props.readOnly),
@@ -48,7 +50,7 @@ export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActi
         <ConnectQuestionDialog question={f.trust.question} isActive={active} />
         {f.form?.form === 'add' ? <StepForm title={`Add a timed forward on ${f.host.name}`} fields={ADD_FIELDS} index={f.form.index} values={f.form.values} onSubmitField={f.submitField} isActive={active} /> : null}
         {f.form?.form === 'extend' ? <StepForm title="Extend the forward" fields={EXTEND_FIELDS} index={f.form.index} values={f.form.values} onSubmitField={f.submitField} isActive={active} /> : null}
-        {modal === 'confirm' && f.pending ? <ConfirmDialog title={f.pending.kind === 'add' ? 'Add this forward?' : 'Extend this forward?'} lines={forwardChangeLines(f.pending.preview, 'preview')} onYes={f.apply} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {modal === 'confirm' && f.pending ? <ConfirmDialog title={{ add: 'Add this forward?', extend: 'Extend this forward?', reap: 'Remove the expired forwards?', cron: 'Install the cron reaper?', revoke: 'Revoke this forward?' }[f.pending.kind]} lines={forwardChangeLines(f.pending.preview, 'preview')} onYes={f.apply} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         {modal === 'typed' && f.pending ? <TypedConfirm title="Revoke this forward?" lines={forwardChangeLines(f.pending.preview, 'preview')} target={f.pending.preview.id ?? ''} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         <TaskStatus task={f.task} />
       </Box>

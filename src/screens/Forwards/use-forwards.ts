@@ -85,6 +85,8 @@ export function useForwards() {
     startAdd: () => { dispatch({ type: 'open-form', form: 'add' }); task.clear(); },
     startExtend: () => { if (selected) { dispatch({ type: 'open-form', form: 'extend' }); task.clear(); } },
     startRevoke: () => { if (selected) preview({ kind: 'revoke', request: { host: host.name, id: selected.id } }); },
+    startReap: () => preview({ kind: 'reap', request: { host: host.name } }),
+    startCron: () => preview({ kind: 'cron', request: { host: host.name } }),
     back: () => dispatch({ type: 'form-back' }),
     cancel: () => dispatch({ type: 'close' }),
     submitField: (key: string, value: string) => {
@@ -102,7 +104,8 @@ export function useForwards() {
       task.start('applying', async () => {
         const r = await changeForward(pending, trust.deps);
         await read();
-        return [`forward ${r.id}: ${r.outcome}${r.deadline && pending.kind !== 'revoke' ? ` until ${r.deadline}` : ''}`, ...r.warnings.map((w) => `warning: ${w}`)];
+        const what = pending.kind === 'reap' ? `reap: ${r.outcome}${r.removed?.length ? ` (${r.removed.join(', ')})` : ''}` : pending.kind === 'cron' ? `cron reaper: ${r.outcome}` : `forward ${r.id}: ${r.outcome}${r.deadline && pending.kind !== 'revoke' ? ` until ${r.deadline}` : ''}`;
+        return [what, ...r.warnings.map((w) => `warning: ${w}`)];
       });
     },
   };

@@ -1,6 +1,7 @@
 // The Forwards screen in tmux against a router namespace over SSH: add through the form (preview, confirm),
 // watch the countdown, and see an expired forward reaped while the console watches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { BIN, runCli } from '../helpers/cli.js';
 import { TestHost } from '../helpers/lab.js';
@@ -18,6 +19,7 @@ describe.skipIf(why)(titled('console under tmux: timed forwards', why), () => {
   afterAll(async () => { session?.kill(); await router?.destroy(); await tmp?.cleanup(); });
 
   it('adds with a preview, counts down, and reaps after expiry', async () => {
+    const existedBefore = existsSync('/usr/local/sbin/commbase-admin-reap');
     const env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'config'), XDG_DATA_HOME: path.join(tmp.dir, 'data'), NO_COLOR: '1' };
     expect((await runCli(router.addArgs('router', 'iptables'), { env })).code).toBe(0);
     session = TmuxSession.start('fwd', [process.execPath, BIN], env);
@@ -53,6 +55,8 @@ describe.skipIf(why)(titled('console under tmux: timed forwards', why), () => {
     await session.key('y');
     await session.waitFor(/cron reaper: (installed|already installed)/, 15_000);
     expect(router.nsExec(['crontab', '-l'])).toMatch(/commbase-admin-reap/);
+    expect(router.nsExec(['test', '-x', '/usr/local/sbin/commbase-admin-reap']).length).toBe(0); // the host's (private) sbin
+    expect(existsSync('/usr/local/sbin/commbase-admin-reap') && !existedBefore).toBe(false); // never this machine's
     await session.key('p');
     await session.waitFor(/Remove the expired forwards\?[\s\S]*nothing to reap/);
   }, 120_000);

@@ -153,9 +153,12 @@ export class TestHost {
     } else {
       trustArgs.push('-', '-', '-');
     }
-    const script = `mount --bind "$1" /etc/ufw && mount --bind "$2" /etc/default/ufw && { [ ! -e "$HOME/.bashrc" ] || mount --bind "$3" "$HOME/.bashrc"; } && { [ ! -d /var/spool/cron ] || mount --bind "$4" /var/spool/cron; } && ${trust} && shift 7 && exec "$@"`;
+    // And /usr/local/sbin, where the cron reaper script goes by default: a host's, never this machine's.
+    mkdirSync(path.join(d, 'local-sbin'), { recursive: true });
+    try { sh('cp', ['-a', '/usr/local/sbin/.', path.join(d, 'local-sbin')]); } catch { /* empty */ }
+    const script = `mount --bind "$1" /etc/ufw && mount --bind "$2" /etc/default/ufw && { [ ! -e "$HOME/.bashrc" ] || mount --bind "$3" "$HOME/.bashrc"; } && { [ ! -d /var/spool/cron ] || mount --bind "$4" /var/spool/cron; } && ${trust} && mount --bind "$8" /usr/local/sbin && shift 8 && exec "$@"`;
     const argv = ['ip', 'netns', 'exec', this.ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sh',
-      path.join(d, 'etc-ufw'), path.join(d, 'etc-default', 'ufw'), path.join(d, 'bashrc'), path.join(d, 'spool-cron'), ...trustArgs, ...sshd];
+      path.join(d, 'etc-ufw'), path.join(d, 'etc-default', 'ufw'), path.join(d, 'bashrc'), path.join(d, 'spool-cron'), ...trustArgs, path.join(d, 'local-sbin'), ...sshd];
     const log = (await import('node:fs')).openSync(this.sshdLog, 'a');
     this.sshd = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', log, log], detached: false });
     await this.waitForPort();

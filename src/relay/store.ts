@@ -80,7 +80,11 @@ export class DocumentStore {
     const raw = (await exists(this.logPath)) ? await fs.readFile(this.logPath) : Buffer.alloc(0);
     const { records, good, skipped } = readLog(raw);
     const logGen = records[0]?.t === 'gen' ? records[0].g : 0;
-    this.handle = await fs.open(this.logPath, 'r+').catch(() => fs.open(this.logPath, 'w+', MODE_SECRET));
+    // Create it only when it is not there: any other failure to open it must never truncate it.
+    this.handle = await fs.open(this.logPath, 'r+').catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      return fs.open(this.logPath, 'wx+', MODE_SECRET);
+    });
     if (logGen < snapshotGen) {
       // Already inside the snapshot (a crash between its rename and the log's truncation): start the log afresh.
       if (records.length > 0) this.log(`documents.log (generation ${logGen}) is already in documents.json (generation ${snapshotGen}): not replayed`);

@@ -120,14 +120,17 @@ export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps):
         if (r.missing.length) throw new UserError(`failed to set up ${file}: it has no ${r.missing.join(' or ')} literal to point at the relay`, ['is it one of Commbase\'s data-exchange scripts?'], 'app-dir');
       }
       const ca = appCertificatePath(app, 'ca.pem');
+      // The script variables are written relative to the app directory; a conf that names scripts elsewhere keeps them.
+      const inApp = listenerPath.startsWith(`${app}/`) && updaterPath.startsWith(`${app}/`);
       const pairs: Array<[string, string]> = [
         ['COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS', relay.host],
         ['COMMBASE_DATA_EXCHANGE_SERVER_PORT', String(relay.port)],
-        ['COMMBASE_DATA_EXCHANGE_CLIENT_CONNECTION_FILE_PATH', `$COMMBASE_APP_DIR${listenerPath.slice(app.length)}`],
-        ['COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH', `$COMMBASE_APP_DIR${updaterPath.slice(app.length)}`],
+        ...(inApp ? [
+          ['COMMBASE_DATA_EXCHANGE_CLIENT_CONNECTION_FILE_PATH', `$COMMBASE_APP_DIR${listenerPath.slice(app.length)}`],
+          ['COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH', `$COMMBASE_APP_DIR${updaterPath.slice(app.length)}`],
+        ] as Array<[string, string]> : []),
         ...(caPem ? [['CERTS_AND_KEYS_CA_PEM_FILE', ca.value] as [string, string]] : []),
       ];
-      if (!listenerPath.startsWith(`${app}/`) || !updaterPath.startsWith(`${app}/`)) pairs.splice(2, 2);
       const confNext = setValues(conf, pairs, { COMMBASE_APP_DIR: app });
       const files: FileChange[] = [
         { path: listenerPath, ...(listenerBefore !== undefined ? { before: listenerBefore } : {}), after: listener.text, mode: 0o644, diff: listenerBefore === undefined ? [`+++ ${listenerPath} (new: a copy of ${listenerSource})`, ...literalDiff(listenerPath, listener.changes).slice(2)] : literalDiff(listenerPath, listener.changes) },

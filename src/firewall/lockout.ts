@@ -99,7 +99,6 @@ export function ufwMatch(raw: string, s: SshSession): { match: Match; action: st
   const action = w[0] ?? '';
   let match: Match = 'yes';
   let i = 1;
-  let sawPortForm = false;
   let proto: string | undefined;
   while (i < w.length) {
     const word = w[i]!;
@@ -109,7 +108,7 @@ export function ufwMatch(raw: string, s: SshSession): { match: Match; action: st
     if (word === 'on') { match = combine(match, 'maybe'); i += 2; continue; }
     if (word === 'from') { if (val !== 'any') match = combine(match, val && inCidr(s.source, val) ? 'yes' : 'no'); i += 2; continue; }
     if (word === 'to') { if (val !== 'any') match = combine(match, val && inCidr(s.server, val) ? 'yes' : 'no'); i += 2; continue; }
-    if (word === 'port') { const inside = val ? portIn(val, s.port) : undefined; match = combine(match, inside === undefined ? 'maybe' : inside ? 'yes' : 'no'); sawPortForm = true; i += 2; continue; }
+    if (word === 'port') { const inside = val ? portIn(val, s.port) : undefined; match = combine(match, inside === undefined ? 'maybe' : inside ? 'yes' : 'no'); i += 2; continue; }
     if (word === 'proto') { proto = val; i += 2; continue; }
     if (word === 'comment') { i += 2; continue; }
     const short = /^([\d,:]+)(?:\/(tcp|udp))?$/.exec(word);
@@ -117,7 +116,6 @@ export function ufwMatch(raw: string, s: SshSession): { match: Match; action: st
       const inside = portIn(short[1]!, s.port);
       match = combine(match, inside === undefined ? 'maybe' : inside ? 'yes' : 'no');
       proto = short[2];
-      sawPortForm = true;
       i += 1;
       continue;
     }
@@ -125,7 +123,6 @@ export function ufwMatch(raw: string, s: SshSession): { match: Match; action: st
     i += 1;
   }
   if (proto !== undefined && proto !== 'tcp' && proto !== 'any') match = 'no';
-  void sawPortForm; // a rule without a port matches every port
   return { match, action };
 }
 

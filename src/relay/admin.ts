@@ -34,6 +34,8 @@ export interface RelayStatus {
   uploads: { total: number; perSecond: number; history: number[] };
   deliveries: { total: number; perSecond: number; history: number[] };
   errors: { total: number; perSecond: number; history: number[] };
+  /** Snapshots a busy client got a newer one instead of (latest wins); absent from relays older than this. */
+  superseded?: { total: number; perSecond: number; history: number[] };
   connected: Array<{ socketId: string; clientId: string; name: string; address: string; connectedAt: string; lastActivity: string; messages: number }>;
   pending: PublicClient[];
   clients: PublicClient[];
@@ -68,7 +70,7 @@ export class AdminFeed {
       tls: r.tls ? { enabled: true, fingerprint: r.tls.fingerprint, notAfter: r.tls.notAfter.toISOString(), daysLeft: Math.floor((r.tls.notAfter.getTime() - Date.now()) / 86_400_000) } : { enabled: false },
       uptimeS: Math.floor((Date.now() - r.startedAt.getTime()) / 1000),
       documents: r.store.count(),
-      uploads: meter(r.uploads), deliveries: meter(r.deliveries), errors: meter(r.errors),
+      uploads: meter(r.uploads), deliveries: meter(r.deliveries), errors: meter(r.errors), superseded: meter(r.superseded),
       connected: [...r.connected.values()].map(({ socket: _s, ...c }) => c),
       pending: clients.filter((c) => c.status === 'pending'),
       clients,

@@ -2,8 +2,6 @@
 // actions: the selected row, the filter, a form asked one field at a time, and the change waiting for a
 // confirmation (a y/n dialog, or the target's name typed for a destructive one). Busy and error come from
 // useTask. A screen's own reducer handles its data and hands everything else to listReducer.
-import { useCallback, useReducer } from 'react';
-import { useTask } from './use-task.js';
 
 export type Modal<P> =
   | { kind: 'none' }
@@ -57,13 +55,4 @@ export function listReducer<P>(s: ListState<P>, a: ListAction<P>): ListState<P> 
 /** The form's values so far with this answer added (what a screen previews once the last field is in). */
 export function formValues<P>(s: ListState<P>, key: string, value: string): Record<string, string> {
   return { ...(s.modal.kind === 'form' ? s.modal.values : {}), [key]: value };
-}
-
-/** The list reducer for a screen that needs nothing more, with its task (busy, result, error). */
-export function useListScreen<P>() {
-  const [state, dispatch] = useReducer(listReducer<P>, undefined, initialList<P>);
-  const task = useTask<string[]>();
-  const pending = state.modal.kind === 'confirm' || state.modal.kind === 'typed' ? state.modal.pending : undefined;
-  const close = useCallback(() => dispatch({ type: 'close' }), []);
-  return { state, dispatch, task, pending, close };
 }

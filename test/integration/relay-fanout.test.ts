@@ -71,6 +71,9 @@ describe.skipIf(why)(titled('relay fan-out under load', why), () => {
     const afterResume = events.length - seenBefore;
     process.stdout.write(`stalled websocket: RSS +${after - before} kB over 1000 uploads; ${afterResume} event(s) after resuming (kernel buffers included), the last with all 1000 documents\n`);
     expect(afterResume).toBeLessThan(100);
+    // The operator sees it too: relay status counts the snapshots a busy client got a newer one instead of.
+    const status = await runJson<{ superseded: { total: number } }>(['relay', 'status', '--data-dir', path.join(tmp.dir, 'relay')], { env });
+    expect(status.json.superseded.total).toBeGreaterThan(0);
     const last = await poller.waitFor((e) => e.event === 'update_saved_data' && e.count === 1000, 30_000);
     expect(last.count).toBe(1000);
     ws.close();

@@ -3,7 +3,8 @@
 // Node resolves one by one (zod alone is ~100 of them). The code is tsc's output unchanged; nothing is minified.
 // Packages with native parts or files read at run time stay outside and load from node_modules.
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 // zod re-exports all its ~40 message locales (a third of its size); only English is used (zod's default).
 const zodEnglishOnly = {
@@ -16,10 +17,36 @@ const zodEnglishOnly = {
   },
 };
 
+// yoga-layout (Ink's layout engine) ships its WebAssembly as a base64 data: URL and loads it with fetch() where
+// fetch exists, which in Node loads undici (~35 ms) to decode it. Handing it the bytes (decoded by Buffer) skips
+// both; the base64 text is moved out of the loader so it is in the bundle once.
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout\/dist\/binaries\/yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const m = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/.exec(text);
+      if (!m) throw new Error('yoga-layout: its wasm data URL was not found; update scripts/bundle.js');
+      return { contents: `${text.replace(m[0], '"data:application/octet-stream;base64,"')}\nexport const wasmBase64 = ${JSON.stringify(m[1])};\n`, loader: 'js' };
+    });
+    b.onLoad({ filter: /yoga-layout\/dist\/src\/index\.js$/ }, (args) => ({
+      resolveDir: dirname(args.path),
+      loader: 'js',
+      contents: [
+        "import loadYoga, { wasmBase64 } from '../binaries/yoga-wasm-base64-esm.js';",
+        "import wrapAssembly from './wrapAssembly.js';",
+        "const Yoga = wrapAssembly(await loadYoga({ wasmBinary: Buffer.from(wasmBase64, 'base64') }));",
+        'export default Yoga;',
+        "export * from './generated/YGEnums.js';",
+      ].join('\n'),
+    }));
+  },
+};
+
 const out = new URL('../dist/bundle/', import.meta.url).pathname;
 rmSync(out, { recursive: true, force: true });
 const result = await build({
-  entryPoints: [new URL('../dist/cli/main.js', import.meta.url).pathname],
+  entryPoints: [new URL('../dist/cli/main.js', import.meta.url).pathname, new URL('../dist/cli/console-entry.js', import.meta.url).pathname],
   outdir: out,
   bundle: true,
   splitting: true,
@@ -31,7 +58,10 @@ const result = await build({
   // ssh2: optional native crypto; blessed: terminfo files and widgets loaded by name; the rest are optional peers.
   external: ['ssh2', 'cpu-features', 'blessed', 'blessed-contrib', 'react-devtools-core', 'bufferutil', 'utf-8-validate'],
   // CommonJS packages inside an ES module bundle still call require() for Node's built-ins.
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, yogaWithoutFetch],
+  // React's development build (checks every prop of every render) is left out: the console always runs React's
+  // production build, which also halves what Node has to compile at start-up.
+  define: { 'process.env.NODE_ENV': '"production"' },
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
 });
 // Which sources each output holds: the start-up test reads it to check what a command loads.

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../core/errors.js';
 import { renderFailure } from './boundary.js';
-import { loadConsole } from './interactive.js';
+import { runConsole } from './console-entry.js';
 import { registerAudit } from './audit.js';
 import { registerCert } from './cert.js';
 import { registerClient } from './client.js';
@@ -34,11 +34,7 @@ export function buildProgram(): Command {
   registerClient(program);
   registerMonitor(program);
   registerAudit(program);
-  program.action(async (o: { readOnly?: boolean }) => {
-    const { openConsole } = await loadConsole();
-    await openConsole({ readOnly: Boolean(o.readOnly) });
-    process.exit(process.exitCode ?? 0); // q closed the console: connections a screen left opening must not hold the process
-  });
+  program.action(async (o: { readOnly?: boolean }) => runConsole(Boolean(o.readOnly)));
   return program;
 }
 

@@ -21,17 +21,7 @@ export function parseTtl(value: string): number | undefined {
   return m ? Number(m[1]) * UNIT_S[m[2]!]! : undefined;
 }
 
-export function formatDuration(seconds: number): string {
-  if (seconds <= 0) return 'expired';
-  const d = Math.floor(seconds / 86_400);
-  const h = Math.floor((seconds % 86_400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = Math.floor(seconds % 60);
-  if (d) return `${d}d ${h}h`;
-  if (h) return `${h}h ${String(m).padStart(2, '0')}m`;
-  if (m) return `${m}m ${String(s).padStart(2, '0')}s`;
-  return `${s}s`;
-}
+export { formatDuration } from '../core/duration.js';
 
 export const ttl = z.string().transform((v, ctx) => {
   const s = parseTtl(v);

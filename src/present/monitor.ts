@@ -1,5 +1,5 @@
 // Pure presentation of monitor snapshots: model in, rows of strings out (tested without a terminal).
-import { formatDuration } from '../firewall/forwards.js';
+import { formatDuration } from '../core/duration.js';
 import type { RelayView, Snapshot, TimerView } from '../monitor/service.js';
 
 const BARS = '▁▂▃▄▅▆▇█';

@@ -6,7 +6,6 @@ import { theme } from '../ui/theme.js';
 import { Home } from './Home/Home.js';
 import type { MonitorTargets } from './use-monitor.js';
 import { SCREENS, type ScreenId } from './registry.js';
-import { useHostList } from './use-hosts-list.js';
 // Screens load when first opened: the first frame (the home screen) needs none of them.
 const CertWizard = lazy(() => import('./CertWizard/CertWizard.js').then((m) => ({ default: m.CertWizard })));
 const Config = lazy(() => import('./Config/Config.js').then((m) => ({ default: m.Config })));
@@ -40,26 +39,24 @@ export function App(props: AppProps) {
   useEffect(() => setNoticeSink(setNote), []);
   const home = () => { if (screen !== 'home') setLast(screen); setScreen('home'); };
   const [last, setLast] = useState<ScreenId | undefined>();
-  // The Monitor and Clients watch every host in the inventory unless told otherwise (commbase-admin monitor --host).
-  const inventory = useHostList();
-  const watched: AppProps = props.monitor ? props : { ...props, monitor: { hosts: inventory.map((h) => h.name) } };
   return (
     <Box flexDirection="column">
-      <ErrorBoundary key={screen} onBack={home}><Suspense fallback={<Text color={theme.dim}>opening…</Text>}>{screenFor(screen, watched, home, setScreen, exit, last)}</Suspense></ErrorBoundary>
+      <ErrorBoundary key={screen} onBack={home}><Suspense fallback={<Text color={theme.dim}>opening…</Text>}>{screenFor(screen, props, home, setScreen, exit, last)}</Suspense></ErrorBoundary>
       {note ? <Text color={theme.warn}>{note}</Text> : null}
     </Box>
   );
 }
 
 function screenFor(screen: ScreenId | 'home', props: AppProps, home: () => void, setScreen: (s: ScreenId) => void, exit: () => void, last: ScreenId | undefined): ReactElement {
-  const targets = props.monitor ?? { hosts: ['local'] };
+  // The Monitor and Clients watch every host in the inventory unless told otherwise (commbase-admin monitor --host).
+  const targets = props.monitor;
   switch (screen) {
     case 'certs':
       return <CertWizard defaults={props.certDefaults} onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'monitor':
-      return <Monitor targets={targets} onExit={home} readOnly={Boolean(props.readOnly)} />;
+      return <Monitor {...(targets ? { targets } : {})} onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'clients':
-      return <Monitor targets={targets} onExit={home} readOnly={Boolean(props.readOnly)} initialPane="clients" />;
+      return <Monitor {...(targets ? { targets } : {})} onExit={home} readOnly={Boolean(props.readOnly)} initialPane="clients" />;
     case 'config':
       return <Config onExit={home} readOnly={Boolean(props.readOnly)} {...(props.config?.file ? { file: props.config.file } : {})} {...(props.config?.host ? { host: props.config.host } : {})} />;
     case 'firewall':
@@ -73,6 +70,6 @@ function screenFor(screen: ScreenId | 'home', props: AppProps, home: () => void,
     case 'history':
       return <History onExit={home} readOnly={Boolean(props.readOnly)} />;
     default:
-      return <Home onOpen={setScreen} onQuit={exit} readOnly={Boolean(props.readOnly)} initialCursor={Math.max(0, SCREENS.findIndex((s) => s.id === last))} summaryTargets={{ hosts: ['local'], ...(targets.dataDir ? { dataDir: targets.dataDir } : {}), relayEveryMs: 5000, timersEveryMs: 5000 }} />;
+      return <Home onOpen={setScreen} onQuit={exit} readOnly={Boolean(props.readOnly)} initialCursor={Math.max(0, SCREENS.findIndex((s) => s.id === last))} summaryTargets={{ hosts: ['local'], ...(targets?.dataDir ? { dataDir: targets.dataDir } : {}), relayEveryMs: 5000, timersEveryMs: 5000 }} />;
   }
 }

@@ -62,4 +62,30 @@ describe('the command line', () => {
       await t.cleanup();
     }
   });
+
+  it('opens the console without the command parser, ssh2, zod, conf or execa on the way to the first frame', async () => {
+    // bin/commbase-admin.js with no command imports console-entry.js; what that chunk imports statically, and the
+    // console module it imports first, is what Node compiles before the home screen draws (the 250 ms budget).
+    type Out = { inputs: Record<string, unknown>; imports?: { path: string; kind: string; external?: boolean }[] };
+    const meta = JSON.parse(await readFile(path.join(ROOT, 'dist/bundle/meta.json'), 'utf8')) as { outputs: Record<string, Out> };
+    const entry = 'dist/bundle/console-entry.js';
+    expect(meta.outputs[entry], 'scripts/bundle.js builds the console entry').toBeDefined();
+    const seen = new Set<string>();
+    const visit = (f: string) => {
+      if (seen.has(f)) return;
+      seen.add(f);
+      for (const i of meta.outputs[f]?.imports ?? []) {
+        if (i.external) continue;
+        if (i.kind === 'import-statement' || (i.kind === 'dynamic-import' && /\/open-[A-Z0-9]+\.js$/.test(i.path))) visit(i.path);
+      }
+    };
+    visit(entry);
+    const sources = [...seen].flatMap((f) => Object.keys(meta.outputs[f]!.inputs)).join('\n');
+    expect(sources).toMatch(/dist\/screens\/Home\/Home\.js/);
+    expect(sources).toMatch(/node_modules\/ink\//);
+    expect(sources).not.toMatch(/node_modules\/(commander|zod|conf|ajv|execa|node-forge|socket\.io)\//);
+    expect(sources).not.toMatch(/dist\/(cli\/main|runners|services\/hosts)\.?/);
+    const bin = readFileSync(BIN, 'utf8');
+    expect(bin).toMatch(/console-entry\.js/);
+  });
 });

@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../../ui/Dialogs.js';
 import { useKeymap } from '../../ui/useKeymap.js';
 import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
+import { useHostList } from '../use-hosts-list.js';
 import type { MonitorTargets } from '../use-monitor.js';
 import { relayLines, type ClientRow, type Row } from '../../present/monitor.js';
 import { useMonitorScreen } from './use-monitor-screen.js';
@@ -15,8 +16,10 @@ import type { Snapshot } from '../../monitor/service.js';
 
 export type { Pane };
 
-export function Monitor(props: { targets: MonitorTargets; onExit: () => void; readOnly?: boolean; isActive?: boolean; initialPane?: Pane }) {
-  const v = useMonitorScreen(props.targets, props.initialPane);
+/** `targets` left out: this machine and every host in the inventory (read when the screen opens). */
+export function Monitor(props: { targets?: MonitorTargets; onExit: () => void; readOnly?: boolean; isActive?: boolean; initialPane?: Pane }) {
+  const inventory = useHostList();
+  const v = useMonitorScreen(props.targets ?? { hosts: inventory.map((h) => h.name) }, props.initialPane);
   const { snapshot, state, dispatch, task, clients, timers, pending } = v;
   const [helpOpen, setHelpOpen] = useState(false);
   const lastFilter = useRef('');

@@ -1,5 +1,5 @@
 // The Monitor screen: (1) time to render one frame with 1,000 clients and 1,000 timers, against a frame of
-// an empty snapshot, in the same process; (2) the console's CPU use while idle on the Monitor screen with 100
+// an empty snapshot, in the same process; (2) the console's CPU use while idle on the Monitor screen with 10 and 100
 // Socket.IO clients connected to a relay, against the same console idle on its home screen, in the same run.
 import './production-env.js';
 import React from 'react';
@@ -74,12 +74,19 @@ async function idleCpu(args: string[], env: Record<string, string>, seconds = 10
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cba-bench-mon-'));
 const relay = await Relay.start({ port: 0, 'data-dir': path.join(dir, 'relay'), rate: 1e6 });
 const { token } = await relay.auth.issue('bench', 'read');
-const sockets = await Promise.all(Array.from({ length: 100 }, () => new Promise<ReturnType<typeof ioClient>>((resolve, reject) => {
+const connect = (n: number) => Promise.all(Array.from({ length: n }, () => new Promise<ReturnType<typeof ioClient>>((resolve, reject) => {
   const s = ioClient(`http://127.0.0.1:${relay.port}`, { auth: { token }, transports: ['websocket'], forceNew: true });
   s.once('connect', () => resolve(s));
   s.once('connect_error', reject);
 })));
 const env = { XDG_CONFIG_HOME: path.join(dir, 'config'), XDG_DATA_HOME: dir, NO_COLOR: '1' };
+// Ages show seconds only in their first minute (then the Monitor redraws once a minute): measure the steady state.
+const settle = () => new Promise((r) => setTimeout(r, 61_000));
+const sockets = await connect(10);
+await settle();
+const onMonitor10 = await idleCpu(['monitor', '--data-dir', path.join(dir, 'relay')], env);
+sockets.push(...(await connect(90)));
+await settle();
 const onMonitor = await idleCpu(['monitor', '--data-dir', path.join(dir, 'relay')], env);
 const onHome = await idleCpu([], env);
 for (const s of sockets) s.close();
@@ -89,6 +96,7 @@ rmSync(dir, { recursive: true, force: true });
 report('Monitor screen', [
   ['one frame, 1,000 clients + 1,000 timers: median / p90 ms', `${median(big).toFixed(1)} / ${quantile(big, 0.9).toFixed(1)}`],
   ['one frame, empty snapshot: median ms (baseline)', median(empty).toFixed(1)],
+  ['console CPU idle on Monitor, 10 clients connected (%)', onMonitor10.toFixed(1)],
   ['console CPU idle on Monitor, 100 clients connected (%)', onMonitor.toFixed(1)],
   ['console CPU idle on the home screen (%) (baseline)', onHome.toFixed(1)],
 ]);

@@ -8,6 +8,8 @@ const certs = () => import('../certs/service.js');
 import { action } from './boundary.js';
 import { collect, withJson } from './common.js';
 import { emit, paint, progress } from './output.js';
+import { connector } from './connect.js';
+import { EXIT } from '../core/errors.js';
 import { readPassphrase, PASSPHRASE_ENV } from './secrets.js';
 
 export function summaryLines(s: CertSummary): string[] {
@@ -24,6 +26,25 @@ export function summaryLines(s: CertSummary): string[] {
   for (const w of s.warnings) lines.push(paint.yellow(`warning: ${w}`));
   return lines;
 }
+
+/** Long work shows its steps on stderr, even when stdout is piped (the steps are not the result). */
+const stepOnStderr = (step: string) => { process.stderr.write(paint.dim(`… ${step}`, process.stderr) + '\n'); };
+
+let onRenewArgv: string[] | undefined;
+
+/**
+ * `cert renew … --on-renew CMD ARG…`: everything after --on-renew is the hook's argv, dashes included
+ * (`--on-renew /bin/sh -c '…'`), which the option parser would otherwise take for its own options.
+ */
+export function takeOnRenew(argv: string[]): string[] {
+  const i = argv.indexOf('--on-renew');
+  const renew = argv.indexOf('renew');
+  if (i < 0 || argv.indexOf('cert') < 0 || renew < 0 || renew > i) return argv;
+  onRenewArgv = argv.slice(i + 1);
+  return [...argv.slice(0, i), ...(argv.includes('--help') || argv.includes('-h') ? ['--help'] : [])];
+}
+
+const hookFailed = (r: { hook?: { exitCode: number } }) => Boolean(r.hook && r.hook.exitCode !== 0);
 
 export function registerCert(program: Command): void {
   const cert = program.command('cert').description('make and check TLS certificates: a local CA, server and client certificates, CSRs');
@@ -125,6 +146,63 @@ export function registerCert(program: Command): void {
         ...x.backups.map((b) => `  previous file kept as ${b}`),
         ...x.summary.warnings.map((w) => paint.yellow(`warning: ${w}`)),
       ]);
+    }));
+
+  withJson(cert.command('acme'))
+    .description('a certificate from an ACME CA (Let\'s Encrypt staging unless --production): DIR/cert.pem (leaf + chain), DIR/chain.pem, DIR/key.pem (0600)')
+    .option('--domain <name>', 'a DNS name the certificate is for, pointing at the host that answers the challenge (repeatable)', collect, [])
+    .requiredOption('--email <address>', 'contact address for the ACME account (expiry notices)')
+    .option('--directory <url>', 'the ACME directory URL (default: Let\'s Encrypt staging)')
+    .option('--production', 'Let\'s Encrypt\'s production directory (trusted by browsers; strict rate limits)')
+    .option('--directory-ca <file>', 'trust this CA for the ACME server\'s own HTTPS (a private ACME server such as pebble)')
+    .option('--http-port <n>', 'answer http-01 ourselves on this port (80 for a real CA; needs root below 1024)')
+    .option('--webroot <dir>', 'answer http-01 with files under DIR/.well-known/acme-challenge/, served by a web server')
+    .requiredOption('--out-dir <dir>', 'absolute directory for the certificate, key, chain, account key and acme.json')
+    .option('--host <name>', 'host from the inventory where the files go and the webroot is (default local)', 'local')
+    .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
+    .action(action(async (o) => {
+      const { certAcme } = await import('../certs/acme.js');
+      const r = await certAcme({ host: o.host, domain: o.domain, email: o.email, directory: o.directory, production: Boolean(o.production), 'directory-ca': o.directoryCa, 'http-port': o.httpPort, webroot: o.webroot, 'out-dir': o.outDir }, connector(o), stepOnStderr);
+      emit(o, r, (x) => [
+        paint.green(`issued a certificate for ${x.domains.join(', ')} by ${x.summary.issuer}`),
+        `  certificate + chain: ${x.cert}`,
+        `  chain only:          ${x.chain}`,
+        `  key:                 ${x.key}  (0600)`,
+        `  ACME account key:    ${x.account}  (0600${x.accountCreated ? ', new' : ', reused'})`,
+        `  valid until:         ${x.summary.notAfter}`,
+        ...x.backups.map((b) => `  previous file kept as ${b}`),
+        `next: commbase-admin cert renew --dir ${x.dir} --install-timer --on-renew systemctl reload nginx`,
+      ]);
+    }));
+
+  withJson(cert.command('renew'))
+    .description('renew a certificate made by cert acme when it is due (nothing otherwise); previous files kept as backups')
+    .requiredOption('--dir <dir>', 'the --out-dir cert acme wrote')
+    .option('--before <days>', 'renew when this many days or fewer are left, e.g. 30d (default 30d)')
+    .option('--force', 'renew now even if not due')
+    .option('--on-renew <argv...>', 'last: everything after it is a command run after a renewal (argv, no shell), e.g. --on-renew systemctl reload nginx')
+    .option('--install-timer', 'add a daily check to this user\'s crontab instead of renewing now')
+    .option('--dry-run', 'with --install-timer: print the crontab line, change nothing')
+    .option('--host <name>', 'host from the inventory where the certificate is (default local)', 'local')
+    .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
+    .action(action(async (o) => {
+      if (onRenewArgv) o.onRenew = onRenewArgv;
+      const acme = await import('../certs/acme.js');
+      if (o.installTimer) {
+        const argv = [process.execPath, process.argv[1] ?? 'commbase-admin', 'cert', 'renew', '--dir', o.dir, ...(o.host !== 'local' ? ['--host', o.host] : []), ...(o.before ? ['--before', o.before] : []), ...(o.onRenew?.length ? ['--on-renew', ...o.onRenew] : [])];
+        acme.renewInput.parse({ dir: o.dir, before: o.before, 'on-renew': o.onRenew });
+        const { LocalRunner } = await import('../runners/local.js');
+        const r = await acme.installRenewTimer(new LocalRunner(), argv, o.dir, Boolean(o.dryRun));
+        emit(o, r, (x) => [x.dryRun ? 'would add to this user\'s crontab:' : paint.green('added to this user\'s crontab:'), `  ${x.line}`]);
+        return;
+      }
+      const r = await acme.renewCertificate({ host: o.host, dir: o.dir, before: o.before, force: Boolean(o.force), 'on-renew': o.onRenew }, connector(o), stepOnStderr);
+      emit(o, r, (x) => [
+        x.renewed ? paint.green(`renewed ${x.dir}: ${x.reason}; valid until ${x.result?.summary.notAfter}`) : `${x.dir}: ${x.reason}`,
+        ...(x.result?.backups ?? []).map((b) => `  previous file kept as ${b}`),
+        ...(x.hook ? [x.hook.exitCode === 0 ? `  reload hook ran: ${x.hook.argv.join(' ')}` : paint.red(`  reload hook failed (exit ${x.hook.exitCode}): ${x.hook.stderr.trim()}`)] : []),
+      ]);
+      if (hookFailed(r)) process.exitCode = EXIT.external;
     }));
 
   withJson(cert.command('strip-passphrase'))

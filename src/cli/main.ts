@@ -6,7 +6,7 @@ import { EXIT } from '../core/errors.js';
 import { renderFailure } from './boundary.js';
 import { runConsole } from './console-entry.js';
 import { registerAudit } from './audit.js';
-import { registerCert } from './cert.js';
+import { registerCert, takeOnRenew } from './cert.js';
 import { registerClient } from './client.js';
 import { registerConfig } from './config.js';
 import { registerForward } from './forward.js';
@@ -41,7 +41,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
-    await program.parseAsync(takeOnSave(argv));
+    await program.parseAsync(takeOnRenew(takeOnSave(argv)));
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version exit through here with code 0; usage mistakes are the user's to fix.

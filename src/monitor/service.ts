@@ -52,7 +52,10 @@ export interface MonitorOptions {
   /** Hosts whose relay and firewall are watched ('local' is this machine). */
   hosts: string[];
   dataDir?: string;
+  /** How often the relay's status is read (default 2 s: an HTTP request on loopback or over the SSH tunnel). */
   relayEveryMs?: number;
+  /** How often the firewall is read for timed rules (default 10 s: each read runs iptables-save/ufw; countdowns
+   * move locally between reads, from the deadlines). */
   timersEveryMs?: number;
   connect(host: HostEntry): Promise<Runner>;
 }
@@ -95,8 +98,8 @@ export class Monitor extends EventEmitter {
   start(): this {
     void this.pollRelays();
     void this.pollTimers();
-    this.relayTimer = setInterval(() => void this.pollRelays(), this.opts.relayEveryMs ?? 1000);
-    this.timersTimer = setInterval(() => void this.pollTimers(), this.opts.timersEveryMs ?? 5000);
+    this.relayTimer = setInterval(() => void this.pollRelays(), this.opts.relayEveryMs ?? 2000);
+    this.timersTimer = setInterval(() => void this.pollTimers(), this.opts.timersEveryMs ?? 10_000);
     return this;
   }
 

@@ -11,8 +11,18 @@ export function sparkline(values: readonly number[], width = 12): string {
   return v.map((x) => BARS[Math.min(BARS.length - 1, Math.floor((x / max) * (BARS.length - 1)))]).join('');
 }
 
+/**
+ * How long something has been so: seconds only in its first minute, then minutes ("4m", "2h 05m", "3d 4h"), so
+ * a Monitor that shows ages redraws once a minute, not once a second (countdowns keep their seconds).
+ */
+export function formatAge(seconds: number): string {
+  if (seconds < 60) return `${Math.max(0, Math.floor(seconds))}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  return formatDuration(seconds);
+}
+
 export function uptime(s: number): string {
-  return formatDuration(s).replace('expired', '0s');
+  return formatAge(s);
 }
 
 export function relayLines(r: RelayView): string[] {
@@ -27,36 +37,71 @@ export function relayLines(r: RelayView): string[] {
   ];
 }
 
-export interface Row { key: string; cells: string[]; tone?: 'warn' | 'error' | 'ok' | 'dim' }
+export type Tone = 'warn' | 'error' | 'ok' | 'dim';
+export interface Row { key: string; cells: string[]; tone?: Tone | undefined }
 
 export function secondsLeft(t: TimerView, now: number): number | undefined {
-  return t.deadline ? Math.floor((new Date(t.deadline).getTime() - now) / 1000) : undefined;
+  return t.deadline ? Math.floor((deadlineMs(t) - now) / 1000) : undefined;
+}
+
+// A deadline is parsed once per timer, not once per timer per frame.
+const parsed = new WeakMap<TimerView, number>();
+function deadlineMs(t: TimerView): number {
+  let ms = parsed.get(t);
+  if (ms === undefined) { ms = new Date(t.deadline!).getTime(); parsed.set(t, ms); }
+  return ms;
 }
 
 /**
- * A row whose cells are formatted only when read: a table shows the few rows that fit, so a frame with 1,000
- * clients formats a dozen rows, not 1,000 (filtering reads them all, as it must).
+ * A row whose cells and tone are worked out only when read: a table shows the few rows that fit, so a frame with
+ * 1,000 clients formats a dozen rows, not 1,000 (filtering reads them all, as it must). Getters on a class keep
+ * each row a small plain-shaped object (bench/monitor.ts).
  */
-function lazyCells<T extends object>(row: T, make: () => string[]): T & { cells: string[] } {
-  let memo: string[] | undefined;
-  return Object.defineProperty(row, 'cells', { get: () => (memo ??= make()), enumerable: true }) as T & { cells: string[] };
+class LazyRow implements Row {
+  #cells: string[] | undefined;
+  #tone: Tone | undefined | null = null;
+  constructor(readonly key: string, private readonly makeCells: () => string[], private readonly makeTone: () => Tone | undefined) {}
+  get cells(): string[] { return (this.#cells ??= this.makeCells()); }
+  get tone(): Tone | undefined { return this.#tone === null ? (this.#tone = this.makeTone()) : this.#tone; }
 }
 
-export function timerRows(timers: readonly TimerView[], now: number, filter = ''): Row[] {
+export interface TimerRow extends Row { timer: TimerView }
+
+class LazyTimerRow implements TimerRow {
+  #cells: string[] | undefined;
+  constructor(readonly timer: TimerView, private readonly now: number) {}
+  private get t(): TimerView { return this.timer; }
+  get key(): string { return `${this.t.host}/${this.t.kind}/${this.t.id}`; }
+  private get left(): number | undefined { return secondsLeft(this.t, this.now); }
+  private get expired(): boolean { const l = this.left; return this.t.expired || (l !== undefined && l <= 0); }
+  get cells(): string[] {
+    const t = this.t;
+    const l = this.left;
+    return (this.#cells ??= [t.host, t.kind === 'forward' ? `fwd ${t.id}` : `port ${t.id}`, t.label, l === undefined ? 'no deadline' : this.expired ? 'EXPIRED' : formatDuration(l)]);
+  }
+  get tone(): Tone | undefined {
+    const l = this.left;
+    return this.expired ? 'error' : l !== undefined && l < 300 ? 'warn' : undefined;
+  }
+}
+
+export function timerRows(timers: readonly TimerView[], now: number, filter = ''): TimerRow[] {
   const f = filter.toLowerCase();
-  return timers
-    .filter((t) => !f || `${t.host} ${t.id} ${t.label}`.toLowerCase().includes(f))
-    .map((t) => {
-      const left = secondsLeft(t, now);
-      const expired = t.expired || (left !== undefined && left <= 0);
-      return lazyCells({
-        key: `${t.host}/${t.kind}/${t.id}`,
-        ...(expired ? { tone: 'error' as const } : left !== undefined && left < 300 ? { tone: 'warn' as const } : {}),
-      }, () => [t.host, t.kind === 'forward' ? `fwd ${t.id}` : `port ${t.id}`, t.label, left === undefined ? 'no deadline' : expired ? 'EXPIRED' : formatDuration(left)]);
-    });
+  const rows: TimerRow[] = [];
+  for (const t of timers) {
+    if (!f || `${t.host} ${t.id} ${t.label}`.toLowerCase().includes(f)) rows.push(new LazyTimerRow(t, now));
+  }
+  return rows;
 }
 
 export interface ClientRow extends Row { host: string; id: string; pending: boolean; connected: boolean }
+
+class LazyClientRow extends LazyRow implements ClientRow {
+  constructor(key: string, readonly host: string, readonly id: string, readonly pending: boolean, makeCells: () => string[]) {
+    super(key, makeCells, () => (pending ? 'warn' : undefined));
+  }
+  get connected(): boolean { return !this.pending; }
+}
 
 export function clientRows(snapshot: Pick<Snapshot, 'relays'>, now: number, filter = ''): ClientRow[] {
   const f = filter.toLowerCase();
@@ -64,17 +109,35 @@ export function clientRows(snapshot: Pick<Snapshot, 'relays'>, now: number, filt
   for (const r of snapshot.relays) {
     if (!r.status) continue;
     for (const p of r.status.pending) {
-      rows.push(lazyCells({ key: `${r.host}/p/${p.id}`, host: r.host, id: p.id, pending: true, connected: false, tone: 'warn' as const }, () => ['PENDING', p.name, p.id, p.address ?? '', `asked ${ago(p.requestedAt, now)} ago`, '']));
+      rows.push(new LazyClientRow(`${r.host}/p/${p.id}`, r.host, p.id, true, () => ['PENDING', p.name, p.id, p.address ?? '', `asked ${ago(p.requestedAt, now)} ago`, '']));
     }
     for (const c of r.status.connected) {
-      rows.push(lazyCells({ key: `${r.host}/c/${c.socketId}`, host: r.host, id: c.clientId, pending: false, connected: true }, () => ['online', c.name, c.clientId, c.address, `since ${ago(c.connectedAt, now)}, last ${ago(c.lastActivity, now)}`, `${c.messages} msg`]));
+      rows.push(new LazyClientRow(`${r.host}/c/${c.socketId}`, r.host, c.clientId, false, () => ['online', c.name, c.clientId, c.address, `since ${ago(c.connectedAt, now)}, last ${ago(c.lastActivity, now)}`, `${c.messages} msg`]));
     }
   }
-  return rows.filter((r) => !f || r.cells.join(' ').toLowerCase().includes(f));
+  return f ? rows.filter((r) => r.cells.join(' ').toLowerCase().includes(f)) : rows;
 }
 
 export function ago(iso: string, now: number): string {
-  return formatDuration(Math.max(1, Math.floor((now - new Date(iso).getTime()) / 1000)));
+  return formatAge(ageS(iso, now));
+}
+
+const ageS = (iso: string, now: number) => Math.max(1, Math.floor((now - new Date(iso).getTime()) / 1000));
+
+/** Whether a Monitor view of the snapshot shows seconds that move ("since 4m 03s", a countdown): only then
+ * does the screen redraw every second. */
+export function showsSeconds(s: Snapshot | undefined, now = Date.now()): boolean {
+  if (!s) return false;
+  const young = (iso: string) => ageS(iso, now) < 60;
+  return s.timers.some((t) => { const left = secondsLeft(t, now); return left !== undefined && left > 0 && left < 3600; })
+    || s.relays.some((r) => r.status && (r.status.uptimeS < 60 || r.status.connected.some((c) => young(c.connectedAt) || young(c.lastActivity)) || r.status.pending.some((p) => young(p.requestedAt))));
+}
+
+/** What the Monitor shows of a snapshot, as one string: a snapshot that leaves it unchanged is not redrawn. */
+export function monitorView(s: Snapshot, now = Date.now()): string {
+  const rows = [...clientRows(s, now), ...timerRows(s.timers, now)].map((r) => `${r.cells.join('\t')}${r.tone ?? ''}`);
+  const hosts = s.hosts.map((h) => `${h.host}:${h.state}:${h.nextTryInS ?? ''}`);
+  return [...s.relays.flatMap(relayLines), ...hosts, ...rows, ...s.events, String(s.paused)].join('\n');
 }
 
 /** "relay up, 3 clients, 1 pending, next expiry in 4m 03s": the home screen's line. */

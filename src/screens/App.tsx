@@ -70,6 +70,6 @@ function screenFor(screen: ScreenId | 'home', props: AppProps, home: () => void,
     case 'history':
       return <History onExit={home} readOnly={Boolean(props.readOnly)} />;
     default:
-      return <Home onOpen={setScreen} onQuit={exit} readOnly={Boolean(props.readOnly)} initialCursor={Math.max(0, SCREENS.findIndex((s) => s.id === last))} summaryTargets={{ hosts: ['local'], ...(targets?.dataDir ? { dataDir: targets.dataDir } : {}), relayEveryMs: 5000, timersEveryMs: 5000 }} />;
+      return <Home onOpen={setScreen} onQuit={exit} readOnly={Boolean(props.readOnly)} initialCursor={Math.max(0, SCREENS.findIndex((s) => s.id === last))} summaryTargets={{ hosts: ['local'], ...(targets?.dataDir ? { dataDir: targets.dataDir } : {}), relayEveryMs: 5000, timersEveryMs: 30_000 }} />;
   }
 }

@@ -19,9 +19,9 @@ export interface MonitorTargets {
 
 /**
  * `view(snapshot)`: what of it the screen shows (a redraw only when that changes).
- * `ticks(snapshot)`: whether the view shows seconds that move (a countdown, "connected for"). Only then does a
- * one-second clock redraw it; otherwise it redraws only when a snapshot brings something new (an idle console
- * costs next to nothing).
+ * `ticks(snapshot)`: whether the view shows seconds that move (a countdown, an age under a minute). Only then
+ * does a one-second clock redraw it; otherwise a 30-second clock (ages in minutes) and snapshots that change
+ * what is shown do (an idle console costs next to nothing).
  */
 export function useMonitor(targets: MonitorTargets, ticks: (s: Snapshot | undefined) => boolean = () => true, view: (s: Snapshot) => string = (s) => JSON.stringify({ ...s, at: '' })) {
   const [snapshot, setSnapshot] = useState<Snapshot | undefined>();
@@ -47,9 +47,8 @@ export function useMonitor(targets: MonitorTargets, ticks: (s: Snapshot | undefi
   }, [key]);
   const ticking = ticks(snapshot);
   useEffect(() => {
-    if (!ticking) return;
-    // Countdowns move every second between snapshots.
-    const tick = setInterval(() => setNow(Date.now()), 1000);
+    // Countdowns move every second between snapshots; ages shown in minutes move every 30 s at most.
+    const tick = setInterval(() => setNow(Date.now()), ticking ? 1000 : 30_000);
     return () => clearInterval(tick);
   }, [ticking]);
   return { snapshot, now, monitor: ref };

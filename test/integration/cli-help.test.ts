@@ -10,7 +10,7 @@ import { BIN, ROOT, runCli } from '../helpers/cli.js';
 import { withTempDir } from '../helpers/tmp.js';
 
 const COMMANDS = [
-  [], ['cert'], ['cert', 'ca'], ['cert', 'issue'], ['cert', 'setup'], ['cert', 'csr'], ['cert', 'import'], ['cert', 'strip-passphrase'], ['cert', 'inspect'],
+  [], ['cert'], ['cert', 'ca'], ['cert', 'issue'], ['cert', 'setup'], ['cert', 'csr'], ['cert', 'import'], ['cert', 'strip-passphrase'], ['cert', 'inspect'], ['cert', 'acme'], ['cert', 'renew'],
   ['hosts'], ['hosts', 'add'], ['hosts', 'list'], ['hosts', 'remove'], ['hosts', 'check'], ['hosts', 'trust'],
   ['fw'], ['fw', 'open'], ['fw', 'close'], ['fw', 'list'], ['fw', 'enable'],
   ['forward'], ['forward', 'add'], ['forward', 'list'], ['forward', 'extend'], ['forward', 'revoke'], ['forward', 'reap'],

@@ -43,7 +43,7 @@ describe('monitor presentation', () => {
     const snap = { relays: [{ host: 'local', dataDir: '/d', state: 'up' as const, since: '', status: status() }] };
     const rows = clientRows(snap, NOW);
     expect(rows.map((r) => [r.cells[0], r.cells[1], r.tone, r.pending])).toEqual([['PENDING', 'Laptop', 'warn', true], ['online', 'Desk', undefined, false]]);
-    expect(rows[1]!.cells[4]).toBe('since 2m 00s, last 10s');
+    expect(rows[1]!.cells[4]).toBe('since 2m, last 10s');
     expect(clientRows(snap, NOW, 'desk').map((r) => r.cells[1])).toEqual(['Desk']);
   });
 

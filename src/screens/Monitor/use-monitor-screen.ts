@@ -4,13 +4,13 @@
 import { useReducer } from 'react';
 import { closePort } from '../../firewall/service.js';
 import { extendForward, revokeForward } from '../../firewall/forward-service.js';
-import { clientRows, timerRows } from '../../present/monitor.js';
+import { clientRows, monitorView, showsSeconds, timerRows } from '../../present/monitor.js';
 import { useMonitor, type MonitorTargets } from '../use-monitor.js';
 import { useTask } from '../use-task.js';
 import { initialState, reduce, type Pane, type Pending } from './state.js';
 
 export function useMonitorScreen(targets: MonitorTargets, initialPane?: Pane) {
-  const { snapshot, now, monitor } = useMonitor(targets);
+  const { snapshot, now, monitor } = useMonitor(targets, showsSeconds, monitorView);
   const [state, dispatch] = useReducer(reduce, initialPane, initialState);
   const task = useTask<string[]>();
   const clients = snapshot ? clientRows(snapshot, now, state.filter) : [];
@@ -18,7 +18,7 @@ export function useMonitorScreen(targets: MonitorTargets, initialPane?: Pane) {
   const clientCursor = Math.min(state.cursors.clients, clients.length - 1);
   const timerCursor = Math.min(state.cursors.timers, timers.length - 1);
   const selClient = clients[clientCursor];
-  const selTimer = snapshot?.timers.filter((t) => timers.some((r) => r.key === `${t.host}/${t.kind}/${t.id}`))[timerCursor];
+  const selTimer = timers[timerCursor]?.timer;
   const pending = state.modal.kind === 'confirm' ? state.modal.pending : undefined;
   const m = monitor.current;
   const act = (label: string, work: () => Promise<string>) => task.start(label, async () => [await work()]);

@@ -1,0 +1,377 @@
+// A certificate from an ACME CA (Let's Encrypt, or any RFC 8555 server such as pebble), answered with http-01:
+// by a short-lived listener of our own on the challenge port, or by files in a webroot that a web server (nginx)
+// serves. The account key is kept (0600) beside the certificates and reused; what was asked is kept in
+// acme.json so `cert renew` can ask again. Files land through a Runner: here, or on a host over SSH.
+import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import { z } from 'zod';
+import { ExternalError, UserError } from '../core/errors.js';
+import { isHostName, isIP } from '../core/net.js';
+import { quoteArgv } from '../core/quote.js';
+import { parseInput, wholeNumber } from '../core/validate.js';
+import type { Runner } from '../runners/types.js';
+import { hostNameKey } from '../core/names.js';
+import { audited } from '../services/audit.js';
+import { LOCAL, withRunner, type Connector } from '../services/hosts.js';
+import { parseCertificateChain, summarise, type CertSummary } from './inspect.js';
+import { dnsToAscii } from './schemas.js';
+
+export const LETS_ENCRYPT = {
+  staging: 'https://acme-staging-v02.api.letsencrypt.org/directory',
+  production: 'https://acme-v02.api.letsencrypt.org/directory',
+} as const;
+
+export const ACME_FILES = { cert: 'cert.pem', key: 'key.pem', chain: 'chain.pem', account: 'account-key.pem', settings: 'acme.json' } as const;
+
+const domain = z.string().transform((v, ctx) => {
+  const ascii = isIP(v) ? undefined : dnsToAscii(v.trim());
+  if (!ascii || ascii.startsWith('*.') || !isHostName(ascii)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a DNS name such as relay.example.org (not an IP address, not a wildcard: http-01 cannot prove those)' });
+    return z.NEVER;
+  }
+  return ascii;
+});
+
+const absolute = (what: string) => z.string().min(1, 'must not be empty').refine((v) => path.posix.isAbsolute(v) && !v.split('/').includes('..') && !/[\0\n\r]/.test(v), { message: `must be an absolute ${what} path without ".." or control characters` });
+
+const httpUrl = z.string().refine((v) => { try { const u = new URL(v); return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password; } catch { return false; } }, { message: 'must be an http(s) URL such as https://acme-v02.api.letsencrypt.org/directory' });
+
+export const acmeInput = z.object({
+  domain: z.array(domain).min(1, 'give at least one --domain').max(100, 'at most 100 names in one certificate'),
+  email: z.string().max(254).regex(/^[^\s@<>"'`;,()\\]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/, 'must be an email address such as ops@example.org'),
+  directory: httpUrl.optional(),
+  production: z.boolean().default(false),
+  'directory-ca': z.string().min(1).optional(),
+  'http-port': wholeNumber('must be a whole number between 1 and 65535').pipe(z.number().min(1).max(65535, 'must be between 1 and 65535')).optional(),
+  webroot: absolute('directory').optional(),
+  'out-dir': absolute('directory'),
+}).superRefine((v, ctx) => {
+  if (v['http-port'] !== undefined && v.webroot !== undefined) ctx.addIssue({ code: 'custom', path: ['webroot'], message: 'give either --http-port or --webroot, not both' });
+  if (v.directory && v.production) ctx.addIssue({ code: 'custom', path: ['production'], message: '--production picks Let\'s Encrypt\'s directory; with --directory it means nothing' });
+});
+export type AcmeInput = z.output<typeof acmeInput>;
+
+/** What acme.json keeps: enough to ask again at renewal. */
+export const acmeSettings = z.object({
+  domains: z.array(domain).min(1),
+  email: z.string(),
+  directory: httpUrl,
+  directoryCa: z.string().optional(),
+  httpPort: z.number().int().min(1).max(65535).optional(),
+  webroot: z.string().optional(),
+});
+export type AcmeSettings = z.infer<typeof acmeSettings>;
+
+export interface AcmeResult {
+  dir: string;
+  cert: string;
+  key: string;
+  chain: string;
+  account: string;
+  accountCreated: boolean;
+  domains: string[];
+  directory: string;
+  backups: string[];
+  summary: CertSummary;
+}
+
+export type Progress = (step: string) => void;
+
+/** Where the challenge is answered: by us on a port, or by files a web server serves. */
+export interface Responder {
+  add(token: string, keyAuthorization: string): Promise<void>;
+  remove(token: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Our own http-01 listener: only GET /.well-known/acme-challenge/<token> for a token we hold; 404 otherwise. */
+export async function listenForChallenges(port: number, host = '::'): Promise<Responder> {
+  const tokens = new Map<string, string>();
+  const server = http.createServer((req, res) => {
+    const m = /^\/\.well-known\/acme-challenge\/([A-Za-z0-9_-]{1,256})$/.exec(req.url ?? '');
+    const answer = req.method === 'GET' && m ? tokens.get(m[1]!) : undefined;
+    res.writeHead(answer ? 200 : 404, { 'content-type': 'text/plain' }).end(answer ?? 'not found\n');
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new UserError(
+      `cannot answer the http-01 challenge on port ${port}: ${err.code === 'EADDRINUSE' ? 'something already listens there' : err.code === 'EACCES' ? 'ports below 1024 need root' : err.message}`,
+      err.code === 'EADDRINUSE' ? ['if a web server holds the port, use --webroot DIR (the directory it serves /.well-known/acme-challenge/ from)'] : ['run as root, or give --http-port of a port the ACME server is told to use'],
+      'http-port')));
+    server.listen({ port, host, ipv6Only: false }, resolve);
+  });
+  return {
+    add: async (t, k) => { tokens.set(t, k); },
+    remove: async (t) => { tokens.delete(t); },
+    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+  };
+}
+
+/** Files in WEBROOT/.well-known/acme-challenge/, through the runner (here or over SSH), removed afterwards. */
+export function webrootResponder(runner: Runner, webroot: string): Responder {
+  const dir = path.posix.join(webroot, '.well-known', 'acme-challenge');
+  const fileOf = (token: string) => {
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(token)) throw acmeError(`the ACME server sent a challenge token that is not base64url: ${JSON.stringify(token.slice(0, 40))}`, 'challenge');
+    return path.posix.join(dir, token);
+  };
+  return {
+    add: async (t, k) => {
+      await runner.run(['mkdir', '-p', '--', dir]);
+      await runner.writeFile(fileOf(t), k, 0o644);
+    },
+    remove: async (t) => { await runner.run(['rm', '-f', '--', fileOf(t)], { allowFailure: true }); },
+    close: async () => {},
+  };
+}
+
+type AcmeModule = typeof import('acme-client');
+
+/** A failure outside our control (the ACME server, the certificate it sent), named by its step. */
+function acmeError(message: string, stepName = 'order'): ExternalError {
+  return new ExternalError(message, ['ACME', stepName], null, '');
+}
+
+/** A step's failure: which step, and what the ACME server answered. */
+function stepFailed(stepName: string, err: unknown): ExternalError {
+  const e = err as { message?: string; response?: { status?: number; data?: unknown } };
+  const detail = e.response?.data && typeof e.response.data === 'object' ? JSON.stringify(e.response.data) : (e.message ?? String(err));
+  return acmeError(`ACME ${stepName} failed: ${detail}`.slice(0, 2000), stepName);
+}
+
+async function step<T>(name: string, onStep: Progress, work: () => Promise<T>): Promise<T> {
+  onStep(name);
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof UserError || err instanceof ExternalError) throw err;
+    throw stepFailed(name, err);
+  }
+}
+
+/** GET the directory first: an unreachable or untrusted server is named plainly (acme-client's own retries end
+ * in an unhelpful TypeError for network errors). */
+function checkDirectory(url: string, agent: https.Agent | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const get = u.protocol === 'https:' ? https.get : http.get;
+    const req = get(u, { ...(agent ? { agent } : {}), timeout: 15_000 }, (res) => {
+      res.resume();
+      if (res.statusCode === 200) resolve();
+      else reject(acmeError(`the ACME directory ${url} answered HTTP ${res.statusCode}`, 'directory'));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 15 s')));
+    req.on('error', (err: NodeJS.ErrnoException) => reject(acmeError(`cannot reach the ACME directory ${url}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' '), 'directory')));
+  });
+}
+
+export interface AcmeDeps {
+  runner: Runner;
+  /** The directory CA's PEM text (--directory-ca), read by the caller from this machine. */
+  directoryCaPem?: string;
+  /** The responder to use instead of the one the input names (tests). */
+  responder?: Responder;
+}
+
+/** Order a certificate for the input's domains and write cert.pem (leaf + chain), chain.pem, key.pem (0600). */
+export async function obtainCertificate(raw: unknown, deps: AcmeDeps, onStep: Progress = () => {}): Promise<AcmeResult> {
+  const input = parseInput(acmeInput, raw, 'cert acme');
+  if (input['http-port'] === undefined && input.webroot === undefined) {
+    throw new UserError('say how the http-01 challenge is answered: --http-port N (commbase-admin listens there; 80 for a real CA) or --webroot DIR (a web server serves it)', [], 'http-port');
+  }
+  if (input['http-port'] !== undefined && deps.runner.where !== 'local' && !deps.responder) {
+    throw new UserError(`with --host the challenge is answered through --webroot DIR on ${deps.runner.where} (the directory its web server serves /.well-known/acme-challenge/ from; \`commbase-admin proxy nginx\` sets one up)`, [], 'http-port');
+  }
+  const directory = input.directory ?? (input.production ? LETS_ENCRYPT.production : LETS_ENCRYPT.staging);
+  const settings: AcmeSettings = {
+    domains: input.domain, email: input.email, directory,
+    ...(input['directory-ca'] ? { directoryCa: input['directory-ca'] } : {}),
+    ...(input['http-port'] !== undefined ? { httpPort: input['http-port'] } : {}),
+    ...(input.webroot ? { webroot: input.webroot } : {}),
+  };
+  return runOrder(settings, input['out-dir'], deps, onStep);
+}
+
+/** The order itself, from settings (a first order, or a renewal reading acme.json). */
+export async function runOrder(settings: AcmeSettings, dir: string, deps: AcmeDeps, onStep: Progress): Promise<AcmeResult> {
+  const { runner } = deps;
+  const acme: AcmeModule = (await import('acme-client')).default as unknown as AcmeModule;
+  const files = Object.fromEntries(Object.entries(ACME_FILES).map(([k, v]) => [k, path.posix.join(dir, v)])) as Record<keyof typeof ACME_FILES, string>;
+  await runner.run(['mkdir', '-p', '--', dir]);
+  await runner.run(['chmod', '700', '--', dir]);
+
+  // The account key: reused when there is one (a CA counts orders per account).
+  let accountKey: string;
+  let accountCreated = false;
+  if (await runner.stat(files.account)) {
+    accountKey = await runner.readFile(files.account);
+  } else {
+    accountKey = (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
+    await runner.writeFile(files.account, accountKey, 0o600);
+    accountCreated = true;
+  }
+  const httpsAgent = deps.directoryCaPem ? new https.Agent({ ca: deps.directoryCaPem }) : undefined;
+  if (httpsAgent) acme.axios.defaults.httpsAgent = httpsAgent;
+  acme.setLogger(() => {});
+  // A server that does not answer fails within seconds, not after acme-client's default 75 s of retries.
+  acme.axios.defaults.timeout = 30_000;
+  Object.assign((acme.axios.defaults as { acmeSettings?: object }).acmeSettings ?? {}, { retryMaxAttempts: 3, retryDefaultDelay: 1 });
+  const client = new acme.Client({ directoryUrl: settings.directory, accountKey });
+
+  await step('directory', onStep, () => checkDirectory(settings.directory, httpsAgent));
+  await step('account (new-account)', onStep, () => client.createAccount({ termsOfServiceAgreed: true, contact: [`mailto:${settings.email}`] }));
+  const order = await step('order (new-order)', onStep, () => client.createOrder({ identifiers: settings.domains.map((value) => ({ type: 'dns', value })) }));
+  const authorizations = await step('authorizations', onStep, () => client.getAuthorizations(order));
+
+  const responder = deps.responder ?? (settings.webroot ? webrootResponder(runner, settings.webroot) : await listenForChallenges(settings.httpPort!));
+  try {
+    for (const authz of authorizations) {
+      const name = authz.identifier.value;
+      if (authz.status === 'valid') { onStep(`${name}: already valid`); continue; }
+      const challenge = authz.challenges.find((c) => c.type === 'http-01');
+      if (!challenge) throw acmeError(`the ACME server offers no http-01 challenge for ${name} (it offered: ${authz.challenges.map((c) => c.type).join(', ')})`, 'authorizations');
+      const keyAuthorization = await client.getChallengeKeyAuthorization(challenge);
+      await step(`${name}: challenge ready`, onStep, () => responder.add(challenge.token, keyAuthorization));
+      try {
+        await step(`${name}: http-01 challenge`, onStep, () => client.completeChallenge(challenge));
+        await step(`${name}: validation`, onStep, () => client.waitForValidStatus(challenge));
+      } finally {
+        await responder.remove(challenge.token).catch(() => undefined);
+      }
+    }
+  } finally {
+    await responder.close();
+  }
+
+  const [keyPem, csr] = await step('key and CSR', onStep, () => acme.crypto.createCsr({ commonName: settings.domains[0]!, altNames: settings.domains }));
+  const finalized = await step('finalize', onStep, () => client.finalizeOrder(order, csr));
+  const fullchain = await step('certificate download', onStep, () => client.getCertificate(finalized));
+
+  // Checked before anything is replaced: it parses, it matches the key, it names every domain.
+  const chain = parseCertificateChain(fullchain, 'the certificate the ACME server sent');
+  const leaf = chain[0]!;
+  const { createPrivateKey, createPublicKey } = await import('node:crypto');
+  const same = createPublicKey(createPrivateKey(keyPem.toString())).export({ type: 'spki', format: 'der' }).equals(leaf.publicKey.export({ type: 'spki', format: 'der' }));
+  if (!same) throw acmeError('the ACME server sent a certificate that does not match the key we made; nothing was replaced', 'certificate download');
+  const summary = summarise(leaf);
+  const missing = settings.domains.filter((d) => !summary.sans.includes(`DNS:${d}`));
+  if (missing.length) throw acmeError(`the certificate the ACME server sent does not name ${missing.join(', ')}; nothing was replaced`, 'certificate download');
+
+  onStep('writing files');
+  const backups: string[] = [];
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  for (const f of [files.cert, files.chain, files.key]) {
+    const st = await runner.stat(f);
+    if (st) {
+      const bak = `${f}.${stamp}.bak`;
+      await runner.writeFile(bak, await runner.readFile(f), st.mode & 0o777);
+      backups.push(bak);
+    }
+  }
+  const chainOnly = chain.slice(1).map((c) => c.toString().trim()).join('\n');
+  await runner.writeFile(files.key, keyPem.toString(), 0o600);
+  await runner.writeFile(files.chain, chainOnly ? `${chainOnly}\n` : '', 0o644);
+  await runner.writeFile(files.cert, fullchain.endsWith('\n') ? fullchain : `${fullchain}\n`, 0o644);
+  await runner.writeFile(files.settings, `${JSON.stringify(settings, null, 2)}\n`, 0o600);
+  return { dir, cert: files.cert, key: files.key, chain: files.chain, account: files.account, accountCreated, domains: settings.domains, directory: settings.directory, backups, summary };
+}
+
+// ---- entry points: a host from the inventory, the audit log ------------------------------------------
+
+async function readDirectoryCa(file: string | undefined): Promise<string | undefined> {
+  if (!file) return undefined;
+  const { readText } = await import('../core/files.js');
+  const pem = await readText(file, 'directory-ca');
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UserError(`--directory-ca ${file} holds no PEM certificate`, [], 'directory-ca');
+  return pem;
+}
+
+/** `cert acme`: order a certificate on this machine or, with `host`, on a host over SSH. */
+export async function certAcme(raw: Record<string, unknown> & { host?: string }, connector: Connector, onStep: Progress = () => {}): Promise<AcmeResult> {
+  const hostName = parseInput(z.object({ host: hostNameKey.default(LOCAL) }), { host: raw.host }, 'cert acme').host;
+  const input = parseInput(acmeInput, { ...raw, host: undefined }, 'cert acme');
+  const directoryCaPem = await readDirectoryCa(input['directory-ca']);
+  return withRunner(hostName, connector.connect, (runner) => audited({ action: 'cert.acme', host: hostName, target: `${input['out-dir']} (${input.domain.join(', ')})` },
+    () => obtainCertificate(input, { runner, ...(directoryCaPem ? { directoryCaPem } : {}) }, onStep),
+    (r) => ({ outcome: `issued, valid until ${r.summary.notAfter}` })));
+}
+
+export const renewInput = z.object({
+  dir: absolute('directory'),
+  before: z.string().regex(/^\d{1,3}d$/, 'must be a number of days such as 30d').transform((v) => Number(v.slice(0, -1))).pipe(z.number().min(1, 'must be at least 1d').max(365, 'must be at most 365d')).default(30),
+  force: z.boolean().default(false),
+  'on-renew': z.array(z.string().max(4096).refine((a) => !a.includes('\0'), 'must not contain NUL')).max(64).optional(),
+});
+
+export interface RenewResult {
+  dir: string;
+  renewed: boolean;
+  daysLeft: number;
+  before: number;
+  reason: string;
+  result?: AcmeResult;
+  hook?: { argv: string[]; exitCode: number; stderr: string };
+}
+
+/** `cert renew`: order again when the certificate is due (or --force), then run the reload hook. */
+export async function renewCertificate(raw: Record<string, unknown> & { host?: string }, connector: Connector, onStep: Progress = () => {}, now = new Date()): Promise<RenewResult> {
+  const hostName = parseInput(z.object({ host: hostNameKey.default(LOCAL) }), { host: raw.host }, 'cert renew').host;
+  const input = parseInput(renewInput, { ...raw, host: undefined }, 'cert renew');
+  return withRunner(hostName, connector.connect, async (runner) => {
+    const settingsFile = path.posix.join(input.dir, ACME_FILES.settings);
+    if (!(await runner.stat(settingsFile))) throw new UserError(`${input.dir} holds no ${ACME_FILES.settings}: it was not made by \`commbase-admin cert acme\``, [`commbase-admin cert acme --domain NAME --email E --out-dir ${input.dir} …`], 'dir');
+    let settings: AcmeSettings;
+    try {
+      settings = acmeSettings.parse(JSON.parse(await runner.readFile(settingsFile)));
+    } catch {
+      throw new UserError(`${settingsFile} is not what cert acme writes; run cert acme again to replace it`, [], 'dir');
+    }
+    const certPem = await runner.readFile(path.posix.join(input.dir, ACME_FILES.cert)).catch(() => undefined);
+    const daysLeft = certPem ? summarise(parseCertificateChain(certPem)[0]!, { now }).daysLeft : 0;
+    const due = !certPem || daysLeft <= input.before;
+    if (!due && !input.force) {
+      return { dir: input.dir, renewed: false, daysLeft, before: input.before, reason: `${daysLeft} days left, more than ${input.before}: not due` };
+    }
+    const reason = !certPem ? 'no certificate yet' : input.force && !due ? `forced with ${daysLeft} days left` : `${daysLeft} days left, ${input.before} or fewer: due`;
+    const directoryCaPem = await readDirectoryCa(settings.directoryCa);
+    const result = await audited({ action: 'cert.renew', host: hostName, target: input.dir },
+      () => runOrder(settings, input.dir, { runner, ...(directoryCaPem ? { directoryCaPem } : {}) }, onStep),
+      (r) => ({ outcome: `renewed (${reason}), valid until ${r.summary.notAfter}` }));
+    let hook: RenewResult['hook'];
+    if (input['on-renew']?.length) {
+      onStep(`reload hook: ${input['on-renew'].join(' ')}`);
+      const r = await runner.run(input['on-renew'], { allowFailure: true, timeoutMs: 120_000 });
+      hook = { argv: input['on-renew'], exitCode: r.exitCode, stderr: r.stderr.slice(0, 2000) };
+    }
+    return { dir: input.dir, renewed: true, daysLeft, before: input.before, reason, result, ...(hook ? { hook } : {}) };
+  });
+}
+
+// ---- the daily check ----------------------------------------------------------------------------------
+
+export const RENEW_MARK = '# commbase-admin-renew';
+
+/** The crontab with this directory's renewal line replaced (or added): daily, marked with the directory. */
+export function crontabWithRenewal(existing: string, command: readonly string[], dir: string): { crontab: string; line: string } {
+  const mark = `${RENEW_MARK} ${dir}`;
+  const kept = existing.split('\n').filter((l) => l.trim() !== '' && !l.endsWith(mark));
+  // A minute past the hour that differs between directories, so several renewals do not start at once.
+  const minute = [...dir].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 60, 7);
+  // cron reads % as a newline unless escaped.
+  const line = `${minute} 3 * * * ${quoteArgv(command).replace(/%/g, '\\%')} >/dev/null 2>&1 ${mark}`;
+  return { crontab: [...kept, line].join('\n') + '\n', line };
+}
+
+/** Install the daily `cert renew` in the crontab of the user running commbase-admin on this machine (it reaches
+ * the host over SSH when the certificate is there). */
+export async function installRenewTimer(runner: Runner, command: readonly string[], dir: string, dryRun: boolean): Promise<{ line: string; dryRun: boolean }> {
+  const current = await runner.run(['crontab', '-l'], { allowFailure: true });
+  const existing = current.exitCode === 0 ? current.stdout : '';
+  const { crontab, line } = crontabWithRenewal(existing, command, dir);
+  if (!dryRun) {
+    await runner.run(['crontab', '-'], { input: crontab });
+    await audited({ action: 'cert.renew-timer', host: LOCAL, target: dir }, async () => line, () => ({ outcome: 'installed' }));
+  }
+  return { line, dryRun };
+}

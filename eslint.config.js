@@ -3,7 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const capabilities = ['certs', 'firewall', 'conffile', 'relay'];
+const capabilities = ['certs', 'firewall', 'conffile', 'relay', 'proxy'];
 /** folder → the folders it may import (besides itself). Mirrored in docs/architecture.md. */
 export const LAYERS = {
   core: [],
@@ -13,6 +13,7 @@ export const LAYERS = {
   firewall: ['services', 'runners', 'core'],
   conffile: ['services', 'runners', 'core'],
   relay: ['services', 'runners', 'core'],
+  proxy: ['services', 'runners', 'core'],
   clientsetup: ['conffile', 'services', 'runners', 'core'],
   monitor: [...capabilities, 'services', 'runners', 'core'],
   present: [...capabilities, 'monitor', 'core'],

@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { z } from 'zod';
+import type AcmeClient from 'acme-client';
 import { ExternalError, UserError } from '../core/errors.js';
 import { isHostName, isIP } from '../core/net.js';
 import { quoteArgv } from '../core/quote.js';
@@ -126,7 +127,7 @@ export function webrootResponder(runner: Runner, webroot: string): Responder {
   };
 }
 
-type AcmeModule = typeof import('acme-client');
+type AcmeModule = typeof AcmeClient;
 
 /** A failure outside our control (the ACME server, the certificate it sent), named by its step. */
 function acmeError(message: string, stepName = 'order'): ExternalError {

@@ -13,6 +13,7 @@ import { registerForward } from './forward.js';
 import { registerFw } from './fw.js';
 import { registerHosts } from './hosts.js';
 import { registerMonitor } from './monitor.js';
+import { registerProxy } from './proxy.js';
 import { registerRelay, takeOnSave } from './relay.js';
 
 const require = createRequire(import.meta.url);
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerForward(program);
   registerConfig(program);
   registerRelay(program);
+  registerProxy(program);
   registerClient(program);
   registerMonitor(program);
   registerAudit(program);

@@ -48,6 +48,7 @@ export function registerRelay(program: Command): void {
     .option('--cors-origin <origin>', 'allow this browser origin (repeatable; never *)', collect, [])
     .option('--allow-from <cidr>', 'accept only these source addresses (repeatable)', collect, [])
     .option('--open-from <cidr>', 'sources that need no token (scope both), for Commbase\'s unmodified scripts beside the relay, e.g. 127.0.0.1/32 (repeatable; beyond loopback only with TLS)', collect, [])
+    .option('--trusted-proxy <cidr>', 'a reverse proxy (nginx) whose X-Forwarded-For names the client, for --allow-from, --open-from, limits and the Monitor, e.g. 127.0.0.1 (repeatable)', collect, [])
     .option('--insecure-http', 'allow plain HTTP beyond loopback')
     .option('--keep <n>', 'keep at most N documents (oldest dropped)')
     .option('--max-body <bytes>', 'largest JSON body (default 1 MiB)')
@@ -59,7 +60,7 @@ export function registerRelay(program: Command): void {
     .action(action(async (o) => {
       const { Relay, keepServingOnErrors } = await import('../relay/server.js');
       const r = await Relay.start({
-        bind: o.bind, port: o.port, 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'data-dir': o.dataDir, 'cors-origin': o.corsOrigin, 'allow-from': o.allowFrom, 'open-from': o.openFrom,
+        bind: o.bind, port: o.port, 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'data-dir': o.dataDir, 'cors-origin': o.corsOrigin, 'allow-from': o.allowFrom, 'open-from': o.openFrom, 'trusted-proxy': o.trustedProxy,
         'insecure-http': Boolean(o.insecureHttp), 'on-save': onSaveArgv ?? o.onSave ?? [], keep: o.keep, 'max-body': o.maxBody, rate: o.rate, name: o.name, 'public-host': o.publicHost, 'admin-port': o.adminPort,
       });
       keepServingOnErrors(r);

@@ -19,6 +19,8 @@ export const relayInput = z.object({
   'allow-from': z.array(cidr).default([]),
   /** Sources that need no token (scope both): Commbase's unmodified scripts beside the relay. Off by default. */
   'open-from': z.array(cidr).default([]),
+  /** Reverse proxies (nginx) whose X-Forwarded-For names the real client, for --allow-from, --open-from, limits and the Monitor. */
+  'trusted-proxy': z.array(cidr).max(64).default([]),
   'insecure-http': z.boolean().default(false),
   'on-save': z.array(z.string()).default([]),
   keep: wholeNumber().pipe(z.number().min(1, 'must be at least 1')).optional(),

@@ -34,6 +34,23 @@ function blockList(cidrs: string[]): BlockList | undefined {
 
 const plainAddress = (address: string) => (address.startsWith('::ffff:') ? address.slice(7) : address);
 
+/**
+ * The client's address: the peer's, unless the peer is a trusted proxy; then the right-most address in
+ * X-Forwarded-For that is not itself a trusted proxy (each proxy appends the address it saw). A header that is
+ * not a list of IP addresses is ignored. `proxied` says that a request came through an untrusted proxy.
+ */
+export function clientAddress(peer: string | undefined, forwarded: string | string[] | undefined, trusted: BlockList | undefined): { address: string | undefined; proxied: boolean } {
+  const header = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
+  if (!header) return { address: peer, proxied: false };
+  if (!trusted || !inList(trusted, peer)) return { address: peer, proxied: true };
+  const hops = header.length > 2048 ? [] : header.split(',').map((h) => h.trim());
+  if (!hops.length || hops.some((h) => isIP(plainAddress(h)) === 0)) return { address: peer, proxied: false };
+  for (let i = hops.length - 1; i >= 0; i--) {
+    if (!inList(trusted, hops[i]!) || i === 0) return { address: plainAddress(hops[i]!), proxied: false };
+  }
+  return { address: peer, proxied: false };
+}
+
 function inList(list: BlockList, address: string | undefined): boolean {
   if (!address) return false;
   const a = plainAddress(address);
@@ -73,6 +90,7 @@ export class Relay {
   private readonly limiter: RateLimiter;
   private readonly allowList: BlockList | undefined;
   private readonly openList: BlockList | undefined;
+  private readonly trustedProxies: BlockList | undefined;
   /** Sources that used the relay without a token under --open-from, shown as anonymous clients. */
   readonly anonymous = new Map<string, ClientRecord & { lastSeen: string; requests: number }>();
   private readonly logged = new Map<string, number>();
@@ -86,6 +104,7 @@ export class Relay {
     this.limiter = new RateLimiter(opts.rate);
     this.allowList = blockList(opts['allow-from']);
     this.openList = blockList(opts['open-from']);
+    this.trustedProxies = blockList(opts['trusted-proxy']);
   }
 
   static async start(raw: z.input<typeof relayInput>): Promise<Relay> {
@@ -144,9 +163,10 @@ export class Relay {
     this.io.use((socket, next) => {
       // Whatever a handshake carries, it is refused or accepted here: nothing it sends can throw past this.
       try {
-        const addr = socket.handshake.address;
-        if (!this.sourceAllowed(addr)) return next(new Error('source address not allowed'));
-        const client = this.auth.check(handshakeToken(socket.handshake.auth, socket.handshake.query)) ?? this.openClient(addr);
+        const from = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], this.trustedProxies);
+        (socket.data as { address?: string }).address = from.address;
+        if (!this.sourceAllowed(from.address)) return next(new Error('source address not allowed'));
+        const client = this.auth.check(handshakeToken(socket.handshake.auth, socket.handshake.query)) ?? (from.proxied ? undefined : this.openClient(from.address));
         if (!client) return next(new Error('unauthorised: a valid token is needed (?token=… or auth: {token})'));
         if (!allows(client.scope, 'read')) return next(new Error('forbidden: this token may not read'));
         (socket.data as { client: ClientRecord }).client = client;
@@ -205,7 +225,7 @@ export class Relay {
   private onSocket(socket: Socket): void {
     const client = (socket.data as { client: ClientRecord }).client;
     const now = new Date().toISOString();
-    this.connected.set(socket.id, { socket, socketId: socket.id, clientId: client.id, name: client.name, address: socket.handshake.address, connectedAt: now, lastActivity: now, messages: 0 });
+    this.connected.set(socket.id, { socket, socketId: socket.id, clientId: client.id, name: client.name, address: plainAddress((socket.data as { address?: string }).address ?? socket.handshake.address), connectedAt: now, lastActivity: now, messages: 0 });
     socket.on('disconnect', () => { this.connected.delete(socket.id); this.waiting.delete(socket.id); });
     socket.onAny(() => { const c = this.connected.get(socket.id); if (c) c.lastActivity = new Date().toISOString(); });
     this.deliver([socket]);
@@ -278,16 +298,18 @@ export class Relay {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      if (!this.sourceAllowed(req.socket.remoteAddress)) throw new HttpError(403, 'source address not allowed');
+      const from = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.trustedProxies);
+      if (!this.sourceAllowed(from.address)) throw new HttpError(403, 'source address not allowed');
       const cors = this.corsHeaders(req);
       if (req.method === 'OPTIONS') { res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET, POST, PUT', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' }); res.end(); return; }
       const target = parseTarget(req.url);
       const token = target.token ?? bearer(req);
-      const client = this.auth.check(token) ?? (token === undefined ? this.openClient(req.socket.remoteAddress) : undefined);
-      if (!this.limiter.take(client?.id ?? req.socket.remoteAddress ?? '?')) throw new HttpError(429, 'too many requests: slow down');
+      // A request an untrusted proxy forwarded is not "from loopback" even when the proxy is.
+      const client = this.auth.check(token) ?? (token === undefined && !from.proxied ? this.openClient(from.address) : undefined);
+      if (!this.limiter.take(client?.id ?? from.address ?? '?')) throw new HttpError(429, 'too many requests: slow down');
       const route = `${req.method} ${target.path}`;
       if (route === 'GET /info') return sendJson(res, 200, { server_id: this.auth.serverId, name: this.auth.name, tls_fingerprint: this.tls?.fingerprint ?? null }, cors);
-      if (route === 'POST /api/authorise') return await this.authorise(req, res, cors);
+      if (route === 'POST /api/authorise') return await this.authorise(req, res, cors, from.address);
       const need = route === 'GET /api/get_saved_data' ? 'read' : route === 'POST /api/save_json' || /^PUT \/api\/update_json\//.test(route) ? 'upload' : undefined;
       if (!need) throw new HttpError(404, 'not found');
       if (!client) throw new HttpError(401, 'unauthorised: a valid token is needed (?token=…, /t/TOKEN/api/…, or Authorization: Bearer …)');
@@ -333,12 +355,12 @@ export class Relay {
     return empty ? undefined : doc;
   }
 
-  private async authorise(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): Promise<void> {
+  private async authorise(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>, address: string | undefined): Promise<void> {
     const body = await this.jsonBody(req);
     const parsed = authoriseBody.safeParse(body ?? {});
     if (!parsed.success) throw new HttpError(400, `give {"client_id", "name"} (and "client_secret" when asking again): ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
     const { client_id: id, name, client_secret: secret } = parsed.data;
-    const r = await this.auth.request(id, name, req.socket.remoteAddress ?? '?', secret);
+    const r = await this.auth.request(id, name, address ? plainAddress(address) : '?', secret);
     const base = { server_id: this.auth.serverId };
     if (r.status === 'refused') {
       if (r.reason === 'too-many') throw new HttpError(429, 'too many requests are waiting for the operator: ask again later');

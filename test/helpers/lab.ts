@@ -63,6 +63,11 @@ export interface TestHostOptions {
    * /etc/ca-certificates.conf), so update-ca-certificates over SSH never touches this machine's.
    */
   trustStore?: boolean;
+  /**
+   * Give sshd private copies of /etc/nginx, /var/lib/nginx and empty /run, /var/log/nginx and /var/www, so nginx
+   * started over SSH never touches this machine's (its pid file, configuration, logs, web roots).
+   */
+  nginx?: boolean;
   /** Extra namespaces this one is linked to are made by the caller (see link()). */
   name?: string;
 }
@@ -82,6 +87,7 @@ export class TestHost {
   private readonly slot: number;
 
   private trustStore = false;
+  private nginx = false;
 
   private constructor(readonly index: number, readonly ufw: boolean) {
     const tag = `${process.pid % 100000}x${index}`;
@@ -99,6 +105,7 @@ export class TestHost {
   static async create(opts: TestHostOptions = {}): Promise<TestHost> {
     const h = new TestHost(++counter, Boolean(opts.ufw));
     h.trustStore = Boolean(opts.trustStore);
+    h.nginx = Boolean(opts.nginx);
     live.add(h);
     try {
       await h.setUp();
@@ -156,9 +163,19 @@ export class TestHost {
     // And /usr/local/sbin, where the cron reaper script goes by default: a host's, never this machine's.
     mkdirSync(path.join(d, 'local-sbin'), { recursive: true });
     try { sh('cp', ['-a', '/usr/local/sbin/.', path.join(d, 'local-sbin')]); } catch { /* empty */ }
-    const script = `mount --bind "$1" /etc/ufw && mount --bind "$2" /etc/default/ufw && { [ ! -e "$HOME/.bashrc" ] || mount --bind "$3" "$HOME/.bashrc"; } && { [ ! -d /var/spool/cron ] || mount --bind "$4" /var/spool/cron; } && ${trust} && mount --bind "$8" /usr/local/sbin && shift 8 && exec "$@"`;
+    let nginx = 'true';
+    const nginxArgs = ['-', '-', '-', '-', '-'];
+    if (this.nginx) {
+      sh('cp', ['-a', '/etc/nginx', path.join(d, 'etc-nginx')]);
+      mkdirSync(path.join(d, 'lib-nginx'));
+      try { sh('cp', ['-a', '/var/lib/nginx/.', path.join(d, 'lib-nginx')]); } catch { /* empty */ }
+      for (const name of ['run/sshd', 'log-nginx', 'www']) mkdirSync(path.join(d, name), { recursive: true });
+      nginx = 'mkdir -p /var/lib/nginx /var/log/nginx /var/www && mount --bind "$9" /etc/nginx && mount --bind "${10}" /var/lib/nginx && mount --bind "${11}" /run && mount --bind "${12}" /var/log/nginx && mount --bind "${13}" /var/www';
+      nginxArgs.splice(0, 5, path.join(d, 'etc-nginx'), path.join(d, 'lib-nginx'), path.join(d, 'run'), path.join(d, 'log-nginx'), path.join(d, 'www'));
+    }
+    const script = `mount --bind "$1" /etc/ufw && mount --bind "$2" /etc/default/ufw && { [ ! -e "$HOME/.bashrc" ] || mount --bind "$3" "$HOME/.bashrc"; } && { [ ! -d /var/spool/cron ] || mount --bind "$4" /var/spool/cron; } && ${trust} && mount --bind "$8" /usr/local/sbin && ${nginx} && shift 13 && exec "$@"`;
     const argv = ['ip', 'netns', 'exec', this.ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sh',
-      path.join(d, 'etc-ufw'), path.join(d, 'etc-default', 'ufw'), path.join(d, 'bashrc'), path.join(d, 'spool-cron'), ...trustArgs, path.join(d, 'local-sbin'), ...sshd];
+      path.join(d, 'etc-ufw'), path.join(d, 'etc-default', 'ufw'), path.join(d, 'bashrc'), path.join(d, 'spool-cron'), ...trustArgs, path.join(d, 'local-sbin'), ...nginxArgs, ...sshd];
     const log = (await import('node:fs')).openSync(this.sshdLog, 'a');
     this.sshd = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', log, log], detached: false });
     await this.waitForPort();

@@ -1,0 +1,115 @@
+// The nginx site for a relay behind TLS: pure text from validated input (tested without nginx; nginx -t checks
+// it on the host before it is used).
+import { domainToASCII } from 'node:url';
+import { z } from 'zod';
+import { hostOrIp, isHostName, isIP, port } from '../core/net.js';
+
+export const SITE_MARK = '# Managed by commbase-admin (proxy nginx).';
+export const DEFAULT_WEBROOT = '/var/www/commbase-admin-acme';
+
+const domain = z.string().transform((v, ctx) => {
+  const ascii = isIP(v) || /[\s\0]/.test(v) ? undefined : domainToASCII(v.trim());
+  if (!ascii || ascii.startsWith('*.') || !isHostName(ascii)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a DNS name such as relay.example.org' });
+    return z.NEVER;
+  }
+  return ascii.replace(/\.$/, '');
+});
+
+const upstream = z.string().transform((v, ctx) => {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(v);
+  const host = m?.[1]?.replace(/^\[|\]$/g, '');
+  if (!m || !host || !hostOrIp.safeParse(host).success || !port.safeParse(m[2]).success) {
+    ctx.addIssue({ code: 'custom', message: 'must be HOST:PORT of the relay, e.g. 127.0.0.1:5000 or [::1]:5000' });
+    return z.NEVER;
+  }
+  return { host, port: Number(m[2]) };
+});
+
+const absolute = z.string().refine((v) => v.startsWith('/') && !v.split('/').includes('..') && !/[\p{Cc}\s;{}"'$\\]/u.test(v), { message: 'must be an absolute path without "..", spaces, quotes or ; { } $ \\' });
+
+export const siteInput = z.object({
+  domain,
+  upstream,
+  'http-port': port.default(80),
+  'https-port': port.default(443),
+  webroot: absolute.default(DEFAULT_WEBROOT),
+}).superRefine((v, ctx) => {
+  if (v['http-port'] === v['https-port']) ctx.addIssue({ code: 'custom', path: ['https-port'], message: 'must differ from --http-port' });
+});
+export type SiteInput = z.output<typeof siteInput>;
+
+/** Where a domain's files go on the host (Debian's layout). */
+export function sitePaths(d: string) {
+  return {
+    site: `/etc/nginx/sites-available/commbase-admin-${d}.conf`,
+    enabled: `/etc/nginx/sites-enabled/commbase-admin-${d}.conf`,
+    dir: `/etc/nginx/commbase-admin/${d}`,
+    cert: `/etc/nginx/commbase-admin/${d}/cert.pem`,
+    key: `/etc/nginx/commbase-admin/${d}/key.pem`,
+  };
+}
+
+/**
+ * Port 80 answers ACME's http-01 from the webroot and sends everything else to https with a 301; 443 terminates
+ * TLS and proxies to the relay with what Socket.IO needs: HTTP/1.1, the Upgrade/Connection pair for websockets,
+ * read/send timeouts above its ping interval + timeout (25 s + 20 s), no response buffering (long polling), and
+ * the client's address in X-Forwarded-For (the relay trusts it from this proxy with --trusted-proxy).
+ */
+export function renderSite(i: SiteInput): string {
+  const p = sitePaths(i.domain);
+  const upgradeVar = `$commbase_admin_upgrade_${i.domain.replace(/[^a-z0-9]/g, '_')}`;
+  const httpsSuffix = i['https-port'] === 443 ? '' : `:${i['https-port']}`;
+  const up = isIP(i.upstream.host) === 6 ? `[${i.upstream.host}]:${i.upstream.port}` : `${i.upstream.host}:${i.upstream.port}`;
+  return `${SITE_MARK}
+# ${i.domain} → http://${up}. Replaced by the next \`commbase-admin proxy nginx --domain ${i.domain}\`; edit there.
+
+map $http_upgrade ${upgradeVar} {
+    default upgrade;
+    ''      close;
+}
+
+server {
+    listen ${i['http-port']};
+    listen [::]:${i['http-port']};
+    server_name ${i.domain};
+
+    location ^~ /.well-known/acme-challenge/ {
+        root ${i.webroot};
+        default_type text/plain;
+        try_files $uri =404;
+    }
+
+    location / {
+        return 301 https://$host${httpsSuffix}$request_uri;
+    }
+}
+
+server {
+    listen ${i['https-port']} ssl;
+    listen [::]:${i['https-port']} ssl;
+    server_name ${i.domain};
+
+    ssl_certificate ${p.cert};
+    ssl_certificate_key ${p.key};
+    ssl_protocols TLSv1.2 TLSv1.3;
+
+    client_max_body_size 2m;
+
+    location / {
+        proxy_pass http://${up};
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection ${upgradeVar};
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Forwarded-Host $host;
+        proxy_read_timeout 75s;
+        proxy_send_timeout 75s;
+        proxy_buffering off;
+    }
+}
+`;
+}

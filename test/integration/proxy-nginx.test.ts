@@ -1,0 +1,107 @@
+// `proxy nginx` against Debian's nginx on a test-namespace host over SSH, with private /etc/nginx, /var/lib/nginx,
+// /run, /var/log/nginx and /var/www (this machine's nginx is never touched): https through nginx to a relay that
+// trusts it (--trusted-proxy), the 80 → 443 redirect with ACME's path left alone, a websocket-only Python
+// Socket.IO client through the proxy, and a broken change refused by nginx -t with the running proxy intact.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, runCli, runJson } from '../helpers/cli.js';
+import { TestHost } from '../helpers/lab.js';
+import { missing, titled } from '../helpers/needs.js';
+import { shResult } from '../helpers/proc.js';
+import { PyClient } from '../helpers/relay.js';
+import { withTempDir } from '../helpers/tmp.js';
+
+const why = missing({ root: true, commands: ['ip', 'sshd', 'nsenter', 'curl', 'nginx'], python: ['socketio'] });
+
+describe.skipIf(why)(titled('nginx in front of the relay on a namespace host', why), () => {
+  let lab: TestHost;
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  let relay: ChildProcess | undefined;
+  let env: Record<string, string>;
+  let pki: string;
+  const pys: PyClient[] = [];
+  beforeAll(async () => {
+    lab = await TestHost.create({ nginx: true });
+    tmp = await withTempDir();
+    env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'config'), XDG_DATA_HOME: path.join(tmp.dir, 'data') };
+    expect((await runCli(lab.addArgs('web', 'iptables'), { env })).code).toBe(0);
+    pki = path.join(tmp.dir, 'pki');
+    const made = await runJson(['cert', 'setup', '--dir', pki, '--cn', 'relay.test', '--san', `IP:${lab.address}`], { env });
+    expect(made.code, made.stderr).toBe(0);
+    const dataDir = path.join(lab.dir, 'relay-data');
+    relay = spawn('nsenter', ['-t', String(lab.sshdPid()), '-n', '-m', process.execPath, BIN, 'relay', 'start', '--data-dir', dataDir, '--port', '5000', '--trusted-proxy', '127.0.0.1'], { stdio: 'ignore', env: { ...process.env, ...env } });
+    for (let i = 0; i < 100 && !existsSync(path.join(dataDir, 'admin.json')); i++) await new Promise((r) => setTimeout(r, 100));
+  }, 40_000);
+  afterAll(async () => { for (const p of pys) p.kill(); relay?.kill(); await lab?.destroy(); await tmp?.cleanup(); });
+
+  const proxyArgs = () => ['proxy', 'nginx', '--host', 'web', '--domain', 'relay.test', '--cert', path.join(pki, 'server', 'cert.pem'), '--key', path.join(pki, 'server', 'key.pem'), '--upstream', '127.0.0.1:5000'];
+  const curl = (args: string[]) => shResult('curl', ['-s', '--max-time', '5', ...args]);
+
+  it('--dry-run prints the site and changes nothing', async () => {
+    const r = await runCli([...proxyArgs(), '--dry-run'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/would write on root@/);
+    expect(r.stdout).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
+    expect(r.stdout).toMatch(/return 301 https:\/\/\$host\$request_uri;/);
+    expect(lab.nsExec(['sh', '-c', 'ls /etc/nginx/sites-enabled/'])).not.toMatch(/commbase-admin/);
+  });
+
+  it('starts nginx: https reaches the relay, 80 redirects except ACME\'s path, websockets go through, the relay sees the client\'s address', async () => {
+    const r = await runJson<{ action: string }>([...proxyArgs(), '--json'], { env });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.json.action).toBe('started'); // nginx was not running in the namespace
+    const ca = path.join(pki, 'ca', 'ca.pem');
+    const info = await curl(['--cacert', ca, '--resolve', `relay.test:443:${lab.address}`, 'https://relay.test/info']);
+    expect(info.code, info.stderr).toBe(0);
+    expect(JSON.parse(info.stdout)).toHaveProperty('server_id');
+    const redirect = await curl(['-o', '/dev/null', '-w', '%{http_code} %{redirect_url}', '--resolve', `relay.test:80:${lab.address}`, 'http://relay.test/api/get_saved_data?x=1']);
+    expect(redirect.stdout).toBe('301 https://relay.test/api/get_saved_data?x=1');
+    lab.nsExec(['sh', '-c', 'mkdir -p /var/www/commbase-admin-acme/.well-known/acme-challenge && printf tok.key > /var/www/commbase-admin-acme/.well-known/acme-challenge/tok']);
+    const challenge = await curl(['-w', ' %{http_code}', '--resolve', `relay.test:80:${lab.address}`, 'http://relay.test/.well-known/acme-challenge/tok']);
+    expect(challenge.stdout).toBe('tok.key 200');
+    // A token and a websocket-only Socket.IO client, through nginx.
+    const issued = await runJson<{ token: string }>(['clients', 'issue', '--name', 'through-proxy', '--scope', 'both', '--host', 'web', '--data-dir', path.join(lab.dir, 'relay-data')], { env });
+    expect(issued.code, issued.stderr).toBe(0);
+    const base = `https://${lab.address}`;
+    const py = PyClient.start(['listen', `${base}/t/${issued.json.token}/api/get_saved_data`, `${base}?token=${issued.json.token}`, '30'], { COMMBASE_TRANSPORTS: 'websocket', REQUESTS_CA_BUNDLE: ca, SSL_CERT_FILE: ca, WEBSOCKET_CLIENT_CA_BUNDLE: ca });
+    pys.push(py);
+    const connected = await py.waitFor((e) => e.event === 'connected' || e.event === 'refused', 20_000);
+    expect(connected).toMatchObject({ event: 'connected', transport: 'websocket' });
+    await curl(['--cacert', ca, '--resolve', `relay.test:443:${lab.address}`, '-H', 'content-type: application/json', '-d', '{"via":"nginx"}', `https://relay.test/t/${issued.json.token}/api/save_json`]);
+    const update = await py.waitFor((e) => e.event === 'update_saved_data' && (e as { last?: { via?: string } }).last?.via === 'nginx');
+    expect(update).toBeTruthy();
+    const status = await runJson<{ connected: Array<{ address: string }> }>(['relay', 'status', '--host', 'web', '--data-dir', path.join(lab.dir, 'relay-data')], { env });
+    // Through the trusted proxy the relay records the client's address (this side of the veth), not nginx's 127.0.0.1.
+    expect(status.json.connected.map((c) => c.address)).toContain(lab.hostSide);
+  }, 60_000);
+
+  it('refuses a broken change at nginx -t, puts the previous files back and leaves the running proxy serving', async () => {
+    const ca = path.join(pki, 'ca', 'ca.pem');
+    const siteBefore = lab.nsExec(['cat', '/etc/nginx/sites-available/commbase-admin-relay.test.conf']);
+    const bad = await runCli([...proxyArgs(), '--https-port', '8443', '--webroot', '/var/www/x;y'], { env });
+    expect(bad.code).toBe(2); // a webroot with ; never reaches nginx
+    expect(bad.stderr).toMatch(/webroot/);
+    // Something nginx -t rejects (a broken file beside the site, as an operator's typo would be) makes the change
+    // fail at the test step: the new site (https on 8443) must not stay, and the proxy on 443 must go on.
+    lab.nsExec(['sh', '-c', 'echo "this is not nginx syntax" > /etc/nginx/conf.d/broken.conf']);
+    const refused = await runCli([...proxyArgs(), '--https-port', '8443'], { env });
+    lab.nsExec(['rm', '-f', '/etc/nginx/conf.d/broken.conf']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/nginx -t refused the configuration/);
+    expect(lab.nsExec(['cat', '/etc/nginx/sites-available/commbase-admin-relay.test.conf'])).toBe(siteBefore);
+    const still = await curl(['--cacert', ca, '--resolve', `relay.test:443:${lab.address}`, 'https://relay.test/info']);
+    expect(still.code, still.stderr).toBe(0);
+    expect((await curl(['--resolve', `relay.test:8443:${lab.address}`, '-k', 'https://relay.test:8443/info'])).code).not.toBe(0);
+    // A key that does not match the certificate is refused before anything is written.
+    const otherKey = path.join(tmp.dir, 'other');
+    await runJson(['cert', 'csr', '--out-dir', otherKey, '--cn', 'relay.test'], { env });
+    const mismatch = await runCli(['proxy', 'nginx', '--host', 'web', '--domain', 'relay.test', '--cert', path.join(pki, 'server', 'cert.pem'), '--key', path.join(otherKey, 'key.pem'), '--upstream', '127.0.0.1:5000'], { env });
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toMatch(/does not match/);
+    const wrongName = await runCli(['proxy', 'nginx', '--host', 'web', '--domain', 'other.test', '--cert', path.join(pki, 'server', 'cert.pem'), '--key', path.join(pki, 'server', 'key.pem'), '--upstream', '127.0.0.1:5000'], { env });
+    expect(wrongName.code).toBe(2);
+    expect(wrongName.stderr).toMatch(/not valid for other\.test/);
+  }, 60_000);
+});

@@ -19,17 +19,19 @@ export function registerForward(program: Command): void {
   const fwd = program.command('forward').description('timed port forwards on a router: DNAT for one source, ending by themselves (iptables time match)');
 
   hostOpt(fwd.command('add'))
-    .description('forward EXT_PORT from one source to a LAN device until a deadline')
+    .description('forward EXT_PORT from one source to a LAN device until a deadline (or, with --permanent, until revoked)')
     .requiredOption('--from <ip|cidr>', 'the one source allowed (IPv4 address or network)')
     .requiredOption('--port <n>', 'external port on the router')
     .requiredOption('--to <lan-ip:port>', 'the LAN device, e.g. 192.168.1.50:80')
-    .requiredOption('--ttl <duration>', 'how long: 90s, 30m, 2h, 1d (5s to 7d)')
+    .option('--ttl <duration>', 'how long: 90s, 30m, 2h, 1d (5s to 7d)')
+    .option('--permanent', 'no deadline, kept until revoked (a public web host\'s 80/443); offered to persist across reboots')
+    .option('--public', 'with --permanent: allow --from 0.0.0.0/0 (the whole internet)')
     .addOption(new Option('--proto <p>', 'protocol').choices(['tcp', 'udp']).default('tcp'))
     .option('--dry-run', 'print the exact iptables-restore input and change nothing')
-    .option('--allow-any-source', 'allow --from 0.0.0.0/0 (the whole internet)')
+    .option('--allow-any-source', 'allow a timed forward from 0.0.0.0/0 (the whole internet)')
     .option('--allow-public-destination', 'allow a --to that is not a private LAN address')
     .action(action(async (o) => {
-      const r = await (await fwdService()).addForward({ host: o.host, from: o.from, port: o.port, to: o.to, ttl: o.ttl, proto: o.proto, 'dry-run': Boolean(o.dryRun), 'allow-any-source': Boolean(o.allowAnySource), 'allow-public-destination': Boolean(o.allowPublicDestination) }, connector(o));
+      const r = await (await fwdService()).addForward({ host: o.host, from: o.from, port: o.port, to: o.to, ttl: o.ttl, permanent: Boolean(o.permanent), public: Boolean(o.public), proto: o.proto, 'dry-run': Boolean(o.dryRun), 'allow-any-source': Boolean(o.allowAnySource), 'allow-public-destination': Boolean(o.allowPublicDestination) }, connector(o));
       emit(o, r, changeLines);
     }));
 
@@ -55,6 +57,11 @@ export function registerForward(program: Command): void {
     .argument('<id>')
     .option('--dry-run', 'print what would change')
     .action(action(async (id: string, o) => emit(o, await (await fwdService()).revokeForward({ host: o.host, id, 'dry-run': Boolean(o.dryRun) }, connector(o)), changeLines)));
+
+  hostOpt(fwd.command('persist'))
+    .description('save the running iptables rules with netfilter-persistent, so permanent forwards come back after a reboot')
+    .option('--dry-run', 'print what would run')
+    .action(action(async (o) => emit(o, await (await fwdService()).persistRules({ host: o.host, 'dry-run': Boolean(o.dryRun) }, connector(o)), changeLines)));
 
   hostOpt(fwd.command('reap'))
     .description('remove every expired forward; --install-cron makes the host do it every minute by itself')

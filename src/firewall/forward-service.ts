@@ -22,6 +22,8 @@ export interface ForwardChange {
   where: string;
   id?: string;
   deadline?: string;
+  /** A forward with no deadline (--permanent). */
+  permanent?: boolean;
   outcome: string;
   dryRun: boolean;
   commands: string[][];
@@ -87,24 +89,25 @@ async function listeningWarning(runner: Runner, host: string, port: number, prot
 export async function addForward(raw: z.input<typeof forwardInput>, deps: ForwardDeps): Promise<ForwardChange> {
   const input = parseInput(forwardInput, raw);
   const now = deps.now?.() ?? new Date();
-  const spec: ForwardSpec = { id: newForwardId(), from: input.from, port: input.port, proto: input.proto, to: input.to, deadline: deadlineAfter(now, input.ttl) };
+  const spec: ForwardSpec = { id: newForwardId(), from: input.from, port: input.port, proto: input.proto, to: input.to, deadline: input.ttl === undefined ? undefined : deadlineAfter(now, input.ttl) };
   const batch = addBatch(spec);
   return withHost(input.host, deps, async (runner, host) => {
     if (input.proto === 'tcp' && runner.sessionPort === input.port) {
-      throw new UserError(`REFUSED: a forward of ${input.port}/tcp on ${host.name} would take the port of the SSH session this is done through: new logins from ${input.from} would be sent to ${input.to.address}:${input.to.port} until the deadline`, [
+      throw new UserError(`REFUSED: a forward of ${input.port}/tcp on ${host.name} would take the port of the SSH session this is done through: new logins from ${input.from} would be sent to ${input.to.address}:${input.to.port}${spec.deadline ? ' until the deadline' : ''}`, [
         'forward another port of the router (e.g. 8022) to the device\'s port instead',
       ], 'port');
     }
     const listening = listeningWarning(runner, host.name, input.port, input.proto, input.from);
     const warnings = Promise.all([forwardingWarning(runner, host.name), listening]).then((w) => w.flat()); // never rejects; read while the batch is applied
-    const base = { host: host.name, where: runner.where, id: spec.id, deadline: spec.deadline.toISOString(), dryRun: input['dry-run'], commands: [RESTORE_ARGV], batch: renderBatch(batch) };
-    if (input['dry-run']) return { ...base, warnings: await warnings, outcome: 'would add' };
-    return audited({ action: 'forward.add', host: host.name, target: `${spec.id} ${describeSpec(spec)} until ${base.deadline}` }, async () => {
+    const persistence = spec.deadline ? Promise.resolve([]) : persistenceWarning(runner, host.name);
+    const base = { host: host.name, where: runner.where, id: spec.id, deadline: spec.deadline?.toISOString() ?? '', permanent: !spec.deadline, dryRun: input['dry-run'], commands: [RESTORE_ARGV], batch: renderBatch(batch) };
+    if (input['dry-run']) return { ...base, warnings: [...(await warnings), ...(await persistence)], outcome: 'would add' };
+    return audited({ action: 'forward.add', host: host.name, target: `${spec.id} ${describeSpec(spec)} ${spec.deadline ? `until ${base.deadline}` : 'permanent'}` }, async () => {
       let failure: unknown;
       await applyBatch(runner, batch).catch((err: unknown) => { failure = err; });
       if (!failure) {
         const checks = await Promise.all(checkArgvs(spec).map((argv) => runner.run(argv, { ...priv, allowFailure: true })));
-        if (checks.every((c) => c.exitCode === 0)) return { ...base, warnings: await warnings, outcome: 'added' };
+        if (checks.every((c) => c.exitCode === 0)) return { ...base, warnings: [...(await warnings), ...(await persistence)], outcome: 'added' };
       }
       const back = (await readForwards(runner, now)).find((f) => f.id === spec.id);
       // Neither half may stay alone: take back whatever landed, then report.
@@ -151,6 +154,7 @@ export async function extendForward(raw: ExtendRequest, deps: ForwardDeps): Prom
   return withHost(raw.host ?? 'local', deps, async (runner, host) => {
     const now = deps.now?.() ?? new Date();
     const f = findOrFail(await readForwards(runner, now), id, host.name);
+    if (f.permanent) throw new UserError(`the forward ${id} on ${host.name} is permanent: it has no deadline to extend`, [`revoke it when it is no longer wanted: commbase-admin forward revoke ${id} --host ${host.name}`], 'id');
     const [address, portText] = (f.to ?? '').split(':');
     if (!f.complete || !address || f.port === undefined || (f.proto !== 'tcp' && f.proto !== 'udp')) {
       throw new UserError(`the forward ${id} on ${host.name} is incomplete (one half is missing) and cannot be extended`, [`revoke it: commbase-admin forward revoke ${id} --host ${host.name}`], 'id');
@@ -159,7 +163,7 @@ export async function extendForward(raw: ExtendRequest, deps: ForwardDeps): Prom
     const del = removeBatch([f]);
     const add = addBatch(spec);
     const batch = { nat: [...del.nat, ...add.nat], filter: [...del.filter, ...add.filter] };
-    const base = { host: host.name, where: runner.where, id, deadline: spec.deadline.toISOString(), dryRun: Boolean(raw['dry-run']), commands: [RESTORE_ARGV], batch: renderBatch(batch), warnings: [] };
+    const base = { host: host.name, where: runner.where, id, deadline: spec.deadline!.toISOString(), dryRun: Boolean(raw['dry-run']), commands: [RESTORE_ARGV], batch: renderBatch(batch), warnings: [] };
     if (raw['dry-run']) return { ...base, outcome: 'would extend' };
     return audited({ action: 'forward.extend', host: host.name, target: `${id} until ${base.deadline}` }, async () => {
       await applyBatch(runner, batch);
@@ -211,6 +215,32 @@ export async function installReaper(raw: { host?: string; 'script-path'?: string
       await runner.writeFile(path, reaperScript(), 0o755);
       await runner.run(['crontab', '-'], { ...priv, input: tab });
       return { ...base, outcome: existing.includes(line) ? 'already installed' : 'installed' };
+    }, (r) => r);
+  });
+}
+
+/**
+ * iptables rules are gone after a reboot. A permanent forward says so, and how to keep it: netfilter-persistent
+ * (Debian's iptables-persistent) where it is installed (`forward persist` saves the rule set), else what to install.
+ */
+async function persistenceWarning(runner: Runner, host: string): Promise<string[]> {
+  const has = await runner.run(['sh', '-c', 'command -v netfilter-persistent'], { allowFailure: true }).then((r) => r.exitCode === 0, () => false);
+  return [has
+    ? `a permanent forward is lost at reboot until the rules are saved: commbase-admin forward persist --host ${host} (runs netfilter-persistent save)`
+    : `a permanent forward is lost at reboot: ${host} has no netfilter-persistent (apt-get install iptables-persistent), then commbase-admin forward persist --host ${host}`];
+}
+
+/** `forward persist`: save the running rules with netfilter-persistent so they come back after a reboot. */
+export async function persistRules(raw: { host?: string; 'dry-run'?: boolean }, deps: ForwardDeps): Promise<ForwardChange> {
+  return withHost(raw.host ?? 'local', deps, async (runner, host) => {
+    const has = await runner.run(['sh', '-c', 'command -v netfilter-persistent'], { allowFailure: true });
+    if (has.exitCode !== 0) throw new UserError(`${host.name} has no netfilter-persistent to save the rules with`, ['apt-get install iptables-persistent (on that host), then run this again'], 'host');
+    const argv = ['netfilter-persistent', 'save'];
+    const base = { host: host.name, where: runner.where, dryRun: Boolean(raw['dry-run']), commands: [argv], batch: '', warnings: [] };
+    if (raw['dry-run']) return { ...base, outcome: 'would save the rules' };
+    return audited({ action: 'forward.persist', host: host.name, target: 'netfilter-persistent save' }, async () => {
+      await runner.run(argv, { ...priv, timeoutMs: 60_000 });
+      return { ...base, outcome: 'saved the rules (they come back after a reboot)' };
     }, (r) => r);
   });
 }

@@ -66,12 +66,23 @@ export function isFromAnywhere(from: string): boolean {
 export const forwardInput = z.object({
   host: hostNameKey.default('local'),
   ...forwardFields,
+  ttl: ttl.optional(),
+  /** No deadline: the router's 80/443 to a web host, kept until revoked (offered to persist across reboots). */
+  permanent: z.boolean().default(false),
+  /** With --permanent: a source wider than a /8 (the whole internet), said out loud. */
+  public: z.boolean().default(false),
   proto: forwardFields.proto.default('tcp'),
   'dry-run': z.boolean().default(false),
   'allow-any-source': z.boolean().default(false),
   'allow-public-destination': z.boolean().default(false),
 }).superRefine((v, ctx) => {
-  if (isFromAnywhere(v.from) && !v['allow-any-source']) {
+  if (v.permanent === (v.ttl !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['ttl'], message: v.permanent ? 'give --ttl or --permanent, not both' : 'is needed: how long the forward lasts (90s, 30m, 2h, 1d), or --permanent for one kept until revoked' });
+  }
+  if (v.public && !v.permanent) ctx.addIssue({ code: 'custom', path: ['public'], message: 'goes with --permanent (a timed forward from anywhere takes --allow-any-source)' });
+  if (isFromAnywhere(v.from) && v.permanent && !v.public) {
+    ctx.addIssue({ code: 'custom', path: ['from'], message: `is wider than a /8 (${normaliseCidr(v.from)}): the whole internet. For a public service (80/443 to a web host) add --public` });
+  } else if (isFromAnywhere(v.from) && !v.permanent && !v['allow-any-source']) {
     ctx.addIssue({ code: 'custom', path: ['from'], message: `is wider than a /8 (${normaliseCidr(v.from)}): that is as good as the whole internet, and a timed forward is for one known source. Give that address, or add --allow-any-source if you really mean everyone` });
   }
   if (!isPrivateV4(v.to.address) && !v['allow-public-destination']) {
@@ -86,7 +97,8 @@ export interface ForwardSpec {
   port: number;
   proto: Protocol;
   to: { address: string; port: number };
-  deadline: Date;
+  /** undefined: permanent (no time match; kept until revoked). */
+  deadline: Date | undefined;
 }
 
 export function newForwardId(): string {
@@ -98,12 +110,15 @@ export function datestop(d: Date): string {
   return d.toISOString().slice(0, 19);
 }
 
+export const PERMANENT = 'permanent';
+
 export function commentFor(spec: Pick<ForwardSpec, 'id' | 'deadline'>): string {
-  return `${FWD_TAG}:${spec.id}:${Math.floor(spec.deadline.getTime() / 1000)}`;
+  return `${FWD_TAG}:${spec.id}:${spec.deadline ? Math.floor(spec.deadline.getTime() / 1000) : PERMANENT}`;
 }
 
 function timeMatch(spec: ForwardSpec): string[] {
-  return ['-m', 'time', '--datestop', datestop(spec.deadline), '-m', 'comment', '--comment', commentFor(spec)];
+  const comment = ['-m', 'comment', '--comment', commentFor(spec)];
+  return spec.deadline ? ['-m', 'time', '--datestop', datestop(spec.deadline), ...comment] : comment;
 }
 
 export function dnatRule(spec: ForwardSpec): string[] {
@@ -166,16 +181,19 @@ export interface Forward {
   port?: number;
   proto: string;
   to?: string;
+  /** ISO time; '' for a permanent forward. */
   deadline: string;
+  /** Seconds to the deadline; for a permanent forward, the largest safe integer (sorts last, never expires). */
   secondsLeft: number;
   expired: boolean;
+  permanent: boolean;
   /** Both halves present (a half alone is reported, and reaped like any other). */
   complete: boolean;
   natLines: string[];
   filterLines: string[];
 }
 
-const COMMENT_RE = new RegExp(`^${FWD_TAG}:([0-9a-f]{8}):(\\d{1,12})$`);
+const COMMENT_RE = new RegExp(`^${FWD_TAG}:([0-9a-f]{8}):(\\d{1,12}|${PERMANENT})$`);
 
 /** Read forwards back from `iptables-save -t nat` and `-t filter` output: the firewall is the source of truth. */
 export function parseForwards(natSave: string, filterSave: string, now = new Date()): Forward[] {
@@ -188,9 +206,10 @@ export function parseForwards(natSave: string, filterSave: string, now = new Dat
       const m = COMMENT_RE.exec(get('--comment') ?? '');
       if (!m) continue;
       const id = m[1]!;
-      const deadline = new Date(Number(m[2]) * 1000);
-      const secondsLeft = Math.floor((deadline.getTime() - now.getTime()) / 1000);
-      const f = byId.get(id) ?? { id, from: get('-s') ?? 'any', proto: get('-p') ?? 'any', deadline: deadline.toISOString(), secondsLeft, expired: secondsLeft <= 0, complete: false, natLines: [], filterLines: [] };
+      const permanent = m[2] === PERMANENT;
+      const deadline = permanent ? undefined : new Date(Number(m[2]) * 1000);
+      const secondsLeft = deadline ? Math.floor((deadline.getTime() - now.getTime()) / 1000) : Number.MAX_SAFE_INTEGER;
+      const f = byId.get(id) ?? { id, from: get('-s') ?? 'any', proto: get('-p') ?? 'any', deadline: deadline?.toISOString() ?? '', secondsLeft, expired: secondsLeft <= 0, permanent, complete: false, natLines: [], filterLines: [] };
       if (table === 'nat') {
         f.natLines.push(line.trim());
         const dport = get('--dport');

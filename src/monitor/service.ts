@@ -220,7 +220,7 @@ export class Monitor extends EventEmitter {
         const fw = await readState(runner, s.entry?.backend ?? 'iptables').catch(() => undefined);
         const expiredBefore = new Set(s.timers.filter((t) => t.expired).map((t) => t.id));
         s.timers = [
-          ...forwards.map((f): TimerView => ({ host: s.name, kind: 'forward', id: f.id, label: `${f.from} → :${f.port ?? '?'}/${f.proto} → ${f.to ?? '?'}${f.complete ? '' : ' (half)'}`, deadline: f.deadline, expired: f.expired })),
+          ...forwards.map((f): TimerView => ({ host: s.name, kind: 'forward', id: f.id, label: `${f.from} → :${f.port ?? '?'}/${f.proto} → ${f.to ?? '?'}${f.complete ? '' : ' (half)'}${f.permanent ? ' (permanent)' : ''}`, deadline: f.deadline, expired: f.expired })),
           ...(fw?.rules ?? []).filter((r) => r.ours && r.port !== undefined && r.proto !== 'any').map((r): TimerView => ({
             host: s.name, kind: 'port', id: `${r.port}/${r.proto}${r.from !== 'any' ? ` ${r.from}` : ''}${r.family ? ` v${r.family}` : ''}`,
             label: `open ${describeRule(toPortRule({ port: r.port!, proto: r.proto as 'tcp' | 'udp', ...(r.from !== 'any' ? { from: r.from } : {}) }))}`, expired: false,

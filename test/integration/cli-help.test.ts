@@ -13,7 +13,7 @@ const COMMANDS = [
   [], ['cert'], ['cert', 'ca'], ['cert', 'issue'], ['cert', 'setup'], ['cert', 'csr'], ['cert', 'import'], ['cert', 'strip-passphrase'], ['cert', 'inspect'], ['cert', 'acme'], ['cert', 'renew'],
   ['hosts'], ['hosts', 'add'], ['hosts', 'list'], ['hosts', 'remove'], ['hosts', 'check'], ['hosts', 'trust'],
   ['fw'], ['fw', 'open'], ['fw', 'close'], ['fw', 'list'], ['fw', 'enable'],
-  ['forward'], ['forward', 'add'], ['forward', 'list'], ['forward', 'extend'], ['forward', 'revoke'], ['forward', 'reap'],
+  ['forward'], ['forward', 'add'], ['forward', 'list'], ['forward', 'extend'], ['forward', 'revoke'], ['forward', 'reap'], ['forward', 'persist'],
   ['config'], ['config', 'show'], ['config', 'get'], ['config', 'set'], ['config', 'diff'], ['config', 'validate'], ['config', 'undo'], ['config', 'default-file'],
   ['relay'], ['relay', 'start'], ['relay', 'status'], ['proxy'], ['proxy', 'nginx'],
   ['clients'], ['clients', 'list'], ['clients', 'approve'], ['clients', 'deny'], ['clients', 'revoke'], ['clients', 'rotate'], ['clients', 'issue'],

@@ -146,6 +146,44 @@ describe.skipIf(why)(titled('timed forwards in test namespaces', why), () => {
     expect(save('filter')).toBe('');
   }, 60_000);
 
+  it('a permanent forward (router 80 → web host) has no deadline, carries traffic from anywhere with --public, outlives reaping, and is revoked the same way', async () => {
+    const refused = await cli<{ error: { message: string } }>(['forward', 'add', '--from', '0.0.0.0/0', '--port', '8080', '--to', '192.168.77.2:80', '--permanent']);
+    expect(refused.code).toBe(2);
+    expect(refused.json.error.message).toMatch(/from.*whole internet.*--public/s);
+    const both = await cli<{ error: { message: string } }>(['forward', 'add', '--from', '203.0.113.7', '--port', '8080', '--to', '192.168.77.2:80', '--permanent', '--ttl', '1h']);
+    expect(both.json.error.message).toMatch(/--ttl or --permanent, not both/);
+    const neither = await cli<{ error: { message: string } }>(['forward', 'add', '--from', '203.0.113.7', '--port', '8080', '--to', '192.168.77.2:80']);
+    expect(neither.json.error.message).toMatch(/ttl.*--permanent/s);
+    expect(save('nat')).toBe('');
+
+    const add = await cli<{ id: string; deadline: string; permanent: boolean; warnings: string[] }>(['forward', 'add', '--from', '0.0.0.0/0', '--port', '8080', '--to', '192.168.77.2:80', '--permanent', '--public']);
+    expect(add.code, JSON.stringify(add.json)).toBe(0);
+    expect(add.json).toMatchObject({ deadline: '', permanent: true });
+    expect(add.json.warnings.join('\n')).toMatch(/lost at reboot/);
+    const { id } = add.json;
+    expect(save('nat')).toBe(`-A PREROUTING -p tcp -m tcp --dport 8080 -m comment --comment "commbase-admin:fwd:${id}:permanent" -j DNAT --to-destination 192.168.77.2:80`);
+    expect(save('filter')).not.toMatch(/--datestop/);
+    const via = await fetchViaRouter();
+    expect(via.code, via.stderr).toBe(0);
+    expect(via.stdout).toMatch(/Directory listing/);
+    const list = await runCli(['forward', 'list', '--host', 'router'], { env });
+    expect(list.stdout).toMatch(new RegExp(`${id}\\s+any\\s+8080/tcp\\s+192\\.168\\.77\\.2:80\\s+\\s*permanent`));
+    // Neither reap nor the cron reaper removes it; extend has nothing to extend.
+    expect((await cli<{ outcome: string }>(['forward', 'reap'])).json.outcome).toBe('nothing to reap');
+    const script = path.join(router.dir, 'reap-permanent.sh');
+    await cli(['forward', 'reap', '--install-cron', '--script-path', script]);
+    router.nsExec([script]);
+    expect(save('nat')).toContain(id);
+    const extend = await cli<{ error: { message: string } }>(['forward', 'extend', id, '--ttl', '1h']);
+    expect(extend.json.error.message).toMatch(/permanent: it has no deadline/);
+    // Persisting needs netfilter-persistent on the host; without it, what to install.
+    const persist = await cli<{ error: { message: string; nextSteps: string[] } }>(['forward', 'persist']);
+    if (persist.code !== 0) expect(JSON.stringify(persist.json.error)).toMatch(/iptables-persistent/);
+    expect((await cli(['forward', 'revoke', id])).code).toBe(0);
+    expect(save('nat')).toBe('');
+    expect(save('filter')).toBe('');
+  }, 60_000);
+
   it('reap removes only expired forwards', async () => {
     const short = await cli<{ id: string; deadline: string }>(['forward', 'add', '--from', '203.0.113.7', '--port', '8081', '--to', '192.168.77.2:80', '--ttl', '5s']);
     const long = await cli<{ id: string }>(['forward', 'add', '--from', '203.0.113.7', '--port', '8082', '--to', '192.168.77.2:80', '--ttl', '1h']);

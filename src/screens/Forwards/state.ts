@@ -42,5 +42,5 @@ export function reduce(s: State, a: Action): State {
 /** Countdowns move with the clock between reads. */
 export function shownForwards(s: State): Forward[] {
   const gone = Math.floor((s.now - s.readAt) / 1000);
-  return (s.forwards ?? []).map((f) => ({ ...f, secondsLeft: f.secondsLeft - gone }));
+  return (s.forwards ?? []).map((f) => (f.permanent ? f : { ...f, secondsLeft: f.secondsLeft - gone }));
 }

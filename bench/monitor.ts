@@ -21,7 +21,7 @@ function snapshot(n: number): Snapshot {
   const now = Date.now();
   const iso = (ms: number) => new Date(now + ms).toISOString();
   return {
-    at: iso(0), paused: false, hosts: [{ host: 'lab', state: 'ok' }], events: [],
+    at: iso(0), paused: false, hosts: [{ host: 'lab', state: 'ok' }], events: [], certs: [],
     relays: [{ host: 'local', dataDir: '/d', state: 'up', since: iso(0), status: {
       up: true, name: 'r', serverId: 's', publicUrl: 'https://relay:5000', bind: '0.0.0.0', port: 5000, tls: { enabled: true, daysLeft: 300 }, uptimeS: 3600, documents: 10,
       uploads: { total: 1, perSecond: 1, history: Array(60).fill(1) }, deliveries: { total: 1, perSecond: 1, history: Array(60).fill(1) }, errors: { total: 0, perSecond: 0, history: [] },

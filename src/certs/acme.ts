@@ -15,6 +15,8 @@ import type { Runner } from '../runners/types.js';
 import { hostNameKey } from '../core/names.js';
 import { audited } from '../services/audit.js';
 import { LOCAL, withRunner, type Connector } from '../services/hosts.js';
+import { SettingsStore } from '../services/settings.js';
+import { notice } from '../core/notices.js';
 import { parseCertificateChain, summarise, type CertSummary } from './inspect.js';
 import { dnsToAscii } from './schemas.js';
 
@@ -293,9 +295,21 @@ export async function certAcme(raw: Record<string, unknown> & { host?: string },
   const hostName = parseInput(z.object({ host: hostNameKey.default(LOCAL) }), { host: raw.host }, 'cert acme').host;
   const input = parseInput(acmeInput, { ...raw, host: undefined }, 'cert acme');
   const directoryCaPem = await readDirectoryCa(input['directory-ca']);
-  return withRunner(hostName, connector.connect, (runner) => audited({ action: 'cert.acme', host: hostName, target: `${input['out-dir']} (${input.domain.join(', ')})` },
+  const result = await withRunner(hostName, connector.connect, (runner) => audited({ action: 'cert.acme', host: hostName, target: `${input['out-dir']} (${input.domain.join(', ')})` },
     () => obtainCertificate(input, { runner, ...(directoryCaPem ? { directoryCaPem } : {}) }, onStep),
     (r) => ({ outcome: `issued, valid until ${r.summary.notAfter}` })));
+  rememberManaged(hostName, result.dir, result.domains);
+  return result;
+}
+
+/** The Monitor lists the certificates cert acme made (days left). A settings file that cannot be written only
+ * costs that line: the certificate is already in place. */
+function rememberManaged(host: string, dir: string, domains: string[]): void {
+  try {
+    new SettingsStore().update((st) => ({ ...st, managedCerts: [...st.managedCerts.filter((c) => !(c.host === host && c.dir === dir)), { host, dir, domains }].slice(-200) }));
+  } catch (err) {
+    notice(`warning: the Monitor will not list ${dir}: ${(err as Error).message}`);
+  }
 }
 
 export const renewInput = z.object({

@@ -12,6 +12,8 @@ import type { RelayStatus } from '../relay/admin.js';
 import type { Scope } from '../relay/auth.js';
 import type { Runner } from '../runners/types.js';
 import { getHost, type HostEntry } from '../services/hosts.js';
+import { SettingsStore } from '../services/settings.js';
+import { X509Certificate } from 'node:crypto';
 
 export interface RelayView {
   host: string;
@@ -32,6 +34,16 @@ export interface TimerView {
   expired: boolean;
 }
 
+/** A certificate cert acme made, read from its host: days left (or why it could not be read). */
+export interface CertView {
+  host: string;
+  dir: string;
+  domains: string[];
+  daysLeft?: number;
+  notAfter?: string;
+  error?: string;
+}
+
 export interface HostView {
   host: string;
   state: 'ok' | 'unreachable' | 'connecting';
@@ -45,6 +57,7 @@ export interface Snapshot {
   relays: RelayView[];
   timers: TimerView[];
   hosts: HostView[];
+  certs: CertView[];
   events: string[];
 }
 
@@ -69,6 +82,7 @@ interface HostState {
   view: HostView;
   relay: RelayView;
   timers: TimerView[];
+  certs: CertView[];
   failures: number;
   retryAt: number;
   busy: boolean;
@@ -91,7 +105,7 @@ export class Monitor extends EventEmitter {
       name,
       view: { host: name, state: 'connecting' },
       relay: { host: name, dataDir: relayDataDirFor(name, opts.dataDir), state: 'connecting', since: now },
-      timers: [], failures: 0, retryAt: 0, busy: false,
+      timers: [], certs: [], failures: 0, retryAt: 0, busy: false,
     }));
   }
 
@@ -122,6 +136,7 @@ export class Monitor extends EventEmitter {
       paused: this.paused,
       relays: this.states.map((s) => s.relay),
       timers: this.states.flatMap((s) => s.timers).sort((a, b) => deadlineOf(a) - deadlineOf(b)),
+      certs: this.states.flatMap((s) => s.certs),
       hosts: this.states.map((s) => ({ ...s.view, ...(s.view.state === 'unreachable' ? { nextTryInS: Math.max(0, Math.ceil((s.retryAt - Date.now()) / 1000)) } : {}) })),
       events: [...this.events],
     };
@@ -227,6 +242,7 @@ export class Monitor extends EventEmitter {
           })),
         ];
         for (const t of s.timers) if (t.expired && !expiredBefore.has(t.id)) this.log(`${s.name}: forward ${t.id} expired`);
+        s.certs = await readManagedCerts(runner, s.name);
       } catch (err) {
         s.timers = [];
         if (s.name !== 'local') this.fail(s, err);
@@ -275,4 +291,20 @@ export class Monitor extends EventEmitter {
 
 function deadlineOf(t: TimerView): number {
   return t.deadline ? new Date(t.deadline).getTime() : Number.POSITIVE_INFINITY;
+}
+
+/** The certificates cert acme made on this host (from the settings), each read to tell its days left. */
+async function readManagedCerts(runner: Runner, host: string): Promise<CertView[]> {
+  let managed: { host: string; dir: string; domains: string[] }[];
+  try { managed = new SettingsStore().read().managedCerts.filter((c) => c.host === host); } catch { return []; }
+  return Promise.all(managed.map(async (c): Promise<CertView> => {
+    try {
+      const pem = await runner.readFile(`${c.dir}/cert.pem`);
+      const leaf = new X509Certificate(pem.slice(0, pem.indexOf('-----END CERTIFICATE-----') + 25));
+      const notAfter = new Date(leaf.validTo);
+      return { ...c, notAfter: notAfter.toISOString(), daysLeft: Math.floor((notAfter.getTime() - Date.now()) / 86_400_000) };
+    } catch (err) {
+      return { ...c, error: classify(err).message };
+    }
+  }));
 }

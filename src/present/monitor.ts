@@ -133,11 +133,21 @@ export function showsSeconds(s: Snapshot | undefined, now = Date.now()): boolean
     || s.relays.some((r) => r.status && (r.status.uptimeS < 60 || r.status.connected.some((c) => young(c.connectedAt) || young(c.lastActivity)) || r.status.pending.some((p) => young(p.requestedAt))));
 }
 
+/** "CERTS relay.example.org 84d · lab:/etc/le 12d RENEW": the managed certificates, soonest first. */
+export function certLine(s: Pick<Snapshot, 'certs'>): { text: string; tone?: 'warn' | 'error' } | undefined {
+  if (!s.certs?.length) return undefined;
+  const sorted = [...s.certs].sort((a, b) => (a.daysLeft ?? -1e9) - (b.daysLeft ?? -1e9));
+  const parts = sorted.map((c) => `${c.host === 'local' ? '' : `${c.host}:`}${c.domains[0] ?? c.dir} ${c.error ? `UNREADABLE (${c.error})` : c.daysLeft! < 0 ? 'EXPIRED' : `${c.daysLeft}d${c.daysLeft! <= 30 ? ' RENEW' : ''}`}`);
+  const worst = sorted[0]!;
+  const tone = worst.error || (worst.daysLeft ?? 0) < 0 ? 'error' : (worst.daysLeft ?? 99) <= 30 ? 'warn' : undefined;
+  return { text: `CERTS ${parts.join(' · ')}`, ...(tone ? { tone } : {}) };
+}
+
 /** What the Monitor shows of a snapshot, as one string: a snapshot that leaves it unchanged is not redrawn. */
 export function monitorView(s: Snapshot, now = Date.now()): string {
   const rows = [...clientRows(s, now), ...timerRows(s.timers, now)].map((r) => `${r.cells.join('\t')}${r.tone ?? ''}`);
   const hosts = s.hosts.map((h) => `${h.host}:${h.state}:${h.nextTryInS ?? ''}`);
-  return [...s.relays.flatMap(relayLines), ...hosts, ...rows, ...s.events, String(s.paused)].join('\n');
+  return [...s.relays.flatMap(relayLines), certLine(s)?.text ?? '', ...hosts, ...rows, ...s.events, String(s.paused)].join('\n');
 }
 
 /** "relay up, 3 clients, 1 pending, next expiry in 4m 03s": the home screen's line. */

@@ -6,14 +6,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runJson } from '../helpers/cli.js';
+import { BIN, runCli, runJson } from '../helpers/cli.js';
+import { TmuxSession } from '../helpers/tmux.js';
 import { missing, titled } from '../helpers/needs.js';
 import { Pebble } from '../helpers/pebble.js';
 import { freePort } from '../helpers/port.js';
 import { shResult } from '../helpers/proc.js';
 import { withTempDir } from '../helpers/tmp.js';
 
-const why = missing({ commands: ['pebble', 'pebble-challtestsrv', 'openssl'] });
+const why = missing({ commands: ['pebble', 'pebble-challtestsrv', 'openssl', 'tmux'] });
 
 describe.skipIf(why)(titled('ACME certificates from pebble', why), () => {
   let dir: string;
@@ -49,6 +50,13 @@ describe.skipIf(why)(titled('ACME certificates from pebble', why), () => {
     expect((await readFile(path.join(out, 'cert.pem'), 'utf8')).match(/BEGIN CERTIFICATE/g)?.length).toBeGreaterThanOrEqual(2);
     const modulus = async (args: string[]) => (await shResult('openssl', args)).stdout;
     expect(await modulus(['pkey', '-in', path.join(out, 'key.pem'), '-pubout'])).toBe(await modulus(['x509', '-in', path.join(out, 'cert.pem'), '-noout', '-pubkey']));
+    // The Monitor lists the certificates cert acme made, with their days left (pebble's last 5 years).
+    const session = TmuxSession.start('acme-mon', [process.execPath, BIN, 'monitor'], { ...env, NO_COLOR: '1' }, { cols: 120, rows: 30 });
+    try {
+      await session.waitFor(/CERTS relay\.test 18\d\dd/, 20_000);
+    } finally {
+      session.kill();
+    }
   }, 60_000);
 
   it('renews only when due; --force renews, keeps the previous files and runs the reload hook (argv, dashes included)', async () => {

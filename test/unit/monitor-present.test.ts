@@ -48,9 +48,22 @@ describe('monitor presentation', () => {
   });
 
   it('summarises for the home screen', () => {
-    const snap: Snapshot = { at: '', paused: false, hosts: [], events: [], relays: [{ host: 'local', dataDir: '/d', state: 'up', since: '', status: status() }],
+    const snap: Snapshot = { at: '', paused: false, hosts: [], events: [], certs: [], relays: [{ host: 'local', dataDir: '/d', state: 'up', since: '', status: status() }],
       timers: [{ host: 'lab', kind: 'forward', id: 'x', label: '', deadline: '2026-11-24T12:04:03Z', expired: false }] };
     expect(summaryLine(snap, NOW)).toBe('relay up, 1 client(s), 1 pending, next expiry in 4m 03s');
     expect(summaryLine(undefined, NOW)).toBe('monitor: starting…');
+  });
+});
+
+describe('managed certificates line', () => {
+  it('lists them soonest first, flags 30 days or fewer and unreadable ones', async () => {
+    const { certLine } = await import('../../src/present/monitor.js');
+    expect(certLine({ certs: [] })).toBeUndefined();
+    expect(certLine({ certs: [{ host: 'local', dir: '/a', domains: ['relay.example.org'], daysLeft: 84 }] })).toEqual({ text: 'CERTS relay.example.org 84d' });
+    expect(certLine({ certs: [
+      { host: 'local', dir: '/a', domains: ['a.example.org'], daysLeft: 84 },
+      { host: 'lab', dir: '/b', domains: ['b.example.org'], daysLeft: 12 },
+    ] })).toEqual({ text: 'CERTS lab:b.example.org 12d RENEW · a.example.org 84d', tone: 'warn' });
+    expect(certLine({ certs: [{ host: 'lab', dir: '/c', domains: ['c.example.org'], error: 'no such file' }] })?.tone).toBe('error');
   });
 });

@@ -9,7 +9,7 @@ import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
 import { useHostList } from '../use-hosts-list.js';
 import type { MonitorTargets } from '../use-monitor.js';
-import { relayLines, type ClientRow, type Row } from '../../present/monitor.js';
+import { certLine, relayLines, type ClientRow, type Row } from '../../present/monitor.js';
 import { useMonitorScreen } from './use-monitor-screen.js';
 import type { Pane } from './state.js';
 import type { Snapshot } from '../../monitor/service.js';
@@ -62,9 +62,12 @@ export function MonitorBody(props: { snapshot: Snapshot | undefined; clients: Cl
   const { snapshot, clients, timers, pane } = props;
   const hostLine = snapshot?.hosts.filter((h) => h.host !== 'local').map((h) => `${h.host}: ${h.state === 'ok' ? 'ok' : h.state === 'connecting' ? '…' : `UNREACHABLE${h.nextTryInS !== undefined ? ` (retry in ${h.nextTryInS}s)` : ''}`}`).join(' · ');
   const pendingCount = clients.filter((c) => c.pending).length;
+  const certs = snapshot ? certLine(snapshot) : undefined;
   return (
     <Box flexDirection="column">
       {snapshot?.relays.map((r) => relayLines(r).map((l, i) => <Text key={`${r.host}${i}`} wrap="truncate-end" color={i === 0 ? (r.state === 'up' ? theme.ok : theme.error) : undefined}>{l}</Text>))}
+      {certs ? <Text wrap="truncate-end" {...(certs.tone ? { color: certs.tone === 'error' ? theme.error : theme.warn } : { color: theme.dim })}>{certs.text}</Text> : null}
+      {certs ? <Text wrap="truncate-end" color={certs.tone === 'error' ? theme.error : certs.tone === 'warn' ? theme.warn : theme.dim}>{certs.text}</Text> : null}
       {hostLine ? <Text wrap="truncate-end" color={hostLine.includes('UNREACHABLE') ? theme.error : theme.dim}>HOSTS {hostLine}</Text> : null}
       <Text bold color={pane === 'clients' ? theme.accent : undefined}>{pane === 'clients' ? '▸ ' : '  '}CLIENTS ({clients.filter((c) => c.connected).length} connected{pendingCount ? `, ${pendingCount} PENDING` : ''})</Text>
       <Table columns={[{ title: 'STATE', width: 7 }, { title: 'NAME', width: 14 }, { title: 'ID', width: 14 }, { title: 'FROM', width: 14 }, { title: 'SINCE', width: 17 }, { title: 'MSGS', width: 6 }]}

@@ -300,10 +300,14 @@ export interface WizardPlan {
 }
 
 /** What the Certificates wizard will write under `dir`: the CA stays in dir/ca, what the server needs in dir/server. */
-export async function planWizard(mode: 'local' | 'public', dir: string): Promise<WizardPlan> {
+export async function planWizard(mode: 'local' | 'public' | 'acme', dir: string): Promise<WizardPlan> {
   const caDir = path.join(dir, 'ca');
   const outDir = path.join(dir, 'server');
   const out = leafPaths(outDir);
+  if (mode === 'acme') {
+    const acmeDir = path.resolve(dir, 'acme');
+    return { caDir, outDir: acmeDir, caExists: false, writes: ['cert.pem', 'chain.pem', 'key.pem', 'account-key.pem', 'acme.json'].map((f) => path.join(acmeDir, f)) };
+  }
   if (mode === 'public') return { caDir, outDir, caExists: false, writes: [out.key, out.csr] };
   const ca = caPaths(caDir);
   const caExists = (await exists(ca.cert)) && (await exists(ca.key));

@@ -2,7 +2,7 @@
 // a host key to trust, and an identity file's passphrase. Each owns its keys only while shown (isActive).
 import React, { useCallback, useState } from 'react';
 import { Box, Text } from 'ink';
-import { PasswordInput, TextInput } from '@inkjs/ui';
+import { TextField } from './TextField.js';
 import { useKeymap } from './useKeymap.js';
 import { theme } from './theme.js';
 
@@ -19,8 +19,7 @@ export function ConfirmDialog(props: { title: string; lines: string[]; onYes: ()
 
 export function TypedConfirm(props: { title: string; lines: string[]; target: string; onConfirm: () => void; isActive: boolean; readOnly?: boolean }) {
   const [wrong, setWrong] = useState(false);
-  // Stable: @inkjs/ui's TextInput calls onChange again whenever the callback's identity changes. The submit
-  // compares the value it is handed, not a state that may not have caught up with the last key yet.
+  // The submit compares the value it is handed, not a state that may not have caught up with the last key yet.
   const onChange = useCallback(() => setWrong(false), []);
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
@@ -29,7 +28,7 @@ export function TypedConfirm(props: { title: string; lines: string[]; target: st
       {props.readOnly ? <Text>Read-only console: nothing will be changed (Esc to go back).</Text> : (
         <>
           <Text>Type <Text bold>{props.target}</Text> and press Enter to confirm, Esc to cancel:</Text>
-          <Box><Text color={theme.accent}>› </Text><TextInput isDisabled={!props.isActive} onChange={onChange} onSubmit={(value) => (value === props.target ? props.onConfirm() : setWrong(true))} /></Box>
+          <TextField isDisabled={!props.isActive} onChange={onChange} onSubmit={(value) => (value === props.target ? props.onConfirm() : setWrong(true))} />
           {wrong ? <Text color={theme.error}>That is not {props.target}; nothing was changed.</Text> : null}
         </>
       )}
@@ -56,7 +55,7 @@ export function PassphraseDialog(props: { identity: string; onAnswer: (passphras
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold color={theme.warn}>The identity file {props.identity} is encrypted</Text>
       <Text>Its passphrase (kept in memory for this console session only; Esc to cancel):</Text>
-      <Box><Text color={theme.accent}>› </Text><PasswordInput isDisabled={!props.isActive} onSubmit={(v) => props.onAnswer(v)} /></Box>
+      <TextField mask="•" isDisabled={!props.isActive} onSubmit={(v) => props.onAnswer(v)} />
     </Box>
   );
 }

@@ -3,7 +3,7 @@
 
 export type Scope =
   | 'global' | 'home' | 'wizard' | 'wizard.select' | 'wizard.text' | 'wizard.confirm' | 'result'
-  | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy' | 'clientsetup';
+  | 'field' | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy' | 'clientsetup';
 
 export interface Binding {
   id: string;
@@ -34,6 +34,19 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'text.back', short: 'previous step', scope: 'wizard.text', keys: ['escape'], label: 'Esc', description: 'previous step (q types a q here)', footer: true },
   { id: 'confirm.yes', short: 'write', scope: 'wizard.confirm', keys: ['return', 'y'], label: 'Enter/y', description: 'write the files shown', footer: true, dangerous: true },
   { id: 'confirm.no', short: 'change', scope: 'wizard.confirm', keys: ['n'], label: 'n', description: 'change the answers', footer: true },
+  // Every text field (src/ui/TextField.tsx): readline's editing keys. Not in footers; the help overlay lists them.
+  { id: 'field.left', scope: 'field', keys: ['left'], label: '←/→', description: 'move the cursor a character' },
+  { id: 'field.right', scope: 'field', keys: ['right'], label: '→', description: 'move the cursor right (on a suggested value: take it to edit)' },
+  { id: 'field.start', scope: 'field', keys: ['ctrl+a', 'home'], label: 'Ctrl-A/Home', description: 'to the start of the field' },
+  { id: 'field.end', scope: 'field', keys: ['ctrl+e', 'end'], label: 'Ctrl-E/End', description: 'to the end of the field (on a suggested value: take it to edit)' },
+  { id: 'field.word-left', scope: 'field', keys: ['meta+b'], label: 'Alt-B', description: 'back a word' },
+  { id: 'field.word-right', scope: 'field', keys: ['meta+f'], label: 'Alt-F', description: 'forward a word' },
+  { id: 'field.kill-start', scope: 'field', keys: ['ctrl+u'], label: 'Ctrl-U', description: 'delete to the start of the field' },
+  { id: 'field.kill-end', scope: 'field', keys: ['ctrl+k'], label: 'Ctrl-K', description: 'delete to the end of the field' },
+  { id: 'field.kill-word', scope: 'field', keys: ['ctrl+w', 'meta+backspace'], label: 'Ctrl-W', description: 'delete the word before the cursor' },
+  { id: 'field.delete-back', scope: 'field', keys: ['backspace'], label: 'Backspace', description: 'delete the character before the cursor' },
+  { id: 'field.delete', scope: 'field', keys: ['ctrl+d'], label: 'Ctrl-D', description: 'delete the character under the cursor' },
+
   { id: 'list.up', short: 'up', scope: 'list', keys: ['up', 'k'], label: '↑/k', description: 'previous row', footer: true },
   { id: 'list.down', short: 'down', scope: 'list', keys: ['down', 'j'], label: '↓/j', description: 'next row', footer: true },
 
@@ -88,8 +101,8 @@ export const BINDINGS: readonly Binding[] = [
 ];
 
 export interface InkKey {
-  upArrow: boolean; downArrow: boolean; leftArrow: boolean; rightArrow: boolean;
-  return: boolean; escape: boolean; tab: boolean; backspace: boolean; delete: boolean; ctrl: boolean;
+  upArrow: boolean; downArrow: boolean; leftArrow: boolean; rightArrow: boolean; home: boolean; end: boolean;
+  return: boolean; escape: boolean; tab: boolean; backspace: boolean; delete: boolean; ctrl: boolean; meta: boolean;
 }
 
 export function keyName(input: string, key: Partial<InkKey>): string {
@@ -97,11 +110,14 @@ export function keyName(input: string, key: Partial<InkKey>): string {
   if (key.downArrow) return 'down';
   if (key.leftArrow) return 'left';
   if (key.rightArrow) return 'right';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
   if (key.return) return 'return';
   if (key.escape) return 'escape';
   if (key.tab) return 'tab';
-  if (key.backspace || key.delete) return 'backspace';
+  if (key.backspace || key.delete) return key.meta ? 'meta+backspace' : 'backspace';
   if (key.ctrl) return `ctrl+${input}`;
+  if (key.meta && input.length === 1) return `meta+${input}`;
   return input;
 }
 

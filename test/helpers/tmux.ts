@@ -39,6 +39,13 @@ export class TmuxSession {
     await new Promise((r) => setTimeout(r, 150));
   }
 
+  /** The whole text in one chunk, as a terminal pastes it (the shared text field takes it at once). */
+  async paste(text: string): Promise<void> {
+    await new Promise((r) => setTimeout(r, 50));
+    this.tmux(['send-keys', '-l', '-t', this.name, text]);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+
   async type(text: string): Promise<void> {
     for (const ch of text) await this.key(ch === ' ' ? 'Space' : ch === ';' ? '\\;' : ch);
   }

@@ -106,6 +106,50 @@ describe.skipIf(why)(titled('ACME certificates from pebble', why), () => {
     }
   }, 60_000);
 
+  it('the console\'s certificate wizard orders one too: domains, email, challenge port, directory and its CA, then the files', async () => {
+    const home = path.join(dir, 'wizard-data');
+    const session = TmuxSession.start('acme-wiz', [process.execPath, BIN], { ...env, XDG_DATA_HOME: home, NO_COLOR: '1' }, { cols: 120, rows: 40 });
+    try {
+      await session.waitFor('Certificates');
+      await session.key('Enter');
+      await session.waitFor('What do you need?');
+      await session.key('Down');
+      await session.key('Down');
+      await session.key('Enter');
+      await session.waitFor('Domain names');
+      await session.type('bad_host!');
+      await session.key('Enter');
+      await session.waitFor(/domain "bad_host!": must be a DNS name/);
+      await session.key('C-u');
+      await session.type('wizard.test');
+      await session.key('Enter');
+      await session.waitFor('Contact email');
+      await session.paste('ops@example.org');
+      await session.key('Enter');
+      await session.waitFor('How to answer the http-01 challenge');
+      await session.paste(String(pebble.httpPort));
+      await session.key('Enter');
+      await session.waitFor('ACME directory');
+      await session.paste(pebble.directory);
+      await session.key('Enter');
+      await session.waitFor('CA of the ACME server');
+      await session.paste(pebble.directoryCa);
+      await session.key('Enter');
+      await session.waitFor('Directory to write to');
+      await session.key('Enter');
+      const summary = await session.waitFor('Write these files?');
+      expect(summary).toMatch(/domains:\s+wizard\.test/);
+      expect(summary).toMatch(new RegExp(`commbase-admin listens on port ${pebble.httpPort}`));
+      await session.key('y');
+      const done = await session.waitFor('Done. Files written', 30_000);
+      expect(done).toMatch(/cert renew --dir/);
+    } finally {
+      session.kill();
+    }
+    const out = path.join(home, 'commbase-admin', 'certificates', 'acme');
+    expect((await verify(out)).code).toBe(0);
+  }, 90_000);
+
   it('refuses bad input by field and value, before contacting anything or writing a file', async () => {
     const out = path.join(dir, 'never');
     const cases: [string[], RegExp][] = [

@@ -1,6 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
-import { Select, Spinner, TextInput } from '@inkjs/ui';
+import { Select, Spinner } from '@inkjs/ui';
+import { TextField } from '../../ui/TextField.js';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
 import { ConfirmDialog } from '../../ui/Dialogs.js';
 import { useKeymap } from '../../ui/useKeymap.js';
@@ -8,9 +9,11 @@ import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
 import { useCertWizard } from './use-cert-wizard.js';
 import type { Step } from './state.js';
+import { LETS_ENCRYPT } from '../../certs/acme.js';
 
 const SCOPE_OF: Record<Step, Scope> = {
   mode: 'wizard.select', cn: 'wizard.text', sans: 'wizard.text', dir: 'wizard.text',
+  email: 'wizard.text', challenge: 'wizard.text', directory: 'wizard.text', directoryCa: 'wizard.text',
   summary: 'wizard.confirm', running: 'wizard', done: 'result', failed: 'result',
 };
 
@@ -68,23 +71,45 @@ function StepBody({ state, dispatch, inputActive, readOnly }: Wiz & { inputActiv
             options={[
               { label: 'A local CA and a server certificate signed by it', value: 'local' },
               { label: 'A key and a CSR to send to a public CA', value: 'public' },
+              { label: 'A public certificate from Let\'s Encrypt or another ACME CA (http-01)', value: 'acme' },
             ]}
-            onChange={(v) => dispatch({ type: 'chooseMode', mode: v === 'public' ? 'public' : 'local' })}
+            onChange={(v) => dispatch({ type: 'chooseMode', mode: v === 'public' ? 'public' : v === 'acme' ? 'acme' : 'local' })}
           />
         </Box>
       );
     case 'cn':
-      return <Field label="Server name (common name)" hint="the name clients will use, usually the host name" value={state.cn} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitCn', value })} />;
+      return state.mode === 'acme'
+        ? <Field label="Domain names" hint="DNS names that point at this host, separated by commas (no IP addresses: a public CA proves names)" value={state.cn} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitCn', value })} />
+        : <Field label="Server name (common name)" hint="the name clients will use, usually the host name" value={state.cn} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitCn', value })} />;
+    case 'email':
+      return <Field label="Contact email" hint="the ACME account's address: the CA writes there before a certificate expires" value={state.email} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitAcme', field: 'email', value })} />;
+    case 'challenge':
+      return <Field label="How to answer the http-01 challenge" hint="a port commbase-admin listens on (80 for a real CA; the CA connects to it), or the webroot nginx serves /.well-known/acme-challenge/ from" value={state.challenge} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitAcme', field: 'challenge', value })} />;
+    case 'directory':
+      return <Field label="ACME directory" hint={`Let's Encrypt staging (test certificates) by default; production: ${LETS_ENCRYPT.production}`} value={state.directory} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitAcme', field: 'directory', value })} />;
+    case 'directoryCa':
+      return <Field label="CA of the ACME server's own HTTPS (optional)" hint="empty for a public ACME server; the PEM file of a private one's CA (e.g. pebble)" value={state.directoryCa} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitAcme', field: 'directoryCa', value })} />;
     case 'sans':
       return <Field label="Names and addresses (SANs)" hint="every DNS:name and IP:address clients use, separated by commas" value={state.sans} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitSans', value })} />;
     case 'dir':
-      return <Field label="Directory to write to" hint="the CA goes in DIR/ca, the server's files in DIR/server" value={state.dir} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitDir', value })} />;
+      return <Field label="Directory to write to" hint={state.mode === 'acme' ? 'the certificate, chain, key and ACME account key go in DIR/acme' : 'the CA goes in DIR/ca, the server\'s files in DIR/server'} value={state.dir} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitDir', value })} />;
     case 'summary':
       return (
         <Box flexDirection="column">
-          <Text bold>{state.mode === 'local' ? 'Local CA + server certificate' : 'Key + CSR for a public CA'}</Text>
-          <Text>  name:  {state.cn}</Text>
-          <Text>  SANs:  {state.sans}</Text>
+          <Text bold>{state.mode === 'local' ? 'Local CA + server certificate' : state.mode === 'acme' ? 'Certificate from an ACME CA' : 'Key + CSR for a public CA'}</Text>
+          {state.mode === 'acme' ? (
+            <>
+              <Text>  domains:   {state.cn}</Text>
+              <Text>  email:     {state.email}</Text>
+              <Text>  challenge: {/^\d+$/.test(state.challenge) ? `commbase-admin listens on port ${state.challenge}` : `files in ${state.challenge}/.well-known/acme-challenge/`}</Text>
+              <Text>  directory: {state.directory}{state.directory === LETS_ENCRYPT.staging ? ' (staging: not trusted by browsers)' : ''}</Text>
+            </>
+          ) : (
+            <>
+              <Text>  name:  {state.cn}</Text>
+              <Text>  SANs:  {state.sans}</Text>
+            </>
+          )}
           {state.plan ? (
             <>
               {state.mode === 'local' ? <Text>  CA:    {state.plan.caExists ? `existing, in ${state.plan.caDir}` : `new, in ${state.plan.caDir}`}</Text> : null}
@@ -129,10 +154,7 @@ function Field(props: { label: string; hint: string; value: string; active: bool
     <Box flexDirection="column">
       <Text bold>{props.label}</Text>
       <Text color={theme.dim}>{props.hint}</Text>
-      <Box>
-        <Text color={theme.accent}>› </Text>
-        <TextInput key={props.label} defaultValue={props.value} isDisabled={!props.active} onSubmit={props.onSubmit} />
-      </Box>
+      <TextField key={props.label} suggestion={props.value} isDisabled={!props.active} onSubmit={props.onSubmit} />
     </Box>
   );
 }

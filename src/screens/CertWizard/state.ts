@@ -2,9 +2,11 @@
 import { commonName, san } from '../../certs/schemas.js';
 import { hostOrIp } from '../../core/net.js';
 import type { WizardPlan } from '../../certs/service.js';
+import { LETS_ENCRYPT, acmeInput } from '../../certs/acme.js';
 
-export type Mode = 'local' | 'public';
-export type Step = 'mode' | 'cn' | 'sans' | 'dir' | 'summary' | 'running' | 'done' | 'failed';
+export type Mode = 'local' | 'public' | 'acme';
+/** ACME: cn holds the domain names; then email, challenge (a port or a webroot), directory and its CA. */
+export type Step = 'mode' | 'cn' | 'sans' | 'email' | 'challenge' | 'directory' | 'directoryCa' | 'dir' | 'summary' | 'running' | 'done' | 'failed';
 
 export interface WizardResult {
   files: Array<{ path: string; what: string }>;
@@ -19,6 +21,11 @@ export interface WizardState {
   cn: string;
   sans: string;
   dir: string;
+  email: string;
+  /** A port ("80") or a webroot ("/var/www/commbase-admin-acme"). */
+  challenge: string;
+  directory: string;
+  directoryCa: string;
   error?: string;
   plan?: WizardPlan;
   progress: string[];
@@ -31,6 +38,7 @@ export type WizardAction =
   | { type: 'submitCn'; value: string }
   | { type: 'submitSans'; value: string }
   | { type: 'submitDir'; value: string }
+  | { type: 'submitAcme'; field: 'email' | 'challenge' | 'directory' | 'directoryCa'; value: string }
   | { type: 'planned'; plan: WizardPlan }
   | { type: 'confirm' }
   | { type: 'back' }
@@ -40,10 +48,34 @@ export type WizardAction =
   | { type: 'restart' };
 
 export function initialState(defaults: { cn: string; sans: string[]; dir: string }): WizardState {
-  return { step: 'mode', mode: 'local', cn: defaults.cn, sans: defaults.sans.join(', '), dir: defaults.dir, progress: [] };
+  return { step: 'mode', mode: 'local', cn: defaults.cn, sans: defaults.sans.join(', '), dir: defaults.dir, email: '', challenge: '80', directory: LETS_ENCRYPT.staging, directoryCa: '', progress: [] };
 }
 
 const PREVIOUS: Partial<Record<Step, Step>> = { cn: 'mode', sans: 'cn', dir: 'sans', summary: 'dir' };
+const PREVIOUS_ACME: Partial<Record<Step, Step>> = { cn: 'mode', email: 'cn', challenge: 'email', directory: 'challenge', directoryCa: 'directory', dir: 'directoryCa', summary: 'dir' };
+const NEXT_ACME = { email: 'challenge', challenge: 'directory', directory: 'directoryCa', directoryCa: 'dir' } as const;
+
+/** Domain names for ACME: DNS names only (http-01 proves neither IP addresses nor wildcards). */
+export function validateDomains(value: string): string | undefined {
+  const list = splitSans(value);
+  if (list.length === 0) return 'domain names: give at least one, e.g. relay.example.org';
+  for (const d of list) {
+    const r = acmeInput.shape.domain.element.safeParse(d);
+    if (!r.success) return `domain ${JSON.stringify(d)}: ${r.error.issues[0]?.message}`;
+  }
+  return undefined;
+}
+
+/** Each ACME field checked as it is typed, with the same schema `cert acme` uses. */
+export function validateAcme(field: 'email' | 'challenge' | 'directory' | 'directoryCa', value: string): string | undefined {
+  const v = value.trim();
+  const issue = (r: { success: boolean; error?: { issues: { message: string }[] } }, what: string) => (r.success ? undefined : `${what} ${JSON.stringify(value)}: ${r.error?.issues[0]?.message}`);
+  if (field === 'email') return issue(acmeInput.shape.email.safeParse(v), 'email');
+  if (field === 'directory') return issue(acmeInput.shape.directory.safeParse(v), 'directory');
+  if (field === 'directoryCa') return v === '' || v.startsWith('/') ? undefined : `directory CA ${JSON.stringify(value)}: must be an absolute path to a PEM file, or empty for the system's trust`;
+  if (/^\d+$/.test(v)) return issue(acmeInput.shape['http-port'].safeParse(v), 'port');
+  return issue(acmeInput.shape.webroot.safeParse(v), 'challenge: a port (80) or a webroot');
+}
 
 export function splitSans(value: string): string[] {
   return value.split(/[\s,]+/).filter(Boolean);
@@ -69,14 +101,23 @@ export function validateSans(value: string): string | undefined {
 export function reducer(state: WizardState, action: WizardAction): WizardState {
   switch (action.type) {
     case 'chooseMode':
-      return { ...state, mode: action.mode, step: 'cn', error: undefined };
+      return { ...state, mode: action.mode, step: 'cn', error: undefined, ...(action.mode === 'acme' && state.mode !== 'acme' ? { cn: dnsOnly(state) } : {}) };
     case 'submitCn': {
+      if (state.mode === 'acme') {
+        const error = validateDomains(action.value);
+        return error ? { ...state, cn: action.value, error } : { ...state, cn: splitSans(action.value).join(', '), step: 'email', error: undefined };
+      }
       const error = validateCn(action.value);
       return error ? { ...state, cn: action.value, error } : { ...state, cn: action.value.trim(), step: 'sans', error: undefined };
     }
     case 'submitSans': {
       const error = validateSans(action.value);
       return error ? { ...state, sans: action.value, error } : { ...state, sans: action.value, step: 'dir', error: undefined };
+    }
+    case 'submitAcme': {
+      const error = validateAcme(action.field, action.value);
+      const next = { ...state, [action.field]: action.value.trim() };
+      return error ? { ...next, error } : { ...next, step: NEXT_ACME[action.field], error: undefined };
     }
     case 'submitDir': {
       const dir = action.value.trim();
@@ -88,7 +129,7 @@ export function reducer(state: WizardState, action: WizardAction): WizardState {
     case 'confirm':
       return state.step === 'summary' && state.plan ? { ...state, step: 'running', progress: [] } : state;
     case 'back': {
-      const prev = PREVIOUS[state.step];
+      const prev = (state.mode === 'acme' ? PREVIOUS_ACME : PREVIOUS)[state.step];
       return prev ? { ...state, step: prev, error: undefined } : state;
     }
     case 'progress':
@@ -100,4 +141,10 @@ export function reducer(state: WizardState, action: WizardAction): WizardState {
     case 'restart':
       return { ...state, step: 'mode', progress: [], result: undefined, failure: undefined, plan: undefined };
   }
+}
+
+/** The DNS names among the local defaults, for the ACME domain field (IP SANs cannot be in a public certificate). */
+function dnsOnly(state: WizardState): string {
+  const names = splitSans(state.sans).filter((x) => x.startsWith('DNS:')).map((x) => x.slice(4)).filter((x) => x.includes('.'));
+  return names.join(', ') || (state.cn.includes('.') ? state.cn : '');
 }

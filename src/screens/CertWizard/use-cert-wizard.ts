@@ -5,6 +5,7 @@ import { openRunner, type HostEntry } from '../../services/hosts.js';
 import { useTask } from '../use-task.js';
 import { classify, formatErrorLines } from '../../core/errors.js';
 import { makeCsr, planWizard, setupLocalPki } from '../../certs/service.js';
+import { certAcme } from '../../certs/acme.js';
 import { initialState, reducer, splitSans, type WizardResult, type WizardState } from './state.js';
 
 export function useCertWizard(defaults: { cn: string; sans: string[]; dir: string }) {
@@ -74,6 +75,26 @@ function useConfOffer(result: WizardResult | undefined) {
 async function run(state: WizardState, onStep: (s: string) => void): Promise<WizardResult> {
   const plan = state.plan!;
   const san = splitSans(state.sans);
+  if (state.mode === 'acme') {
+    const port = /^\d+$/.test(state.challenge);
+    const r = await certAcme({
+      host: 'local', domain: splitSans(state.cn), email: state.email, directory: state.directory,
+      ...(state.directoryCa ? { 'directory-ca': state.directoryCa } : {}),
+      ...(port ? { 'http-port': state.challenge } : { webroot: state.challenge }), 'out-dir': plan.outDir,
+    }, { connect: (h: HostEntry) => openRunner(h.name) }, onStep);
+    return {
+      files: [
+        { path: r.cert, what: 'certificate + chain (CERTS_AND_KEYS_CERT_PEM_FILE; nginx ssl_certificate)' },
+        { path: r.key, what: 'key, 0600 (CERTS_AND_KEYS_KEY_PEM_FILE)' },
+        { path: r.chain, what: 'the chain alone' },
+        { path: r.account, what: `ACME account key, 0600 (${r.accountCreated ? 'new' : 'reused'})` },
+      ],
+      nextSteps: [
+        `renewal: commbase-admin cert renew --dir ${r.dir} --install-timer --on-renew systemctl reload nginx`,
+        'nginx in front of the relay: the Proxy screen, or commbase-admin proxy nginx',
+      ],
+    };
+  }
   if (state.mode === 'public') {
     const r = await makeCsr({ 'out-dir': plan.outDir, cn: state.cn, san }, onStep);
     return {

@@ -1,6 +1,7 @@
 import React, { useCallback, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
-import { Spinner, TextInput } from '@inkjs/ui';
+import { Spinner } from '@inkjs/ui';
+import { TextField } from '../../ui/TextField.js';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
 import { Table } from '../../ui/Table.js';
 import { ConfirmDialog } from '../../ui/Dialogs.js';
@@ -79,12 +80,11 @@ function PathLine(props: { status: PathStatus }) {
 function EditField(props: { keyName: string; initial: string; validate: (v: string) => string | undefined; onSubmit: (v: string) => string | undefined; isActive: boolean }) {
   const [problem, setProblem] = useState<string | undefined>(props.validate(props.initial));
   const last = useRef(props.initial);
-  // Stable: @inkjs/ui's TextInput calls onChange again whenever the callback's identity changes.
-  const onChange = useCallback((v: string) => { if (v !== last.current) { last.current = v; setProblem(props.validate(v)); } }, [props.validate]);
+  const onChange = useCallback((v: string) => { last.current = v; setProblem(props.validate(v)); }, [props.validate]);
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>{props.keyName}</Text>
-      <Box><Text color={theme.accent}>› </Text><TextInput defaultValue={props.initial} isDisabled={!props.isActive} onChange={onChange} onSubmit={(v) => setProblem(props.onSubmit(v))} /></Box>
+      <TextField value={props.initial} isDisabled={!props.isActive} onChange={onChange} onSubmit={(v) => setProblem(props.onSubmit(v))} />
       {problem ? <Text color={theme.error}>✗ {props.keyName} {JSON.stringify(last.current)}: {problem}</Text> : <Text color={theme.ok}>✓ valid</Text>}
     </Box>
   );

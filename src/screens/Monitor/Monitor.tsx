@@ -1,6 +1,6 @@
 import React, { useCallback, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
-import { TextInput } from '@inkjs/ui';
+import { TextField } from '../../ui/TextField.js';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
 import { Table } from '../../ui/Table.js';
 import { ConfirmDialog } from '../../ui/Dialogs.js';
@@ -47,7 +47,7 @@ export function Monitor(props: { targets?: MonitorTargets; onExit: () => void; r
   return (
     <ScreenFrame title="Monitor" scopes={scopes} helpOpen={helpOpen} typing={filtering} readOnly={Boolean(props.readOnly)} status={status}>
       <MonitorBody snapshot={snapshot} clients={clients} timers={timers} pane={pane} clientCursor={v.clientCursor} timerCursor={v.timerCursor} />
-      {filtering || filter ? <Box><Text color={theme.accent}>filter › </Text>{filtering ? <TextInput defaultValue={filter} onChange={onFilter} /> : <Text>{filter}</Text>}</Box> : null}
+      {filtering || filter ? <Box><Text color={theme.accent}>filter › </Text>{filtering ? <TextField prompt="" value={filter} onChange={onFilter} onSubmit={() => {}} /> : <Text>{filter}</Text>}</Box> : null}
       {pending ? <ConfirmDialog title={pending.title} lines={pending.lines} onYes={v.confirm} onNo={() => dispatch({ type: 'close' })} isActive={props.isActive ?? true} readOnly={Boolean(props.readOnly)} /> : null}
       {task.busy ? <Text color={theme.dim}>{task.busy}…</Text> : null}
       {task.error ? <Text wrap="truncate-end" color={theme.error}>{task.error[0]}</Text> : null}

@@ -1,0 +1,63 @@
+// The one text field every form, dialog and filter uses: readline's editing keys (the keymap's `field` scope),
+// a suggested value shown dim (Enter takes it, typing replaces it), an optional mask, and the validation message
+// under the field as the value changes.
+import React, { useRef, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import { keyName, resolveKey, type InkKey } from './keymap.js';
+import { edit, initialEdit, insert, type EditState } from './text-edit.js';
+import { theme } from './theme.js';
+
+export interface TextFieldProps {
+  /** Text to edit (a value the operator already has). */
+  value?: string;
+  /** A suggestion shown dim: Enter submits it, typing replaces it. */
+  suggestion?: string;
+  isDisabled?: boolean;
+  /** Shown instead of each character (passphrases). */
+  mask?: string;
+  onSubmit: (value: string) => void;
+  onChange?: (value: string) => void;
+  /** A message naming what is wrong with the value as it stands, shown under the field. */
+  validate?: (value: string) => string | undefined;
+  prompt?: string;
+}
+
+export function TextField(props: TextFieldProps) {
+  const [state, setState] = useState<EditState>(() => initialEdit({ ...(props.value !== undefined ? { value: props.value } : {}), ...(props.suggestion !== undefined ? { suggestion: props.suggestion } : {}) }));
+  const latest = useRef(state);
+  latest.current = state;
+  const update = (next: EditState) => {
+    if (next === latest.current) return;
+    const changed = next.value !== latest.current.value;
+    latest.current = next;
+    setState(next);
+    if (changed) props.onChange?.(next.value);
+  };
+  useInput((input, key) => {
+    const s = latest.current;
+    if (key.return) return props.onSubmit(s.value);
+    const name = keyName(input, key as Partial<InkKey>);
+    const id = resolveKey(name, ['field']);
+    if (id) return update(edit(s, id));
+    if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown) return;
+    update(insert(s, input));
+  }, { isActive: !props.isDisabled });
+
+  const shown = props.mask ? props.mask.repeat(state.value.length) : state.value;
+  const problem = props.validate && !state.suggested ? props.validate(state.value) : undefined;
+  const cursorOn = !props.isDisabled;
+  const before = shown.slice(0, state.cursor);
+  const at = shown[state.cursor] ?? ' ';
+  const after = shown.slice(state.cursor + 1);
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Text color={theme.accent}>{props.prompt ?? '› '}</Text>
+        {state.suggested
+          ? <Text color={theme.dim}>{cursorOn ? <Text inverse>{shown[0] ?? ' '}</Text> : shown[0] ?? ''}{shown.slice(1)}</Text>
+          : <Text>{before}{cursorOn ? <Text inverse>{at}</Text> : at === ' ' ? '' : at}{after}</Text>}
+      </Box>
+      {problem ? <Text color={theme.warn}>{problem}</Text> : null}
+    </Box>
+  );
+}

@@ -14,6 +14,7 @@ const Firewall = lazy(() => import('./Firewall/Firewall.js').then((m) => ({ defa
 const Forwards = lazy(() => import('./Forwards/Forwards.js').then((m) => ({ default: m.Forwards })));
 const Hosts = lazy(() => import('./Hosts/Hosts.js').then((m) => ({ default: m.Hosts })));
 const History = lazy(() => import('./History/History.js').then((m) => ({ default: m.History })));
+const Proxy = lazy(() => import('./Proxy/Proxy.js').then((m) => ({ default: m.Proxy })));
 const ClientSetup = lazy(() => import('./ClientSetup/ClientSetup.js').then((m) => ({ default: m.ClientSetup })));
 
 
@@ -65,6 +66,8 @@ function screenFor(screen: ScreenId | 'home', props: AppProps, home: () => void,
       return <Forwards onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'hosts':
       return <Hosts onExit={home} readOnly={Boolean(props.readOnly)} />;
+    case 'proxy':
+      return <Proxy onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'clienthost':
       return <ClientSetup onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'history':

@@ -1,5 +1,5 @@
 // The screens the home screen lists, in order.
-export type ScreenId = 'certs' | 'firewall' | 'forwards' | 'config' | 'hosts' | 'clienthost' | 'clients' | 'monitor' | 'history';
+export type ScreenId = 'certs' | 'firewall' | 'forwards' | 'config' | 'hosts' | 'proxy' | 'clienthost' | 'clients' | 'monitor' | 'history';
 
 export interface ScreenEntry {
   id: ScreenId;
@@ -13,6 +13,7 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: 'forwards', title: 'Forwards', summary: 'timed port forwards that expire by themselves' },
   { id: 'config', title: 'Configuration', summary: 'edit commbase.conf safely' },
   { id: 'hosts', title: 'Hosts', summary: 'hosts reached over SSH' },
+  { id: 'proxy', title: 'Proxy', summary: 'nginx in front of the relay: TLS on 443, 80 redirected' },
   { id: 'clienthost', title: 'Client host', summary: 'point a Commbase client host at the relay, then probe it' },
   { id: 'clients', title: 'Clients', summary: 'approve, deny and revoke relay clients' },
   { id: 'monitor', title: 'Monitor', summary: 'relay, rule timers and clients, live' },

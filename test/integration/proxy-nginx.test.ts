@@ -7,13 +7,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, runJson } from '../helpers/cli.js';
+import { TmuxSession } from '../helpers/tmux.js';
 import { TestHost } from '../helpers/lab.js';
 import { missing, titled } from '../helpers/needs.js';
 import { shResult } from '../helpers/proc.js';
 import { PyClient } from '../helpers/relay.js';
 import { withTempDir } from '../helpers/tmp.js';
 
-const why = missing({ root: true, commands: ['ip', 'sshd', 'nsenter', 'curl', 'nginx'], python: ['socketio'] });
+const why = missing({ root: true, commands: ['ip', 'sshd', 'nsenter', 'curl', 'nginx', 'tmux'], python: ['socketio'] });
 
 describe.skipIf(why)(titled('nginx in front of the relay on a namespace host', why), () => {
   let lab: TestHost;
@@ -104,4 +105,43 @@ describe.skipIf(why)(titled('nginx in front of the relay on a namespace host', w
     expect(wrongName.code).toBe(2);
     expect(wrongName.stderr).toMatch(/not valid for other\.test/);
   }, 60_000);
+
+  it('the console\'s Proxy screen does the same: a form, the preview with the files and the site, then nginx reloaded', async () => {
+    // The site exists from the tests above: the screen replaces it (https on 8443 this time) and reloads.
+    const session = TmuxSession.start('proxy', [process.execPath, BIN], { ...env, NO_COLOR: '1' }, { cols: 120, rows: 45 });
+    try {
+      await session.waitFor('Proxy');
+      await session.repeat('Down', 5);
+      await session.key('Enter');
+      await session.waitFor('Host where nginx runs');
+      await session.paste('web');
+      await session.key('Enter');
+      await session.waitFor('The name clients use');
+      await session.paste('relay.test');
+      await session.key('Enter');
+      await session.waitFor('Certificate with its chain');
+      await session.paste(path.join(pki, 'server', 'cert.pem'));
+      await session.key('Enter');
+      await session.waitFor('Its key');
+      await session.paste(path.join(pki, 'server', 'key.pem'));
+      await session.key('Enter');
+      await session.waitFor('Where the relay listens');
+      await session.key('Enter'); // the suggested 127.0.0.1:5000
+      await session.waitFor('Port for http');
+      await session.key('Enter');
+      await session.waitFor('Port for https');
+      await session.paste('8443');
+      await session.key('Enter');
+      const preview = await session.waitFor('Put nginx in front of the relay', 20_000);
+      expect(preview).toMatch(/replace \/etc\/nginx\/sites-available\/commbase-admin-relay\.test\.conf/);
+      expect(preview).toMatch(/listen 8443 ssl;/);
+      await session.key('y');
+      await session.waitFor(/nginx reloaded on root@/, 20_000);
+    } finally {
+      session.kill();
+    }
+    const ca = path.join(pki, 'ca', 'ca.pem');
+    const info = await curl(['--cacert', ca, '--resolve', `relay.test:8443:${lab.address}`, 'https://relay.test:8443/info']);
+    expect(info.code, info.stderr).toBe(0);
+  }, 90_000);
 });

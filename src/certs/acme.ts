@@ -113,7 +113,7 @@ export async function listenForChallenges(port: number, host = '::'): Promise<Re
 }
 
 /** Files in WEBROOT/.well-known/acme-challenge/, through the runner (here or over SSH), removed afterwards. */
-export function webrootResponder(runner: Runner, webroot: string): Responder {
+export function webrootResponder(runner: Runner, webroot: string, privileged = false): Responder {
   const dir = path.posix.join(webroot, '.well-known', 'acme-challenge');
   const fileOf = (token: string) => {
     if (!/^[A-Za-z0-9_-]{1,256}$/.test(token)) throw acmeError(`the ACME server sent a challenge token that is not base64url: ${JSON.stringify(token.slice(0, 40))}`, 'challenge');
@@ -121,12 +121,41 @@ export function webrootResponder(runner: Runner, webroot: string): Responder {
   };
   return {
     add: async (t, k) => {
-      await runner.run(['mkdir', '-p', '--', dir]);
-      await runner.writeFile(fileOf(t), k, 0o644);
+      await runner.run(['mkdir', '-p', '--', dir], { privileged });
+      if (privileged) await runner.run(['sh', '-c', 'cat > "$1" && chmod 644 "$1"', 'sh', fileOf(t)], { privileged, input: k });
+      else await runner.writeFile(fileOf(t), k, 0o644);
     },
-    remove: async (t) => { await runner.run(['rm', '-f', '--', fileOf(t)], { allowFailure: true }); },
+    remove: async (t) => { await runner.run(['rm', '-f', '--', fileOf(t)], { privileged, allowFailure: true }); },
     close: async () => {},
   };
+}
+
+/**
+ * On a host over SSH: a short-lived web server there (python3's http.server, which Commbase's own hosts have)
+ * serving a private temporary webroot on the challenge port, stopped and removed when the order is done.
+ */
+export async function remoteListener(runner: Runner, port: number, onStep: Progress): Promise<Responder> {
+  onStep(`starting a challenge listener on ${runner.where} port ${port}`);
+  const py = await runner.run(['sh', '-c', 'command -v python3'], { allowFailure: true });
+  if (py.exitCode !== 0) throw new UserError(`${runner.where} has no python3 to answer the challenge on port ${port}`, ['use --webroot DIR, the directory its web server serves /.well-known/acme-challenge/ from'], 'http-port');
+  const privileged = port < 1024;
+  const dir = (await runner.run(['mktemp', '-d', '/tmp/commbase-admin-acme.XXXXXXXX'], { privileged })).stdout.trim();
+  if (!/^\/tmp\/commbase-admin-acme\.[A-Za-z0-9]{8}$/.test(dir)) throw acmeError(`mktemp on ${runner.where} answered ${JSON.stringify(dir.slice(0, 80))}`, 'challenge');
+  await runner.run(['chmod', '755', '--', dir], { privileged });
+  const started = await runner.run(['sh', '-c', 'python3 -m http.server "$1" --directory "$2" >/dev/null 2>&1 </dev/null & echo $!', 'sh', String(port), dir], { privileged });
+  const pid = started.stdout.trim();
+  const stop = async () => {
+    if (/^\d+$/.test(pid)) await runner.run(['kill', pid], { privileged, allowFailure: true });
+    await runner.run(['rm', '-rf', '--', dir], { privileged, allowFailure: true });
+  };
+  for (let i = 0; ; i++) {
+    const up = await runner.connectTcp('127.0.0.1', port).then((s) => { s.destroy(); return true; }, () => false);
+    if (up) break;
+    if (i >= 40) { await stop(); throw new UserError(`the challenge listener on ${runner.where} port ${port} did not start (is the port taken?)`, ['use --webroot DIR if a web server holds the port'], 'http-port'); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const files = webrootResponder(runner, dir, privileged);
+  return { add: files.add, remove: files.remove, close: stop };
 }
 
 type AcmeModule = typeof AcmeClient;
@@ -183,9 +212,6 @@ export async function obtainCertificate(raw: unknown, deps: AcmeDeps, onStep: Pr
   if (input['http-port'] === undefined && input.webroot === undefined) {
     throw new UserError('say how the http-01 challenge is answered: --http-port N (commbase-admin listens there; 80 for a real CA) or --webroot DIR (a web server serves it)', [], 'http-port');
   }
-  if (input['http-port'] !== undefined && deps.runner.where !== 'local' && !deps.responder) {
-    throw new UserError(`with --host the challenge is answered through --webroot DIR on ${deps.runner.where} (the directory its web server serves /.well-known/acme-challenge/ from; \`commbase-admin proxy nginx\` sets one up)`, [], 'http-port');
-  }
   const directory = input.directory ?? (input.production ? LETS_ENCRYPT.production : LETS_ENCRYPT.staging);
   const settings: AcmeSettings = {
     domains: input.domain, email: input.email, directory,
@@ -227,7 +253,8 @@ export async function runOrder(settings: AcmeSettings, dir: string, deps: AcmeDe
   const order = await step('order (new-order)', onStep, () => client.createOrder({ identifiers: settings.domains.map((value) => ({ type: 'dns', value })) }));
   const authorizations = await step('authorizations', onStep, () => client.getAuthorizations(order));
 
-  const responder = deps.responder ?? (settings.webroot ? webrootResponder(runner, settings.webroot) : await listenForChallenges(settings.httpPort!));
+  const responder = deps.responder ?? (settings.webroot ? webrootResponder(runner, settings.webroot)
+    : runner.where === 'local' ? await listenForChallenges(settings.httpPort!) : await remoteListener(runner, settings.httpPort!, onStep));
   try {
     for (const authz of authorizations) {
       const name = authz.identifier.value;

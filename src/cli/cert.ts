@@ -155,7 +155,7 @@ export function registerCert(program: Command): void {
     .option('--directory <url>', 'the ACME directory URL (default: Let\'s Encrypt staging)')
     .option('--production', 'Let\'s Encrypt\'s production directory (trusted by browsers; strict rate limits)')
     .option('--directory-ca <file>', 'trust this CA for the ACME server\'s own HTTPS (a private ACME server such as pebble)')
-    .option('--http-port <n>', 'answer http-01 ourselves on this port (80 for a real CA; needs root below 1024)')
+    .option('--http-port <n>', 'answer http-01 ourselves on this port (80 for a real CA; root below 1024): here, or with --host through python3 there')
     .option('--webroot <dir>', 'answer http-01 with files under DIR/.well-known/acme-challenge/, served by a web server')
     .requiredOption('--out-dir <dir>', 'absolute directory for the certificate, key, chain, account key and acme.json')
     .option('--host <name>', 'host from the inventory where the files go and the webroot is (default local)', 'local')

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, runJson } from '../helpers/cli.js';
 import { TmuxSession } from '../helpers/tmux.js';
+import { TestHost } from '../helpers/lab.js';
 import { missing, titled } from '../helpers/needs.js';
 import { Pebble } from '../helpers/pebble.js';
 import { freePort } from '../helpers/port.js';
@@ -176,4 +177,37 @@ describe.skipIf(why)(titled('ACME certificates from pebble', why), () => {
     expect(relOut.code).toBe(2);
     expect(existsSync(out)).toBe(false);
   });
+});
+
+const whyRemote = missing({ root: true, commands: ['pebble', 'pebble-challtestsrv', 'openssl', 'ip', 'sshd', 'nsenter'], python: ['http.server'] });
+
+describe.skipIf(whyRemote)(titled('ACME on a host over SSH', whyRemote), () => {
+  let lab: TestHost;
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  let pebble: Pebble;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    tmp = await withTempDir();
+    env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'config'), XDG_DATA_HOME: path.join(tmp.dir, 'data') };
+    lab = await TestHost.create();
+    expect((await runCli(lab.addArgs('web', 'iptables'), { env })).code).toBe(0);
+    // pebble's DNS answers the host's address for every name: its validation goes to the host, over the veth.
+    pebble = await Pebble.start(tmp.dir, await freePort(), env, lab.address);
+  }, 40_000);
+  afterAll(async () => { await pebble?.stop(); await lab?.destroy(); await tmp?.cleanup(); });
+
+  it('--host with --http-port answers on that host (a short-lived python3 listener) and writes the files there', async () => {
+    const out = path.join(lab.dir, 'acme-out');
+    const r = await runJson<{ cert: string }>(['cert', 'acme', '--host', 'web', '--domain', 'far.test', '--email', 'ops@example.org', '--directory', pebble.directory, '--directory-ca', pebble.directoryCa, '--http-port', String(pebble.httpPort), '--out-dir', out, '--json'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/starting a challenge listener on root@/);
+    // Written through the SSH session (the namespace shares this filesystem, so it is visible here too).
+    expect(lab.nsExec(['sh', '-c', `ls ${out}`]).split('\n').filter(Boolean).sort()).toEqual(['account-key.pem', 'acme.json', 'cert.pem', 'chain.pem', 'key.pem']);
+    // The listener is gone and its temporary webroot removed.
+    expect(lab.nsExec(['sh', '-c', 'ls -d /tmp/commbase-admin-acme.* 2>/dev/null || true']).trim()).toBe('');
+    expect(lab.nsExec(['sh', '-c', `ss -ltn 'sport = :${pebble.httpPort}' | tail -n +2`]).trim()).toBe('');
+    const root = path.join(tmp.dir, 'root.pem');
+    await writeFile(root, await pebble.root());
+    expect((await shResult('openssl', ['verify', '-CAfile', root, '-untrusted', path.join(out, 'chain.pem'), path.join(out, 'cert.pem')])).code).toBe(0);
+  }, 60_000);
 });

@@ -5,6 +5,7 @@ import contrib from 'blessed-contrib';
 import { UserError } from '../core/errors.js';
 import { Monitor, type Snapshot } from '../monitor/service.js';
 import { clientRows, relayLines, timerRows } from '../present/monitor.js';
+import { columnWidths } from '../present/columns.js';
 import { openRunner, type HostEntry } from '../services/hosts.js';
 import { rememberedOnly } from '../services/passphrases.js';
 
@@ -33,8 +34,14 @@ export async function openDashboard(targets: { hosts: string[]; dataDir?: string
       { title: 'uploads', x: xs, y: r?.uploads.history ?? [], style: { line: 'green' } },
       { title: 'deliveries', x: xs, y: r?.deliveries.history ?? [], style: { line: 'cyan' } },
     ]);
-    clients.setData({ headers: ['STATE', 'NAME', 'ID', 'FROM'], data: clientRows(s, now).map((c) => c.cells.slice(0, 4)) });
-    timers.setData({ headers: ['HOST', 'RULE', 'LEFT'], data: timerRows(s.timers, now).map((t) => [t.cells[0]!, t.cells[1]!, t.cells[3]!]) });
+    const clientData = clientRows(s, now).map((c) => c.cells.slice(0, 4));
+    const timerData = timerRows(s.timers, now).map((t) => [t.cells[0]!, t.cells[1]!, t.cells[3]!]);
+    // Columns sized to what they hold and the widget's width (borders and the 2-space spacing taken off), so an
+    // id never runs into the address beside it; contrib.table reads columnWidth at each draw.
+    sizeColumns(clients, [{ title: 'STATE', width: 7 }, { title: 'NAME', width: 10 }, { title: 'ID', width: 10 }, { title: 'FROM', width: 7 }], clientData);
+    sizeColumns(timers, [{ title: 'HOST', width: 6 }, { title: 'RULE', width: 10 }, { title: 'LEFT', width: 7 }], timerData);
+    clients.setData({ headers: ['STATE', 'NAME', 'ID', 'FROM'], data: clientData });
+    timers.setData({ headers: ['HOST', 'RULE', 'LEFT'], data: timerData });
     const from = lastEvent === undefined ? 0 : s.events.lastIndexOf(lastEvent) + 1;
     for (const e of s.events.slice(from)) log.log(e);
     lastEvent = s.events[s.events.length - 1] ?? lastEvent;
@@ -57,4 +64,11 @@ export async function openDashboard(targets: { hosts: string[]; dataDir?: string
     process.once('SIGTERM', leave);
     process.once('SIGINT', leave);
   });
+}
+
+function sizeColumns(table: contrib.Widgets.TableElement, columns: { title: string; width: number }[], rows: string[][]): void {
+  const inner = (typeof table.width === 'number' ? table.width : 40) - 2;
+  // contrib.table puts columnSpacing after every column; columnWidths counts one space between columns.
+  const widths = columnWidths(columns, rows, inner - columns.length * 2 + (columns.length - 1));
+  (table as unknown as { options: { columnWidth: number[] } }).options.columnWidth = widths;
 }

@@ -1,4 +1,5 @@
 // The only place in commbase-admin that spawns processes. argv only: never a shell.
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -93,4 +94,25 @@ export class LocalRunner implements Runner {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * Start a long-lived process on this machine that outlives commbase-admin (the relay started from the console):
+ * its own session, stdin closed, stdout and stderr appended to `logFile` (0600). Returns its pid.
+ */
+export async function startDetached(argv: readonly string[], logFile: string, env: Record<string, string> = {}): Promise<number> {
+  const [file, ...args] = argv;
+  if (!file) throw new UserError('no command to run');
+  const log = await fs.open(logFile, 'a', 0o600);
+  try {
+    const child = spawn(file, args, { detached: true, stdio: ['ignore', log.fd, log.fd], env: { ...process.env, ...env } });
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once('error', (err) => reject(new ExternalError(`failed to start ${file}: ${err.message}`, [...argv], null, '')));
+      child.once('spawn', () => resolve(child.pid!));
+    });
+    child.unref();
+    return pid;
+  } finally {
+    await log.close();
+  }
 }

@@ -14,6 +14,7 @@ const Firewall = lazy(() => import('./Firewall/Firewall.js').then((m) => ({ defa
 const Forwards = lazy(() => import('./Forwards/Forwards.js').then((m) => ({ default: m.Forwards })));
 const Hosts = lazy(() => import('./Hosts/Hosts.js').then((m) => ({ default: m.Hosts })));
 const History = lazy(() => import('./History/History.js').then((m) => ({ default: m.History })));
+const Relay = lazy(() => import('./Relay/Relay.js').then((m) => ({ default: m.Relay })));
 const Proxy = lazy(() => import('./Proxy/Proxy.js').then((m) => ({ default: m.Proxy })));
 const ClientSetup = lazy(() => import('./ClientSetup/ClientSetup.js').then((m) => ({ default: m.ClientSetup })));
 
@@ -56,8 +57,8 @@ function screenFor(screen: ScreenId | 'home', props: AppProps, home: () => void,
       return <CertWizard defaults={props.certDefaults} onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'monitor':
       return <Monitor {...(targets ? { targets } : {})} onExit={home} readOnly={Boolean(props.readOnly)} />;
-    case 'clients':
-      return <Monitor {...(targets ? { targets } : {})} onExit={home} readOnly={Boolean(props.readOnly)} initialPane="clients" />;
+    case 'relay':
+      return <Relay onExit={home} readOnly={Boolean(props.readOnly)} />;
     case 'config':
       return <Config onExit={home} readOnly={Boolean(props.readOnly)} {...(props.config?.file ? { file: props.config.file } : {})} {...(props.config?.host ? { host: props.config.host } : {})} />;
     case 'firewall':

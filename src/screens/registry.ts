@@ -1,5 +1,5 @@
 // The screens the home screen lists, in order.
-export type ScreenId = 'certs' | 'firewall' | 'forwards' | 'config' | 'hosts' | 'proxy' | 'clienthost' | 'clients' | 'monitor' | 'history';
+export type ScreenId = 'certs' | 'firewall' | 'forwards' | 'config' | 'hosts' | 'proxy' | 'clienthost' | 'relay' | 'monitor' | 'history';
 
 export interface ScreenEntry {
   id: ScreenId;
@@ -15,7 +15,7 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: 'hosts', title: 'Hosts', summary: 'hosts reached over SSH' },
   { id: 'proxy', title: 'Proxy', summary: 'nginx in front of the relay: TLS on 443, 80 redirected' },
   { id: 'clienthost', title: 'Client host', summary: 'point a Commbase client host at the relay, then probe it' },
-  { id: 'clients', title: 'Clients', summary: 'approve, deny and revoke relay clients' },
+  { id: 'relay', title: 'Relay & clients', summary: 'start and stop the relay; issue, approve, rotate and revoke tokens' },
   { id: 'monitor', title: 'Monitor', summary: 'relay, rule timers and clients, live' },
   { id: 'history', title: 'History', summary: 'what commbase-admin changed: the audit log' },
 ];

@@ -3,7 +3,7 @@
 
 export type Scope =
   | 'global' | 'home' | 'wizard' | 'wizard.select' | 'wizard.text' | 'wizard.confirm' | 'result'
-  | 'field' | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy' | 'clientsetup';
+  | 'field' | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy' | 'clientsetup' | 'relay';
 
 export interface Binding {
   id: string;
@@ -75,6 +75,14 @@ export const BINDINGS: readonly Binding[] = [
 
   { id: 'cs.probe', short: 'probe', scope: 'clientsetup', keys: ['p'], label: 'p', description: 'probe the client host as Commbase\'s clients would', footer: true },
   { id: 'cs.again', short: 'another host', scope: 'clientsetup', keys: ['a'], label: 'a', description: 'set up another client host', footer: true },
+
+  { id: 'relay.start', short: 'start relay', scope: 'relay', keys: ['s'], label: 's', description: 'start the relay on this machine (form, preview, confirm); it keeps running after the console', footer: true, dangerous: true },
+  { id: 'relay.stop', short: 'stop relay', scope: 'relay', keys: ['t'], label: 't', description: 'stop the relay (type its port to confirm)', footer: true, dangerous: true },
+  { id: 'relay.issue', short: 'issue token', scope: 'relay', keys: ['i'], label: 'i', description: 'issue a token for a new client (name and scope; shown once)', footer: true, dangerous: true },
+  { id: 'relay.approve', short: 'approve', scope: 'relay', keys: ['a'], label: 'a', description: 'approve the selected pending client: choose its scope, then confirm', footer: true, dangerous: true },
+  { id: 'relay.deny', short: 'deny', scope: 'relay', keys: ['d'], label: 'd', description: 'deny the selected pending client (type its name to confirm)', footer: true, dangerous: true },
+  { id: 'relay.rotate', short: 'rotate', scope: 'relay', keys: ['r'], label: 'r', description: 'give the selected client a new token; its connections are told (type its name to confirm)', footer: true, dangerous: true },
+  { id: 'relay.revoke', short: 'revoke', scope: 'relay', keys: ['x'], label: 'x', description: 'revoke the selected client and drop its connections (type its name to confirm)', footer: true, dangerous: true },
 
   { id: 'history.reload', short: 'reload', scope: 'history', keys: ['r'], label: 'r', description: 'read the audit log again', footer: true },
 

@@ -116,7 +116,8 @@ describe.skipIf(why)(titled('console under tmux: live monitor and wall dashboard
     const screen = await s.waitFor(/STATE\s+NAME\s+ID\s+FROM/, 20_000);
     expect(screen).toMatch(/throughput \(per second\)/);
     expect(screen).toMatch(/HOST\s+RULE\s+LEFT/);
-    await s.waitFor(/online\s+wallboard/, 10_000);
+    // Every column whole: the 15-character id and the address apart (they ran together at a fixed width of 14).
+    await s.waitFor(/online\s+wallboard\s+issued-[0-9a-f]{8}\s+127\.0\.0\.1/, 10_000);
     await s.key('q');
     const after = await s.waitFor('DASHBOARD-EXITED 0');
     expect(after).not.toMatch(/throughput/); // the alternate screen is gone

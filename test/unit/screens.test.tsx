@@ -21,7 +21,7 @@ describe('home screen', () => {
   it('lists every screen with what it is for, the live summary line, and key hints', async () => {
     const { lastFrame } = renderApp('/nonexistent');
     const frame = await waitForFrame(lastFrame, /relay (up|down|: checking), \d+ client\(s\), \d+ pending/);
-    for (const title of ['Certificates', 'Firewall', 'Forwards', 'Configuration', 'Hosts', 'Clients', 'Monitor', 'History']) expect(frame).toContain(title);
+    for (const title of ['Certificates', 'Firewall', 'Forwards', 'Configuration', 'Hosts', 'Relay & clients', 'Monitor', 'History']) expect(frame).toContain(title);
     expect(frame).toMatch(/Forwards\s+timed port forwards that expire by themselves/);
     expect(frame).toMatch(/\? help/);
     expect(frame).toMatch(/q\/Esc back/);

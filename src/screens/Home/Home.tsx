@@ -27,7 +27,7 @@ export function Home({ onOpen, onQuit, readOnly, isActive = true, initialCursor 
     <ScreenFrame title="Home" scopes={['home']} helpOpen={helpOpen} readOnly={Boolean(readOnly)}>
       {SCREENS.map((s, i) => (
         <Text key={s.id} {...(i === cursor ? { color: theme.accent, bold: true } : {})}>
-          {i === cursor ? '› ' : '  '}{s.title.padEnd(14)}
+          {i === cursor ? '› ' : '  '}{s.title.padEnd(17)}
           <Text color={theme.dim}>{s.summary}</Text>
         </Text>
       ))}

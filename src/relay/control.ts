@@ -1,0 +1,93 @@
+// Start and stop the relay on this machine from the console: `relay start` as a process of its own that outlives
+// the console (its log in DATA_DIR/relay.log), and a stop that signals only the process DATA_DIR/admin.json
+// names, after checking it is that relay (a stale file never makes us signal another process).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../core/errors.js';
+import { ensureDir } from '../core/files.js';
+import { parseInput } from '../core/validate.js';
+import { startDetached } from '../runners/local.js';
+import { record } from '../services/audit.js';
+import { ADMIN_FILE } from './admin.js';
+import { relayInput } from './options.js';
+
+export interface StartRequest {
+  bind?: string;
+  port?: string;
+  'tls-cert'?: string;
+  'tls-key'?: string;
+  'data-dir'?: string;
+  'trusted-proxy'?: string[];
+  'open-from'?: string[];
+}
+
+/** The argv `relay start` gets: the same flags the command line takes, checked first by the same schema. */
+export function startArgv(req: StartRequest, bin: string): string[] {
+  const o = parseInput(relayInput, { ...req, port: req.port ?? '5000' }, 'relay start');
+  return [process.execPath, bin, 'relay', 'start', '--bind', o.bind, '--port', String(o.port), '--data-dir', o['data-dir'],
+    ...(o['tls-cert'] && o['tls-key'] ? ['--tls-cert', o['tls-cert'], '--tls-key', o['tls-key']] : []),
+    ...o['trusted-proxy'].flatMap((c) => ['--trusted-proxy', c]), ...o['open-from'].flatMap((c) => ['--open-from', c])];
+}
+
+async function adminPid(dataDir: string): Promise<number | undefined> {
+  try {
+    const info = JSON.parse(await readFile(path.join(dataDir, ADMIN_FILE), 'utf8')) as { pid?: unknown };
+    return typeof info.pid === 'number' && Number.isInteger(info.pid) && info.pid > 1 ? info.pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Is `pid` alive and a `relay start` with this data directory? (/proc on Linux.) */
+async function isOurRelay(pid: number, dataDir: string): Promise<boolean> {
+  try {
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+    const i = argv.indexOf('--data-dir');
+    return argv.includes('relay') && argv.includes('start') && i >= 0 && path.resolve(argv[i + 1] ?? '') === path.resolve(dataDir);
+  } catch {
+    return false;
+  }
+}
+
+export async function relayRunning(dataDir: string): Promise<number | undefined> {
+  const pid = await adminPid(dataDir);
+  return pid && (await isOurRelay(pid, dataDir)) ? pid : undefined;
+}
+
+/** Start the relay in the background; resolves once its admin feed is up (or says why not, from its log). */
+export async function startRelay(req: StartRequest, bin = process.argv[1] ?? 'commbase-admin'): Promise<{ pid: number; log: string; argv: string[] }> {
+  const argv = startArgv(req, bin);
+  const dataDir = argv[argv.indexOf('--data-dir') + 1]!;
+  const already = await relayRunning(dataDir);
+  if (already) throw new UserError(`a relay already runs with ${dataDir} (pid ${already})`, ['stop it first (t), or choose another data directory'], 'data-dir');
+  await ensureDir(dataDir);
+  const log = path.join(dataDir, 'relay.log');
+  const pid = await startDetached(argv, log, { NO_COLOR: '1' });
+  for (let i = 0; i < 100; i++) {
+    if ((await adminPid(dataDir)) === pid) {
+      await record({ action: 'relay.start', target: `${argv.slice(4).join(' ')}`, outcome: `started, pid ${pid}` });
+      return { pid, log, argv };
+    }
+    try { process.kill(pid, 0); } catch {
+      const tail = (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-3).join('; ');
+      throw new UserError(`the relay did not start: ${tail || 'it exited at once'}`, [`its log: ${log}`], 'relay');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new UserError(`the relay (pid ${pid}) did not come up within 10 s`, [`its log: ${log}`], 'relay');
+}
+
+/** Stop the relay that runs with `dataDir`: SIGTERM, then wait (it exits within 2 s). */
+export async function stopRelay(dataDir: string): Promise<{ pid: number }> {
+  const pid = await relayRunning(dataDir);
+  if (!pid) throw new UserError(`no relay runs with ${dataDir} on this machine`, [], 'data-dir');
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (!(await isOurRelay(pid, dataDir))) {
+      await record({ action: 'relay.stop', target: dataDir, outcome: `stopped pid ${pid}` });
+      return { pid };
+    }
+  }
+  throw new UserError(`the relay (pid ${pid}) did not stop within 5 s of SIGTERM`, [`kill -9 ${pid} if it must go`], 'relay');
+}

@@ -1,0 +1,66 @@
+// The Relay & clients screen's state: the local relay's status (or that none runs), every client it knows
+// (connected or not, pending, denied, revoked), and the shared list state (selection, forms, confirmations).
+import type { RelayStatus } from '../../relay/admin.js';
+import { SCOPES, type Scope } from '../../relay/auth.js';
+import type { FormField } from '../../ui/StepForm.js';
+import { initialList, listReducer, type ListAction, type ListState } from '../list-screen.js';
+
+export interface ClientLine { id: string; name: string; state: string; scope: Scope; from: string; pending: boolean; active: boolean }
+
+export type Pending =
+  | { kind: 'start'; values: Record<string, string> }
+  | { kind: 'stop' }
+  | { kind: 'issue'; name: string; scope: Scope }
+  | { kind: 'approve'; client: ClientLine; scope: Scope }
+  | { kind: 'deny' | 'rotate' | 'revoke'; client: ClientLine };
+
+export interface State extends ListState<Pending> {
+  status?: RelayStatus;
+  down?: string;
+}
+
+export type Action = ListAction<Pending> | { type: 'status'; status: RelayStatus } | { type: 'down'; why: string };
+
+export function initialState(): State {
+  return initialList<Pending>();
+}
+
+export function reduce(s: State, a: Action): State {
+  switch (a.type) {
+    case 'status': { const { down: _gone, ...rest } = s; return { ...rest, status: a.status }; }
+    case 'down': { const { status: _gone, ...rest } = s; return { ...rest, down: a.why }; }
+    default: return { ...s, ...listReducer(s, a) };
+  }
+}
+
+/** Every client, the ones that need a decision first, then the connected, then the rest. */
+export function clientLines(st: RelayStatus | undefined): ClientLine[] {
+  if (!st) return [];
+  const online = new Map(st.connected.map((c) => [c.clientId, c.address]));
+  const rank = (c: ClientLine) => (c.pending ? 0 : online.has(c.id) ? 1 : c.active ? 2 : 3);
+  const byId = new Map([...st.clients, ...st.pending].map((c) => [c.id, c]));
+  return [...byId.values()].map((c): ClientLine => ({
+    id: c.id, name: c.name, scope: c.scope, pending: c.status === 'pending', active: c.status === 'approved',
+    state: c.status === 'approved' ? (online.has(c.id) ? 'online' : 'approved, not connected') : c.status,
+    from: online.get(c.id) ?? c.address ?? '',
+  })).sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+}
+
+const scopeCheck = (v: string) => ((SCOPES as readonly string[]).includes(v) ? undefined : `scope "${v}": must be one of ${SCOPES.join(', ')}`);
+
+export const FORMS: Record<string, FormField[]> = {
+  start: [
+    { key: 'bind', label: 'Address to listen on', hint: '127.0.0.1 (this machine only, or behind nginx), 0.0.0.0 (everyone: needs TLS)', initial: '127.0.0.1' },
+    { key: 'port', label: 'Port', initial: '5000' },
+    { key: 'tls-cert', label: 'TLS certificate (empty: plain HTTP, loopback only)', hint: 'cert.pem from the certificate wizard', initial: '' },
+    { key: 'tls-key', label: 'Its key (empty with no certificate)', initial: '' },
+    { key: 'trusted-proxy', label: 'A reverse proxy to trust for X-Forwarded-For (empty: none)', hint: '127.0.0.1 when nginx on this host is in front (the Proxy screen)', initial: '' },
+  ],
+  issue: [
+    { key: 'name', label: 'A name for the client', hint: 'shown in this list and the Monitor', validate: (v) => (v.trim() ? undefined : 'name: must not be empty') },
+    { key: 'scope', label: 'What it may do: read, upload or both', initial: 'read', validate: scopeCheck },
+  ],
+  approve: [
+    { key: 'scope', label: 'Approve with which scope: read, upload or both', hint: 'what it asked for is suggested', validate: scopeCheck },
+  ],
+};

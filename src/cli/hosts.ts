@@ -26,6 +26,19 @@ export function registerHosts(program: Command): void {
         x.pinned ? `  host key pinned: ${x.pinned}` : `  next: commbase-admin hosts check ${x.name}  (shows and pins its host key)`]);
     }));
 
+  withJson(hosts.command('edit'))
+    .description('change a host\'s address, port, user, identity or backend; its pinned host key is kept')
+    .argument('<name>')
+    .option('--address <addr>', 'IP address or DNS name')
+    .option('--port <n>', 'SSH port')
+    .option('--user <user>', 'login name')
+    .option('--identity <file>', 'private key file')
+    .addOption(new Option('--backend <name>', 'firewall backend on that host').choices(['ufw', 'iptables']))
+    .action(action(async (name: string, o) => {
+      const h = (await hostsService()).editHost(name, { address: o.address, port: o.port, user: o.user, identity: o.identity ? path.resolve(o.identity) : undefined, backend: o.backend });
+      emit(o, h, (x) => [paint.green(`${x.name}: ${x.user}@${x.address}:${x.port} (${x.backend}${x.sudo ? ', sudo' : ''})`), x.pinned ? `  host key still pinned: ${x.pinned}` : '  host key not pinned yet']);
+    }));
+
   withJson(hosts.command('list'))
     .description('list the hosts')
     .action(action(async (o) => {

@@ -9,6 +9,16 @@ import { hostNameKey, hostSchema, pinnedKeySchema, SettingsStore, type Backend, 
 
 export const LOCAL = 'local';
 
+/** A pinned host key that no longer matches: both fingerprints, so a screen can show them and offer re-trust. */
+export class HostKeyChangedError extends UserError {
+  constructor(readonly host: string, readonly pinned: string, readonly offered: string) {
+    super(`REFUSED: the host key of ${host} has changed. Pinned ${pinned}, offered ${offered}. Someone may be intercepting the connection, or the host was reinstalled`, [
+      `check the key on the host itself: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`,
+      `if the change is expected: commbase-admin hosts trust ${host} --fingerprint ${offered}`,
+    ], 'host');
+  }
+}
+
 export interface HostEntry extends Partial<HostConfig> {
   name: string;
   backend: Backend;
@@ -49,6 +59,17 @@ export function addHost(raw: z.input<typeof addHostInput>, store = new SettingsS
     knownHosts: fp ? { ...s.knownHosts, [name]: { fingerprint: fp, pinnedAt: new Date().toISOString() } } : omit(s.knownHosts, name),
   }));
   return getHost(name, store);
+}
+
+/** Change a host's address, port, user, identity, backend or sudo; its pinned host key stays (it is the same machine). */
+export function editHost(name: string, changes: Partial<z.input<typeof hostSchema>>, store = new SettingsStore()): HostEntry {
+  const host = getHost(name, store);
+  if (host.name === LOCAL) throw new UserError('the host "local" is this machine: it has no address to edit', [], 'host');
+  const current = store.read().hosts[host.name]!;
+  const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined && v !== ''));
+  const next = parseInput(hostSchema, { ...current, ...defined });
+  store.update((s) => ({ ...s, hosts: { ...s.hosts, [host.name]: next } }));
+  return getHost(host.name, store);
 }
 
 export function removeHost(name: string, store = new SettingsStore()): boolean {
@@ -96,10 +117,7 @@ export async function verifyHostKey(name: string, offered: string, opts: Connect
   const pinned = store.read().knownHosts[name];
   if (pinned) {
     if (pinned.fingerprint === offered) return true;
-    throw new UserError(`REFUSED: the host key of ${name} has changed. Pinned ${pinned.fingerprint}, offered ${offered}. Someone may be intercepting the connection, or the host was reinstalled`, [
-      `check the key on the host itself: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`,
-      `if the change is expected: commbase-admin hosts trust ${name} --fingerprint ${offered}`,
-    ], 'host');
+    throw new HostKeyChangedError(name, pinned.fingerprint, offered);
   }
   let ok = false;
   if (opts.trustFingerprint) {

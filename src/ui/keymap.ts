@@ -52,6 +52,8 @@ export const BINDINGS: readonly Binding[] = [
 
   { id: 'hosts.check', short: 'check', scope: 'hosts', keys: ['c', 'return'], label: 'c/Enter', description: 'connect to the host, verify (or pin) its key, see what it has', footer: true },
   { id: 'hosts.add', short: 'add', scope: 'hosts', keys: ['a'], label: 'a', description: 'add a host to the inventory', footer: true, dangerous: true },
+  { id: 'hosts.edit', short: 'edit', scope: 'hosts', keys: ['e'], label: 'e', description: 'edit the host\'s address, port, user, identity or backend (its pinned key is kept)', footer: true, dangerous: true },
+  { id: 'hosts.retrust', short: 'trust new key', scope: 'hosts', keys: ['k'], label: 'k', description: 'after a check found a changed host key: pin the new one (type the host\'s name)', dangerous: true },
   { id: 'hosts.remove', short: 'remove', scope: 'hosts', keys: ['d'], label: 'd', description: 'remove the host and its pinned key (type its name to confirm)', footer: true, dangerous: true },
 
   { id: 'fw.open', short: 'open port', scope: 'firewall', keys: ['o'], label: 'o', description: 'open a port on this host (preview, then confirm)', footer: true, dangerous: true },

@@ -85,4 +85,40 @@ describe.skipIf(why)(titled('console under tmux: hosts with an encrypted identit
     const screen = await session.waitFor(/HOSTS lab: ok/, 20_000);
     expect(screen).not.toContain(PASSPHRASE);
   }, 60_000);
+
+  it('shows both fingerprints when a host key changed, re-pins it after the name is typed, and edits a host keeping its pin', async () => {
+    session?.kill();
+    const env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'config-changed'), XDG_DATA_HOME: path.join(tmp.dir, 'data'), NO_COLOR: '1' };
+    // Pinned to another key (as after a reinstall, or an interception): the real one no longer matches.
+    const args = lab.addArgs('moved', 'iptables');
+    const old = `SHA256:${'A'.repeat(43)}`;
+    args[args.indexOf('--trust-fingerprint') + 1] = old;
+    expect((await runCli(args, { env })).code).toBe(0);
+    session = TmuxSession.start('hosts2', [process.execPath, BIN], env, { cols: 130, rows: 40 });
+    await session.waitFor('Certificates');
+    for (const k of ['Down', 'Down', 'Down', 'Down', 'Enter']) await session.key(k);
+    await session.waitFor('commbase-admin · Hosts');
+    await session.key('Down');
+    await session.key('c');
+    const changed = await session.waitFor('The host key of moved has changed', 20_000);
+    expect(changed).toContain(`pinned:  ${old}`);
+    expect(changed).toContain(`offered: ${lab.fingerprint}`);
+    await session.key('k');
+    await session.waitFor('Trust the new host key of moved?');
+    await session.paste('moved');
+    await session.key('Enter');
+    await session.waitFor(`pinned ${lab.fingerprint} for moved`);
+    await session.key('c');
+    await session.waitFor(/reached root@/, 20_000);
+    // Edit: the values shown are the host's own; the pin stays.
+    await session.key('e');
+    await session.waitFor(new RegExp(`› ${lab.address.replace(/\./g, '\\.')}`));
+    for (const next of ['SSH port', 'User', 'Identity file', 'Firewall backend']) { await session.key('Enter'); await session.waitFor(next); }
+    await session.key('C-u');
+    await session.paste('ufw');
+    await session.key('Enter');
+    await session.waitFor(`host key still pinned: ${lab.fingerprint}`);
+    const list = await runCli(['hosts', 'list', '--json'], { env });
+    expect(JSON.parse(list.stdout)).toContainEqual(expect.objectContaining({ name: 'moved', backend: 'ufw', pinned: lab.fingerprint }));
+  }, 90_000);
 });

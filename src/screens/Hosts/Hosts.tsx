@@ -8,19 +8,19 @@ import { StepForm } from '../../ui/StepForm.js';
 import { ConnectQuestionDialog } from '../ConnectQuestion.js';
 import { useListKeys } from '../use-list-keys.js';
 import { theme } from '../../ui/theme.js';
-import { useHosts, HOST_FIELDS } from './use-hosts.js';
+import { useHosts, EDIT_FIELDS, HOST_FIELDS } from './use-hosts.js';
 
 export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
   const h = useHosts();
   const keys = useListKeys({
     modal: h.state.modal, question: h.trust.question, screenScope: 'hosts', onExit: props.onExit, cancel: h.cancel, back: h.back, move: h.move,
-    handlers: { 'hosts.check': h.check, 'hosts.add': h.startAdd, 'hosts.remove': h.startRemove },
+    handlers: { 'hosts.check': h.check, 'hosts.add': h.startAdd, 'hosts.edit': h.startEdit, 'hosts.remove': h.startRemove, 'hosts.retrust': h.startRetrust },
     ...(props.isActive !== undefined ? { isActive: props.isActive } : {}), readOnly: Boolean(props.readOnly),
   });
   const { helpOpen, scopes, active } = keys;
   const modal = keys.kind;
 
-  const selected = h.removing;
+  const pending = h.removing;
   return (
     <ScreenFrame title="Hosts" scopes={scopes} helpOpen={helpOpen} typing={modal === 'form' || modal === 'typed' || h.trust.question?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)}>
       <Table
@@ -30,8 +30,19 @@ export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?
       />
       <Box marginTop={1} flexDirection="column">
         <ConnectQuestionDialog question={h.trust.question} isActive={active} />
-        {h.form ? <StepForm title="Add a host" fields={HOST_FIELDS} index={h.form.index} values={h.form.values} onSubmitField={h.submitField} isActive={active} /> : null}
-        {modal === 'typed' && selected ? <TypedConfirm title={`Remove ${selected.name}?`} lines={['Its pinned host key is forgotten too.']} target={selected.name} onConfirm={h.remove} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {h.changed && modal === 'none' ? (
+          <Box flexDirection="column" borderStyle="round" paddingX={1}>
+            <Text bold color={theme.error}>The host key of {h.changed.host} has changed</Text>
+            <Text>  pinned:  {h.changed.pinned}</Text>
+            <Text>  offered: {h.changed.offered}</Text>
+            <Text>Someone may be intercepting the connection, or the host was reinstalled. Compare with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the host.</Text>
+            {props.readOnly ? null : <Text bold>If the new key is right, press k to trust it (you will type the host's name).</Text>}
+          </Box>
+        ) : null}
+        {h.form?.form === 'add' ? <StepForm title="Add a host" fields={HOST_FIELDS} index={h.form.index} values={h.form.values} onSubmitField={h.submitField} isActive={active} /> : null}
+        {h.form?.form === 'edit' ? <StepForm title={`Edit ${h.hosts[h.cursor]?.name ?? ''} (its pinned key is kept)`} fields={EDIT_FIELDS} index={h.form.index} values={{ ...h.current, ...h.form.values }} onSubmitField={h.submitField} isActive={active} /> : null}
+        {modal === 'typed' && pending?.kind === 'remove' ? <TypedConfirm title={`Remove ${pending.host.name}?`} lines={['Its pinned host key is forgotten too.']} target={pending.host.name} onConfirm={h.confirmTyped} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {modal === 'typed' && pending?.kind === 'retrust' ? <TypedConfirm title={`Trust the new host key of ${pending.host.name}?`} lines={[`pinned now:  ${pending.pinned}`, `to pin:      ${pending.offered}`, 'Only if you checked it on the host itself.']} target={pending.host.name} onConfirm={h.confirmTyped} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         {h.loadError?.map((l, i) => <Text key={`load${i}`} color={theme.error}>{l}</Text>)}
         <TaskStatus task={h.task} />
       </Box>

@@ -3,15 +3,18 @@
 import type { HostEntry } from '../../services/hosts.js';
 import { initialList, listReducer, type ListAction, type ListState } from '../list-screen.js';
 
-export interface State extends ListState<HostEntry> {
+/** What a typed confirmation is for: removing a host, or trusting the new key of one whose key changed. */
+export type Pending = { kind: 'remove'; host: HostEntry } | { kind: 'retrust'; host: HostEntry; pinned: string; offered: string };
+
+export interface State extends ListState<Pending> {
   hosts: HostEntry[];
   loadError?: string[];
 }
 
-export type Action = ListAction<HostEntry> | { type: 'loaded'; hosts: HostEntry[] } | { type: 'load-failed'; lines: string[] };
+export type Action = ListAction<Pending> | { type: 'loaded'; hosts: HostEntry[] } | { type: 'load-failed'; lines: string[] };
 
 export function initialState(): State {
-  return { ...initialList<HostEntry>(), hosts: [] };
+  return { ...initialList<Pending>(), hosts: [] };
 }
 
 export function reduce(s: State, a: Action): State {

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useReducer } from 'react';
 import { classify, formatErrorLines } from '../../core/errors.js';
-import { addHost, checkHost, listHosts, removeHost } from '../../services/hosts.js';
+import { HostKeyChangedError, addHost, checkHost, editHost, listHosts, removeHost, trustHostKey } from '../../services/hosts.js';
 import { addHostInput } from '../../services/hosts.js';
 import type { FormField } from '../../ui/StepForm.js';
 import { fieldCheck } from '../../present/fields.js';
 import { useTask } from '../use-task.js';
 import { formValues } from '../list-screen.js';
 import { initialState, reduce } from './state.js';
+import { useState } from 'react';
 import { useTrust } from '../use-trust.js';
 
 const check = (key: keyof typeof addHostInput.shape) => fieldCheck(addHostInput.shape[key], key, { optional: key !== 'name' && key !== 'address' });
@@ -20,8 +21,13 @@ export const HOST_FIELDS: FormField[] = [
   { key: 'backend', label: 'Firewall backend (iptables or ufw)', initial: 'iptables', validate: check('backend') },
 ];
 
+/** The edit form: the add form's fields but the name, each showing the host's current value to edit. */
+export const EDIT_FIELDS: FormField[] = HOST_FIELDS.filter((f) => f.key !== 'name');
+
 export function useHosts() {
   const [state, dispatch] = useReducer(reduce, undefined, initialState);
+  // The last check refused a changed host key: both fingerprints, until trusted or another check.
+  const [changed, setChanged] = useState<HostKeyChangedError | undefined>();
   const task = useTask<string[]>();
   const trust = useTrust();
   // Read in an effect, not during render, so an unreadable settings file can be shown (loadError).
@@ -40,21 +46,44 @@ export function useHosts() {
     hosts, loadError: state.loadError, cursor, state, form, task, trust,
     removing: state.modal.kind === 'typed' ? state.modal.pending : undefined,
     move: (d: number) => dispatch({ type: 'move', delta: d, count: hosts.length }),
+    changed,
     check: () => {
       if (!selected) return;
+      setChanged(undefined);
       task.start(`connecting to ${selected.name}`, async () => {
-        const r = await trust.attempt(selected.identity, () => checkHost(selected.name, trust.options));
+        const r = await trust.attempt(selected.identity, () => checkHost(selected.name, trust.options)).catch((err: unknown) => {
+          if (err instanceof HostKeyChangedError) setChanged(err);
+          throw err;
+        });
         refresh();
         return [`reached ${r.where} as uid ${r.uid}`, `iptables: ${r.iptables ? 'yes' : 'no'}   ufw: ${r.ufw ? 'yes' : 'no'}`, ...(r.pinned ? [`host key ${r.pinned}`] : [])];
       });
     },
     startAdd: () => { dispatch({ type: 'open-form', form: 'add' }); task.clear(); },
-    startRemove: () => { if (selected && selected.name !== 'local') { dispatch({ type: 'ask', pending: selected, typed: true }); task.clear(); } },
+    startEdit: () => { if (selected && selected.name !== 'local') { dispatch({ type: 'open-form', form: 'edit' }); task.clear(); } },
+    startRemove: () => { if (selected && selected.name !== 'local') { dispatch({ type: 'ask', pending: { kind: 'remove', host: selected }, typed: true }); task.clear(); } },
+    startRetrust: () => {
+      const host = changed && hosts.find((h) => h.name === changed.host);
+      if (host && changed) { dispatch({ type: 'ask', pending: { kind: 'retrust', host, pinned: changed.pinned, offered: changed.offered }, typed: true }); task.clear(); }
+    },
+    /** The current values of the selected host, for the edit form to show. */
+    current: (selected && selected.name !== 'local' ? { address: selected.address ?? '', port: String(selected.port ?? 22), user: selected.user ?? 'root', identity: selected.identity ?? '', backend: selected.backend } : {}) as Record<string, string>,
     back: () => dispatch({ type: 'form-back' }),
     cancel: () => dispatch({ type: 'close' }),
     submitField: (key: string, value: string) => {
       if (!form) return;
       const values = formValues(state, key, value);
+      if (form.form === 'edit') {
+        dispatch({ type: 'field', key, value, count: EDIT_FIELDS.length });
+        if (form.index + 1 < EDIT_FIELDS.length || !selected) return;
+        const name = selected.name;
+        task.start(`saving ${name}`, async () => {
+          const h = editHost(name, { address: values.address, port: values.port, user: values.user, identity: values.identity, backend: (values.backend || undefined) as 'ufw' | 'iptables' | undefined });
+          refresh();
+          return [`${h.name}: ${h.user}@${h.address}:${h.port} (${h.backend})`, h.pinned ? `host key still pinned: ${h.pinned}` : 'host key not pinned yet'];
+        });
+        return;
+      }
       dispatch({ type: 'field', key, value, count: HOST_FIELDS.length });
       if (form.index + 1 < HOST_FIELDS.length) return;
       task.start('adding the host', async () => {
@@ -63,11 +92,20 @@ export function useHosts() {
         return [`added ${h.name}`, 'press c to connect, check and pin its host key'];
       });
     },
-    remove: () => {
+    confirmTyped: () => {
       if (state.modal.kind !== 'typed') return;
-      const target = state.modal.pending;
+      const p = state.modal.pending;
       dispatch({ type: 'close' });
-      task.start(`removing ${target.name}`, async () => { removeHost(target.name); refresh(); dispatch({ type: 'select', index: 0 }); return [`removed ${target.name}`]; });
+      if (p.kind === 'retrust') {
+        task.start(`pinning the new key of ${p.host.name}`, async () => {
+          trustHostKey(p.host.name, p.offered);
+          setChanged(undefined);
+          refresh();
+          return [`pinned ${p.offered} for ${p.host.name} (was ${p.pinned})`, 'press c to connect with it'];
+        });
+        return;
+      }
+      task.start(`removing ${p.host.name}`, async () => { removeHost(p.host.name); refresh(); dispatch({ type: 'select', index: 0 }); return [`removed ${p.host.name}`]; });
     },
   };
 }

@@ -60,4 +60,13 @@ export function registerFw(program: Command): void {
     .action(action(async (o) => {
       emit(o, await (await fwService()).enableUfw(o.host, connector(o), Boolean(o.dryRun)), changeLines);
     }));
+
+  withJson(fw.command('disable'))
+    .description('disable ufw (the host then accepts whatever its default policies allow)')
+    .option('--host <name>', 'host from the inventory (default local)', 'local')
+    .option('--dry-run', 'print the command and change nothing')
+    .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
+    .action(action(async (o) => {
+      emit(o, await (await fwService()).disableUfw(o.host, connector(o), Boolean(o.dryRun)), changeLines);
+    }));
 }

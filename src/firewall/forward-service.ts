@@ -11,6 +11,7 @@ import {
   RESTORE_ARGV, SAVE_FILTER_ARGV, SAVE_NAT_ARGV, addBatch, checkArgvs, forwardInput, newForwardId, parseForwards, removeBatch, renderBatch, ttl,
   type Batch, type Forward, type ForwardSpec,
 } from './forwards.js';
+import { persistenceWarning } from './persist.js';
 import { DEFAULT_REAPER_PATH, crontabWith, reaperScript } from './reaper.js';
 
 export interface ForwardDeps extends Connector {
@@ -99,7 +100,7 @@ export async function addForward(raw: z.input<typeof forwardInput>, deps: Forwar
     }
     const listening = listeningWarning(runner, host.name, input.port, input.proto, input.from);
     const warnings = Promise.all([forwardingWarning(runner, host.name), listening]).then((w) => w.flat()); // never rejects; read while the batch is applied
-    const persistence = spec.deadline ? Promise.resolve([]) : persistenceWarning(runner, host.name);
+    const persistence = spec.deadline ? Promise.resolve([]) : persistenceWarning(runner, host.name, 'a permanent forward');
     const base = { host: host.name, where: runner.where, id: spec.id, deadline: spec.deadline?.toISOString() ?? '', permanent: !spec.deadline, dryRun: input['dry-run'], commands: [RESTORE_ARGV], batch: renderBatch(batch) };
     if (input['dry-run']) return { ...base, warnings: [...(await warnings), ...(await persistence)], outcome: 'would add' };
     return audited({ action: 'forward.add', host: host.name, target: `${spec.id} ${describeSpec(spec)} ${spec.deadline ? `until ${base.deadline}` : 'permanent'}` }, async () => {
@@ -217,17 +218,6 @@ export async function installReaper(raw: { host?: string; 'script-path'?: string
       return { ...base, outcome: existing.includes(line) ? 'already installed' : 'installed' };
     }, (r) => r);
   });
-}
-
-/**
- * iptables rules are gone after a reboot. A permanent forward says so, and how to keep it: netfilter-persistent
- * (Debian's iptables-persistent) where it is installed (`forward persist` saves the rule set), else what to install.
- */
-async function persistenceWarning(runner: Runner, host: string): Promise<string[]> {
-  const has = await runner.run(['sh', '-c', 'command -v netfilter-persistent'], { allowFailure: true }).then((r) => r.exitCode === 0, () => false);
-  return [has
-    ? `a permanent forward is lost at reboot until the rules are saved: commbase-admin forward persist --host ${host} (runs netfilter-persistent save)`
-    : `a permanent forward is lost at reboot: ${host} has no netfilter-persistent (apt-get install iptables-persistent), then commbase-admin forward persist --host ${host}`];
 }
 
 /** `forward persist`: save the running rules with netfilter-persistent so they come back after a reboot. */

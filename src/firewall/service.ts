@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ExternalError, UserError } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import type { Runner } from '../runners/types.js';
+import { persistenceWarning } from './persist.js';
 import { audited } from '../services/audit.js';
 import { getHost, withRunner, type HostEntry, type Connector } from '../services/hosts.js';
 import { hostNameKey, type Backend } from '../core/names.js';
@@ -31,7 +32,7 @@ export interface ChangeResult {
   where: string;
   backend: Backend;
   rule: string;
-  outcome: 'opened' | 'already open' | 'would open' | 'closed' | 'already closed' | 'would close' | 'enabled' | 'already enabled' | 'would enable';
+  outcome: 'opened' | 'already open' | 'would open' | 'closed' | 'already closed' | 'would close' | 'enabled' | 'already enabled' | 'would enable' | 'disabled' | 'already disabled' | 'would disable';
   dryRun: boolean;
   commands: string[][];
   warnings: string[];
@@ -44,7 +45,8 @@ export async function readState(runner: Runner, backend: Backend): Promise<Firew
     const status = await run(runner, ufw.statusArgv);
     const added = await run(runner, ufw.showAddedArgv);
     const defaultIncoming = ufw.parseDefaultIncoming(status.stdout);
-    return { backend, active: ufw.parseActive(status.stdout), ...(defaultIncoming ? { defaultIncoming } : {}), rules: ufw.parseShowAdded(added.stdout), warnings: [] };
+    const raw = await rawIptablesBesideUfw(runner);
+    return { backend, active: ufw.parseActive(status.stdout), ...(defaultIncoming ? { defaultIncoming } : {}), rules: ufw.parseShowAdded(added.stdout), warnings: raw };
   }
   const rules: ListedRule[] = [];
   const policy: Partial<Record<Family, string>> = {};
@@ -62,7 +64,20 @@ export async function readState(runner: Runner, backend: Backend): Promise<Firew
       warnings.push(`ip6tables is not usable on ${runner.where}: IPv6 rules are not managed (${(c.reason as Error).message})`);
     }
   });
+  // ufw active beside raw iptables rules: two tools writing one rule set, each blind to the other's rules.
+  const ufwStatus = await runner.run(['sh', '-c', 'command -v ufw >/dev/null && ufw status'], { privileged: true, allowFailure: true }).catch(() => undefined);
+  if (ufwStatus && ufwStatus.exitCode === 0 && ufw.parseActive(ufwStatus.stdout)) {
+    warnings.push(`ufw is active on ${runner.where} too: rules added here with iptables sit beside ufw's own and ufw does not show them; manage this host with one of them (its backend: ufw)`);
+  }
   return { backend, active: true, policy, rules, warnings };
+}
+
+/** INPUT rules that are not ufw's own (its chains are ufw-*): made by hand or by another tool beside ufw. */
+async function rawIptablesBesideUfw(runner: Runner): Promise<string[]> {
+  const r = await runner.run(['iptables', '-w', '5', '-S', 'INPUT'], { privileged: true, allowFailure: true }).catch(() => undefined);
+  if (!r || r.exitCode !== 0) return [];
+  const foreign = r.stdout.split('\n').filter((l) => l.startsWith('-A INPUT ') && !/ -j ufw6?-/.test(l));
+  return foreign.length ? [`${foreign.length} raw iptables INPUT rule(s) on ${runner.where} sit beside ufw's (e.g. ${foreign[0]!.slice(0, 80)}): ufw does not show or manage them`] : [];
 }
 
 /** The rule's families that this host can manage (ip6tables may be missing). */
@@ -92,6 +107,7 @@ export async function openPort(raw: PortRequest, deps: FirewallDeps): Promise<Ch
     }
     const warnings = [...state.warnings];
     if (backend === 'ufw' && !state.active) warnings.push(`ufw is inactive on ${host.name}: the rule is recorded but not enforced until ufw is enabled (commbase-admin fw enable --host ${host.name})`);
+    if (backend === 'iptables' && commands.length) warnings.push(...(await persistenceWarning(runner, host.name, 'an iptables rule')));
     const base = { host: host.name, where: runner.where, backend, rule: describeRule(rule), dryRun, commands, warnings };
     if (commands.length === 0) return { ...base, outcome: 'already open' };
     if (dryRun) return { ...base, outcome: 'would open' };
@@ -197,6 +213,21 @@ export async function enableUfw(hostName: string, deps: FirewallDeps, dryRun = f
     return await audited({ action: 'fw.enable', host: host.name, target: 'ufw' }, async () => {
       await run(runner, ufw.enableArgv);
       return { ...base, commands: [ufw.enableArgv], outcome: 'enabled' as const };
+    }, (r) => r);
+  });
+}
+
+/** Disabling ufw opens the host to whatever its default policies allow: the screen asks for the host's name first. */
+export async function disableUfw(hostName: string, deps: FirewallDeps, dryRun = false): Promise<ChangeResult> {
+  const name = parseInput(z.object({ host: hostNameKey }), { host: hostName }).host;
+  return withRunner(name, deps.connect, async (runner, host) => {
+    const state = await readState(runner, 'ufw');
+    const base = { host: host.name, where: runner.where, backend: 'ufw' as const, rule: 'ufw', dryRun, warnings: [] };
+    if (!state.active) return { ...base, commands: [], outcome: 'already disabled' };
+    if (dryRun) return { ...base, commands: [ufw.disableArgv], outcome: 'would disable' };
+    return await audited({ action: 'fw.disable', host: host.name, target: 'ufw' }, async () => {
+      await run(runner, ufw.disableArgv);
+      return { ...base, commands: [ufw.disableArgv], outcome: 'disabled' as const };
     }, (r) => r);
   });
 }

@@ -13,6 +13,7 @@ export function deleteArgv(rule: PortRule): string[] {
 export const statusArgv = ['ufw', 'status', 'verbose'];
 export const showAddedArgv = ['ufw', 'show', 'added'];
 export const enableArgv = ['ufw', '--force', 'enable'];
+export const disableArgv = ['ufw', 'disable'];
 
 export function parseActive(statusOutput: string): boolean {
   return /^Status: active/m.test(statusOutput);

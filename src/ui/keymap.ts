@@ -59,6 +59,8 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'fw.open', short: 'open port', scope: 'firewall', keys: ['o'], label: 'o', description: 'open a port on this host (preview, then confirm)', footer: true, dangerous: true },
   { id: 'fw.close', short: 'close', scope: 'firewall', keys: ['x'], label: 'x', description: 'close the selected commbase-admin rule (preview, then type the port to confirm)', footer: true, dangerous: true },
   { id: 'fw.refresh', short: 'refresh', scope: 'firewall', keys: ['r'], label: 'r', description: 'read the rules again', footer: true },
+  { id: 'fw.ufw', short: 'ufw on/off', scope: 'firewall', keys: ['u'], label: 'u', description: 'enable ufw (refused if it would cut off this SSH session), or disable it (type the host\'s name)', footer: true, dangerous: true },
+  { id: 'fw.persist', short: 'save for reboot', scope: 'firewall', keys: ['v'], label: 'v', description: 'save the running iptables rules with netfilter-persistent so they come back after a reboot (preview, then confirm)', footer: true, dangerous: true },
   { id: 'fw.host', short: 'next host', scope: 'firewall', keys: ['tab'], label: 'Tab', description: 'switch to the next host', footer: true },
 
   { id: 'fwd.add', short: 'add', scope: 'forwards', keys: ['a'], label: 'a', description: 'add a timed forward (form, then the exact rules, then confirm)', footer: true, dangerous: true },

@@ -60,4 +60,42 @@ describe.skipIf(why)(titled('console under tmux: hosts and firewall over SSH', w
     await session.waitFor(': closed');
     expect(lab.nsExec(['iptables', '-S', 'INPUT'])).not.toContain('5055');
   }, 120_000);
+
+  it('enables ufw from the console when SSH is allowed only from the operator\'s address (SSH stays up), warns of raw iptables beside it, and disables it with the name typed', async () => {
+    session?.kill();
+    const ufwHost = await TestHost.create({ ufw: true });
+    try {
+      const env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'config-ufw'), XDG_DATA_HOME: path.join(tmp.dir, 'data'), NO_COLOR: '1' };
+      expect((await runCli(ufwHost.addArgs('wall', 'ufw'), { env })).code).toBe(0);
+      // SSH allowed from this side of the veth alone (the operator's address), not from anywhere.
+      const allow = await runCli(['fw', 'open', '--host', 'wall', '--port', String(ufwHost.sshPort), '--from', ufwHost.hostSide], { env });
+      expect(allow.code, allow.stderr).toBe(0);
+      ufwHost.nsExec(['iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', '9999', '-j', 'ACCEPT']); // a rule made by hand, beside ufw
+      session = TmuxSession.start('ufw', [process.execPath, BIN], env, { cols: 140, rows: 45 });
+      await session.waitFor('Certificates');
+      for (const k of ['Down', 'Enter']) await session.key(k);
+      await session.waitFor('commbase-admin · Firewall');
+      await session.key('Tab');
+      await session.waitFor(/wall: ufw/, 20_000);
+      await session.waitFor(/raw iptables INPUT rule\(s\) .* sit beside ufw's/);
+      await session.key('u');
+      const enable = await session.waitFor(`Enable ufw on wall?`, 20_000);
+      expect(enable).toMatch(/\$ ufw --force enable/);
+      await session.key('y');
+      await session.waitFor('wall: ufw enabled', 20_000);
+      expect(ufwHost.nsExec(['ufw', 'status'])).toMatch(/Status: active/);
+      // SSH is still up: a new connection works.
+      const check = await runCli(['hosts', 'check', 'wall'], { env });
+      expect(check.code, check.stderr).toBe(0);
+      await session.key('u');
+      await session.waitFor('Disable ufw on wall?', 20_000);
+      await session.paste('wall');
+      await session.key('Enter');
+      await session.waitFor('wall: ufw disabled', 20_000);
+      expect(ufwHost.nsExec(['ufw', 'status'])).toMatch(/Status: inactive/);
+    } finally {
+      session?.kill();
+      await ufwHost.destroy();
+    }
+  }, 90_000);
 });

@@ -12,7 +12,7 @@ import { withTempDir } from '../helpers/tmp.js';
 const COMMANDS = [
   [], ['cert'], ['cert', 'ca'], ['cert', 'issue'], ['cert', 'setup'], ['cert', 'csr'], ['cert', 'import'], ['cert', 'strip-passphrase'], ['cert', 'inspect'], ['cert', 'acme'], ['cert', 'renew'],
   ['hosts'], ['hosts', 'add'], ['hosts', 'edit'], ['hosts', 'list'], ['hosts', 'remove'], ['hosts', 'check'], ['hosts', 'trust'],
-  ['fw'], ['fw', 'open'], ['fw', 'close'], ['fw', 'list'], ['fw', 'enable'],
+  ['fw'], ['fw', 'open'], ['fw', 'close'], ['fw', 'list'], ['fw', 'enable'], ['fw', 'disable'],
   ['forward'], ['forward', 'add'], ['forward', 'list'], ['forward', 'extend'], ['forward', 'revoke'], ['forward', 'reap'], ['forward', 'persist'],
   ['config'], ['config', 'show'], ['config', 'get'], ['config', 'set'], ['config', 'diff'], ['config', 'validate'], ['config', 'undo'], ['config', 'default-file'],
   ['relay'], ['relay', 'start'], ['relay', 'status'], ['proxy'], ['proxy', 'nginx'],

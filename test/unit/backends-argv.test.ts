@@ -17,15 +17,18 @@ describe('firewall service argv', () => {
     });
     const r = await openPort({ port: 5000, backend: 'iptables' }, { connect: async () => fake });
     expect(r.outcome).toBe('opened');
+    // Reads also ask whether ufw is active beside iptables, and whether the rules can be saved for reboots.
     expect(fake.commands()).toEqual([
-      'iptables -w 5 -S INPUT', 'ip6tables -w 5 -S INPUT',
+      'iptables -w 5 -S INPUT', 'ip6tables -w 5 -S INPUT', 'sh -c command -v ufw >/dev/null && ufw status',
       'iptables -w 5 -C INPUT -p tcp --dport 5000 -m comment --comment commbase-admin:fw -j ACCEPT',
       'ip6tables -w 5 -C INPUT -p tcp --dport 5000 -m comment --comment commbase-admin:fw -j ACCEPT',
+      'sh -c command -v netfilter-persistent',
       'iptables -w 5 -I INPUT -p tcp --dport 5000 -m comment --comment commbase-admin:fw -j ACCEPT',
       'ip6tables -w 5 -I INPUT -p tcp --dport 5000 -m comment --comment commbase-admin:fw -j ACCEPT',
-      'iptables -w 5 -S INPUT', 'ip6tables -w 5 -S INPUT',
+      'iptables -w 5 -S INPUT', 'ip6tables -w 5 -S INPUT', 'sh -c command -v ufw >/dev/null && ufw status',
     ]);
-    expect(fake.calls.every((c) => c.privileged)).toBe(true);
+    expect(r.warnings.join('\n')).toMatch(/an iptables rule is lost at reboot/);
+    expect(fake.calls.filter((c) => !c.argv.join(' ').includes('command -v netfilter-persistent')).every((c) => c.privileged)).toBe(true);
   });
 
   it('ufw close: reads status and rules, deletes ours, reads back; a dry run only reads', async () => {
@@ -39,10 +42,11 @@ describe('firewall service argv', () => {
     });
     const dry = await closePort({ port: 5000, from: '10.9.0.0/16', backend: 'ufw', 'dry-run': true }, { connect: async () => fake });
     expect(dry.outcome).toBe('would close');
-    expect(fake.commands()).toEqual(['ufw status verbose', 'ufw show added']);
+    // Each read of ufw also looks for raw iptables INPUT rules beside ufw's own.
+    expect(fake.commands()).toEqual(['ufw status verbose', 'ufw show added', 'iptables -w 5 -S INPUT']);
     const r = await closePort({ port: 5000, from: '10.9.0.0/16', backend: 'ufw' }, { connect: async () => fake });
     expect(r.outcome).toBe('closed');
-    expect(fake.commands().slice(2)).toEqual(['ufw status verbose', 'ufw show added', 'ufw delete allow from 10.9.0.0/16 to any port 5000 proto tcp', 'ufw status verbose', 'ufw show added']);
+    expect(fake.commands().slice(3)).toEqual(['ufw status verbose', 'ufw show added', 'iptables -w 5 -S INPUT', 'ufw delete allow from 10.9.0.0/16 to any port 5000 proto tcp', 'ufw status verbose', 'ufw show added', 'iptables -w 5 -S INPUT']);
   });
 });
 

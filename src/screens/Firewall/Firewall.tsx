@@ -20,6 +20,8 @@ export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActi
       'fw.close': f.startClose,
       'fw.refresh': f.refresh,
       'fw.host': f.nextHost,
+      'fw.ufw': f.toggleUfw,
+      'fw.persist': f.persist,
     },
     ...(props.isActive !== undefined ? { isActive: props.isActive } : {}), readOnly: Boolean(props.readOnly),
   });
@@ -39,11 +41,14 @@ export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActi
         empty="no rules"
       />
       <Text color={theme.dim}>* made by commbase-admin (only those can be closed here)</Text>
+      {s?.warnings.map((w) => <Text key={w} color={theme.warn}>warning: {w}</Text>)}
       <Box marginTop={1} flexDirection="column">
         <ConnectQuestionDialog question={f.trust.question} isActive={active} />
         {f.form ? <StepForm title={`Open a port on ${f.host.name}`} fields={OPEN_FIELDS} index={f.form.index} values={f.form.values} onSubmitField={f.submitField} isActive={active} /> : null}
-        {modal === 'confirm' && f.pending ? <ConfirmDialog title="Open this port?" lines={changeLines(f.pending.preview, 'preview')} onYes={f.pending.preview.commands.length ? f.apply : f.cancel} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
-        {modal === 'typed' && f.pending ? <TypedConfirm title="Close this port?" lines={changeLines(f.pending.preview, 'preview')} target={String(f.pending.request.port)} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {modal === 'confirm' && f.pending?.kind === 'open' ? <ConfirmDialog title="Open this port?" lines={changeLines(f.pending.preview, 'preview')} onYes={f.pending.preview.commands.length ? f.apply : f.cancel} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {modal === 'typed' && f.pending?.kind === 'close' ? <TypedConfirm title="Close this port?" lines={changeLines(f.pending.preview, 'preview')} target={String(f.pending.request.port)} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {modal === 'confirm' && (f.pending?.kind === 'enable' || f.pending?.kind === 'persist') ? <ConfirmDialog title={f.pending.kind === 'enable' ? `Enable ufw on ${f.host.name}?` : `Save the iptables rules of ${f.host.name} for reboots?`} lines={f.pending.preview.lines} onYes={f.apply} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {modal === 'typed' && f.pending?.kind === 'disable' ? <TypedConfirm title={`Disable ufw on ${f.host.name}?`} lines={f.pending.preview.lines} target={f.host.name} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         <TaskStatus task={f.task} />
       </Box>
     </ScreenFrame>

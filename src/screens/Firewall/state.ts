@@ -3,7 +3,10 @@
 import type { ChangeResult, FirewallState, PortRequest } from '../../firewall/service.js';
 import { initialList, listReducer, type ListAction, type ListState } from '../list-screen.js';
 
-export type Pending = { kind: 'open' | 'close'; request: PortRequest; preview: ChangeResult };
+export type Pending =
+  | { kind: 'open' | 'close'; request: PortRequest; preview: ChangeResult }
+  /** ufw on or off, or the iptables rules saved for reboots: the preview is the commands. */
+  | { kind: 'enable' | 'disable' | 'persist'; preview: { lines: string[]; commands: string[][] } };
 
 export interface State extends ListState<Pending> {
   hostIndex: number;

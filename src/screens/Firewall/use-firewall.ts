@@ -1,7 +1,9 @@
 // The Firewall screen's effects: read the rules of the host shown, preview a change (dry run), apply it.
 import { useCallback, useEffect, useReducer } from 'react';
 import { UserError } from '../../core/errors.js';
-import { closePort, listRules, openPort, type PortRequest } from '../../firewall/service.js';
+import { closePort, disableUfw, enableUfw, listRules, openPort, type PortRequest } from '../../firewall/service.js';
+import { persistRules } from '../../firewall/forward-service.js';
+import { quoteArgv } from '../../core/quote.js';
 import { portRuleInput } from '../../firewall/model.js';
 import { fieldCheck } from '../../present/fields.js';
 import type { FormField } from '../../ui/StepForm.js';
@@ -35,7 +37,7 @@ export function useFirewall() {
   const rules = state.rules?.rules ?? [];
   const selected = rules[state.cursor];
   const request = (extra: Omit<PortRequest, 'host'>): PortRequest => ({ host: host.name, ...extra, ...(state.rules ? { backend: state.rules.backend } : {}) });
-  const preview = (kind: Pending['kind'], req: PortRequest) => {
+  const preview = (kind: 'open' | 'close', req: PortRequest) => {
     task.start('working out the exact commands', async () => {
       const p = await (kind === 'open' ? openPort : closePort)({ ...req, 'dry-run': true }, trust.deps);
       dispatch({ type: 'ask', pending: { kind, request: req, preview: p }, typed: kind === 'close' });
@@ -43,6 +45,17 @@ export function useFirewall() {
     });
   };
   const pending = state.modal.kind === 'confirm' || state.modal.kind === 'typed' ? state.modal.pending : undefined;
+  // ufw on/off and saving iptables rules: the dry run first (the lockout guard speaks here), then a confirmation.
+  const previewHostChange = (kind: 'enable' | 'disable' | 'persist') => {
+    task.start('working out the exact commands', async () => {
+      const r = kind === 'persist' ? await persistRules({ host: host.name, 'dry-run': true }, trust.deps) : await (kind === 'enable' ? enableUfw : disableUfw)(host.name, trust.deps, true);
+      if (r.commands.length === 0) return [`${host.name}: ufw ${r.outcome}`];
+      const lines = [`${host.name} (${r.where}): ${r.outcome}`, ...r.commands.map((c) => `  $ ${quoteArgv(c)}`),
+        ...(kind === 'disable' ? ['The host then accepts whatever its default policies allow.'] : kind === 'persist' ? ['The rules running now (yours and everyone\'s) come back after a reboot.'] : [])];
+      dispatch({ type: 'ask', pending: { kind, preview: { lines, commands: r.commands } }, typed: kind === 'disable' });
+      return [];
+    });
+  };
 
   return {
     hosts, host, hostIndexLabel: `${state.hostIndex + 1}/${hosts.length}, Tab for next`, state, rules, pending, task, trust,
@@ -51,6 +64,11 @@ export function useFirewall() {
     nextHost: () => dispatch({ type: 'next-host', hosts: hosts.length }),
     refresh,
     startOpen: () => { dispatch({ type: 'open-form', form: 'open' }); task.clear(); },
+    toggleUfw: () => {
+      if (state.rules?.backend !== 'ufw') { task.start('', async () => { throw new UserError(`${host.name} is managed with iptables, not ufw`, ['change its backend in Hosts (e) to manage ufw here']); }); return; }
+      previewHostChange(state.rules.active ? 'disable' : 'enable');
+    },
+    persist: () => previewHostChange('persist'),
     startClose: () => {
       if (!selected) return;
       if (!selected.ours || selected.port === undefined || selected.proto === 'any') {
@@ -71,7 +89,13 @@ export function useFirewall() {
       if (!pending) return;
       dispatch({ type: 'close' });
       task.start('applying', async () => {
-        const r = await (pending.kind === 'open' ? openPort : closePort)(pending.request, trust.deps);
+        if (pending.kind === 'enable' || pending.kind === 'disable' || pending.kind === 'persist') {
+          const r = pending.kind === 'persist' ? await persistRules({ host: host.name }, trust.deps) : await (pending.kind === 'enable' ? enableUfw : disableUfw)(host.name, trust.deps);
+          dispatch({ type: 'loaded', rules: await listRules(host.name, trust.deps) });
+          return [`${host.name}: ${pending.kind === 'persist' ? '' : 'ufw '}${r.outcome}`];
+        }
+        const p = pending as Extract<Pending, { request: PortRequest }>;
+        const r = await (p.kind === 'open' ? openPort : closePort)(p.request, trust.deps);
         dispatch({ type: 'loaded', rules: await listRules(host.name, trust.deps) });
         return [`${r.rule}: ${r.outcome}`, ...r.warnings.map((w) => `warning: ${w}`)];
       });

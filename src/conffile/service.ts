@@ -216,6 +216,16 @@ export async function checkFiles(opts: { file?: string; host?: string; appDir?: 
   });
 }
 
+/** The files the Configuration screen opened last (newest first), and the default file. */
+export function recentConfFiles(store = new SettingsStore()): { recent: { host: string; path: string }[]; defaultFile?: string } {
+  const s = store.read();
+  return { recent: s.recentConfFiles, ...(s.confFile ? { defaultFile: s.confFile } : {}) };
+}
+
+export function noteRecentConfFile(host: string, file: string, store = new SettingsStore()): void {
+  store.update((s) => ({ ...s, recentConfFiles: [{ host, path: file }, ...s.recentConfFiles.filter((r) => !(r.host === host && r.path === file))].slice(0, 8) }));
+}
+
 export function rememberConfFile(file: string, store = new SettingsStore()): string {
   const abs = path.resolve(file);
   store.update((s) => ({ ...s, confFile: abs }));

@@ -150,3 +150,25 @@ export async function readText(file: string, field = 'file'): Promise<string> {
     throw new UserError(`failed to read the ${field} ${file}: ${why}`, [], field);
   }
 }
+
+/**
+ * Tab completion of a path on this machine, as a shell does it: the one entry the last part starts with (a
+ * directory gets its /), or the longest prefix several share. Unreadable directories complete nothing.
+ */
+export async function completePath(partial: string): Promise<string> {
+  if (!partial.startsWith('/') && !partial.startsWith('~')) return partial;
+  const expanded = partial.startsWith('~') ? partial.replace(/^~/, process.env.HOME ?? '~') : partial;
+  const dir = expanded.endsWith('/') ? expanded : path.dirname(expanded);
+  const prefix = expanded.endsWith('/') ? '' : path.basename(expanded);
+  let names: string[];
+  try { names = (await fs.readdir(dir)).filter((n) => n.startsWith(prefix) && (prefix.startsWith('.') || !n.startsWith('.'))).sort(); } catch { return partial; }
+  if (names.length === 0) return expanded;
+  let common = names[0]!;
+  for (const n of names) while (!n.startsWith(common)) common = common.slice(0, -1);
+  const joined = path.join(dir, common);
+  if (names.length === 1) {
+    const isDir = await fs.stat(joined).then((s) => s.isDirectory(), () => false);
+    return isDir ? `${joined}/` : joined;
+  }
+  return joined;
+}

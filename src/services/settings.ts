@@ -34,6 +34,8 @@ export const settingsSchema = z.object({
   localBackend: z.enum(BACKENDS).default('iptables'),
   localSudo: z.boolean().default(false),
   confFile: z.string().min(1).optional(),
+  /** The commbase.conf files the Configuration screen opened last, newest first (host:path). */
+  recentConfFiles: z.array(z.object({ host: hostNameKey, path: z.string().min(1).max(4096) })).max(8).default([]),
   /** Certificates `cert acme` made: the Monitor shows their days left. */
   managedCerts: z.array(z.object({ host: hostNameKey, dir: z.string().min(1).max(4096), domains: z.array(z.string().max(253)).max(100) })).max(200).default([]),
 });

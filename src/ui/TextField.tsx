@@ -20,6 +20,8 @@ export interface TextFieldProps {
   /** A message naming what is wrong with the value as it stands, shown under the field. */
   validate?: (value: string) => string | undefined;
   prompt?: string;
+  /** Tab: the value completed (paths); without it Tab does nothing here. */
+  complete?: (value: string) => Promise<string>;
 }
 
 export function TextField(props: TextFieldProps) {
@@ -36,6 +38,11 @@ export function TextField(props: TextFieldProps) {
   useInput((input, key) => {
     const s = latest.current;
     if (key.return) return props.onSubmit(s.value);
+    if (key.tab && props.complete) {
+      const from = s.value;
+      void props.complete(from).then((v) => { if (latest.current.value === from && v !== from) update({ ...latest.current, value: v, cursor: v.length, suggested: false }); });
+      return;
+    }
     const name = keyName(input, key as Partial<InkKey>);
     const id = resolveKey(name, ['field']);
     if (id) return update(edit(s, id));

@@ -3,7 +3,7 @@
 
 export type Scope =
   | 'global' | 'home' | 'wizard' | 'wizard.select' | 'wizard.text' | 'wizard.confirm' | 'result'
-  | 'field' | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy' | 'clientsetup' | 'relay';
+  | 'field' | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy' | 'clientsetup' | 'relay' | 'choose';
 
 export interface Binding {
   id: string;
@@ -75,6 +75,10 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'config.save', short: 'save', scope: 'config', keys: ['s'], label: 's', description: 'save the pending changes (shows the diff first)', footer: true, dangerous: true },
   { id: 'config.undo', short: 'undo', scope: 'config', keys: ['u'], label: 'u', description: 'undo the last save (restore FILE.bak)', footer: true, dangerous: true },
   { id: 'config.reload', short: 'reload', scope: 'config', keys: ['r'], label: 'r', description: 'read the file again (drops pending changes)', footer: true },
+  { id: 'config.file', short: 'choose file', scope: 'config', keys: ['f'], label: 'f', description: 'choose the commbase.conf to work on (path with Tab completion, recent files)', footer: true },
+  { id: 'choose.prev', short: 'recent', scope: 'choose', keys: ['down'], label: '↓/↑', description: 'pick the next (or previous) recent file', footer: true },
+  { id: 'choose.next', scope: 'choose', keys: ['up'], label: '↑', description: 'pick the previous recent file' },
+  { id: 'choose.open', short: 'open', scope: 'choose', keys: ['return'], label: 'Enter', description: 'open the file typed or picked', footer: true },
   { id: 'config.host', short: 'next host', scope: 'config', keys: ['tab'], label: 'Tab', description: 'the same file on the next host in the inventory (drops pending changes)', footer: true },
 
   { id: 'cs.probe', short: 'probe', scope: 'clientsetup', keys: ['p'], label: 'p', description: 'probe the client host as Commbase\'s clients would', footer: true },

@@ -79,4 +79,37 @@ describe.skipIf(why)(titled('console under tmux: commbase.conf on a remote host'
       s.kill();
     }
   }, 60_000);
+
+  it('with no file to work on, the screen asks for one: Tab completes the path, and the recent files come back with ↓', async () => {
+    const env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'config3'), XDG_DATA_HOME: path.join(tmp.dir, 'data3'), NO_COLOR: '1' };
+    const app = path.join(tmp.dir, 'chooser-app');
+    const file = path.join(app, 'config', 'commbase.conf');
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, 'COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS="192.0.2.88"\nCOMMBASE_DATA_EXCHANGE_SERVER_PORT="5123"\n');
+    const s = TmuxSession.start('choose', [process.execPath, BIN], env, { cols: 120, rows: 36 });
+    try {
+      await s.waitFor('Certificates');
+      for (const k of ['Down', 'Down', 'Down', 'Enter']) await s.key(k);
+      await s.waitFor('Which commbase.conf on local?');
+      // Tab completes each part: the unique entry, then the directory's only file.
+      await s.paste(`${app}/con`);
+      await s.key('Tab');
+      await s.waitFor(`› ${app}/config/`);
+      await s.paste('comm');
+      await s.key('Tab');
+      await s.waitFor(`› ${file}`);
+      await s.key('Enter');
+      await s.waitFor('5123');
+      expect(s.capture()).toContain(`local:${file}`);
+      // f opens the chooser again; the file just opened is the first recent one.
+      await s.key('f');
+      await s.waitFor('Recent:');
+      await s.key('Down');
+      await s.waitFor(`› local:${file}`);
+      await s.key('Enter');
+      await s.waitFor(`local:${file}`);
+    } finally {
+      s.kill();
+    }
+  }, 60_000);
 });

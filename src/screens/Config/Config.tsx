@@ -19,12 +19,15 @@ export function Config(props: { onExit: () => void; readOnly?: boolean; isActive
   const [helpOpen, setHelpOpen] = useState(false);
   const active = (props.isActive ?? true) && !helpOpen;
   const asking = c.trust.question;
-  const mode = c.isEditing ? 'edit' : c.pending ? 'confirm' : 'list';
-  const scopes: Scope[] = asking ? [questionScope(asking)] : mode === 'list' ? ['list', 'config'] : mode === 'edit' ? ['wizard.text'] : ['confirm'];
+  const mode = c.chooser.open ? 'choose' : c.isEditing ? 'edit' : c.pending ? 'confirm' : 'list';
+  const scopes: Scope[] = asking ? [questionScope(asking)] : mode === 'list' ? ['list', 'config'] : mode === 'edit' ? ['wizard.text'] : mode === 'choose' ? ['choose'] : ['confirm'];
   useKeymap(['global', ...scopes.filter((s) => s !== 'confirm')], {
     help: () => setHelpOpen((v) => !v),
-    back: () => (helpOpen ? setHelpOpen(false) : mode === 'list' ? props.onExit() : c.cancel()),
+    back: () => (helpOpen ? setHelpOpen(false) : mode === 'list' || (mode === 'choose' && !c.doc) ? props.onExit() : mode === 'choose' ? c.chooser.cancel() : c.cancel()),
     'text.back': c.cancel,
+    'choose.prev': () => c.chooser.pick(1),
+    'choose.next': () => c.chooser.pick(-1),
+    'config.file': c.chooser.start,
     'list.up': () => c.move(-1),
     'list.down': () => c.move(1),
     'config.edit': c.startEdit,
@@ -32,14 +35,23 @@ export function Config(props: { onExit: () => void; readOnly?: boolean; isActive
     'config.undo': c.startUndo,
     'config.reload': c.reload,
     'config.host': c.nextHost,
-  }, { isActive: (props.isActive ?? true) && !asking, typing: mode === 'edit', readOnly: Boolean(props.readOnly) });
+  }, { isActive: (props.isActive ?? true) && !asking, typing: mode === 'edit' || mode === 'choose', readOnly: Boolean(props.readOnly) });
 
   return (
-    <ScreenFrame title="Configuration" scopes={scopes} helpOpen={helpOpen} typing={mode === 'edit' || asking?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)}
+    <ScreenFrame title="Configuration" scopes={scopes} helpOpen={helpOpen} typing={mode === 'edit' || mode === 'choose' || asking?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)}
       status={<Text>{c.pendingCount ? <Text color={theme.warn}>{c.pendingCount} unsaved · </Text> : null}<Text color={theme.dim}>host {c.host.name} ({c.hostLabel})</Text></Text>}>
       <ConnectQuestionDialog question={asking} isActive={active} />
       {c.loadError ? c.loadError.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>) : null}
-      {c.doc ? <Text color={theme.dim}>{c.doc.where}:{c.doc.path}</Text> : c.loadError || asking ? null : <Spinner label={`reading commbase.conf on ${c.host.name}`} />}
+      {mode === 'choose' ? (
+        <Box flexDirection="column" borderStyle="round" paddingX={1}>
+          <Text bold>Which commbase.conf on {c.host.name}?</Text>
+          <Text color={theme.dim}>{c.chooser.complete ? 'Tab completes the path; ' : ''}↑/↓ picks a recent file; Enter opens it.</Text>
+          <TextField key={`choose-${c.chooser.recentIndex}`} suggestion={c.chooser.suggestion} isDisabled={!active} {...(c.chooser.complete ? { complete: c.chooser.complete } : {})} onSubmit={(v) => v.trim() && c.chooser.choose(v.trim())} />
+          {c.chooser.recent.length ? <Text color={theme.dim}>Recent:</Text> : null}
+          {c.chooser.recent.map((r, i) => <Text key={`${r.host}:${r.path}`} {...(i === c.chooser.recentIndex ? { color: theme.accent, bold: true } : { color: theme.dim })}>{i === c.chooser.recentIndex ? '› ' : '  '}{r.host}:{r.path}</Text>)}
+        </Box>
+      ) : null}
+      {c.doc ? <Text color={theme.dim}>{c.doc.where}:{c.doc.path}</Text> : c.loadError || asking || mode === 'choose' ? null : <Spinner label={`reading commbase.conf on ${c.host.name}`} />}
       {c.doc ? (
         <Table
           columns={[{ title: 'KEY', width: 34 }, { title: 'VALUE', width: 38 }]}

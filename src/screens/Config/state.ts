@@ -22,7 +22,7 @@ export type Action =
   | { type: 'load-failed'; lines: string[] }
   | { type: 'paths'; paths: PathStatus[] }
   | { type: 'edited'; key: string; value: string }
-  | { type: 'next-host'; hosts: number };
+  | { type: 'next-host'; hosts: number; to?: number };
 
 export function initialState(): State {
   return { ...initialList<Pending>(), hostIndex: 0, edits: {}, paths: {} };
@@ -35,7 +35,7 @@ export function reduce(s: State, a: Action): State {
     case 'load-failed': return { ...s, loadError: a.lines };
     case 'paths': return { ...s, paths: Object.fromEntries(a.paths.map((p) => [p.key, p])) };
     case 'edited': return { ...s, edits: { ...s.edits, [a.key]: a.value }, modal: { kind: 'none' } };
-    case 'next-host': return a.hosts > 1 ? { ...s, hostIndex: (s.hostIndex + 1) % a.hosts, cursor: 0, modal: { kind: 'none' } } : s;
+    case 'next-host': return a.hosts > 1 ? { ...s, hostIndex: a.to ?? (s.hostIndex + 1) % a.hosts, cursor: 0, modal: { kind: 'none' } } : s;
     default: return { ...s, ...listReducer(s, a) };
   }
 }

@@ -1,12 +1,13 @@
 // The Configuration screen's effects: the file read on the selected host (this machine, or one in the
 // inventory over SFTP), where its paths point, a diff before saving (against the hash that was read, so a
 // concurrent edit is refused), and undo from FILE.bak.
-import { useCallback, useEffect, useReducer } from 'react';
+import { useCallback, useEffect, useReducer, useState } from 'react';
 import { classify, formatErrorLines } from '../../core/errors.js';
 import { getValue } from '../../conffile/parse.js';
 import { KNOWN_KEYS, notesFor, validateValue } from '../../conffile/schema.js';
 import { writtenValue } from '../../conffile/app-paths.js';
-import { readConfWithPaths, report, setConf, undoConf } from '../../conffile/service.js';
+import { noteRecentConfFile, readConfWithPaths, recentConfFiles, report, setConf, undoConf } from '../../conffile/service.js';
+import { completePath } from '../../core/files.js';
 import { useHostList } from '../use-hosts-list.js';
 import { useTask } from '../use-task.js';
 import { useTrust } from '../use-trust.js';
@@ -27,17 +28,29 @@ export function useConfig(file?: string, hostName?: string) {
   const host = hosts[state.hostIndex]!;
   const trust = useTrust();
   const deps = trust.deps;
-  const where = { host: host.name, ...(file ? { file } : {}) };
+  // The file chooser (f, or when there is no file to work on): a path with Tab completion, the recent files.
+  const [chosen, setChosen] = useState<string | undefined>(file);
+  const [choosing, setChoosing] = useState(false);
+  const [recentIndex, setRecentIndex] = useState(-1);
+  const recent = (() => { try { return recentConfFiles(); } catch { return { recent: [] }; } })();
+  const where = { host: host.name, ...(chosen ? { file: chosen } : {}) };
   const { doc, edits } = state;
 
   const load = useCallback(() => {
     dispatch({ type: 'loading' });
     // With where each managed value points (joined to the app directory as Commbase does) and whether it is there.
     readConfWithPaths(where, deps).then(
-      (r) => { dispatch({ type: 'loaded', doc: r.doc }); dispatch({ type: 'paths', paths: r.paths }); },
-      (err) => dispatch({ type: 'load-failed', lines: formatErrorLines(classify(err)) }),
+      (r) => {
+        dispatch({ type: 'loaded', doc: r.doc }); dispatch({ type: 'paths', paths: r.paths });
+        try { noteRecentConfFile(host.name, r.doc.path); } catch { /* the list of recent files is a convenience */ }
+      },
+      (err) => {
+        const k = classify(err);
+        dispatch({ type: 'load-failed', lines: formatErrorLines(k) });
+        if (k.kind === 'user' && k.field === 'file') setChoosing(true); // nothing to work on yet: choose one
+      },
     );
-  }, [file, host.name]);
+  }, [chosen, host.name]);
   useEffect(load, [load]);
 
   const rows: Row[] = KNOWN_KEYS.map((key) => {
@@ -100,5 +113,25 @@ export function useConfig(file?: string, hostName?: string) {
       });
     },
     reload: load,
+    chooser: {
+      open: choosing,
+      recent: recent.recent,
+      recentIndex,
+      /** What the path field suggests: the recent file picked with ↑/↓, this host's last file, the default file. */
+      suggestion: recent.recent[recentIndex]?.path ?? recent.recent.find((r) => r.host === host.name)?.path ?? recent.defaultFile ?? '/opt/commbase/config/commbase.conf',
+      complete: host.name === 'local' ? completePath : undefined,
+      start: () => { setChoosing(true); setRecentIndex(-1); task.clear(); },
+      pick: (d: number) => setRecentIndex((i) => Math.max(-1, Math.min(recent.recent.length - 1, i + d))),
+      cancel: () => setChoosing(false),
+      choose: (path: string) => {
+        const r = recent.recent[recentIndex];
+        setChoosing(false);
+        if (r && r.path === path && r.host !== host.name) {
+          const i = hosts.findIndex((h) => h.name === r.host);
+          if (i >= 0) dispatch({ type: 'next-host', hosts: hosts.length, to: i });
+        }
+        setChosen(path);
+      },
+    },
   };
 }

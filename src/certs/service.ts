@@ -225,7 +225,19 @@ export const csrInput = z.object({
   'key-size': keySize.default(DEFAULT_LEAF_KEY_SIZE),
 });
 
-export async function makeCsr(raw: z.input<typeof csrInput>, onStep: Progress = quiet): Promise<{ csr: string; key: string; sans: string[]; backups: string[] }> {
+/**
+ * Names a public CA refuses or cannot validate: private and loopback addresses, and names that exist only on a
+ * LAN (.lan, .local, .internal, .home.arpa, a name without a dot). The CSR is still made; the operator is told.
+ */
+export function privateSanWarnings(sans: San[]): string[] {
+  const privateIp = (a: string) => /^(10\.|127\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.)/.test(a) || /^(::1$|f[cd]|fe80:)/i.test(a);
+  const lanName = (n: string) => !n.includes('.') || /\.(lan|local|internal|localdomain|home\.arpa|corp|home)$/i.test(n) || n === 'localhost';
+  return sans.flatMap((x) => (x.type === 'ip'
+    ? [`IP:${x.value}: a public CA does not put ${privateIp(x.value) ? 'a private or loopback address' : 'IP addresses'} in a certificate; clients should use a DNS name`]
+    : lanName(x.value) ? [`DNS:${x.value}: a public CA cannot validate a name that exists only on a LAN`] : []));
+}
+
+export async function makeCsr(raw: z.input<typeof csrInput>, onStep: Progress = quiet): Promise<{ csr: string; key: string; sans: string[]; backups: string[]; warnings: string[] }> {
   const input = parseInput(csrInput, raw);
   const sans: San[] = sansWithCommonName(input.cn, input.san);
   if (sans.length === 0) throw new UserError('invalid san (none): a public CA needs at least one DNS name', ['add --san DNS:relay.example.org'], 'san');
@@ -237,7 +249,7 @@ export async function makeCsr(raw: z.input<typeof csrInput>, onStep: Progress = 
   onStep(`writing ${files.key} and ${files.csr}`);
   const backups = await writeAll([[files.key, key.pem, MODE_KEY], [files.csr, csrPem, MODE_CERT]]);
   await record({ action: 'cert.csr', target: files.csr, outcome: `made for ${sans.map(formatSan).join(', ')}` });
-  return { csr: files.csr, key: files.key, sans: sans.map(formatSan), backups };
+  return { csr: files.csr, key: files.key, sans: sans.map(formatSan), backups, warnings: privateSanWarnings(sans) };
 }
 
 export const importInput = z.object({

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { readKeyFile, stripPassphrase } from '../certs/passphrase.js';
 import type { CertSummary } from '../certs/inspect.js';
+import { certSummaryLines, liveSummaryLines } from '../present/certs.js';
 
 // Loaded when a command runs: node-forge is large, and no other command needs it.
 const certs = () => import('../certs/service.js');
@@ -13,18 +14,7 @@ import { EXIT } from '../core/errors.js';
 import { readPassphrase, PASSPHRASE_ENV } from './secrets.js';
 
 export function summaryLines(s: CertSummary): string[] {
-  const lines = [
-    `subject:      ${s.subject}`,
-    `issuer:       ${s.issuer}`,
-    `SANs:         ${s.sans.length ? s.sans.join(', ') : '(none)'}`,
-    `valid:        ${s.notBefore} → ${s.notAfter} (${s.expired ? 'EXPIRED' : `${s.daysLeft} days left`})`,
-    `fingerprint:  SHA256 ${s.fingerprintSha256}`,
-    `key:          ${s.keyType}${s.keyBits ? ` ${s.keyBits} bits` : ''}${s.isCa ? ' (CA)' : ''}`,
-  ];
-  if (s.chainsToCa !== undefined) lines.push(`chains to CA: ${s.chainsToCa ? 'yes' : 'NO'}`);
-  if (s.validForHost) lines.push(`valid for ${s.validForHost.host}: ${s.validForHost.ok ? 'yes' : 'NO'}`);
-  for (const w of s.warnings) lines.push(paint.yellow(`warning: ${w}`));
-  return lines;
+  return certSummaryLines(s).map((l) => (l.startsWith('warning: ') ? paint.yellow(l) : l));
 }
 
 /** Long work shows its steps on stderr, even when stdout is piped (the steps are not the result). */
@@ -128,6 +118,7 @@ export function registerCert(program: Command): void {
         paint.green(`made a CSR for ${x.sans.join(', ')}`),
         `  request: ${x.csr}  (send this to the CA)`,
         `  key:     ${x.key}  (0600, never send it)`,
+        ...x.warnings.map((w) => paint.yellow(`warning: ${w}`)),
         `next: commbase-admin cert import --key ${x.key} --cert SIGNED.pem [--chain CHAIN.pem]`,
       ]);
     }));
@@ -222,11 +213,19 @@ export function registerCert(program: Command): void {
     }));
 
   withJson(cert.command('inspect'))
-    .description('show a certificate: names, validity, fingerprint, key, chain to a CA, validity for a host')
-    .argument('<file>', 'PEM certificate')
+    .description('show a certificate (a PEM file, or a live server as HOST:PORT): names, validity, fingerprint, key, chain to a CA, validity for a host')
+    .argument('<file|host:port>', 'PEM certificate, or a TLS server such as relay.example.org:443')
     .option('--ca <file>', 'check that it chains to this CA certificate')
     .option('--host <name>', 'check that it is valid for this DNS name or IP address')
     .action(action(async (file: string, o) => {
+      const live = !file.startsWith('/') && !file.startsWith('.') && /^[^/]+:\d{1,5}$/.test(file);
+      if (live) {
+        const { inspectLive } = await import('../certs/inspect-live.js');
+        const r = await inspectLive({ target: file, ...(o.ca ? { ca: o.ca } : {}) });
+        emit(o, r, (x) => liveSummaryLines(x).map((l) => (l.startsWith('warning: ') || /: NO/.test(l) ? paint.yellow(l) : l)));
+        if (r.expired || !r.trusted || r.chainsToCa === false || r.validForHost?.ok === false) process.exitCode = 4;
+        return;
+      }
       const r = await (await certs()).inspectFile({ file, ca: o.ca, host: o.host });
       emit(o, r, summaryLines);
       if (r.expired || r.chainsToCa === false || r.validForHost?.ok === false) process.exitCode = 4;

@@ -58,3 +58,15 @@ describe('CIDR', () => {
   it.each(['10.0.0.0/8', '203.0.113.7', '2001:db8::/48', '::1/128'])('accepts %s', (v) => expect(isCidr(v)).toBe(true));
   it.each(['10.0.0.0/33', '10.0.0/8', '1.2.3.4/', '1.2.3.4/8/8', 'any', '::1/129'])('rejects %s', (v) => expect(isCidr(v)).toBe(false));
 });
+
+describe('a CSR for a public CA', () => {
+  it('warns about private addresses and LAN-only names in its SANs', async () => {
+    const { privateSanWarnings } = await import('../../src/certs/service.js');
+    expect(privateSanWarnings([{ type: 'dns', value: 'relay.example.org' }])).toEqual([]);
+    const w = privateSanWarnings([{ type: 'ip', value: '192.168.1.10' }, { type: 'dns', value: 'relay.lan' }, { type: 'dns', value: 'relay' }, { type: 'ip', value: '203.0.113.5' }]);
+    expect(w).toHaveLength(4);
+    expect(w[0]).toMatch(/IP:192\.168\.1\.10: .*private or loopback/);
+    expect(w[1]).toMatch(/DNS:relay\.lan: .*only on a LAN/);
+    expect(w[3]).toMatch(/IP:203\.0\.113\.5: .*IP addresses/);
+  });
+});

@@ -8,11 +8,13 @@ import { useKeymap } from '../../ui/useKeymap.js';
 import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
 import { useCertWizard } from './use-cert-wizard.js';
-import type { Step } from './state.js';
+import type { Step, Tool } from './state.js';
+import { toolFields } from './tools.js';
+import { StepForm } from '../../ui/StepForm.js';
 import { LETS_ENCRYPT } from '../../certs/acme.js';
 
 const SCOPE_OF: Record<Step, Scope> = {
-  mode: 'wizard.select', cn: 'wizard.text', sans: 'wizard.text', dir: 'wizard.text',
+  mode: 'wizard.select', form: 'wizard.text', cn: 'wizard.text', sans: 'wizard.text', dir: 'wizard.text',
   email: 'wizard.text', challenge: 'wizard.text', directory: 'wizard.text', directoryCa: 'wizard.text',
   summary: 'wizard.confirm', running: 'wizard', done: 'result', failed: 'result',
 };
@@ -72,11 +74,19 @@ function StepBody({ state, dispatch, inputActive, readOnly }: Wiz & { inputActiv
               { label: 'A local CA and a server certificate signed by it', value: 'local' },
               { label: 'A key and a CSR to send to a public CA', value: 'public' },
               { label: 'A public certificate from Let\'s Encrypt or another ACME CA (http-01)', value: 'acme' },
+              { label: 'A client certificate signed by the local CA', value: 'client' },
+              { label: 'Import the certificate a public CA signed for the CSR', value: 'import' },
+              { label: 'Inspect a certificate: a file, or a live server (host:port)', value: 'inspect' },
             ]}
-            onChange={(v) => dispatch({ type: 'chooseMode', mode: v === 'public' ? 'public' : v === 'acme' ? 'acme' : 'local' })}
+            onChange={(v) => dispatch({ type: 'chooseMode', mode: (['public', 'acme', 'client', 'import', 'inspect'] as const).find((m) => m === v) ?? 'local' })}
           />
         </Box>
       );
+    case 'form': {
+      const fields = toolFields(state.mode as Tool, state.dir);
+      const title = state.mode === 'client' ? 'A client certificate' : state.mode === 'import' ? 'Import a signed certificate' : 'Inspect a certificate';
+      return <StepForm title={title} fields={fields} index={state.form.index} values={state.form.values} onSubmitField={(key, value) => dispatch({ type: 'toolField', key, value, count: fields.length })} isActive={inputActive} />;
+    }
     case 'cn':
       return state.mode === 'acme'
         ? <Field label="Domain names" hint="DNS names that point at this host, separated by commas (no IP addresses: a public CA proves names)" value={state.cn} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitCn', value })} />
@@ -133,9 +143,10 @@ function StepBody({ state, dispatch, inputActive, readOnly }: Wiz & { inputActiv
     case 'done':
       return (
         <Box flexDirection="column">
-          <Text color={theme.ok}>✓ Done. Files written:</Text>
+          {state.result?.files.length ? <Text color={theme.ok}>✓ Done. Files written:</Text> : <Text color={theme.ok}>✓ Done.</Text>}
           {state.result?.files.map((f) => <Text key={f.path}>  {f.path}  <Text color={theme.dim}>{f.what}</Text></Text>)}
-          <Text>Next:</Text>
+          {state.result?.lines?.map((l, i) => <Text key={`l${i}`} {...(/: NO|EXPIRED|^warning/.test(l) ? { color: theme.warn } : {})}>  {l}</Text>)}
+          {state.result?.nextSteps.length ? <Text>Next:</Text> : null}
           {state.result?.nextSteps.map((s) => <Text key={s}>  • {s}</Text>)}
         </Box>
       );

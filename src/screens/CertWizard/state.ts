@@ -4,12 +4,17 @@ import { hostOrIp } from '../../core/net.js';
 import type { WizardPlan } from '../../certs/service.js';
 import { LETS_ENCRYPT, acmeInput } from '../../certs/acme.js';
 
-export type Mode = 'local' | 'public' | 'acme';
+export type Mode = 'local' | 'public' | 'acme' | Tool;
+/** The certificate tools: a form, then one service call (client certificates, importing what a CA signed, inspecting). */
+export type Tool = 'client' | 'import' | 'inspect';
+export const TOOLS: readonly Tool[] = ['client', 'import', 'inspect'];
 /** ACME: cn holds the domain names; then email, challenge (a port or a webroot), directory and its CA. */
-export type Step = 'mode' | 'cn' | 'sans' | 'email' | 'challenge' | 'directory' | 'directoryCa' | 'dir' | 'summary' | 'running' | 'done' | 'failed';
+export type Step = 'mode' | 'form' | 'cn' | 'sans' | 'email' | 'challenge' | 'directory' | 'directoryCa' | 'dir' | 'summary' | 'running' | 'done' | 'failed';
 
 export interface WizardResult {
   files: Array<{ path: string; what: string }>;
+  /** What a tool found (inspect), shown instead of files. */
+  lines?: string[];
   nextSteps: string[];
   /** The server files, to point commbase.conf at them. */
   server?: { cert: string; key: string; ca: string; sans: string[] };
@@ -26,6 +31,8 @@ export interface WizardState {
   challenge: string;
   directory: string;
   directoryCa: string;
+  /** A tool's form: the field asked and the answers so far. */
+  form: { index: number; values: Record<string, string> };
   error?: string;
   plan?: WizardPlan;
   progress: string[];
@@ -38,6 +45,7 @@ export type WizardAction =
   | { type: 'submitCn'; value: string }
   | { type: 'submitSans'; value: string }
   | { type: 'submitDir'; value: string }
+  | { type: 'toolField'; key: string; value: string; count: number }
   | { type: 'submitAcme'; field: 'email' | 'challenge' | 'directory' | 'directoryCa'; value: string }
   | { type: 'planned'; plan: WizardPlan }
   | { type: 'confirm' }
@@ -48,7 +56,7 @@ export type WizardAction =
   | { type: 'restart' };
 
 export function initialState(defaults: { cn: string; sans: string[]; dir: string }): WizardState {
-  return { step: 'mode', mode: 'local', cn: defaults.cn, sans: defaults.sans.join(', '), dir: defaults.dir, email: '', challenge: '80', directory: LETS_ENCRYPT.staging, directoryCa: '', progress: [] };
+  return { step: 'mode', mode: 'local', cn: defaults.cn, sans: defaults.sans.join(', '), dir: defaults.dir, email: '', challenge: '80', directory: LETS_ENCRYPT.staging, directoryCa: '', form: { index: 0, values: {} }, progress: [] };
 }
 
 const PREVIOUS: Partial<Record<Step, Step>> = { cn: 'mode', sans: 'cn', dir: 'sans', summary: 'dir' };
@@ -101,6 +109,7 @@ export function validateSans(value: string): string | undefined {
 export function reducer(state: WizardState, action: WizardAction): WizardState {
   switch (action.type) {
     case 'chooseMode':
+      if ((TOOLS as readonly string[]).includes(action.mode)) return { ...state, mode: action.mode, step: 'form', form: { index: 0, values: {} }, error: undefined };
       return { ...state, mode: action.mode, step: 'cn', error: undefined, ...(action.mode === 'acme' && state.mode !== 'acme' ? { cn: dnsOnly(state) } : {}) };
     case 'submitCn': {
       if (state.mode === 'acme') {
@@ -113,6 +122,10 @@ export function reducer(state: WizardState, action: WizardAction): WizardState {
     case 'submitSans': {
       const error = validateSans(action.value);
       return error ? { ...state, sans: action.value, error } : { ...state, sans: action.value, step: 'dir', error: undefined };
+    }
+    case 'toolField': {
+      const values = { ...state.form.values, [action.key]: action.value };
+      return state.form.index + 1 < action.count ? { ...state, form: { index: state.form.index + 1, values } } : { ...state, form: { ...state.form, values }, step: 'running', progress: [] };
     }
     case 'submitAcme': {
       const error = validateAcme(action.field, action.value);
@@ -129,6 +142,7 @@ export function reducer(state: WizardState, action: WizardAction): WizardState {
     case 'confirm':
       return state.step === 'summary' && state.plan ? { ...state, step: 'running', progress: [] } : state;
     case 'back': {
+      if (state.step === 'form') return state.form.index > 0 ? { ...state, form: { ...state.form, index: state.form.index - 1 } } : { ...state, step: 'mode' };
       const prev = (state.mode === 'acme' ? PREVIOUS_ACME : PREVIOUS)[state.step];
       return prev ? { ...state, step: prev, error: undefined } : state;
     }

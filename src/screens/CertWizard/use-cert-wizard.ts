@@ -6,15 +6,16 @@ import { useTask } from '../use-task.js';
 import { classify, formatErrorLines } from '../../core/errors.js';
 import { makeCsr, planWizard, setupLocalPki } from '../../certs/service.js';
 import { certAcme } from '../../certs/acme.js';
-import { initialState, reducer, splitSans, type WizardResult, type WizardState } from './state.js';
+import { TOOLS, initialState, reducer, splitSans, type WizardResult, type WizardState } from './state.js';
+import { runTool } from './tools.js';
 
 export function useCertWizard(defaults: { cn: string; sans: string[]; dir: string }) {
   const [state, dispatch] = useReducer(reducer, defaults, initialState);
 
   useEffect(() => {
-    if (state.step !== 'summary' || state.plan) return;
+    if (state.step !== 'summary' || state.plan || (TOOLS as readonly string[]).includes(state.mode)) return;
     let live = true;
-    planWizard(state.mode, state.dir).then(
+    planWizard(state.mode as 'local' | 'public' | 'acme', state.dir).then(
       (plan) => live && dispatch({ type: 'planned', plan }),
       (err) => live && dispatch({ type: 'failed', lines: formatErrorLines(classify(err)) }),
     );
@@ -73,6 +74,7 @@ function useConfOffer(result: WizardResult | undefined) {
 }
 
 async function run(state: WizardState, onStep: (s: string) => void): Promise<WizardResult> {
+  if (state.mode === 'client' || state.mode === 'import' || state.mode === 'inspect') return runTool(state.mode, state.form.values, onStep);
   const plan = state.plan!;
   const san = splitSans(state.sans);
   if (state.mode === 'acme') {
@@ -99,7 +101,7 @@ async function run(state: WizardState, onStep: (s: string) => void): Promise<Wiz
     const r = await makeCsr({ 'out-dir': plan.outDir, cn: state.cn, san }, onStep);
     return {
       files: [{ path: r.csr, what: 'certificate signing request: send it to the CA' }, { path: r.key, what: 'private key (0600): keep it on the server' }],
-      nextSteps: [`when the CA answers: commbase-admin cert import --key ${r.key} --cert SIGNED.pem`],
+      nextSteps: [...r.warnings.map((w) => `warning: ${w}`), `when the CA answers: Certificates → "Import a signed certificate", or commbase-admin cert import --key ${r.key} --cert SIGNED.pem`],
     };
   }
   const { server: r } = await setupLocalPki({ dir: state.dir, cn: state.cn, san }, onStep);

@@ -8,6 +8,8 @@ import { parseInput } from '../core/validate.js';
 import { record } from '../services/audit.js';
 import { buildCaCert, buildCsr, buildLeafCert, validityFor } from './build.js';
 import { generateRsaKey, keyMatchesCert, loadPrivateKey, rsaKeyFromPem, type RsaKey } from './keys.js';
+import { decryptKey, isEncryptedPem } from './passphrase.js';
+import { createPrivateKey } from 'node:crypto';
 import { parseCertificate, parseCertificateChain, summarise, isSignedBy, type CertSummary } from './inspect.js';
 import { MODE_CA_KEY, MODE_CERT, MODE_KEY, caPaths, leafPaths } from './layout.js';
 import {
@@ -28,6 +30,8 @@ export const caInput = z.object({
   days: caDays.default(DEFAULT_CA_DAYS),
   'key-size': keySize.default(DEFAULT_CA_KEY_SIZE),
   force: z.boolean().default(false),
+  /** Encrypt ca-key.pem with it (PKCS#8, AES-256): every certificate signed later asks for it. */
+  passphrase: z.string().min(8, 'must be at least 8 characters').max(1024).optional(),
 });
 
 export interface CaResult {
@@ -55,7 +59,8 @@ export async function createCa(raw: z.input<typeof caInput>, onStep: Progress = 
   const certPem = checkedPem(cert, input.cn, []);
   onStep(`writing ${files.key} and ${files.cert}`);
   const backups: string[] = [];
-  const k = await writeFileAtomic(files.key, key.pem, { mode: MODE_CA_KEY, backup: 'timestamped' });
+  const keyText = input.passphrase ? (createPrivateKey(key.pem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: input.passphrase }) as string) : key.pem;
+  const k = await writeFileAtomic(files.key, keyText, { mode: MODE_CA_KEY, backup: 'timestamped' });
   const c = await writeFileAtomic(files.cert, certPem, { mode: MODE_CERT, backup: 'timestamped' });
   for (const b of [k.backup, c.backup]) if (b) backups.push(b);
   const summary = summarise(parseCertificate(certPem), { now });
@@ -70,7 +75,13 @@ interface LoadedCa {
   notAfter: Date;
 }
 
-export async function loadCa(dir: string): Promise<LoadedCa> {
+/** Whether DIR/ca-key.pem is encrypted (the screens ask for its passphrase before signing). */
+export async function caKeyEncrypted(dir: string): Promise<boolean> {
+  const file = caPaths(dir).key;
+  return (await exists(file)) && isEncryptedPem(await readText(file, 'CA key'));
+}
+
+export async function loadCa(dir: string, passphrase?: string): Promise<LoadedCa> {
   const files = caPaths(dir);
   if (!(await exists(files.cert)) || !(await exists(files.key))) {
     throw new UserError(`failed to load the CA: ${dir} has no ca.pem and ca-key.pem`, [
@@ -78,7 +89,11 @@ export async function loadCa(dir: string): Promise<LoadedCa> {
     ], 'ca-dir');
   }
   const pem = await readText(files.cert, 'CA certificate');
-  const keyPem = await readText(files.key, 'CA key');
+  const stored = await readText(files.key, 'CA key');
+  if (isEncryptedPem(stored) && passphrase === undefined) {
+    throw new UserError(`the CA key ${files.key} is encrypted: give its passphrase`, ['prompted on a terminal, or --ca-passphrase-file FILE / $COMMBASE_ADMIN_PASSPHRASE'], 'ca-passphrase');
+  }
+  const keyPem = isEncryptedPem(stored) ? decryptKey(stored, passphrase ?? '') : stored;
   const x509 = parseCertificate(pem, 'CA certificate');
   if (!x509.ca) throw new UserError(`${files.cert} is not a CA certificate (basicConstraints CA:FALSE)`, [], 'ca-dir');
   if (!keyMatchesCert(loadPrivateKey(keyPem, 'CA key'), x509.publicKey)) {
@@ -101,6 +116,7 @@ export const issueInput = z.object({
   days: leafDays.default(MAX_LEAF_DAYS),
   client: z.boolean().default(false),
   'key-size': keySize.default(DEFAULT_LEAF_KEY_SIZE),
+  'ca-passphrase': z.string().max(1024).optional(),
 });
 
 export interface IssueResult {
@@ -128,9 +144,9 @@ function checkedIssueInput(raw: z.input<typeof issueInput>) {
 
 export async function issueCert(raw: z.input<typeof issueInput>, onStep: Progress = quiet, now = new Date(), keySource: KeySource = generateRsaKey): Promise<IssueResult> {
   const { input, sans } = checkedIssueInput(raw);
-  await assertWritableDir(input['out-dir'], 'out-dir');
   onStep('loading the CA');
-  const ca = await loadCa(input['ca-dir']);
+  const ca = await loadCa(input['ca-dir'], input['ca-passphrase']); // a locked or wrong CA changes nothing
+  await assertWritableDir(input['out-dir'], 'out-dir');
   onStep(`generating the ${input.client ? 'client' : 'server'} key (RSA ${input['key-size']})`);
   const key = await keySource(input['key-size'] as KeySize);
   onStep('signing the certificate');
@@ -185,6 +201,9 @@ export const setupInput = z.object({
   san: z.array(san).default([]),
   'ca-cn': commonName.optional(),
   days: leafDays.default(MAX_LEAF_DAYS),
+  /** For a CA made now: its validity, and a passphrase to encrypt its key with; for an existing one, its passphrase. */
+  'ca-days': caDays.optional(),
+  'ca-passphrase': z.string().max(1024).optional(),
 });
 
 export interface SetupResult {
@@ -203,15 +222,17 @@ export async function setupLocalPki(raw: z.input<typeof setupInput>, onStep: Pro
   const input = parseInput(setupInput, raw);
   const plan = await planWizard('local', input.dir);
   const caCn = input['ca-cn'] ?? `${input.cn} CA`;
-  const issue = { 'ca-dir': plan.caDir, 'out-dir': plan.outDir, cn: input.cn, san: raw.san ?? [], days: input.days };
+  const issue = { 'ca-dir': plan.caDir, 'out-dir': plan.outDir, cn: input.cn, san: raw.san ?? [], days: input.days, ...(input['ca-passphrase'] ? { 'ca-passphrase': input['ca-passphrase'] } : {}) };
   checkedIssueInput(issue);
-  if (!plan.caExists) parseInput(caInput, { dir: plan.caDir, cn: caCn });
+  const caRequest = { dir: plan.caDir, cn: caCn, ...(input['ca-days'] ? { days: String(input['ca-days']) } : {}), ...(input['ca-passphrase'] ? { passphrase: input['ca-passphrase'] } : {}) };
+  if (!plan.caExists) parseInput(caInput, caRequest);
+  else await loadCa(plan.caDir, input['ca-passphrase']); // a wrong passphrase is refused before any key is made
   await assertWritableDir(input.dir, 'dir');
   const leafKey = generateRsaKey(DEFAULT_LEAF_KEY_SIZE);
   leafKey.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   let ca: CaResult | undefined;
   if (plan.caExists) onStep(`using the existing CA in ${plan.caDir}`);
-  else ca = await createCa({ dir: plan.caDir, cn: caCn }, onStep, now);
+  else ca = await createCa(caRequest, onStep, now);
   const server = await issueCert(issue, onStep, now, () => leafKey);
   return { caDir: plan.caDir, ...(ca ? { ca } : {}), server };
 }
@@ -308,6 +329,8 @@ export interface WizardPlan {
   caDir: string;
   outDir: string;
   caExists: boolean;
+  /** The existing CA's key is encrypted: signing needs its passphrase. */
+  caEncrypted?: boolean;
   writes: string[];
 }
 
@@ -323,5 +346,5 @@ export async function planWizard(mode: 'local' | 'public' | 'acme', dir: string)
   if (mode === 'public') return { caDir, outDir, caExists: false, writes: [out.key, out.csr] };
   const ca = caPaths(caDir);
   const caExists = (await exists(ca.cert)) && (await exists(ca.key));
-  return { caDir, outDir, caExists, writes: [...(caExists ? [] : [ca.key, ca.cert]), out.key, out.cert, out.ca] };
+  return { caDir, outDir, caExists, caEncrypted: caExists && (await caKeyEncrypted(caDir)), writes: [...(caExists ? [] : [ca.key, ca.cert]), out.key, out.cert, out.ca] };
 }

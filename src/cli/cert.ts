@@ -46,8 +46,11 @@ export function registerCert(program: Command): void {
     .option('--days <n>', 'validity in days (default 3650)')
     .option('--key-size <bits>', 'RSA key size: 2048, 3072 or 4096 (default 3072)')
     .option('--force', 'replace an existing CA (the old files are kept as timestamped .bak)')
+    .option('--encrypt', 'encrypt ca-key.pem with a passphrase (prompt, --passphrase-file, or $COMMBASE_ADMIN_PASSPHRASE)')
+    .option('--passphrase-file <file>', 'with --encrypt: read the passphrase from this file (first line)')
     .action(action(async (o) => {
-      const r = await (await certs()).createCa({ dir: o.dir, cn: o.cn, days: o.days, 'key-size': o.keySize, force: Boolean(o.force) }, progress(o));
+      const passphrase = o.encrypt ? await readPassphrase(o, 'passphrase for the new CA key: ') : undefined;
+      const r = await (await certs()).createCa({ dir: o.dir, cn: o.cn, days: o.days, 'key-size': o.keySize, force: Boolean(o.force), ...(passphrase !== undefined ? { passphrase } : {}) }, progress(o));
       emit(o, r, (x) => [
         paint.green(`created the CA ${x.summary.subject}`),
         `  certificate: ${x.cert}  (give this to clients)`,
@@ -67,8 +70,11 @@ export function registerCert(program: Command): void {
     .option('--days <n>', 'validity in days (default and maximum 825)')
     .option('--client', 'a client certificate (clientAuth) instead of a server one')
     .option('--key-size <bits>', 'RSA key size: 2048, 3072 or 4096 (default 2048)')
+    .option('--passphrase-file <file>', 'the CA key\'s passphrase, when it is encrypted (else prompt or $COMMBASE_ADMIN_PASSPHRASE)')
     .action(action(async (o) => {
-      const r = await (await certs()).issueCert({ 'ca-dir': o.caDir, 'out-dir': o.outDir, cn: o.cn, san: o.san, days: o.days, client: Boolean(o.client), 'key-size': o.keySize }, progress(o));
+      const service = await certs();
+      const caPass = await service.caKeyEncrypted(o.caDir) ? await readPassphrase(o, `passphrase for ${o.caDir}/ca-key.pem: `) : undefined;
+      const r = await service.issueCert({ 'ca-dir': o.caDir, 'out-dir': o.outDir, cn: o.cn, san: o.san, days: o.days, client: Boolean(o.client), 'key-size': o.keySize, ...(caPass !== undefined ? { 'ca-passphrase': caPass } : {}) }, progress(o));
       emit(o, r, (x) => [
         paint.green(`issued a ${o.client ? 'client' : 'server'} certificate for ${x.sans.join(', ') || o.cn}`),
         `  certificate: ${x.cert}`,
@@ -87,8 +93,14 @@ export function registerCert(program: Command): void {
     .option('--san <san>', 'DNS:name or IP:address, once for every name clients use (repeatable)', collect, [])
     .option('--ca-cn <name>', 'the CA\'s common name (default: "CN CA")')
     .option('--days <n>', 'validity of the server certificate in days (default and maximum 825)')
+    .option('--ca-days <n>', 'validity of a CA made now, in days (default 3650)')
+    .option('--encrypt', 'encrypt a CA key made now with a passphrase (prompt, --passphrase-file, or $COMMBASE_ADMIN_PASSPHRASE)')
+    .option('--passphrase-file <file>', 'the CA key\'s passphrase (a new one with --encrypt, or the existing CA\'s)')
     .action(action(async (o) => {
-      const r = await (await certs()).setupLocalPki({ dir: o.dir, cn: o.cn, san: o.san, 'ca-cn': o.caCn, days: o.days }, progress(o));
+      const service = await certs();
+      const plan = await service.planWizard('local', o.dir);
+      const caPass = (plan.caExists ? plan.caEncrypted : o.encrypt) ? await readPassphrase(o, `passphrase for ${plan.caDir}/ca-key.pem: `) : undefined;
+      const r = await service.setupLocalPki({ dir: o.dir, cn: o.cn, san: o.san, 'ca-cn': o.caCn, days: o.days, ...(o.caDays ? { 'ca-days': o.caDays } : {}), ...(caPass !== undefined ? { 'ca-passphrase': caPass } : {}) }, progress(o));
       const s = r.server;
       emit(o, r, (x) => [
         paint.green(x.ca ? `created the CA ${x.ca.summary.subject} in ${x.caDir}` : `used the existing CA in ${x.caDir}`),

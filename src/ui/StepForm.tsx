@@ -12,6 +12,8 @@ export interface FormField {
   initial?: string;
   /** A message naming what is wrong, or undefined. */
   validate?: (value: string) => string | undefined;
+  /** Shown instead of each character typed (passphrases); the summary line above says only that it was given. */
+  mask?: string;
 }
 
 export function StepForm(props: { title: string; fields: FormField[]; index: number; values: Record<string, string>; onSubmitField: (key: string, value: string) => void; isActive: boolean }) {
@@ -23,13 +25,14 @@ export function StepForm(props: { title: string; fields: FormField[]; index: num
   return (
     <Box flexDirection="column">
       <Text bold>{props.title} <Text color={theme.dim}>({props.index + 1}/{props.fields.length})</Text></Text>
-      {props.fields.slice(0, props.index).map((f) => <Text key={f.key} color={theme.dim}>  {f.label}: {props.values[f.key] || '(none)'}</Text>)}
+      {props.fields.slice(0, props.index).map((f) => <Text key={f.key} color={theme.dim}>  {f.label}: {f.mask && props.values[f.key] ? '(given)' : props.values[f.key] || '(none)'}</Text>)}
       <Text>{field.label}</Text>
       {field.hint ? <Text color={theme.dim}>{field.hint}</Text> : null}
       <TextField
         key={field.key}
         {...(typed !== undefined ? { value: typed } : field.initial ? { suggestion: field.initial } : {})}
         isDisabled={!props.isActive}
+        {...(field.mask ? { mask: field.mask } : {})}
         {...(field.validate ? { validate: field.validate } : {})}
         onChange={() => setError(undefined)}
         onSubmit={(v) => {

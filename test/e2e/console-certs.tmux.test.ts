@@ -1,6 +1,6 @@
 // The whole console in an 80x24 tmux pane: walk the certificate wizard with keystrokes, find the files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BIN } from '../helpers/cli.js';
 import { missing, titled } from '../helpers/needs.js';
@@ -38,10 +38,17 @@ describe.skipIf(why)(titled('console under tmux: certificate wizard', why), () =
     await session.key('Enter');
     await session.waitFor('Directory to write to');
     await session.key('Enter');
+    await session.waitFor('How long the new CA is valid');
+    await session.key('Enter'); // 3650
+    await session.waitFor('A passphrase for the CA key');
+    await session.paste('correct horse battery'); // masked, and the CA key is written encrypted
+    await session.waitFor(/› •{21}/);
+    await session.key('Enter');
     await session.waitFor('Write these files?');
     await session.key('y');
     await session.waitFor('Done. Files written', 30_000);
     const server = path.join(env.XDG_DATA_HOME, 'commbase-admin', 'certificates', 'server');
+    expect(await readFile(path.join(env.XDG_DATA_HOME, 'commbase-admin', 'certificates', 'ca', 'ca-key.pem'), 'utf8')).toMatch(/BEGIN ENCRYPTED PRIVATE KEY/);
     expect((await readdir(server)).sort()).toEqual(['ca.pem', 'cert.pem', 'key.pem']);
     expect(sh('openssl', ['verify', '-CAfile', path.join(server, 'ca.pem'), path.join(server, 'cert.pem')])).toMatch(/OK/);
     expect(sh('openssl', ['x509', '-in', path.join(server, 'cert.pem'), '-noout', '-ext', 'subjectAltName'])).toMatch(/DNS:relay\.lan, IP Address:127\.0\.0\.1/);

@@ -185,4 +185,29 @@ describe.skipIf(why)(titled('certificates against openssl, Node TLS and curl', w
     expect(await readFile(certBackup, 'utf8')).toBe(before);
     expect((await stat(backups.find((b) => b.includes('ca-key.pem.'))!)).mode & 0o077).toBe(0);
   });
+
+  it('encrypts a CA key with --encrypt (openssl reads it with the passphrase) and signs with it only when given the passphrase', async () => {
+    const dir2 = path.join(dir, 'enc');
+    const pass = { COMMBASE_ADMIN_PASSPHRASE: 'long enough secret' };
+    const made = await runJson(['cert', 'ca', '--dir', path.join(dir2, 'ca'), '--cn', 'Locked CA', '--key-size', '2048', '--days', '400', '--encrypt'], { env: pass });
+    expect(made.code, made.stderr).toBe(0);
+    const keyPem = await readFile(path.join(dir2, 'ca', 'ca-key.pem'), 'utf8');
+    expect(keyPem).toMatch(/BEGIN ENCRYPTED PRIVATE KEY/);
+    expect((await shResult('openssl', ['pkey', '-in', path.join(dir2, 'ca', 'ca-key.pem'), '-passin', 'pass:long enough secret', '-noout'])).code).toBe(0);
+    expect(sh('openssl', ['x509', '-in', path.join(dir2, 'ca', 'ca.pem'), '-noout', '-enddate'])).toMatch(/notAfter=/);
+    const issueArgs = ['cert', 'issue', '--ca-dir', path.join(dir2, 'ca'), '--out-dir', path.join(dir2, 'srv'), '--cn', 'relay.test'];
+    const without = await runCli(issueArgs);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/passphrase/);
+    const wrong = await runCli(issueArgs, { env: { COMMBASE_ADMIN_PASSPHRASE: 'not the one at all' } });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/wrong passphrase/);
+    expect((await readdir(dir2)).sort()).toEqual(['ca']); // nothing issued
+    const ok = await runJson(issueArgs, { env: pass });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(sh('openssl', ['verify', '-CAfile', path.join(dir2, 'ca', 'ca.pem'), path.join(dir2, 'srv', 'cert.pem')])).toMatch(/OK/);
+    const short = await runCli(['cert', 'ca', '--dir', path.join(dir2, 'ca2'), '--cn', 'X', '--encrypt'], { env: { COMMBASE_ADMIN_PASSPHRASE: 'short' } });
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/passphrase.*at least 8/s);
+  }, 60_000);
 });

@@ -40,7 +40,7 @@ describe('home screen', () => {
 
 /** Enter through every wizard step with its pre-filled value, waiting for each step before the next key. */
 async function acceptWizardDefaults(lastFrame: () => string | undefined, stdin: { write: (data: string) => void }): Promise<void> {
-  for (const next of ['Server name (common name)', 'Names and addresses (SANs)', 'Directory to write to', 'Will write:']) {
+  for (const next of ['Server name (common name)', 'Names and addresses (SANs)', 'Directory to write to', 'How long the new CA is valid', 'A passphrase for the CA key', 'Will write:']) {
     await press(stdin, '\r');
     await waitForFrame(lastFrame, next);
   }
@@ -72,7 +72,19 @@ describe('certificate wizard', () => {
     await press(stdin, '\r');
     await waitForFrame(lastFrame, 'Directory to write to');
     await press(stdin, '\r');
+    // A new CA: its validity (a bad one refused where typed), then no passphrase.
+    await waitForFrame(lastFrame, 'How long the new CA is valid');
+    await press(stdin, '0x10');
+    await tick();
+    await press(stdin, '\r');
+    await waitForFrame(lastFrame, /CA validity "0x10": must be a whole number of days/);
+    stdin.write('\u0015');
+    await press(stdin, '825');
+    await press(stdin, '\r');
+    await waitForFrame(lastFrame, 'A passphrase for the CA key');
+    await press(stdin, '\r');
     const summary = await waitForFrame(lastFrame, 'Write these files?');
+    expect(summary).toMatch(/valid 825 days, key not encrypted/);
     expect(summary).toContain(path.join(t.dir, 'ca', 'ca-key.pem'));
     expect(summary).toContain(path.join(t.dir, 'server', 'key.pem'));
     expect(await readdir(t.dir)).toEqual([]); // nothing written before the confirmation

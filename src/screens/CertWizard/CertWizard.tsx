@@ -8,13 +8,13 @@ import { useKeymap } from '../../ui/useKeymap.js';
 import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
 import { useCertWizard } from './use-cert-wizard.js';
-import type { Step, Tool } from './state.js';
+import { caFields, type Step, type Tool } from './state.js';
 import { toolFields } from './tools.js';
 import { StepForm } from '../../ui/StepForm.js';
 import { LETS_ENCRYPT } from '../../certs/acme.js';
 
 const SCOPE_OF: Record<Step, Scope> = {
-  mode: 'wizard.select', form: 'wizard.text', cn: 'wizard.text', sans: 'wizard.text', dir: 'wizard.text',
+  mode: 'wizard.select', form: 'wizard.text', caOptions: 'wizard.text', cn: 'wizard.text', sans: 'wizard.text', dir: 'wizard.text',
   email: 'wizard.text', challenge: 'wizard.text', directory: 'wizard.text', directoryCa: 'wizard.text',
   summary: 'wizard.confirm', running: 'wizard', done: 'result', failed: 'result',
 };
@@ -87,6 +87,11 @@ function StepBody({ state, dispatch, inputActive, readOnly }: Wiz & { inputActiv
       const title = state.mode === 'client' ? 'A client certificate' : state.mode === 'import' ? 'Import a signed certificate' : 'Inspect a certificate';
       return <StepForm title={title} fields={fields} index={state.form.index} values={state.form.values} onSubmitField={(key, value) => dispatch({ type: 'toolField', key, value, count: fields.length })} isActive={inputActive} />;
     }
+    case 'caOptions': {
+      if (!state.plan) return <Spinner label="looking for a CA in the directory" />;
+      const fields = caFields(state.plan);
+      return <StepForm title={state.plan.caExists ? `The existing CA in ${state.plan.caDir}` : `A new CA in ${state.plan.caDir}`} fields={fields} index={state.form.index} values={state.form.values} onSubmitField={(key, value) => dispatch({ type: 'caField', key, value, count: fields.length })} isActive={inputActive} />;
+    }
     case 'cn':
       return state.mode === 'acme'
         ? <Field label="Domain names" hint="DNS names that point at this host, separated by commas (no IP addresses: a public CA proves names)" value={state.cn} active={inputActive} onSubmit={(value) => dispatch({ type: 'submitCn', value })} />
@@ -122,7 +127,7 @@ function StepBody({ state, dispatch, inputActive, readOnly }: Wiz & { inputActiv
           )}
           {state.plan ? (
             <>
-              {state.mode === 'local' ? <Text>  CA:    {state.plan.caExists ? `existing, in ${state.plan.caDir}` : `new, in ${state.plan.caDir}`}</Text> : null}
+              {state.mode === 'local' ? <Text>  CA:    {state.plan.caExists ? `existing, in ${state.plan.caDir}${state.plan.caEncrypted ? ' (key encrypted; passphrase given)' : ''}` : `new, in ${state.plan.caDir}, valid ${state.form.values['ca-days'] || '3650'} days, key ${state.form.values['ca-passphrase'] ? 'encrypted with your passphrase' : 'not encrypted'}`}</Text> : null}
               <Text>Will write:</Text>
               {state.plan.writes.map((w) => <Text key={w}>  {w}</Text>)}
               <Text color={theme.dim}>Existing files are kept as timestamped .bak copies.</Text>

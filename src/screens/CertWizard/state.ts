@@ -9,7 +9,7 @@ export type Mode = 'local' | 'public' | 'acme' | Tool;
 export type Tool = 'client' | 'import' | 'inspect';
 export const TOOLS: readonly Tool[] = ['client', 'import', 'inspect'];
 /** ACME: cn holds the domain names; then email, challenge (a port or a webroot), directory and its CA. */
-export type Step = 'mode' | 'form' | 'cn' | 'sans' | 'email' | 'challenge' | 'directory' | 'directoryCa' | 'dir' | 'summary' | 'running' | 'done' | 'failed';
+export type Step = 'mode' | 'form' | 'caOptions' | 'cn' | 'sans' | 'email' | 'challenge' | 'directory' | 'directoryCa' | 'dir' | 'summary' | 'running' | 'done' | 'failed';
 
 export interface WizardResult {
   files: Array<{ path: string; what: string }>;
@@ -46,6 +46,7 @@ export type WizardAction =
   | { type: 'submitSans'; value: string }
   | { type: 'submitDir'; value: string }
   | { type: 'toolField'; key: string; value: string; count: number }
+  | { type: 'caField'; key: string; value: string; count: number }
   | { type: 'submitAcme'; field: 'email' | 'challenge' | 'directory' | 'directoryCa'; value: string }
   | { type: 'planned'; plan: WizardPlan }
   | { type: 'confirm' }
@@ -59,7 +60,7 @@ export function initialState(defaults: { cn: string; sans: string[]; dir: string
   return { step: 'mode', mode: 'local', cn: defaults.cn, sans: defaults.sans.join(', '), dir: defaults.dir, email: '', challenge: '80', directory: LETS_ENCRYPT.staging, directoryCa: '', form: { index: 0, values: {} }, progress: [] };
 }
 
-const PREVIOUS: Partial<Record<Step, Step>> = { cn: 'mode', sans: 'cn', dir: 'sans', summary: 'dir' };
+const PREVIOUS: Partial<Record<Step, Step>> = { cn: 'mode', sans: 'cn', dir: 'sans', caOptions: 'dir', summary: 'dir' };
 const PREVIOUS_ACME: Partial<Record<Step, Step>> = { cn: 'mode', email: 'cn', challenge: 'email', directory: 'challenge', directoryCa: 'directory', dir: 'directoryCa', summary: 'dir' };
 const NEXT_ACME = { email: 'challenge', challenge: 'directory', directory: 'directoryCa', directoryCa: 'dir' } as const;
 
@@ -123,6 +124,10 @@ export function reducer(state: WizardState, action: WizardAction): WizardState {
       const error = validateSans(action.value);
       return error ? { ...state, sans: action.value, error } : { ...state, sans: action.value, step: 'dir', error: undefined };
     }
+    case 'caField': {
+      const values = { ...state.form.values, [action.key]: action.value };
+      return state.form.index + 1 < action.count ? { ...state, form: { index: state.form.index + 1, values } } : { ...state, form: { ...state.form, values }, step: 'summary' };
+    }
     case 'toolField': {
       const values = { ...state.form.values, [action.key]: action.value };
       return state.form.index + 1 < action.count ? { ...state, form: { index: state.form.index + 1, values } } : { ...state, form: { ...state.form, values }, step: 'running', progress: [] };
@@ -135,13 +140,19 @@ export function reducer(state: WizardState, action: WizardAction): WizardState {
     case 'submitDir': {
       const dir = action.value.trim();
       if (!dir) return { ...state, dir, error: 'directory: must not be empty' };
-      return { ...state, dir, step: 'summary', plan: undefined, error: undefined };
+      // A local CA: its validity and passphrase (asked once the directory says whether one is there) before the summary.
+      return { ...state, dir, step: state.mode === 'local' ? 'caOptions' : 'summary', plan: undefined, form: { index: 0, values: {} }, error: undefined };
     }
     case 'planned':
-      return { ...state, plan: action.plan };
+      // Nothing to ask about an existing CA whose key is not encrypted: straight on to the summary.
+      return state.step === 'caOptions' && action.plan.caExists && !action.plan.caEncrypted ? { ...state, plan: action.plan, step: 'summary' } : { ...state, plan: action.plan };
     case 'confirm':
       return state.step === 'summary' && state.plan ? { ...state, step: 'running', progress: [] } : state;
     case 'back': {
+      if (state.step === 'summary' && state.mode === 'local') {
+        const ask = !state.plan || !state.plan.caExists || state.plan.caEncrypted;
+        return ask ? { ...state, step: 'caOptions', form: { index: 0, values: {} }, error: undefined } : { ...state, step: 'dir', error: undefined };
+      }
       if (state.step === 'form') return state.form.index > 0 ? { ...state, form: { ...state.form, index: state.form.index - 1 } } : { ...state, step: 'mode' };
       const prev = (state.mode === 'acme' ? PREVIOUS_ACME : PREVIOUS)[state.step];
       return prev ? { ...state, step: prev, error: undefined } : state;
@@ -161,4 +172,14 @@ export function reducer(state: WizardState, action: WizardAction): WizardState {
 function dnsOnly(state: WizardState): string {
   const names = splitSans(state.sans).filter((x) => x.startsWith('DNS:')).map((x) => x.slice(4)).filter((x) => x.includes('.'));
   return names.join(', ') || (state.cn.includes('.') ? state.cn : '');
+}
+
+/** The local CA's options: validity and an optional passphrase for a new one; the passphrase of an encrypted one. */
+export function caFields(plan: WizardPlan | undefined): { key: string; label: string; hint?: string; initial?: string; mask?: string; validate?: (v: string) => string | undefined }[] {
+  if (!plan) return [];
+  if (plan.caExists) return plan.caEncrypted ? [{ key: 'ca-passphrase', label: `The passphrase of the CA key in ${plan.caDir}`, mask: '•', validate: (v) => (v ? undefined : 'passphrase: the CA key is encrypted, give its passphrase') }] : [];
+  return [
+    { key: 'ca-days', label: 'How long the new CA is valid, in days', hint: 'the certificates it signs cannot outlive it', initial: '3650', validate: (v) => (/^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 10950 ? undefined : `CA validity ${JSON.stringify(v)}: must be a whole number of days between 1 and 10950`) },
+    { key: 'ca-passphrase', label: 'A passphrase for the CA key (empty: not encrypted)', hint: 'asked again whenever the CA signs a certificate; 8 characters or more', mask: '•', initial: '', validate: (v) => (v === '' || v.length >= 8 ? undefined : 'passphrase: must be at least 8 characters, or empty') },
+  ];
 }

@@ -13,7 +13,7 @@ export function useCertWizard(defaults: { cn: string; sans: string[]; dir: strin
   const [state, dispatch] = useReducer(reducer, defaults, initialState);
 
   useEffect(() => {
-    if (state.step !== 'summary' || state.plan || (TOOLS as readonly string[]).includes(state.mode)) return;
+    if ((state.step !== 'summary' && state.step !== 'caOptions') || state.plan || (TOOLS as readonly string[]).includes(state.mode)) return;
     let live = true;
     planWizard(state.mode as 'local' | 'public' | 'acme', state.dir).then(
       (plan) => live && dispatch({ type: 'planned', plan }),
@@ -104,7 +104,8 @@ async function run(state: WizardState, onStep: (s: string) => void): Promise<Wiz
       nextSteps: [...r.warnings.map((w) => `warning: ${w}`), `when the CA answers: Certificates → "Import a signed certificate", or commbase-admin cert import --key ${r.key} --cert SIGNED.pem`],
     };
   }
-  const { server: r } = await setupLocalPki({ dir: state.dir, cn: state.cn, san }, onStep);
+  const ca = state.form.values;
+  const { server: r } = await setupLocalPki({ dir: state.dir, cn: state.cn, san, ...(ca['ca-days'] && !plan.caExists ? { 'ca-days': ca['ca-days'] } : {}), ...(ca['ca-passphrase'] ? { 'ca-passphrase': ca['ca-passphrase'] } : {}) }, onStep);
   return {
     files: [
       { path: r.cert, what: 'server certificate (CERTS_AND_KEYS_CERT_PEM_FILE)' },

@@ -15,6 +15,6 @@ export async function openConsole(opts: { readOnly: boolean; monitor?: MonitorTa
     ]);
   }
   const certDefaults = { cn: localHostName(), sans: defaultServerSans(), dir: defaultCertDir() };
-  const app = render(React.createElement(App, { readOnly: opts.readOnly, certDefaults, ...(opts.monitor ? { monitor: opts.monitor } : {}), ...(opts.initialScreen ? { initialScreen: opts.initialScreen } : {}), ...(opts.config ? { config: opts.config } : {}) }), { exitOnCtrlC: true, incrementalRendering: true });
+  const app = render(React.createElement(App, { readOnly: opts.readOnly, certDefaults, ...(opts.monitor ? { monitor: opts.monitor } : {}), ...(opts.initialScreen ? { initialScreen: opts.initialScreen } : {}), ...(opts.config ? { config: opts.config } : {}) }), { exitOnCtrlC: true });
   await app.waitUntilExit();
 }

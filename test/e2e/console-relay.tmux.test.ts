@@ -4,10 +4,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN } from '../helpers/cli.js';
+import { BIN, runJson } from '../helpers/cli.js';
 import { missing, titled } from '../helpers/needs.js';
 import { freePort } from '../helpers/port.js';
-import { PyClient } from '../helpers/relay.js';
+import { PyClient, RelayProcess } from '../helpers/relay.js';
 import { withTempDir } from '../helpers/tmp.js';
 import { TmuxSession } from '../helpers/tmux.js';
 
@@ -37,7 +37,7 @@ describe.skipIf(why)(titled('console under tmux: the relay and its clients', why
     await session.waitFor('Relay & clients');
     await session.repeat('Down', 7);
     await session.key('Enter');
-    await session.waitFor(/No relay runs with .*Press s to start one/);
+    await session.waitFor(/No relay runs with[\s\S]*Press s to start one/);
     await session.key('s');
     await session.waitFor('Address to listen on');
     await session.key('Enter'); // 127.0.0.1
@@ -104,4 +104,28 @@ describe.skipIf(why)(titled('console under tmux: the relay and its clients', why
     expect(() => process.kill(pid, 0)).toThrow(); // the process is gone
     await session.waitFor(/No relay runs with/);
   }, 120_000);
+
+  it('shows a 28-character client name whole in a 160-column Monitor', async () => {
+    const dataDir = path.join(tmp.dir, 'wide-relay');
+    const relay = await RelayProcess.start(['--port', String(await freePort())], env, dataDir);
+    try {
+      const name = 'warehouse-kiosk-north-wing-3'; // 28 characters
+      expect(name).toHaveLength(28);
+      const issued = await runJson<{ urls: Record<string, string> }>(['clients', 'issue', '--name', name, '--scope', 'read', '--data-dir', dataDir], { env });
+      expect(issued.code, issued.stderr).toBe(0);
+      const listener = PyClient.start(['listen', issued.json.urls.get_url!, issued.json.urls.socketio_url!, '60'], {});
+      pys.push(listener);
+      await listener.waitFor((e) => e.event === 'connected', 20_000);
+      const wide = TmuxSession.start('wide', [process.execPath, BIN, 'monitor', '--data-dir', dataDir], env, { cols: 160, rows: 30 });
+      try {
+        const screen = await wide.waitFor(new RegExp(`online\\s+${name}\\s+issued-[0-9a-f]{8}\\s+127\\.0\\.0\\.1`), 20_000);
+        expect(screen.split('\n').find((l) => l.includes(name))).not.toContain('…');
+        expect(screen.match(/commbase-admin · Monitor/g)).toHaveLength(1); // one frame on screen, no leftovers
+      } finally {
+        wide.kill();
+      }
+    } finally {
+      await relay.stop();
+    }
+  }, 60_000);
 });

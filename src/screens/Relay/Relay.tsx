@@ -38,7 +38,7 @@ export function Relay(props: { onExit: () => void; readOnly?: boolean; isActive?
   return (
     <ScreenFrame title="Relay & clients" scopes={keys.scopes} helpOpen={keys.helpOpen} typing={keys.typing} readOnly={Boolean(props.readOnly)}>
       {st ? relayLines({ host: 'local', dataDir: r.dataDir, state: 'up', since: '', status: st }).map((l, i) => <Text key={i} color={i === 0 ? theme.ok : undefined} wrap="truncate-end">{l}</Text>)
-        : <Text color={theme.warn}>No relay runs with {r.dataDir}{r.state.down ? ` (${r.state.down})` : ''}. Press s to start one.</Text>}
+        : <Text color={theme.warn}>No relay runs with {r.dataDir}{r.state.down && !/no relay is running/.test(r.state.down) ? ` (${r.state.down})` : ''}. Press s to start one.</Text>}
       <Table columns={[{ title: 'STATE', width: 10 }, { title: 'NAME', width: 14 }, { title: 'ID', width: 14 }, { title: 'SCOPE', width: 6 }, { title: 'FROM', width: 14 }]}
         rows={r.clients.map((c) => ({ key: c.id, cells: [c.state, c.name, c.id, c.scope, c.from], ...(c.pending ? { tone: 'warn' as const } : c.state === 'online' ? { tone: 'ok' as const } : !c.active ? { tone: 'dim' as const } : {}) }))}
         cursor={r.cursor} empty={st ? 'no clients yet: i issues a token, or clients ask with POST /api/authorise' : 'the relay is not running'} />

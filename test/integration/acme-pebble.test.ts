@@ -210,4 +210,26 @@ describe.skipIf(whyRemote)(titled('ACME on a host over SSH', whyRemote), () => {
     await writeFile(root, await pebble.root());
     expect((await shResult('openssl', ['verify', '-CAfile', root, '-untrusted', path.join(out, 'chain.pem'), path.join(out, 'cert.pem')])).code).toBe(0);
   }, 60_000);
+
+  it('cert renew --install-timer adds one daily line to the crontab (in the host\'s private cron spool), replaced not repeated', async () => {
+    // Run inside the test host's mount namespace, where /var/spool/cron is a private copy: this machine's
+    // crontab is never touched.
+    const inNs = ['nsenter', '-t', String(lab.sshdPid()), '-m'];
+    const dir = path.join(lab.dir, 'acme-out');
+    const base = ['cert', 'renew', '--dir', dir, '--install-timer', '--before', '20d'];
+    const hook = ['--on-renew', '/bin/sh', '-c', 'echo 100% reloaded'];
+    const dry = await runJson<{ line: string; dryRun: boolean }>([...base, '--dry-run', '--json', ...hook], { env, prefix: inNs });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.json.dryRun).toBe(true);
+    expect(lab.nsExec(['sh', '-c', 'crontab -l 2>/dev/null || true'])).not.toContain('commbase-admin-renew');
+    for (let i = 0; i < 2; i++) {
+      const r = await runJson<{ line: string }>([...base, '--json', ...hook], { env, prefix: inNs });
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const lines = lab.nsExec(['crontab', '-l']).split('\n').filter((l) => l.includes(`# commbase-admin-renew ${dir}`));
+    expect(lines).toHaveLength(1);
+    // Daily at 03:MM; argv quoted for the shell cron runs it with; % escaped (cron reads a bare one as a newline).
+    expect(lines[0]).toMatch(/^\d{1,2} 3 \* \* \* /);
+    expect(lines[0]).toContain(`cert renew --dir ${dir} --before 20d --on-renew /bin/sh -c 'echo 100\\% reloaded'`);
+  }, 60_000);
 });

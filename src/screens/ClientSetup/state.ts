@@ -4,29 +4,17 @@ import type { FormField } from '../../ui/StepForm.js';
 import { fieldCheck } from '../../present/fields.js';
 import { clientSetupInput, relayUrl } from '../../clientsetup/service.js';
 import type { ClientSetupResult, ProbeStep } from '../../clientsetup/service.js';
+import { flowReduce, initialFlow, type FlowAction, type FlowState, type FlowStep } from '../form-flow.js';
 
-export type Step = 'form' | 'previewing' | 'confirm' | 'applying' | 'done' | 'probing' | 'failed';
+export type Step = FlowStep | 'probing';
 
-export interface State {
+/** The shared form flow, plus the probe run from the done step. */
+export interface State extends Omit<FlowState<ClientSetupResult>, 'step'> {
   step: Step;
-  index: number;
-  values: Record<string, string>;
-  preview?: ClientSetupResult;
-  result?: ClientSetupResult;
   probe?: { ok: boolean; steps: ProbeStep[] };
-  failure?: string[];
 }
 
-export type Action =
-  | { type: 'field'; key: string; value: string }
-  | { type: 'back' }
-  | { type: 'previewed'; preview: ClientSetupResult }
-  | { type: 'confirm' }
-  | { type: 'applied'; result: ClientSetupResult }
-  | { type: 'probe' }
-  | { type: 'probed'; probe: { ok: boolean; steps: ProbeStep[] } }
-  | { type: 'failed'; lines: string[] }
-  | { type: 'restart' };
+export type Action = FlowAction<ClientSetupResult> | { type: 'probe' } | { type: 'probed'; probe: { ok: boolean; steps: ProbeStep[] } };
 
 const shape = clientSetupInput.shape;
 
@@ -43,26 +31,14 @@ export function fields(defaults: { dataDir: string; hosts: string[] }): FormFiel
 }
 
 export function initialState(): State {
-  return { step: 'form', index: 0, values: {} };
+  return initialFlow<ClientSetupResult>();
 }
 
 export function reduce(s: State, a: Action, count: number): State {
   switch (a.type) {
-    case 'field': {
-      const values = { ...s.values, [a.key]: a.value };
-      return s.index + 1 < count ? { ...s, values, index: s.index + 1 } : { ...s, values, step: 'previewing' };
-    }
-    case 'back':
-      if (s.step === 'form') return s.index > 0 ? { ...s, index: s.index - 1 } : s;
-      if (s.step === 'confirm' || s.step === 'failed') return { ...s, step: 'form', index: count - 1, failure: undefined };
-      return s;
-    case 'previewed': return { ...s, step: 'confirm', preview: a.preview };
-    case 'confirm': return s.step === 'confirm' ? { ...s, step: 'applying' } : s;
-    case 'applied': return { ...s, step: 'done', result: a.result };
     case 'probe': return s.step === 'done' ? { ...s, step: 'probing', probe: undefined } : s;
     case 'probed': return { ...s, step: 'done', probe: a.probe };
-    case 'failed': return { ...s, step: 'failed', failure: a.lines };
-    case 'restart': return initialState();
+    default: return flowReduce(s as FlowState<ClientSetupResult> & State, a, count);
   }
 }
 

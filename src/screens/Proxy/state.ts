@@ -4,26 +4,10 @@ import type { FormField } from '../../ui/StepForm.js';
 import { fieldCheck } from '../../present/fields.js';
 import { siteInput } from '../../proxy/nginx.js';
 import type { ProxyResult } from '../../proxy/service.js';
+import { flowReduce, initialFlow, type FlowAction, type FlowState } from '../form-flow.js';
 
-export type Step = 'form' | 'previewing' | 'confirm' | 'applying' | 'done' | 'failed';
-
-export interface State {
-  step: Step;
-  index: number;
-  values: Record<string, string>;
-  preview?: ProxyResult;
-  result?: ProxyResult;
-  failure?: string[];
-}
-
-export type Action =
-  | { type: 'field'; key: string; value: string }
-  | { type: 'back' }
-  | { type: 'previewed'; preview: ProxyResult }
-  | { type: 'confirm' }
-  | { type: 'applied'; result: ProxyResult }
-  | { type: 'failed'; lines: string[] }
-  | { type: 'restart' };
+export type State = FlowState<ProxyResult>;
+export type Action = FlowAction<ProxyResult>;
 
 const shape = siteInput.shape;
 const absolute = (what: string) => (v: string) => (v.startsWith('/') ? undefined : `${what} ${JSON.stringify(v)}: must be an absolute path on the host`);
@@ -40,26 +24,10 @@ export function fields(hosts: string[]): FormField[] {
   ];
 }
 
-export function initialState(): State {
-  return { step: 'form', index: 0, values: {} };
-}
+export const initialState = (): State => initialFlow<ProxyResult>();
 
 export function reduce(s: State, a: Action, count: number): State {
-  switch (a.type) {
-    case 'field': {
-      const values = { ...s.values, [a.key]: a.value };
-      return s.index + 1 < count ? { ...s, values, index: s.index + 1 } : { ...s, values, step: 'previewing' };
-    }
-    case 'back':
-      if (s.step === 'form') return s.index > 0 ? { ...s, index: s.index - 1 } : s;
-      if (s.step === 'confirm' || s.step === 'failed') return { ...s, step: 'form', index: count - 1, failure: undefined };
-      return s;
-    case 'previewed': return { ...s, step: 'confirm', preview: a.preview };
-    case 'confirm': return s.step === 'confirm' ? { ...s, step: 'applying' } : s;
-    case 'applied': return { ...s, step: 'done', result: a.result };
-    case 'failed': return { ...s, step: 'failed', failure: a.lines };
-    case 'restart': return initialState();
-  }
+  return flowReduce(s, a, count);
 }
 
 export function toInput(values: Record<string, string>, dryRun: boolean) {

@@ -42,6 +42,10 @@ describe.skipIf(why)(titled('console under tmux: the relay and its clients', why
     await session.waitFor('Address to listen on');
     await session.key('Enter'); // 127.0.0.1
     await session.waitFor('Port');
+    await session.paste('0x1388'); // refused where typed, by field and value
+    await session.key('Enter');
+    await session.waitFor(/port "0x1388": must be a whole number/);
+    await session.key('C-u');
     await session.paste(String(port));
     for (const next of ['TLS certificate', 'Its key', 'A reverse proxy to trust']) { await session.key('Enter'); await session.waitFor(next); }
     await session.key('Enter');

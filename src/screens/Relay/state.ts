@@ -3,6 +3,9 @@
 import type { RelayStatus } from '../../relay/admin.js';
 import { SCOPES, type Scope } from '../../relay/auth.js';
 import type { FormField } from '../../ui/StepForm.js';
+import { fieldCheck } from '../../present/fields.js';
+import { relayInput } from '../../relay/options.js';
+import { cidr } from '../../core/net.js';
 import { initialList, listReducer, type ListAction, type ListState } from '../list-screen.js';
 
 export interface ClientLine { id: string; name: string; state: string; scope: Scope; from: string; pending: boolean; active: boolean }
@@ -46,15 +49,18 @@ export function clientLines(st: RelayStatus | undefined): ClientLine[] {
   })).sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 
+const absoluteOrEmpty = (what: string) => (v: string) => (v === '' || v.startsWith('/') ? undefined : `${what} ${JSON.stringify(v)}: must be an absolute path, or empty`);
+
 const scopeCheck = (v: string) => ((SCOPES as readonly string[]).includes(v) ? undefined : `scope "${v}": must be one of ${SCOPES.join(', ')}`);
 
 export const FORMS: Record<string, FormField[]> = {
+  // Each answer checked as typed by the schema `relay start` uses (the whole is checked again before it starts).
   start: [
-    { key: 'bind', label: 'Address to listen on', hint: '127.0.0.1 (this machine only, or behind nginx), 0.0.0.0 (everyone: needs TLS)', initial: '127.0.0.1' },
-    { key: 'port', label: 'Port', initial: '5000' },
-    { key: 'tls-cert', label: 'TLS certificate (empty: plain HTTP, loopback only)', hint: 'cert.pem from the certificate wizard', initial: '' },
-    { key: 'tls-key', label: 'Its key (empty with no certificate)', initial: '' },
-    { key: 'trusted-proxy', label: 'A reverse proxy to trust for X-Forwarded-For (empty: none)', hint: '127.0.0.1 when nginx on this host is in front (the Proxy screen)', initial: '' },
+    { key: 'bind', label: 'Address to listen on', hint: '127.0.0.1 (this machine only, or behind nginx), 0.0.0.0 (everyone: needs TLS)', initial: '127.0.0.1', validate: fieldCheck(relayInput.shape.bind, 'bind') },
+    { key: 'port', label: 'Port', initial: '5000', validate: fieldCheck(relayInput.shape.port, 'port') },
+    { key: 'tls-cert', label: 'TLS certificate (empty: plain HTTP, loopback only)', hint: 'cert.pem from the certificate wizard', initial: '', validate: absoluteOrEmpty('certificate') },
+    { key: 'tls-key', label: 'Its key (empty with no certificate)', initial: '', validate: absoluteOrEmpty('key') },
+    { key: 'trusted-proxy', label: 'A reverse proxy to trust for X-Forwarded-For (empty: none)', hint: '127.0.0.1 when nginx on this host is in front (the Proxy screen)', initial: '', validate: fieldCheck(cidr, 'trusted-proxy', { optional: true }) },
   ],
   issue: [
     { key: 'name', label: 'A name for the client', hint: 'shown in this list and the Monitor', validate: (v) => (v.trim() ? undefined : 'name: must not be empty') },

@@ -17,9 +17,9 @@ import type { Snapshot } from '../../monitor/service.js';
 export type { Pane };
 
 /** `targets` left out: this machine and every host in the inventory (read when the screen opens). */
-export function Monitor(props: { targets?: MonitorTargets; onExit: () => void; readOnly?: boolean; isActive?: boolean; initialPane?: Pane }) {
+export function Monitor(props: { targets?: MonitorTargets; onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
   const inventory = useHostList();
-  const v = useMonitorScreen(props.targets ?? { hosts: inventory.map((h) => h.name) }, props.initialPane);
+  const v = useMonitorScreen(props.targets ?? { hosts: inventory.map((h) => h.name) });
   const { snapshot, state, dispatch, task, clients, timers, pending } = v;
   const [helpOpen, setHelpOpen] = useState(false);
   const lastFilter = useRef('');

@@ -7,11 +7,11 @@ import { extendForward, revokeForward } from '../../firewall/forward-service.js'
 import { clientRows, monitorView, showsSeconds, timerRows } from '../../present/monitor.js';
 import { useMonitor, type MonitorTargets } from '../use-monitor.js';
 import { useTask } from '../use-task.js';
-import { initialState, reduce, type Pane, type Pending } from './state.js';
+import { initialState, reduce, type Pending } from './state.js';
 
-export function useMonitorScreen(targets: MonitorTargets, initialPane?: Pane) {
+export function useMonitorScreen(targets: MonitorTargets) {
   const { snapshot, now, monitor } = useMonitor(targets, showsSeconds, monitorView);
-  const [state, dispatch] = useReducer(reduce, initialPane, initialState);
+  const [state, dispatch] = useReducer(reduce, undefined, () => initialState());
   const task = useTask<string[]>();
   const clients = snapshot ? clientRows(snapshot, now, state.filter) : [];
   const timers = snapshot ? timerRows(snapshot.timers, now, state.filter) : [];

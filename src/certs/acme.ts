@@ -8,7 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type AcmeClient from 'acme-client';
 import { ExternalError, UserError } from '../core/errors.js';
-import { isHostName, isIP } from '../core/net.js';
+import { dnsName } from '../core/net.js';
 import { quoteArgv } from '../core/quote.js';
 import { parseInput, wholeNumber } from '../core/validate.js';
 import type { Runner } from '../runners/types.js';
@@ -18,7 +18,6 @@ import { LOCAL, withRunner, type Connector } from '../services/hosts.js';
 import { SettingsStore } from '../services/settings.js';
 import { notice } from '../core/notices.js';
 import { parseCertificateChain, summarise, type CertSummary } from './inspect.js';
-import { dnsToAscii } from './schemas.js';
 
 export const LETS_ENCRYPT = {
   staging: 'https://acme-staging-v02.api.letsencrypt.org/directory',
@@ -27,21 +26,12 @@ export const LETS_ENCRYPT = {
 
 export const ACME_FILES = { cert: 'cert.pem', key: 'key.pem', chain: 'chain.pem', account: 'account-key.pem', settings: 'acme.json' } as const;
 
-const domain = z.string().transform((v, ctx) => {
-  const ascii = isIP(v) ? undefined : dnsToAscii(v.trim());
-  if (!ascii || ascii.startsWith('*.') || !isHostName(ascii)) {
-    ctx.addIssue({ code: 'custom', message: 'must be a DNS name such as relay.example.org (not an IP address, not a wildcard: http-01 cannot prove those)' });
-    return z.NEVER;
-  }
-  return ascii;
-});
-
 const absolute = (what: string) => z.string().min(1, 'must not be empty').refine((v) => path.posix.isAbsolute(v) && !v.split('/').includes('..') && !/[\0\n\r]/.test(v), { message: `must be an absolute ${what} path without ".." or control characters` });
 
 const httpUrl = z.string().refine((v) => { try { const u = new URL(v); return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password; } catch { return false; } }, { message: 'must be an http(s) URL such as https://acme-v02.api.letsencrypt.org/directory' });
 
 export const acmeInput = z.object({
-  domain: z.array(domain).min(1, 'give at least one --domain').max(100, 'at most 100 names in one certificate'),
+  domain: z.array(dnsName).min(1, 'give at least one --domain').max(100, 'at most 100 names in one certificate'),
   email: z.string().max(254).regex(/^[^\s@<>"'`;,()\\]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/, 'must be an email address such as ops@example.org'),
   directory: httpUrl.optional(),
   production: z.boolean().default(false),
@@ -57,7 +47,7 @@ export type AcmeInput = z.output<typeof acmeInput>;
 
 /** What acme.json keeps: enough to ask again at renewal. */
 export const acmeSettings = z.object({
-  domains: z.array(domain).min(1),
+  domains: z.array(dnsName).min(1),
   email: z.string(),
   directory: httpUrl,
   directoryCa: z.string().optional(),

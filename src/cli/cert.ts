@@ -7,8 +7,8 @@ import { certSummaryLines, liveSummaryLines } from '../present/certs.js';
 // Loaded when a command runs: node-forge is large, and no other command needs it.
 const certs = () => import('../certs/service.js');
 import { action } from './boundary.js';
-import { collect, withJson } from './common.js';
-import { emit, paint, progress } from './output.js';
+import { collect, withHost, withJson } from './common.js';
+import { emit, paint, progress, steps } from './output.js';
 import { connector } from './connect.js';
 import { EXIT } from '../core/errors.js';
 import { readPassphrase, PASSPHRASE_ENV } from './secrets.js';
@@ -18,7 +18,6 @@ export function summaryLines(s: CertSummary): string[] {
 }
 
 /** Long work shows its steps on stderr, even when stdout is piped (the steps are not the result). */
-const stepOnStderr = (step: string) => { process.stderr.write(paint.dim(`… ${step}`, process.stderr) + '\n'); };
 
 let onRenewArgv: string[] | undefined;
 
@@ -151,7 +150,7 @@ export function registerCert(program: Command): void {
       ]);
     }));
 
-  withJson(cert.command('acme'))
+  withHost(cert.command('acme'), 'host from the inventory where the files go and the webroot is (default local)')
     .description('a certificate from an ACME CA (Let\'s Encrypt staging unless --production): DIR/cert.pem (leaf + chain), DIR/chain.pem, DIR/key.pem (0600)')
     .option('--domain <name>', 'a DNS name the certificate is for, pointing at the host that answers the challenge (repeatable)', collect, [])
     .requiredOption('--email <address>', 'contact address for the ACME account (expiry notices)')
@@ -161,11 +160,9 @@ export function registerCert(program: Command): void {
     .option('--http-port <n>', 'answer http-01 ourselves on this port (80 for a real CA; root below 1024): here, or with --host through python3 there')
     .option('--webroot <dir>', 'answer http-01 with files under DIR/.well-known/acme-challenge/, served by a web server')
     .requiredOption('--out-dir <dir>', 'absolute directory for the certificate, key, chain, account key and acme.json')
-    .option('--host <name>', 'host from the inventory where the files go and the webroot is (default local)', 'local')
-    .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
     .action(action(async (o) => {
       const { certAcme } = await import('../certs/acme.js');
-      const r = await certAcme({ host: o.host, domain: o.domain, email: o.email, directory: o.directory, production: Boolean(o.production), 'directory-ca': o.directoryCa, 'http-port': o.httpPort, webroot: o.webroot, 'out-dir': o.outDir }, connector(o), stepOnStderr);
+      const r = await certAcme({ host: o.host, domain: o.domain, email: o.email, directory: o.directory, production: Boolean(o.production), 'directory-ca': o.directoryCa, 'http-port': o.httpPort, webroot: o.webroot, 'out-dir': o.outDir }, connector(o), steps);
       emit(o, r, (x) => [
         paint.green(`issued a certificate for ${x.domains.join(', ')} by ${x.summary.issuer}`),
         `  certificate + chain: ${x.cert}`,
@@ -178,7 +175,7 @@ export function registerCert(program: Command): void {
       ]);
     }));
 
-  withJson(cert.command('renew'))
+  withHost(cert.command('renew'), 'host from the inventory where the certificate is (default local)')
     .description('renew a certificate made by cert acme when it is due (nothing otherwise); previous files kept as backups')
     .requiredOption('--dir <dir>', 'the --out-dir cert acme wrote')
     .option('--before <days>', 'renew when this many days or fewer are left, e.g. 30d (default 30d)')
@@ -186,8 +183,6 @@ export function registerCert(program: Command): void {
     .option('--on-renew <argv...>', 'last: everything after it is a command run after a renewal (argv, no shell), e.g. --on-renew systemctl reload nginx')
     .option('--install-timer', 'add a daily check to this user\'s crontab instead of renewing now')
     .option('--dry-run', 'with --install-timer: print the crontab line, change nothing')
-    .option('--host <name>', 'host from the inventory where the certificate is (default local)', 'local')
-    .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
     .action(action(async (o) => {
       if (onRenewArgv) o.onRenew = onRenewArgv;
       const acme = await import('../certs/acme.js');
@@ -199,7 +194,7 @@ export function registerCert(program: Command): void {
         emit(o, r, (x) => [x.dryRun ? 'would add to this user\'s crontab:' : paint.green('added to this user\'s crontab:'), `  ${x.line}`]);
         return;
       }
-      const r = await acme.renewCertificate({ host: o.host, dir: o.dir, before: o.before, force: Boolean(o.force), 'on-renew': o.onRenew }, connector(o), stepOnStderr);
+      const r = await acme.renewCertificate({ host: o.host, dir: o.dir, before: o.before, force: Boolean(o.force), 'on-renew': o.onRenew }, connector(o), steps);
       emit(o, r, (x) => [
         x.renewed ? paint.green(`renewed ${x.dir}: ${x.reason}; valid until ${x.result?.summary.notAfter}`) : `${x.dir}: ${x.reason}`,
         ...(x.result?.backups ?? []).map((b) => `  previous file kept as ${b}`),

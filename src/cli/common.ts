@@ -6,3 +6,10 @@ export const collect = (value: string, previous: string[] = []): string[] => [..
 export function withJson(cmd: Command): Command {
   return cmd.addOption(new Option('--json', 'print one JSON document instead of text'));
 }
+
+/** A command that works on a host from the inventory (--json too). */
+export function withHost(cmd: Command, what = 'host from the inventory (default local)'): Command {
+  return withJson(cmd)
+    .option('--host <name>', what, 'local')
+    .option('--trust-fingerprint <fp>', 'accept this host key on first contact');
+}

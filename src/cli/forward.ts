@@ -5,13 +5,11 @@ import type { ForwardChange } from '../firewall/forward-service.js';
 const fwdService = () => import('../firewall/forward-service.js');
 import { FORWARD_HEADERS, forwardCells, forwardChangeLines } from '../present/forwards.js';
 import { action } from './boundary.js';
-import { withJson } from './common.js';
+import { withHost } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, table } from './output.js';
 
-const hostOpt = (cmd: Command) => withJson(cmd)
-  .option('--host <name>', 'host from the inventory, usually the router (default local)', 'local')
-  .option('--trust-fingerprint <fp>', 'accept this host key on first contact');
+const hostOpt = (cmd: Command) => withHost(cmd, 'host from the inventory, usually the router (default local)');
 
 const changeLines = (r: ForwardChange): string[] => forwardChangeLines(r, 'result').map((l) => (l.startsWith('warning: ') ? paint.yellow(l) : l));
 

@@ -23,6 +23,11 @@ export function emit<T>(opts: CommonOptions, result: T, human: (r: T) => string[
   if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n');
 }
 
+/** Long work's steps on stderr whatever stdout is (cert acme, proxy nginx: a failure then shows where it stopped). */
+export function steps(step: string): void {
+  process.stderr.write(paint.dim(`… ${step}`, process.stderr) + '\n');
+}
+
 /** Progress goes to stderr, so --json stdout stays one document; silent when not a TTY unless asked. */
 export function progress(opts: CommonOptions): (step: string) => void {
   if (opts.json || !process.stderr.isTTY) return () => {};

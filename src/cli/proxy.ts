@@ -1,14 +1,14 @@
 // `commbase-admin proxy nginx`: nginx in front of the relay (src/proxy).
 import type { Command } from 'commander';
 import { action } from './boundary.js';
-import { withJson } from './common.js';
+import { withHost } from './common.js';
 import { connector } from './connect.js';
-import { emit, paint } from './output.js';
+import { emit, paint, steps } from './output.js';
 
 export function registerProxy(program: Command): void {
   const proxy = program.command('proxy').description('a reverse proxy in front of the relay: TLS on 443, port 80 redirected');
 
-  withJson(proxy.command('nginx'))
+  withHost(proxy.command('nginx'))
     .description('write an nginx site for DOMAIN (443 TLS → the relay, 80 → 301 to https except ACME\'s http-01), check it with nginx -t, then reload')
     .requiredOption('--domain <name>', 'the name clients use, e.g. relay.example.org')
     .requiredOption('--cert <file>', 'certificate with its chain, on the host (cert acme\'s cert.pem)')
@@ -18,12 +18,10 @@ export function registerProxy(program: Command): void {
     .option('--https-port <n>', 'port for https (default 443)')
     .option('--webroot <dir>', 'where cert acme --webroot puts http-01 answers (default /var/www/commbase-admin-acme)')
     .option('--dry-run', 'print the site and the files it would write; change nothing')
-    .option('--host <name>', 'host from the inventory (default local)', 'local')
-    .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
     .action(action(async (o) => {
       const { setupNginx } = await import('../proxy/service.js');
       const r = await setupNginx({ host: o.host, domain: o.domain, cert: o.cert, key: o.key, upstream: o.upstream, 'http-port': o.httpPort, 'https-port': o.httpsPort, webroot: o.webroot, 'dry-run': Boolean(o.dryRun) },
-        connector(o), (step) => process.stderr.write(paint.dim(`… ${step}`, process.stderr) + '\n'));
+        connector(o), steps);
       emit(o, r, (x) => [
         ...(x.dryRun ? [`would write on ${x.where}:`, ...x.files.map((f) => `  ${f.action} ${f.path} (${f.mode})`), '', x.text] : [
           paint.green(`nginx ${x.action} on ${x.where}: https://${x.domain}/ → the relay`),

@@ -1,5 +1,6 @@
 // Address and name schemas shared by certificates, firewall rules, forwards, relay and config.
 import { isIP as nodeIsIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import { wholeNumber } from './validate.js';
 
@@ -86,3 +87,16 @@ export function sameNetwork(a: string, b: string): boolean {
   if (isIP(na!) !== isIP(nb!) || pa !== pb) return false;
   return ipToBigInt(na!) === ipToBigInt(nb!);
 }
+
+/**
+ * A DNS name a public CA can prove and a web server can be named by: IDNA (ASCII) form, lower case, no trailing
+ * dot; never an IP address or a wildcard (http-01 proves neither).
+ */
+export const dnsName = z.string().transform((v, ctx) => {
+  const ascii = isIP(v) !== 0 || /[\s\0]/.test(v) ? '' : domainToASCII(v.trim()).replace(/\.$/, '');
+  if (!ascii || ascii.startsWith('*.') || !isHostName(ascii)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a DNS name such as relay.example.org (not an IP address or a wildcard)' });
+    return z.NEVER;
+  }
+  return ascii;
+});

@@ -1,20 +1,10 @@
 // The nginx site for a relay behind TLS: pure text from validated input (tested without nginx; nginx -t checks
 // it on the host before it is used).
-import { domainToASCII } from 'node:url';
 import { z } from 'zod';
-import { hostOrIp, isHostName, isIP, port } from '../core/net.js';
+import { dnsName, hostOrIp, isIP, port } from '../core/net.js';
 
 export const SITE_MARK = '# Managed by commbase-admin (proxy nginx).';
 export const DEFAULT_WEBROOT = '/var/www/commbase-admin-acme';
-
-const domain = z.string().transform((v, ctx) => {
-  const ascii = isIP(v) || /[\s\0]/.test(v) ? undefined : domainToASCII(v.trim());
-  if (!ascii || ascii.startsWith('*.') || !isHostName(ascii)) {
-    ctx.addIssue({ code: 'custom', message: 'must be a DNS name such as relay.example.org' });
-    return z.NEVER;
-  }
-  return ascii.replace(/\.$/, '');
-});
 
 const upstream = z.string().transform((v, ctx) => {
   const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(v);
@@ -29,7 +19,7 @@ const upstream = z.string().transform((v, ctx) => {
 const absolute = z.string().refine((v) => v.startsWith('/') && !v.split('/').includes('..') && !/[\p{Cc}\s;{}"'$\\]/u.test(v), { message: 'must be an absolute path without "..", spaces, quotes or ; { } $ \\' });
 
 export const siteInput = z.object({
-  domain,
+  domain: dnsName,
   upstream,
   'http-port': port.default(80),
   'https-port': port.default(443),

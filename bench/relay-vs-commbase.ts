@@ -2,7 +2,9 @@
 // ../shared/tools/commbase_ref.py in Flask-SocketIO's threading mode), under the same load from
 // ../shared/tools/relay_load.py (Debian's python3-socketio): K listeners, 100 documents stored first, then N
 // uploads. Runs interleaved (Commbase, ours, Commbase, ours…) on loopback and prints both, the ratios and how
-// many listeners had the last upload. `npx tsx bench/relay-vs-commbase.ts [rounds] [K=10|K=100]`.
+// many listeners had the last upload. A third load holds every listener to HTTP long-polling (bench/polling_load.py
+// around relay_load.py) and counts the connections the listeners lost.
+// `npx tsx bench/relay-vs-commbase.ts [rounds] [K=10|K=100|polling]`.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -17,7 +19,8 @@ const TOOLS = path.join(SHARED, 'tools');
 const BIN = path.join(ROOT, 'bin', 'commbase-admin.js');
 const ROUNDS = Number(process.argv[2] ?? 2);
 const ONLY = process.argv[3]; // e.g. K=100
-const LOADS = [{ K: 10, N: 300, P: 2 }, { K: 100, N: 100, P: 1 }].filter((l) => !ONLY || ONLY === `K=${l.K}`);
+const LOADS = [{ K: 10, N: 300, P: 2, polling: false }, { K: 100, N: 100, P: 1, polling: false }, { K: 10, N: 300, P: 2, polling: true }]
+  .filter((l) => !ONLY || ONLY === (l.polling ? 'polling' : `K=${l.K}`));
 
 if (!existsSync(path.join(SHARED, 'commbase', 'bundles'))) { console.log(`skipped: ${SHARED}/commbase is not there`); process.exit(0); }
 
@@ -73,13 +76,18 @@ async function startOurs(): Promise<{ base: string; q: string; proc: ChildProces
   return { base, q, proc };
 }
 
-interface Result { rate: number; after: number; delivered: string }
+/** after: s from the first POST until every listener had the last upload; afterLast: the same from the last POST. */
+interface Result { rate: number; after: number; afterLast: number; delivered: string; drops?: number }
 
-function load(base: string, q: string, K: number, N: number, P: number): Result {
-  const out = execFileSync('/usr/bin/python3', [path.join(TOOLS, 'relay_load.py'), base, String(K), String(N), q, String(P)], { encoding: 'utf8', timeout: 300_000 });
+function load(base: string, q: string, K: number, N: number, P: number, polling: boolean): Result {
+  const loadArgs = [path.join(TOOLS, 'relay_load.py'), base, String(K), String(N), q, String(P)];
+  const out = execFileSync('/usr/bin/python3', polling ? [path.join(ROOT, 'bench', 'polling_load.py'), ...loadArgs] : loadArgs, { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'ignore'] });
   const m = /uploads\/s=([\d.]+) all-delivered-after=([\d.a-z]+)s delivered=(\d+\/\d+)/.exec(out);
   if (!m) throw new Error(`relay_load said: ${out}`);
-  return { rate: Number(m[1]), after: Number(m[2]), delivered: m[3]! };
+  const rate = Number(m[1]);
+  const after = Number(m[2]);
+  const drops = /drops=(\d+)/.exec(out);
+  return { rate, after, afterLast: after - N / rate, delivered: m[3]!, ...(drops ? { drops: Number(drops[1]) } : {}) };
 }
 
 async function stop(p: ChildProcess): Promise<void> {
@@ -93,13 +101,13 @@ async function stop(p: ChildProcess): Promise<void> {
 const results: Record<string, { commbase: Result[]; ours: Result[] }> = {};
 try {
   for (let round = 0; round < ROUNDS; round++) {
-    for (const { K, N, P } of LOADS) {
-      const key = `K=${K} N=${N}`;
+    for (const { K, N, P, polling } of LOADS) {
+      const key = `K=${K} N=${N}${polling ? ' polling' : ''}`;
       results[key] ??= { commbase: [], ours: [] };
       for (const who of ['commbase', 'ours'] as const) {
         const server = who === 'commbase' ? await startCommbase() : await startOurs();
         try {
-          results[key]![who].push(load(server.base, server.q, K, N, P));
+          results[key]![who].push(load(server.base, server.q, K, N, P, polling));
         } finally {
           await stop(server.proc);
         }
@@ -112,11 +120,14 @@ try {
 
 const rows: Array<[string, string]> = [];
 for (const [key, r] of Object.entries(results)) {
-  const cb = { rate: median(r.commbase.map((x) => x.rate)), after: median(r.commbase.map((x) => x.after)) };
-  const us = { rate: median(r.ours.map((x) => x.rate)), after: median(r.ours.map((x) => x.after)) };
+  const summary = (xs: Result[]) => ({ rate: median(xs.map((x) => x.rate)), after: median(xs.map((x) => x.after)), afterLast: median(xs.map((x) => x.afterLast)) });
+  const cb = summary(r.commbase);
+  const us = summary(r.ours);
   rows.push([`${key} uploads/s: Commbase / ours (ratio)`, `${cb.rate.toFixed(1)} / ${us.rate.toFixed(1)} (${(us.rate / cb.rate).toFixed(1)}x)`]);
   rows.push([`${key} every listener has the last upload, s from the first POST`, `${cb.after.toFixed(2)} s / ${us.after.toFixed(2)} s`]);
+  rows.push([`${key} … s after the last POST (goal: ours ≤ 1 s)`, `${cb.afterLast.toFixed(2)} s / ${us.afterLast.toFixed(2)} s`]);
   rows.push([`${key} delivered (every run)`, `${r.commbase.map((x) => x.delivered).join(' ')} / ${r.ours.map((x) => x.delivered).join(' ')}`]);
+  if (r.ours[0]?.drops !== undefined) rows.push([`${key} listener connections dropped (every run)`, `${r.commbase.map((x) => x.drops).join(' ')} / ${r.ours.map((x) => x.drops).join(' ')}`]);
 }
 report(`relay vs Commbase's own server, relay_load.py, ${ROUNDS} interleaved round(s), medians; 100 documents stored first`, rows);
 

@@ -94,7 +94,7 @@ export function registerRelay(program: Command): void {
       emit(o, s, (x) => [
         `${x.name}: up ${x.uptimeS}s at ${x.publicUrl} (${x.tls.enabled ? `TLS, certificate ${x.tls.daysLeft} days left` : 'plain HTTP'})`,
         `  documents ${x.documents}; uploads ${x.uploads.total} (${x.uploads.perSecond}/s); deliveries ${x.deliveries.total} (${x.deliveries.perSecond}/s); errors ${x.errors.total}; snapshots superseded for busy clients ${x.superseded?.total ?? 0}`,
-        `  connected ${x.connected.length}; pending approval ${x.pending.length}`,
+        `  connected ${x.connected.length}; pending approval ${x.pending.length}; connections dropped ${x.dropped?.total ?? 0}${x.dropped?.total ? ` (${Object.entries(x.dropped.reasons).map(([k, n]) => `${k} ×${n}`).join(', ')})` : ''}`,
         ...(x.tls.enabled && (x.tls.daysLeft ?? 99) < 30 ? [paint.yellow(`warning: the TLS certificate expires in ${x.tls.daysLeft} days`)] : []),
       ]);
     }));

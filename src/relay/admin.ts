@@ -36,6 +36,8 @@ export interface RelayStatus {
   errors: { total: number; perSecond: number; history: number[] };
   /** Snapshots a busy client got a newer one instead of (latest wins); absent from relays older than this. */
   superseded?: { total: number; perSecond: number; history: number[] };
+  /** Connections lost to a timeout or a transport failure, by reason; absent from relays older than this. */
+  dropped?: { total: number; reasons: Record<string, number> };
   connected: Array<{ socketId: string; clientId: string; name: string; address: string; connectedAt: string; lastActivity: string; messages: number }>;
   pending: PublicClient[];
   clients: PublicClient[];
@@ -71,6 +73,7 @@ export class AdminFeed {
       uptimeS: Math.floor((Date.now() - r.startedAt.getTime()) / 1000),
       documents: r.store.count(),
       uploads: meter(r.uploads), deliveries: meter(r.deliveries), errors: meter(r.errors), superseded: meter(r.superseded),
+      dropped: { total: [...r.dropped.values()].reduce((a, b) => a + b, 0), reasons: Object.fromEntries(r.dropped) },
       connected: [...r.connected.values()].map(({ socket: _s, ...c }) => c),
       pending: clients.filter((c) => c.status === 'pending'),
       clients,

@@ -4,7 +4,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type AddressInfo } from 'node:net';
+import { BlockList, isIP, type AddressInfo, type Socket as NetSocket } from 'node:net';
 import os from 'node:os';
 import { Server as IoServer, type Socket } from 'socket.io';
 import type { z } from 'zod';
@@ -18,6 +18,7 @@ import { AuthStore, allows, type ClientRecord } from './auth.js';
 import { HttpError, RateLimiter, bearer, readBody, sendJson, sendRawJson } from './http-util.js';
 import { Meter, type ConnectedClient } from './metrics.js';
 import { relayInput, type RelayOptions } from './options.js';
+import { PushPacer } from './pacing.js';
 import { DocumentStore } from './store.js';
 import { relayUrls } from './urls.js';
 import { authoriseBody, decodeSegment, handshakeToken, parseJsonBody, parseTarget } from './wire.js';
@@ -66,23 +67,16 @@ export function keepServingOnErrors(relay: Relay): void {
   process.on('unhandledRejection', (err) => relay.logOnce(err));
 }
 
-/**
- * While uploads keep coming, a snapshot goes to the clients at most every 50 ms, and less often the more clients
- * there are (2 ms each, up to 500 ms): every client decodes the whole array each time, and 100 clients in one
- * process decoding 20 arrays a second fall behind. The first change after a quiet spell goes out at once.
- */
-export function pushInterval(sockets: number): number {
-  return Math.min(500, Math.max(50, sockets * 2));
-}
-
 export class Relay {
   readonly uploads = new Meter();
   readonly deliveries = new Meter();
   readonly errors = new Meter();
   /** Snapshots replaced before they were sent (a busy socket got the newer one instead). */
   readonly superseded = new Meter();
+  /** Connections the relay lost without the client or the operator closing them, by reason (bounded). */
+  readonly dropped = new Map<string, number>();
   private pushTimer: NodeJS.Timeout | undefined;
-  private lastPush = 0;
+  private readonly pacer = new PushPacer();
   /** Per socket, its snapshot packet still waiting in the engine's write buffer. */
   private readonly waiting = new Map<string, { data?: unknown }>();
   readonly startedAt = new Date();
@@ -95,6 +89,7 @@ export class Relay {
   readonly anonymous = new Map<string, ClientRecord & { lastSeen: string; requests: number }>();
   private readonly logged = new Map<string, number>();
   private io!: IoServer;
+  private readonly sockets = new Set<NetSocket>();
   private server!: http.Server | https.Server;
   private ticker!: NodeJS.Timeout;
   admin!: AdminFeed;
@@ -152,6 +147,8 @@ export class Relay {
     } else {
       this.server = http.createServer(handler);
     }
+    // Every connection, upgraded ones too, so close() can end those a stalled client would hold open.
+    this.server.on('connection', (c: NetSocket) => { this.sockets.add(c); c.once('close', () => this.sockets.delete(c)); });
     this.server.headersTimeout = 10_000;
     this.server.requestTimeout = 30_000;
     const origins = this.opts['cors-origin'];
@@ -207,6 +204,18 @@ export class Relay {
     return c;
   }
 
+  /**
+   * A connection lost to a timeout or a transport failure, not closed by the client (transport close, client
+   * disconnect) or by us (revocation, shutdown): counted by reason for relay status, e.g. "transport error: poll
+   * connection closed prematurely".
+   */
+  private noteDrop(reason: string, description: unknown): void {
+    if (!['ping timeout', 'transport error', 'parse error'].includes(reason)) return;
+    const detail = description instanceof Error ? description.message : (description as { description?: unknown } | undefined)?.description;
+    const key = `${reason}${typeof detail === 'string' && detail ? `: ${detail.slice(0, 80)}` : detail instanceof Error ? `: ${detail.message.slice(0, 80)}` : ''}`;
+    if (this.dropped.size < 50 || this.dropped.has(key)) this.dropped.set(key, (this.dropped.get(key) ?? 0) + 1);
+  }
+
   private noteOpenUse(client: ClientRecord): void {
     const c = client.address ? this.anonymous.get(client.address) : undefined;
     if (c && c.id === client.id) { c.lastSeen = new Date().toISOString(); c.requests += 1; }
@@ -226,7 +235,11 @@ export class Relay {
     const client = (socket.data as { client: ClientRecord }).client;
     const now = new Date().toISOString();
     this.connected.set(socket.id, { socket, socketId: socket.id, clientId: client.id, name: client.name, address: plainAddress((socket.data as { address?: string }).address ?? socket.handshake.address), connectedAt: now, lastActivity: now, messages: 0 });
-    socket.on('disconnect', () => { this.connected.delete(socket.id); this.waiting.delete(socket.id); });
+    socket.on('disconnect', (reason, description) => {
+      this.connected.delete(socket.id);
+      this.waiting.delete(socket.id);
+      this.noteDrop(reason, description);
+    });
     socket.onAny(() => { const c = this.connected.get(socket.id); if (c) c.lastActivity = new Date().toISOString(); });
     this.deliver([socket]);
   }
@@ -253,19 +266,26 @@ export class Relay {
     this.deliveries.add(sent);
   }
 
-  /**
-   * Uploads that arrive together reach the clients as one snapshot: the first change after a quiet spell goes out
-   * at once, later ones at most every pushInterval(), the last state always. Clients decode the whole array each
-   * time (Commbase's protocol), so a burst of 100 uploads would otherwise cost every client 100 decodes.
-   */
+  /** Uploads that arrive together reach the clients as one snapshot, when the burst ends (relay/pacing.ts). */
   private broadcastSoon(): void {
-    if (this.pushTimer) return;
-    const wait = Math.max(0, this.lastPush + pushInterval(this.connected.size) - Date.now());
+    const wait = this.pacer.changed(Date.now(), this.connected.size);
+    if (this.pushTimer) return; // already pending: it looks again when it fires
+    if (wait === 0) this.pushNow();
+    else this.pushAfter(wait);
+  }
+
+  private pushAfter(ms: number): void {
     this.pushTimer = setTimeout(() => {
       this.pushTimer = undefined;
-      this.lastPush = Date.now();
-      this.deliver();
-    }, wait);
+      const more = this.pacer.due(Date.now(), this.connected.size);
+      if (more > 0) this.pushAfter(more);
+      else this.pushNow();
+    }, ms);
+  }
+
+  private pushNow(): void {
+    this.pacer.pushed(Date.now());
+    this.deliver();
   }
 
   /** Write the packet, or replace this socket's snapshot still waiting to be sent. True when newly queued. */
@@ -380,13 +400,19 @@ export class Relay {
     }, (err: Error) => { this.errors.add(); process.stderr.write(`relay: on-save failed: ${err.message}\n`); });
   }
 
+  /**
+   * Stop serving: no new connections, every socket told, the uploads already read written, then whatever is
+   * still open (a stalled websocket, a waiting long poll, an idle keep-alive) cut, so SIGTERM ends the process
+   * at once rather than when the slowest client lets go.
+   */
   async close(): Promise<void> {
     clearInterval(this.ticker);
     clearTimeout(this.pushTimer);
     await this.admin?.close();
     this.io.disconnectSockets(true);
-    await new Promise<void>((resolve) => this.io.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.io.close(() => resolve()));
     await this.store.close();
+    for (const c of this.sockets) c.destroy();
+    await closed;
   }
 }
-

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJson } from '../helpers/cli.js';
+import { runCli, runJson } from '../helpers/cli.js';
 import { missing, titled } from '../helpers/needs.js';
 import { freePort } from '../helpers/port.js';
 import { PyClient, RelayProcess } from '../helpers/relay.js';
@@ -76,6 +76,59 @@ describe.skipIf(why)(titled('relay fan-out under load', why), () => {
     expect(status.json.superseded.total).toBeGreaterThan(0);
     const last = await poller.waitFor((e) => e.event === 'update_saved_data' && e.count === 1000, 30_000);
     expect(last.count).toBe(1000);
+    // The polling client was never dropped: python-engineio refuses a poll answer of more than 16 packets
+    // (Payload.max_decode_packets) and hangs up, which the relay saw as "poll connection closed prematurely"
+    // when every snapshot was queued. One waiting snapshot per socket keeps every answer small.
+    expect(poller.events.filter((e) => e.event === 'disconnect')).toEqual([]);
+    expect(poller.stderr.text).not.toMatch(/Unexpected packet|aborting/);
+    const final = await runJson<{ dropped: { total: number; reasons: Record<string, number> } }>(['relay', 'status', '--data-dir', path.join(tmp.dir, 'relay')], { env });
+    expect(final.json.dropped).toEqual({ total: 0, reasons: {} });
     ws.close();
   }, 180_000);
+
+  it('counts a long poll cut off mid-wait as a dropped connection, with its reason, and goes on serving', async () => {
+    const eio = `http://127.0.0.1:${relay.port}/socket.io/?EIO=4&transport=polling&token=${token}`;
+    const open = await (await fetch(eio)).text();
+    const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
+    expect((await fetch(`${eio}&sid=${sid}`, { method: 'POST', body: '40' })).status).toBe(200);
+    expect(await (await fetch(`${eio}&sid=${sid}`)).text()).toMatch(/^40/);
+    // The next poll waits for data; the client hangs up while it waits.
+    const cut = new AbortController();
+    const held = fetch(`${eio}&sid=${sid}`, { signal: cut.signal }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    cut.abort();
+    await held;
+    type Status = { dropped: { total: number; reasons: Record<string, number> } };
+    let status: Status | undefined;
+    for (let i = 0; i < 40 && !status?.dropped.total; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await runJson<Status>(['relay', 'status', '--data-dir', path.join(tmp.dir, 'relay')], { env })).json;
+    }
+    expect(status!.dropped).toEqual({ total: 1, reasons: { 'transport error: poll connection closed prematurely': 1 } });
+    const text = await runCli(['relay', 'status', '--data-dir', path.join(tmp.dir, 'relay')], { env });
+    expect(text.stdout).toContain('connections dropped 1 (transport error: poll connection closed prematurely ×1)');
+    expect((await fetch(`${base}/t/${token}/api/get_saved_data`)).status).toBe(200);
+  }, 60_000);
+
+  // Last: it stops the relay.
+  it('exits within 2 s of SIGTERM while a stalled websocket and a waiting long poll are connected', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${relay.port}/socket.io/?EIO=4&transport=websocket&token=${token}`);
+    await new Promise<void>((resolve) => ws.on('message', (d) => { if (d.toString().startsWith('0{')) { ws.send('40'); resolve(); } }));
+    (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const eio = `http://127.0.0.1:${relay.port}/socket.io/?EIO=4&transport=polling&token=${token}`;
+    const sid = (JSON.parse((await (await fetch(eio)).text()).slice(1)) as { sid: string }).sid;
+    await fetch(`${eio}&sid=${sid}`, { method: 'POST', body: '40' });
+    await (await fetch(`${eio}&sid=${sid}`)).text();
+    const held = fetch(`${eio}&sid=${sid}`).then((r) => r.text()).catch(() => undefined);
+    for (let i = 0; i < 20; i++) await fetch(`${base}/t/${token}/api/save_json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ last: i, pad: 'y'.repeat(5000) }) });
+    const started = Date.now();
+    await relay.stop('SIGTERM');
+    const took = Date.now() - started;
+    process.stdout.write(`SIGTERM to exit: ${took} ms\n`);
+    // Under 1 s: close() itself finished (the CLI's fallback exits 1.5 s after SIGTERM whatever happens).
+    expect(took).toBeLessThan(1000);
+    expect(relay.child.exitCode ?? relay.child.signalCode).toBe(0);
+    await held;
+    ws.terminate();
+  }, 30_000);
 });

@@ -71,15 +71,16 @@ describe('relay document store under crashes', () => {
     await s.close();
   });
 
-  for (const point of ['compact:after-snapshot', 'compact:after-truncate', 'append:after-write'] as const) {
-    it(`a stop at ${point} loses no acknowledged document and duplicates none`, async () => {
+  // Writes on the main thread (a fast disk), and in the thread pool (after a slow one: slowSyncMs -1 moves them).
+  for (const [io, slowSyncMs] of [['main thread', undefined], ['thread pool', -1]] as const) for (const point of ['compact:after-snapshot', 'compact:after-truncate', 'append:after-write'] as const) {
+    it(`a stop at ${point} loses no acknowledged document and duplicates none (writes on the ${io})`, async () => {
       const t = await withTempDir();
       cleanups.push(t.cleanup);
       let armed = false;
       let hit = 0;
       const stop = new Error(`stopped at ${point}`);
       // keep 5: every save also drops one, so the log outgrows the documents and compaction comes due.
-      const s = await open(t.dir, { keep: 5, compactAfter: 20, crashPoint: (p) => { if (armed && p === point) { hit += 1; throw stop; } } });
+      const s = await open(t.dir, { keep: 5, compactAfter: 20, slowSyncMs, crashPoint: (p) => { if (armed && p === point) { hit += 1; throw stop; } } });
       const acked: number[] = [];
       for (let i = 0; i < 10; i++) { await s.save({ i }); acked.push(i); }
       armed = true;
@@ -101,6 +102,19 @@ describe('relay document store under crashes', () => {
       await third.close();
     });
   }
+
+  it('moves writes off the main thread after a slow one, says so once, and keeps every document', async () => {
+    const t = await withTempDir();
+    cleanups.push(t.cleanup);
+    const lines: string[] = [];
+    const s = await DocumentStore.open(t.dir, { log: (l) => lines.push(l), slowSyncMs: -1 });
+    for (let i = 0; i < 5; i++) await s.save({ i });
+    expect(lines.filter((l) => l.includes('off the main thread'))).toHaveLength(1);
+    await s.close();
+    const again = await open(t.dir);
+    expect(again.all()).toEqual([0, 1, 2, 3, 4].map((i) => ({ i })));
+    await again.close();
+  });
 
   it('shares one write among uploads that arrive together, each with its own id', async () => {
     const t = await withTempDir();

@@ -3,7 +3,7 @@
 // needs them. The rules:
 // - A change after a quiet spell goes out at once (one upload now and then: no added latency).
 // - During a burst (changes less than QUIET_MS apart) the relay waits for the burst to end, then sends the
-//   latest state QUIET_MS after the last change; a long burst still shows progress every maxWait.
+//   latest state QUIET_MS after the last change; a long burst still shows progress every maxWait (1 s or more).
 // - Never more often than minInterval, which grows with the number of clients: 100 clients in one process
 //   decoding a 40 kB array 20 times a second fall behind, and what they cannot read piles up in kernel buffers.
 // Pure arithmetic on the clock it is given, so unit tests can drive it.
@@ -16,9 +16,13 @@ export function minInterval(sockets: number): number {
   return Math.min(500, Math.max(50, sockets * 2));
 }
 
-/** A burst that does not end still shows its progress this often. */
+/**
+ * A burst that does not end still shows its progress this often: every second, or four times minInterval.
+ * Each snapshot costs every client a decode of the whole array (400 documents: ~40 kB; after a day: megabytes),
+ * and a listener busy decoding slows the uploader beside it on the same machine.
+ */
 export function maxWait(sockets: number): number {
-  return 4 * minInterval(sockets);
+  return Math.max(1000, 4 * minInterval(sockets));
 }
 
 export class PushPacer {

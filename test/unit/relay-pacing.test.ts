@@ -61,6 +61,7 @@ describe('push pacing', () => {
     expect(minInterval(0)).toBe(50);
     expect(minInterval(100)).toBe(200);
     expect(minInterval(10_000)).toBe(500);
-    expect(maxWait(100)).toBe(800);
+    expect(maxWait(10)).toBe(1000);
+    expect(maxWait(1000)).toBe(2000);
   });
 });

@@ -5,6 +5,7 @@
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { lazyEmojiRegex } from './string-width-lazy.js';
 
 // zod re-exports all its ~40 message locales (a third of its size); only English is used (zod's default).
 const zodEnglishOnly = {
@@ -43,6 +44,21 @@ const yogaWithoutFetch = {
   },
 };
 
+// string-width's emoji regex, built when it is first needed rather than when the console starts (see the file).
+const stringWidthLazyEmoji = {
+  name: 'string-width-lazy-emoji',
+  setup(b) {
+    // Ink's own (the version under wrap-ansi has no such regex; it is left as it is).
+    const inks = new URL('../node_modules/string-width/index.js', import.meta.url).pathname;
+    b.onLoad({ filter: /\/string-width\/index\.js$/ }, (args) => {
+      if (args.path !== inks) return undefined;
+      const patched = lazyEmojiRegex(readFileSync(args.path, 'utf8'));
+      if (!patched) throw new Error(`${args.path}: not the string-width scripts/string-width-lazy.js knows; update it`);
+      return { contents: patched, loader: 'js' };
+    });
+  },
+};
+
 const out = new URL('../dist/bundle/', import.meta.url).pathname;
 rmSync(out, { recursive: true, force: true });
 const result = await build({
@@ -58,7 +74,7 @@ const result = await build({
   // ssh2: optional native crypto; blessed: terminfo files and widgets loaded by name; the rest are optional peers.
   external: ['ssh2', 'cpu-features', 'blessed', 'blessed-contrib', 'react-devtools-core', 'bufferutil', 'utf-8-validate'],
   // CommonJS packages inside an ES module bundle still call require() for Node's built-ins.
-  plugins: [zodEnglishOnly, yogaWithoutFetch],
+  plugins: [zodEnglishOnly, yogaWithoutFetch, stringWidthLazyEmoji],
   // React's development build (checks every prop of every render) is left out: the console always runs React's
   // production build, which also halves what Node has to compile at start-up.
   define: { 'process.env.NODE_ENV': '"production"' },

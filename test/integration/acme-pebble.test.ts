@@ -55,6 +55,7 @@ describe.skipIf(why)(titled('ACME certificates from pebble', why), () => {
     const session = TmuxSession.start('acme-mon', [process.execPath, BIN, 'monitor'], { ...env, NO_COLOR: '1' }, { cols: 120, rows: 30 });
     try {
       await session.waitFor(/CERTS relay\.test 18\d\dd/, 20_000);
+      expect(session.capture().match(/CERTS /g), session.capture()).toHaveLength(1); // one line, not two
     } finally {
       session.kill();
     }

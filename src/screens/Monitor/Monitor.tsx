@@ -66,7 +66,6 @@ export function MonitorBody(props: { snapshot: Snapshot | undefined; clients: Cl
   return (
     <Box flexDirection="column">
       {snapshot?.relays.map((r) => relayLines(r).map((l, i) => <Text key={`${r.host}${i}`} wrap="truncate-end" color={i === 0 ? (r.state === 'up' ? theme.ok : theme.error) : undefined}>{l}</Text>))}
-      {certs ? <Text wrap="truncate-end" {...(certs.tone ? { color: certs.tone === 'error' ? theme.error : theme.warn } : { color: theme.dim })}>{certs.text}</Text> : null}
       {certs ? <Text wrap="truncate-end" color={certs.tone === 'error' ? theme.error : certs.tone === 'warn' ? theme.warn : theme.dim}>{certs.text}</Text> : null}
       {hostLine ? <Text wrap="truncate-end" color={hostLine.includes('UNREACHABLE') ? theme.error : theme.dim}>HOSTS {hostLine}</Text> : null}
       <Text bold color={pane === 'clients' ? theme.accent : undefined}>{pane === 'clients' ? '▸ ' : '  '}CLIENTS ({clients.filter((c) => c.connected).length} connected{pendingCount ? `, ${pendingCount} PENDING` : ''})</Text>

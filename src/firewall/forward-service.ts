@@ -8,7 +8,7 @@ import { audited } from '../services/audit.js';
 import { getHost, type HostEntry, type Connector } from '../services/hosts.js';
 import { hostNameKey } from '../core/names.js';
 import {
-  RESTORE_ARGV, SAVE_FILTER_ARGV, SAVE_NAT_ARGV, addBatch, checkArgvs, forwardInput, newForwardId, parseForwards, removeBatch, renderBatch, ttl,
+  RESTORE_ARGV, SAVE_ALL_ARGV, SAVE_NAT_ARGV, saveSection, addBatch, checkArgvs, forwardInput, newForwardId, parseForwards, removeBatch, renderBatch, ttl,
   type Batch, type Forward, type ForwardSpec,
 } from './forwards.js';
 import { persistenceWarning } from './persist.js';
@@ -37,9 +37,8 @@ export interface ForwardChange {
 const priv = { privileged: true } as const;
 
 export async function readForwards(runner: Runner, now = new Date()): Promise<Forward[]> {
-  const nat = await runner.run(SAVE_NAT_ARGV, priv);
-  const filter = await runner.run(SAVE_FILTER_ARGV, priv);
-  return parseForwards(nat.stdout, filter.stdout, now);
+  const all = (await runner.run(SAVE_ALL_ARGV, priv)).stdout;
+  return parseForwards(saveSection(all, 'nat'), saveSection(all, 'filter'), now);
 }
 
 async function applyBatch(runner: Runner, batch: Batch): Promise<void> {

@@ -173,7 +173,17 @@ export function checkArgvs(spec: ForwardSpec): string[][] {
 
 export const RESTORE_ARGV = ['iptables-restore', '-w', '5', '--noflush'];
 export const SAVE_NAT_ARGV = ['iptables-save', '-t', 'nat'];
-export const SAVE_FILTER_ARGV = ['iptables-save', '-t', 'filter'];
+/** Every table at once: one process where reading the two tables took two (the Monitor reads them every 10 s). */
+export const SAVE_ALL_ARGV = ['iptables-save'];
+
+/** One table's part of `iptables-save` output (from `*table` to its COMMIT), or '' when the table is not there. */
+export function saveSection(save: string, table: 'nat' | 'filter'): string {
+  const start = save.indexOf(`\n*${table}\n`);
+  const from = save.startsWith(`*${table}\n`) ? 0 : start < 0 ? -1 : start + 1;
+  if (from < 0) return '';
+  const end = save.indexOf('\nCOMMIT', from);
+  return save.slice(from, end < 0 ? undefined : end);
+}
 
 export interface Forward {
   id: string;

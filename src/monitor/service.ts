@@ -4,8 +4,8 @@
 // hands out plain snapshots. Screens only render them.
 import { EventEmitter } from 'node:events';
 import { UserError, classify } from '../core/errors.js';
-import { readForwards, type ForwardDeps } from '../firewall/forward-service.js';
-import { readState } from '../firewall/service.js';
+import type { ForwardDeps } from '../firewall/forward-service.js';
+import { readTimedRules } from '../firewall/timed.js';
 import { describeRule, toPortRule } from '../firewall/model.js';
 import { AdminClient, relayDataDirFor } from '../relay/admin-client.js';
 import type { RelayStatus } from '../relay/admin.js';
@@ -231,12 +231,11 @@ export class Monitor extends EventEmitter {
       const runner = await this.runnerFor(s);
       if (!runner) return;
       try {
-        const forwards = await readForwards(runner);
-        const fw = await readState(runner, s.entry?.backend ?? 'iptables').catch(() => undefined);
+        const { forwards, rules } = await readTimedRules(runner, s.entry?.backend ?? 'iptables');
         const expiredBefore = new Set(s.timers.filter((t) => t.expired).map((t) => t.id));
         s.timers = [
           ...forwards.map((f): TimerView => ({ host: s.name, kind: 'forward', id: f.id, label: `${f.from} → :${f.port ?? '?'}/${f.proto} → ${f.to ?? '?'}${f.complete ? '' : ' (half)'}${f.permanent ? ' (permanent)' : ''}`, deadline: f.deadline, expired: f.expired })),
-          ...(fw?.rules ?? []).filter((r) => r.ours && r.port !== undefined && r.proto !== 'any').map((r): TimerView => ({
+          ...rules.filter((r) => r.ours && r.port !== undefined && r.proto !== 'any').map((r): TimerView => ({
             host: s.name, kind: 'port', id: `${r.port}/${r.proto}${r.from !== 'any' ? ` ${r.from}` : ''}${r.family ? ` v${r.family}` : ''}`,
             label: `open ${describeRule(toPortRule({ port: r.port!, proto: r.proto as 'tcp' | 'udp', ...(r.from !== 'any' ? { from: r.from } : {}) }))}`, expired: false,
           })),

@@ -33,7 +33,7 @@ export function relayLines(r: RelayView): string[] {
   const tls = s.tls.enabled ? `TLS ${s.tls.daysLeft}d${(s.tls.daysLeft ?? 99) < 30 ? ' (RENEW)' : ''}` : 'no TLS';
   return [
     `RELAY ${r.host}: UP ${uptime(s.uptimeS)}  ${s.publicUrl}  ${tls}  docs ${s.documents}`,
-    `  up/s ${String(s.uploads.perSecond).padStart(3)} ${sparkline(s.uploads.history)}  out/s ${String(s.deliveries.perSecond).padStart(4)} ${sparkline(s.deliveries.history)}  errors ${s.errors.total}`,
+    `  up/s ${String(s.uploads.perSecond).padStart(3)} ${sparkline(s.uploads.history)}  out/s ${String(s.deliveries.perSecond).padStart(4)} ${sparkline(s.deliveries.history)}  errors ${s.errors.total}${s.dropped?.total ? `  dropped ${s.dropped.total}` : ''}`,
   ];
 }
 

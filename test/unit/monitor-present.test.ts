@@ -23,7 +23,10 @@ describe('monitor presentation', () => {
   it('formats the relay with uptime, TLS days (flagged under 30), rates and errors', () => {
     const lines = relayLines({ host: 'local', dataDir: '/d', state: 'up', since: '', status: status() });
     expect(lines[0]).toBe('RELAY local: UP 1h 02m  https://relay.lan:5000  TLS 12d (RENEW)  docs 4');
-    expect(lines[1]).toMatch(/up\/s {3}3 ▁▃█ {2}out\/s {3}30 ▁▃█ {2}errors 0/);
+    expect(lines[1]).toMatch(/up\/s {3}3 ▁▃█ {2}out\/s {3}30 ▁▃█ {2}errors 0$/);
+    // Connections the relay lost (ping timeouts, transport errors) show once there are any.
+    const dropped = relayLines({ host: 'local', dataDir: '/d', state: 'up', since: '', status: status({ dropped: { total: 3, reasons: { 'ping timeout': 3 } } }) });
+    expect(dropped[1]).toMatch(/errors 0 {2}dropped 3$/);
     expect(relayLines({ host: 'lab', dataDir: '/d', state: 'down', since: '', error: 'connection refused' })).toEqual(['RELAY lab: DOWN — connection refused']);
   });
 

@@ -3,7 +3,8 @@
 // ../shared/tools/relay_load.py (Debian's python3-socketio): K listeners, 100 documents stored first, then N
 // uploads. Runs interleaved (Commbase, ours, Commbase, ours…) on loopback and prints both, the ratios and how
 // many listeners had the last upload. A third load holds every listener to HTTP long-polling (bench/polling_load.py
-// around relay_load.py) and counts the connections the listeners lost.
+// around relay_load.py) and counts the connections the listeners lost. And the uploader's own ceiling: with no
+// listeners, bench/floor-server.mjs (append + fdatasync per upload, nothing else) against ours.
 // `npx tsx bench/relay-vs-commbase.ts [rounds] [K=10|K=100|polling]`.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -77,6 +78,14 @@ async function startOurs(): Promise<{ base: string; q: string; proc: ChildProces
 }
 
 /** after: s from the first POST until every listener had the last upload; afterLast: the same from the last POST. */
+/** The ceiling: the least a durable server does, under the same uploader with no listeners. */
+async function startFloor(): Promise<{ base: string; q: string; proc: ChildProcess }> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [path.join(ROOT, 'bench', 'floor-server.mjs'), String(port), path.join(mkdtempSync(path.join(tmp, 'floor-')), 'uploads.log')], { stdio: 'ignore' });
+  await waitPort(port);
+  return { base: `http://127.0.0.1:${port}`, q: '', proc };
+}
+
 interface Result { rate: number; after: number; afterLast: number; delivered: string; drops?: number }
 
 function load(base: string, q: string, K: number, N: number, P: number, polling: boolean): Result {
@@ -99,8 +108,19 @@ async function stop(p: ChildProcess): Promise<void> {
 }
 
 const results: Record<string, { commbase: Result[]; ours: Result[] }> = {};
+const ceiling: { floor: Result[]; ours: Result[] } = { floor: [], ours: [] };
 try {
   for (let round = 0; round < ROUNDS; round++) {
+    if (!ONLY) {
+      for (const who of ['floor', 'ours'] as const) {
+        const server = who === 'floor' ? await startFloor() : await startOurs();
+        try {
+          ceiling[who].push(load(server.base, server.q, 0, 300, 1, false));
+        } finally {
+          await stop(server.proc);
+        }
+      }
+    }
     for (const { K, N, P, polling } of LOADS) {
       const key = `K=${K} N=${N}${polling ? ' polling' : ''}`;
       results[key] ??= { commbase: [], ours: [] };
@@ -128,6 +148,11 @@ for (const [key, r] of Object.entries(results)) {
   rows.push([`${key} … s after the last POST (goal: ours ≤ 1 s)`, `${cb.afterLast.toFixed(2)} s / ${us.afterLast.toFixed(2)} s`]);
   rows.push([`${key} delivered (every run)`, `${r.commbase.map((x) => x.delivered).join(' ')} / ${r.ours.map((x) => x.delivered).join(' ')}`]);
   if (r.ours[0]?.drops !== undefined) rows.push([`${key} listener connections dropped (every run)`, `${r.commbase.map((x) => x.drops).join(' ')} / ${r.ours.map((x) => x.drops).join(' ')}`]);
+}
+if (ceiling.floor.length) {
+  const f = median(ceiling.floor.map((x) => x.rate));
+  const o = median(ceiling.ours.map((x) => x.rate));
+  rows.push([`no listeners, N=300 uploads/s: floor server (append + fdatasync only) / ours`, `${f.toFixed(1)} / ${o.toFixed(1)} (${((o / f) * 100).toFixed(0)}% of the floor)`]);
 }
 report(`relay vs Commbase's own server, relay_load.py, ${ROUNDS} interleaved round(s), medians; 100 documents stored first`, rows);
 

@@ -55,9 +55,12 @@ describe.skipIf(why)(titled('relay fan-out under load', why), () => {
     (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
     const before = rssKb(relay.child.pid!);
     const doc = JSON.stringify({ pad: 'x'.repeat(2000) });
+    // In 100 bursts of 10 with a pause after each, so the relay sends 100 snapshots (it sends one per burst,
+    // relay/pacing.ts): far more than the kernel's buffers hold for a client that does not read.
     for (let i = 0; i < 1000; i++) {
       const r = await fetch(`${base}/t/${token}/api/save_json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: doc.replace('{', `{"n":${i},`) });
       expect(r.status).toBe(200);
+      if (i % 10 === 9) await new Promise((r) => setTimeout(r, 60));
     }
     const after = rssKb(relay.child.pid!);
     // 1,000 snapshots averaging 1 MB would be ~1 GB queued for this one socket; bounded means tens of MB at most.
@@ -70,9 +73,10 @@ describe.skipIf(why)(titled('relay fan-out under load', why), () => {
     // What arrives after the stall: whatever the kernel buffers held, then the latest; never the backlog.
     const afterResume = events.length - seenBefore;
     process.stdout.write(`stalled websocket: RSS +${after - before} kB over 1000 uploads; ${afterResume} event(s) after resuming (kernel buffers included), the last with all 1000 documents\n`);
-    expect(afterResume).toBeLessThan(100);
+    expect(afterResume).toBeLessThan(50); // of 100 sent: the backlog is not delivered
     // The operator sees it too: relay status counts the snapshots a busy client got a newer one instead of.
     const status = await runJson<{ superseded: { total: number } }>(['relay', 'status', '--data-dir', path.join(tmp.dir, 'relay')], { env });
+    process.stdout.write(`snapshots superseded for busy clients: ${status.json.superseded.total}\n`);
     expect(status.json.superseded.total).toBeGreaterThan(0);
     const last = await poller.waitFor((e) => e.event === 'update_saved_data' && e.count === 1000, 30_000);
     expect(last.count).toBe(1000);

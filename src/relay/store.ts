@@ -6,8 +6,9 @@
 // - Group commit: records that arrive in the same turn of the event loop, or while a write is on its way, share
 //   the next write and its one fdatasync; no caller hears back before its record is on disk.
 // - The write and its fdatasync run on the main thread while they are fast (a local disk: ~0.2 ms; two trips
-//   through libuv's thread pool would add as much again to every upload's latency). The first one slower than
-//   SLOW_SYNC_MS moves them to the thread pool for good, so a slow disk never stalls the event loop.
+//   through libuv's thread pool would add as much again to every upload's latency). When they are not (their
+//   running average above SLOW_SYNC_MS, or one stall above STALL_MS) they move to the thread pool for good, so a
+//   slow disk never stalls the event loop; a single slow flush on a busy machine does not.
 // - A torn tail (kill -9 mid-write, a full disk) is cut off at start-up, before anything is appended after it,
 //   and a write that fails while running is cut off at once; so a later record never follows a broken one.
 // - Generations: the log starts with {"t":"gen","g":N} and the snapshot says which generation it covers. A crash
@@ -30,12 +31,14 @@ export interface StoreOptions {
   /** Called at each crash point (tests); by default reads COMMBASE_ADMIN_TEST_CRASH_AT. */
   crashPoint?: (point: CrashPoint) => void;
   log?: (line: string) => void;
-  /** SLOW_SYNC_MS unless a test says otherwise. */
+  /** SLOW_SYNC_MS unless a test says otherwise (-1: the first write moves them). */
   slowSyncMs?: number;
 }
 
-/** A write + fdatasync slower than this is not done on the main thread again. */
-export const SLOW_SYNC_MS = 4;
+/** Writes + fdatasyncs slower than this on average (over the last ~10) leave the main thread. */
+export const SLOW_SYNC_MS = 2;
+/** One write + fdatasync slower than this leaves the main thread at once. */
+export const STALL_MS = 50;
 
 interface Pending { kind: 'save' | 'update'; id?: number; doc: unknown; resolve: (id: number) => void; reject: (err: unknown) => void }
 
@@ -56,6 +59,7 @@ export class DocumentStore {
   private flushing: Promise<void> | undefined;
   private broken: Error | undefined;
   private syncIo = true;
+  private syncAvgMs = 0;
   private readonly keep: number;
   private readonly compactAfter: number;
   private readonly crashPoint: (p: CrashPoint) => void;
@@ -189,9 +193,10 @@ export class DocumentStore {
       this.crashPoint('append:after-write');
       fdatasyncSync(this.handle!.fd);
       const took = performance.now() - started;
-      if (took > this.slowSyncMs) {
+      this.syncAvgMs += (took - this.syncAvgMs) / 10;
+      if (took > STALL_MS || this.syncAvgMs > this.slowSyncMs) {
         this.syncIo = false;
-        this.log(`a write and fdatasync of documents.log took ${took.toFixed(1)} ms: from now on they run off the main thread`);
+        this.log(`writes and fdatasyncs of documents.log take ${this.syncAvgMs.toFixed(1)} ms on average, this one ${took.toFixed(1)} ms: from now on they run off the main thread`);
       }
       return;
     }

@@ -146,6 +146,7 @@ for (const [key, r] of Object.entries(results)) {
   rows.push([`${key} uploads/s: Commbase / ours (ratio)`, `${cb.rate.toFixed(1)} / ${us.rate.toFixed(1)} (${(us.rate / cb.rate).toFixed(1)}x)`]);
   rows.push([`${key} every listener has the last upload, s from the first POST`, `${cb.after.toFixed(2)} s / ${us.after.toFixed(2)} s`]);
   rows.push([`${key} … s after the last POST (goal: ours ≤ 1 s)`, `${cb.afterLast.toFixed(2)} s / ${us.afterLast.toFixed(2)} s`]);
+  rows.push([`${key} uploads/s (every run)`, `${r.commbase.map((x) => x.rate.toFixed(0)).join(' ')} / ${r.ours.map((x) => x.rate.toFixed(0)).join(' ')}`]);
   rows.push([`${key} delivered (every run)`, `${r.commbase.map((x) => x.delivered).join(' ')} / ${r.ours.map((x) => x.delivered).join(' ')}`]);
   if (r.ours[0]?.drops !== undefined) rows.push([`${key} listener connections dropped (every run)`, `${r.commbase.map((x) => x.drops).join(' ')} / ${r.ours.map((x) => x.drops).join(' ')}`]);
 }

@@ -103,6 +103,24 @@ describe('relay document store under crashes', () => {
     });
   }
 
+  for (const [io, slowSyncMs] of [['main thread', undefined], ['thread pool', -1]] as const) {
+    it(`a write that fails after its bytes went out is cut back, refused, and the same store goes on (writes on the ${io})`, async () => {
+      const t = await withTempDir();
+      cleanups.push(t.cleanup);
+      let failNext = false;
+      const s = await open(t.dir, { slowSyncMs, crashPoint: (p) => { if (failNext && p === 'append:after-write') { failNext = false; throw new Error('EIO: the disk went away'); } } });
+      await s.save({ i: 1 });
+      failNext = true;
+      await expect(s.save({ i: 2 })).rejects.toThrow(/EIO/);
+      expect(s.count()).toBe(1); // refused: not in memory either
+      expect(await s.save({ i: 3 })).toBe(2);
+      await s.close();
+      const again = await open(t.dir);
+      expect(again.all()).toEqual([{ i: 1 }, { i: 3 }]);
+      await again.close();
+    });
+  }
+
   it('moves writes off the main thread after a slow one, says so once, and keeps every document', async () => {
     const t = await withTempDir();
     cleanups.push(t.cleanup);

@@ -57,11 +57,18 @@ export function useForwards() {
 
   useEffect(() => {
     let live = true;
-    const tick = setInterval(() => live && dispatch({ type: 'tick', now: Date.now() }), 1000);
     void read();
     const poll = setInterval(() => { if (live) void read(); }, REFRESH_MS);
-    return () => { live = false; clearInterval(tick); clearInterval(poll); };
+    return () => { live = false; clearInterval(poll); };
   }, [read]);
+
+  // A one-second clock only while a countdown is on screen (a permanent or expired forward does not move).
+  const counting = Boolean(state.forwards?.some((f) => !f.permanent && !f.expired));
+  useEffect(() => {
+    if (!counting) return undefined;
+    const tick = setInterval(() => dispatch({ type: 'tick', now: Date.now() }), 1000);
+    return () => clearInterval(tick);
+  }, [counting]);
 
   const shown = shownForwards(state);
   const selected = shown[state.cursor];

@@ -1,8 +1,9 @@
 // The Relay & clients screen's behaviour: the local relay's status read every 2 s, and the actions its keys run
 // (start, stop, issue, approve with a scope, deny, rotate, revoke), each through a form and/or a confirmation.
-import { useCallback, useEffect, useReducer } from 'react';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { classify } from '../../core/errors.js';
 import { defaultRelayDataDir } from '../../core/paths.js';
+import { relayLines } from '../../present/monitor.js';
 import { withAdmin } from '../../relay/admin-client.js';
 import type { Scope } from '../../relay/auth.js';
 import { startRelay, stopRelay, type StartRequest } from '../../relay/control.js';
@@ -27,8 +28,15 @@ export function useRelay(dataDir = defaultRelayDataDir()) {
   const [state, dispatch] = useReducer(reduce, undefined, initialState);
   const task = useTask<string[]>();
   const admin = useCallback(<T,>(fn: Parameters<typeof withAdmin<T>>[2]) => withAdmin({ dataDir, host: 'local' }, deps, fn), [dataDir]);
+  // A poll that changes nothing on screen does not redraw it (uptime in minutes, idle sparklines, same clients).
+  const shown = useRef('');
   const refresh = useCallback(() => {
-    admin((c) => c.status()).then((status) => dispatch({ type: 'status', status }), (err) => dispatch({ type: 'down', why: classify(err).message }));
+    admin((c) => c.status()).then((status) => {
+      const view = JSON.stringify([relayLines({ host: 'local', dataDir, state: 'up', since: '', status }), clientLines(status)]);
+      if (view === shown.current) return;
+      shown.current = view;
+      dispatch({ type: 'status', status });
+    }, (err) => { shown.current = ''; dispatch({ type: 'down', why: classify(err).message }); });
   }, [admin]);
   useEffect(() => {
     refresh();

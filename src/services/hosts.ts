@@ -183,3 +183,47 @@ export async function withRunner<T>(hostName: string, connect: Connector['connec
     await runner.close();
   }
 }
+
+export interface KeptConnections extends Connector {
+  /** Drop a host's connection (after a failure): the next connect opens a new one. */
+  forget(hostName: string): void;
+  /** Close every connection (when the screen that kept them closes). */
+  closeAll(): Promise<void>;
+}
+
+/**
+ * One connection per host, kept open for something that reads a host every few seconds: over SSH a new login
+ * each time costs a key exchange on both ends and a line in the host's auth log. What it hands out ignores
+ * close(); forget() and closeAll() end them.
+ */
+export function keepConnections(connect: Connector['connect']): KeptConnections {
+  const open = new Map<string, Promise<Runner>>();
+  const kept = (runner: Runner): Runner => new Proxy(runner, {
+    get(target, prop) {
+      if (prop === 'close') return async () => {};
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return {
+    connect(host) {
+      let runner = open.get(host.name);
+      if (!runner) {
+        runner = connect(host);
+        open.set(host.name, runner);
+        runner.catch(() => { if (open.get(host.name) === runner) open.delete(host.name); });
+      }
+      return runner.then(kept);
+    },
+    forget(hostName) {
+      const runner = open.get(hostName);
+      open.delete(hostName);
+      void runner?.then((r) => r.close()).catch(() => undefined);
+    },
+    async closeAll() {
+      const all = [...open.values()];
+      open.clear();
+      await Promise.all(all.map((r) => r.then((x) => x.close()).catch(() => undefined)));
+    },
+  };
+}

@@ -1,7 +1,7 @@
 // The Forwards screen in tmux against a router namespace over SSH: add through the form (preview, confirm),
 // watch the countdown, and see an expired forward reaped while the console watches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIN, runCli } from '../helpers/cli.js';
 import { TestHost } from '../helpers/lab.js';
@@ -47,6 +47,11 @@ describe.skipIf(why)(titled('console under tmux: timed forwards', why), () => {
     // Expired, then reaped by the console that watches this host.
     await session.waitFor(`reaped while watching: ${id}`, 20_000);
     expect(router.nsExec(['iptables-save', '-t', 'nat'])).not.toContain(id);
+    // The screen reads the host every 5 s over one kept SSH connection, not a new login each time.
+    const logins = () => (readFileSync(router.sshdLog, 'utf8').match(/Accepted publickey/g) ?? []).length;
+    const before = logins();
+    await new Promise((r) => setTimeout(r, 11_000));
+    expect(logins() - before).toBe(0);
 
     // The cron reaper, from the screen: previewed, confirmed, then in root's crontab on that host.
     await session.key('c');

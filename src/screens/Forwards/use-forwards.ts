@@ -1,6 +1,6 @@
 // The Forwards screen's effects: forwards of one host read every few seconds (expired ones reaped while the
 // console watches), a one-second clock for the countdowns, and add/extend/revoke through previews.
-import { useCallback, useEffect, useReducer } from 'react';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { changeForward, listForwards, reapForwards, type ForwardRequest } from '../../firewall/forward-service.js';
 import { forwardFields, isPrivateV4 } from '../../firewall/forwards.js';
 import type { FormField } from '../../ui/StepForm.js';
@@ -10,6 +10,7 @@ import { useHostList } from '../use-hosts-list.js';
 import { useTask } from '../use-task.js';
 import { useTrust } from '../use-trust.js';
 import { initialState, reduce, shownForwards, type Pending } from './state.js';
+import { keepConnections, type KeptConnections } from '../../services/hosts.js';
 
 /** How often the rules are read again; countdowns tick every second in between. */
 export const REFRESH_MS = 5000;
@@ -40,17 +41,23 @@ export function useForwards() {
   const trust = useTrust();
   const host = hosts[state.hostIndex]!;
 
+  // The reads every REFRESH_MS share one connection per host while the screen is open (not a new SSH login each).
+  const kept = useRef<KeptConnections | undefined>(undefined);
+  kept.current ??= keepConnections((h) => trust.deps.connect(h));
+  useEffect(() => () => void kept.current?.closeAll(), []);
   const read = useCallback(async () => {
+    const deps = { connect: kept.current!.connect };
     try {
-      const r = await listForwards(host.name, trust.deps);
+      const r = await listForwards(host.name, deps);
       if (r.forwards.some((f) => f.expired)) {
         // The console reaps what expired on the hosts it watches.
-        const reap = await reapForwards({ host: host.name }, trust.deps);
-        dispatch({ type: 'read', forwards: (await listForwards(host.name, trust.deps)).forwards, at: Date.now(), reaped: reap.removed ?? [] });
+        const reap = await reapForwards({ host: host.name }, deps);
+        dispatch({ type: 'read', forwards: (await listForwards(host.name, deps)).forwards, at: Date.now(), reaped: reap.removed ?? [] });
       } else {
         dispatch({ type: 'read', forwards: r.forwards, at: Date.now() });
       }
     } catch (err) {
+      kept.current!.forget(host.name);
       dispatch({ type: 'read-failed', message: (err as Error).message });
     }
   }, [host.name]);

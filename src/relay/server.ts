@@ -211,8 +211,10 @@ export class Relay {
    */
   private noteDrop(reason: string, description: unknown): void {
     if (!['ping timeout', 'transport error', 'parse error'].includes(reason)) return;
-    const detail = description instanceof Error ? description.message : (description as { description?: unknown } | undefined)?.description;
-    const key = `${reason}${typeof detail === 'string' && detail ? `: ${detail.slice(0, 80)}` : detail instanceof Error ? `: ${detail.message.slice(0, 80)}` : ''}`;
+    // Socket.IO passes an Error, or an object whose `description` is one (or a string).
+    const inner = description instanceof Error ? description : (description as { description?: unknown } | undefined)?.description;
+    const detail = inner instanceof Error ? inner.message : typeof inner === 'string' ? inner : '';
+    const key = detail ? `${reason}: ${detail.slice(0, 80)}` : reason;
     if (this.dropped.size < 50 || this.dropped.has(key)) this.dropped.set(key, (this.dropped.get(key) ?? 0) + 1);
   }
 

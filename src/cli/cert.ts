@@ -150,7 +150,7 @@ export function registerCert(program: Command): void {
       ]);
     }));
 
-  withHost(cert.command('acme'), 'host from the inventory where the files go and the webroot is (default local)')
+  withHost(cert.command('acme'), 'host from the inventory where the files go and the webroot is')
     .description('a certificate from an ACME CA (Let\'s Encrypt staging unless --production): DIR/cert.pem (leaf + chain), DIR/chain.pem, DIR/key.pem (0600)')
     .option('--domain <name>', 'a DNS name the certificate is for, pointing at the host that answers the challenge (repeatable)', collect, [])
     .requiredOption('--email <address>', 'contact address for the ACME account (expiry notices)')
@@ -175,7 +175,7 @@ export function registerCert(program: Command): void {
       ]);
     }));
 
-  withHost(cert.command('renew'), 'host from the inventory where the certificate is (default local)')
+  withHost(cert.command('renew'), 'host from the inventory where the certificate is')
     .description('renew a certificate made by cert acme when it is due (nothing otherwise); previous files kept as backups')
     .requiredOption('--dir <dir>', 'the --out-dir cert acme wrote')
     .option('--before <days>', 'renew when this many days or fewer are left, e.g. 30d (default 30d)')

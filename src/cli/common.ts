@@ -8,7 +8,7 @@ export function withJson(cmd: Command): Command {
 }
 
 /** A command that works on a host from the inventory (--json too). */
-export function withHost(cmd: Command, what = 'host from the inventory (default local)'): Command {
+export function withHost(cmd: Command, what = 'host from the inventory'): Command {
   return withJson(cmd)
     .option('--host <name>', what, 'local')
     .option('--trust-fingerprint <fp>', 'accept this host key on first contact');

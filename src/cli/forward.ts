@@ -9,7 +9,7 @@ import { withHost } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, table } from './output.js';
 
-const hostOpt = (cmd: Command) => withHost(cmd, 'host from the inventory, usually the router (default local)');
+const hostOpt = (cmd: Command) => withHost(cmd, 'host from the inventory, usually the router');
 
 const changeLines = (r: ForwardChange): string[] => forwardChangeLines(r, 'result').map((l) => (l.startsWith('warning: ') ? paint.yellow(l) : l));
 

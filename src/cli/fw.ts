@@ -2,23 +2,20 @@
 import { Option, type Command } from 'commander';
 import type { ChangeResult } from '../firewall/service.js';
 import { RULE_HEADERS, changeLines as presentChange, firewallStatus, ruleCells } from '../present/firewall.js';
-
-const fwService = () => import('../firewall/service.js');
 import { action } from './boundary.js';
-import { withJson } from './common.js';
+import { withHost } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, table } from './output.js';
 
+const fwService = () => import('../firewall/service.js');
 
 function selectors(cmd: Command): Command {
-  return withJson(cmd)
-    .option('--host <name>', 'host from the inventory (default local)', 'local')
+  return withHost(cmd)
     .requiredOption('--port <n>', 'port, 1-65535')
     .addOption(new Option('--proto <p>', 'protocol').choices(['tcp', 'udp']).default('tcp'))
     .option('--from <cidr>', 'only from this address or network (default: anywhere)')
     .addOption(new Option('--backend <name>', 'override the host\'s backend').choices(['ufw', 'iptables']))
-    .option('--dry-run', 'print the exact commands and change nothing')
-    .option('--trust-fingerprint <fp>', 'accept this host key on first contact');
+    .option('--dry-run', 'print the exact commands and change nothing');
 }
 
 const changeLines = (r: ChangeResult): string[] => presentChange(r, 'result').map(warnColour);
@@ -37,11 +34,9 @@ export function registerFw(program: Command): void {
     emit(o, r, changeLines);
   }));
 
-  withJson(fw.command('list'))
+  withHost(fw.command('list'))
     .description('every rule on the host, the ones commbase-admin made marked')
-    .option('--host <name>', 'host from the inventory (default local)', 'local')
     .addOption(new Option('--backend <name>', 'override the host\'s backend').choices(['ufw', 'iptables']))
-    .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
     .action(action(async (o) => {
       const r = await (await fwService()).listRules(o.host, connector(o), o.backend);
       emit(o, r, (x) => [
@@ -52,20 +47,16 @@ export function registerFw(program: Command): void {
       ]);
     }));
 
-  withJson(fw.command('enable'))
+  withHost(fw.command('enable'))
     .description('enable ufw, refusing if the SSH port in use is not allowed')
-    .option('--host <name>', 'host from the inventory (default local)', 'local')
     .option('--dry-run', 'print the command and change nothing')
-    .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
     .action(action(async (o) => {
       emit(o, await (await fwService()).enableUfw(o.host, connector(o), Boolean(o.dryRun)), changeLines);
     }));
 
-  withJson(fw.command('disable'))
+  withHost(fw.command('disable'))
     .description('disable ufw (the host then accepts whatever its default policies allow)')
-    .option('--host <name>', 'host from the inventory (default local)', 'local')
     .option('--dry-run', 'print the command and change nothing')
-    .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
     .action(action(async (o) => {
       emit(o, await (await fwService()).disableUfw(o.host, connector(o), Boolean(o.dryRun)), changeLines);
     }));

@@ -9,7 +9,6 @@ import { z } from 'zod';
 import type AcmeClient from 'acme-client';
 import { ExternalError, UserError } from '../core/errors.js';
 import { dnsName } from '../core/net.js';
-import { quoteArgv } from '../core/quote.js';
 import { parseInput, wholeNumber } from '../core/validate.js';
 import type { Runner } from '../runners/types.js';
 import { hostNameKey } from '../core/names.js';
@@ -378,32 +377,4 @@ export async function renewCertificate(raw: Record<string, unknown> & { host?: s
     }
     return { dir: input.dir, renewed: true, daysLeft, before: input.before, reason, result, ...(hook ? { hook } : {}) };
   });
-}
-
-// ---- the daily check ----------------------------------------------------------------------------------
-
-export const RENEW_MARK = '# commbase-admin-renew';
-
-/** The crontab with this directory's renewal line replaced (or added): daily, marked with the directory. */
-export function crontabWithRenewal(existing: string, command: readonly string[], dir: string): { crontab: string; line: string } {
-  const mark = `${RENEW_MARK} ${dir}`;
-  const kept = existing.split('\n').filter((l) => l.trim() !== '' && !l.endsWith(mark));
-  // A minute past the hour that differs between directories, so several renewals do not start at once.
-  const minute = [...dir].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 60, 7);
-  // cron reads % as a newline unless escaped.
-  const line = `${minute} 3 * * * ${quoteArgv(command).replace(/%/g, '\\%')} >/dev/null 2>&1 ${mark}`;
-  return { crontab: [...kept, line].join('\n') + '\n', line };
-}
-
-/** Install the daily `cert renew` in the crontab of the user running commbase-admin on this machine (it reaches
- * the host over SSH when the certificate is there). */
-export async function installRenewTimer(runner: Runner, command: readonly string[], dir: string, dryRun: boolean): Promise<{ line: string; dryRun: boolean }> {
-  const current = await runner.run(['crontab', '-l'], { allowFailure: true });
-  const existing = current.exitCode === 0 ? current.stdout : '';
-  const { crontab, line } = crontabWithRenewal(existing, command, dir);
-  if (!dryRun) {
-    await runner.run(['crontab', '-'], { input: crontab });
-    await audited({ action: 'cert.renew-timer', host: LOCAL, target: dir }, async () => line, () => ({ outcome: 'installed' }));
-  }
-  return { line, dryRun };
 }

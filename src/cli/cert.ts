@@ -187,11 +187,11 @@ export function registerCert(program: Command): void {
       if (onRenewArgv) o.onRenew = onRenewArgv;
       const acme = await import('../certs/acme.js');
       if (o.installTimer) {
-        const argv = [process.execPath, process.argv[1] ?? 'commbase-admin', 'cert', 'renew', '--dir', o.dir, ...(o.host !== 'local' ? ['--host', o.host] : []), ...(o.before ? ['--before', o.before] : []), ...(o.onRenew?.length ? ['--on-renew', ...o.onRenew] : [])];
-        acme.renewInput.parse({ dir: o.dir, before: o.before, 'on-renew': o.onRenew });
+        const { installRenewTimer } = await import('../certs/renew-timer.js');
         const { LocalRunner } = await import('../runners/local.js');
-        const r = await acme.installRenewTimer(new LocalRunner(), argv, o.dir, Boolean(o.dryRun));
-        emit(o, r, (x) => [x.dryRun ? 'would add to this user\'s crontab:' : paint.green('added to this user\'s crontab:'), `  ${x.line}`]);
+        const self = [process.execPath, process.argv[1] ?? 'commbase-admin'];
+        const r = await installRenewTimer(new LocalRunner(), self, { dir: o.dir, host: o.host, before: o.before, 'on-renew': o.onRenew }, Boolean(o.dryRun));
+        emit(o, r, (x) => [x.dryRun ? 'would add to this user\'s crontab:' : x.already ? 'already in this user\'s crontab:' : paint.green('added to this user\'s crontab:'), `  ${x.line}`]);
         return;
       }
       const r = await acme.renewCertificate({ host: o.host, dir: o.dir, before: o.before, force: Boolean(o.force), 'on-renew': o.onRenew }, connector(o), steps);

@@ -2,6 +2,7 @@
 // A failure becomes a UserError that names the field, the value given and what is allowed.
 import { z } from 'zod';
 import { UserError } from './errors.js';
+import { quoted } from './text.js';
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'input'): z.output<S> {
   const result = schema.safeParse(input);
@@ -10,7 +11,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   if (!issue) throw new UserError(`invalid ${what}`);
   const field = issue.path.map(String).join('.') || what;
   const value = valueAt(input, issue.path);
-  const shown = value === undefined ? '(missing)' : JSON.stringify(value);
+  const shown = value === undefined ? '(missing)' : quoted(value);
   throw new UserError(`invalid ${field} ${shown}: ${issue.message}`, [], field);
 }
 

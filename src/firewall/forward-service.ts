@@ -12,7 +12,8 @@ import {
   type Batch, type Forward, type ForwardSpec,
 } from './forwards.js';
 import { persistenceWarning } from './persist.js';
-import { DEFAULT_REAPER_PATH, crontabWith, reaperScript } from './reaper.js';
+import { DEFAULT_REAPER_PATH, REAPER_MARK, reaperCronLine, reaperScript } from './reaper.js';
+import { installCronLine, readCrontab } from '../services/crontab.js';
 
 export interface ForwardDeps extends Connector {
   now?: () => Date;
@@ -200,21 +201,23 @@ export async function reapForwards(raw: { host?: string; 'dry-run'?: boolean }, 
   });
 }
 
-const scriptPath = z.string().regex(/^\/[A-Za-z0-9._/-]+$/, 'must be an absolute path of letters, digits, . _ / -');
+const scriptPath = z.string().max(4096).regex(/^\/[A-Za-z0-9._/-]+$/, 'must be an absolute path of letters, digits, . _ / -')
+  .refine((p) => !p.split('/').some((seg) => seg === '..' || seg === '.') && !p.includes('//') && !p.endsWith('/'), 'must be a plain absolute file path, without . or .. segments');
 
 export async function installReaper(raw: { host?: string; 'script-path'?: string; 'dry-run'?: boolean }, deps: ForwardDeps): Promise<ForwardChange & { script: string; crontabLine: string }> {
   const path = parseInput(z.object({ 'script-path': scriptPath.default(DEFAULT_REAPER_PATH) }), raw)['script-path'];
   return withHost(raw.host ?? 'local', deps, async (runner, host) => {
-    const current = await runner.run(['crontab', '-l'], { ...priv, allowFailure: true });
-    const existing = current.exitCode === 0 ? current.stdout : '';
-    const tab = crontabWith(existing, path);
-    const line = tab.trim().split('\n').pop()!;
+    const line = reaperCronLine(path);
     const base = { host: host.name, where: runner.where, dryRun: Boolean(raw['dry-run']), commands: [['write', path], ['crontab', '-']], batch: '', warnings: [], script: path, crontabLine: line };
-    if (raw['dry-run']) return { ...base, outcome: 'would install' };
+    if (raw['dry-run']) {
+      await readCrontab(runner, priv); // a crontab that cannot be read is said now, not after the confirmation
+      return { ...base, outcome: 'would install' };
+    }
     return audited({ action: 'forward.install-cron', host: host.name, target: path }, async () => {
+      await readCrontab(runner, priv);
       await runner.writeFile(path, reaperScript(), 0o755);
-      await runner.run(['crontab', '-'], { ...priv, input: tab });
-      return { ...base, outcome: existing.includes(line) ? 'already installed' : 'installed' };
+      const c = await installCronLine(runner, REAPER_MARK, line, false, priv);
+      return { ...base, outcome: c.already ? 'already installed' : 'installed' };
     }, (r) => r);
   });
 }

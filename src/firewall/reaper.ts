@@ -33,8 +33,7 @@ if [ -s "$tmp/batch" ]; then iptables-restore -w 5 --noflush < "$tmp/batch"; fi
 `;
 }
 
-/** The crontab with our line replaced (or added): every minute, marked so it can be found again. */
-export function crontabWith(existing: string, scriptPath: string): string {
-  const kept = existing.split('\n').filter((l) => l.trim() !== '' && !l.includes(REAPER_MARK));
-  return [...kept, `* * * * * ${scriptPath} ${REAPER_MARK}`].join('\n') + '\n';
+/** Our crontab line: every minute, marked so it can be found again (written by services/crontab.ts). */
+export function reaperCronLine(scriptPath: string): string {
+  return `* * * * * ${scriptPath} ${REAPER_MARK}`;
 }

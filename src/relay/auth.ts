@@ -5,11 +5,11 @@
 // approval made before a restart is still collectable after it. Tokens expire, rotate and are revoked.
 // State lives in auth.json (0600).
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { MODE_SECRET, exists, writeFileAtomic } from '../core/files.js';
+import { MODE_SECRET, writeFileAtomic } from '../core/files.js';
 import { UserError } from '../core/errors.js';
+import { readNoFollow, secureDataDir } from './data-dir.js';
 
 export const SCOPES = ['upload', 'read', 'both'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -58,9 +58,13 @@ export class AuthStore {
   private constructor(private readonly file: string) {}
 
   static async open(dir: string, name: string): Promise<AuthStore> {
+    await secureDataDir(dir);
     const a = new AuthStore(path.join(dir, 'auth.json'));
-    if (await exists(a.file)) {
-      const parsed = stateSchema.safeParse(JSON.parse(await fs.readFile(a.file, 'utf8')));
+    const text = await readNoFollow(a.file);
+    if (text !== undefined) {
+      let json: unknown;
+      try { json = JSON.parse(text); } catch { json = undefined; }
+      const parsed = stateSchema.safeParse(json);
       if (!parsed.success) throw new UserError(`the relay's ${a.file} is invalid at ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`, ['restore it from a backup, or move it aside to start over (all clients will have to ask again)'], 'data-dir');
       a.state = parsed.data;
     } else {

@@ -4,11 +4,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
-import { ensureDir } from '../core/files.js';
 import { parseInput } from '../core/validate.js';
 import { startDetached } from '../runners/local.js';
 import { record } from '../services/audit.js';
 import { ADMIN_FILE } from './admin.js';
+import { readNoFollow, secureDataDir } from './data-dir.js';
 import { relayInput } from './options.js';
 
 export interface StartRequest {
@@ -31,7 +31,7 @@ export function startArgv(req: StartRequest, bin: string): string[] {
 
 async function adminPid(dataDir: string): Promise<number | undefined> {
   try {
-    const info = JSON.parse(await readFile(path.join(dataDir, ADMIN_FILE), 'utf8')) as { pid?: unknown };
+    const info = JSON.parse((await readNoFollow(path.join(dataDir, ADMIN_FILE))) ?? 'null') as { pid?: unknown };
     return typeof info.pid === 'number' && Number.isInteger(info.pid) && info.pid > 1 ? info.pid : undefined;
   } catch {
     return undefined;
@@ -60,7 +60,7 @@ export async function startRelay(req: StartRequest, bin = process.argv[1] ?? 'co
   const dataDir = argv[argv.indexOf('--data-dir') + 1]!;
   const already = await relayRunning(dataDir);
   if (already) throw new UserError(`a relay already runs with ${dataDir} (pid ${already})`, ['stop it first (t), or choose another data directory'], 'data-dir');
-  await ensureDir(dataDir);
+  await secureDataDir(dataDir);
   const log = path.join(dataDir, 'relay.log');
   const pid = await startDetached(argv, log, { NO_COLOR: '1' });
   for (let i = 0; i < 100; i++) {

@@ -9,7 +9,6 @@ import os from 'node:os';
 import { Server as IoServer, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import { UserError } from '../core/errors.js';
-import { ensureDir } from '../core/files.js';
 import { normaliseCidr } from '../core/net.js';
 import { parseInput } from '../core/validate.js';
 import { LocalRunner } from '../runners/local.js';
@@ -19,7 +18,8 @@ import { HttpError, RateLimiter, bearer, readBody, sendJson, sendRawJson } from 
 import { Meter, type ConnectedClient } from './metrics.js';
 import { relayInput, type RelayOptions } from './options.js';
 import { PushPacer } from './pacing.js';
-import { DocumentStore } from './store.js';
+import { secureDataDir } from './data-dir.js';
+import { DocumentStore, StoreWriteError } from './store.js';
 import { relayUrls } from './urls.js';
 import { authoriseBody, decodeSegment, handshakeToken, parseJsonBody, parseTarget } from './wire.js';
 
@@ -37,19 +37,22 @@ const plainAddress = (address: string) => (address.startsWith('::ffff:') ? addre
 
 /**
  * The client's address: the peer's, unless the peer is a trusted proxy; then the right-most address in
- * X-Forwarded-For that is not itself a trusted proxy (each proxy appends the address it saw). A header that is
- * not a list of IP addresses is ignored. `proxied` says that a request came through an untrusted proxy.
+ * X-Forwarded-For that is not itself a trusted proxy (each proxy appends the address it saw).
+ * `proxied` says that the address is not established: the request came through an untrusted proxy, or a
+ * trusted proxy forwarded a header that is not a short list of IP addresses (`unknown`, a name, over 2 KiB).
+ * Such a request is never taken to be from the proxy itself: its address is undefined, so it is inside no
+ * --allow-from or --open-from network and is never served without a token.
  */
 export function clientAddress(peer: string | undefined, forwarded: string | string[] | undefined, trusted: BlockList | undefined): { address: string | undefined; proxied: boolean } {
   const header = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
-  if (!header) return { address: peer, proxied: false };
+  if (header === undefined) return { address: peer, proxied: false };
   if (!trusted || !inList(trusted, peer)) return { address: peer, proxied: true };
   const hops = header.length > 2048 ? [] : header.split(',').map((h) => h.trim());
-  if (!hops.length || hops.some((h) => isIP(plainAddress(h)) === 0)) return { address: peer, proxied: false };
+  if (!hops.length || hops.some((h) => isIP(plainAddress(h)) === 0)) return { address: undefined, proxied: true };
   for (let i = hops.length - 1; i >= 0; i--) {
     if (!inList(trusted, hops[i]!) || i === 0) return { address: plainAddress(hops[i]!), proxied: false };
   }
-  return { address: peer, proxied: false };
+  return { address: undefined, proxied: true };
 }
 
 function inList(list: BlockList, address: string | undefined): boolean {
@@ -104,7 +107,7 @@ export class Relay {
 
   static async start(raw: z.input<typeof relayInput>): Promise<Relay> {
     const opts = parseInput(relayInput, raw);
-    await ensureDir(opts['data-dir']);
+    await secureDataDir(opts['data-dir']);
     const store = await DocumentStore.open(opts['data-dir'], opts.keep ?? Number.POSITIVE_INFINITY);
     const auth = await AuthStore.open(opts['data-dir'], opts.name);
     const relay = new Relay(opts, store, auth);
@@ -236,7 +239,7 @@ export class Relay {
   private onSocket(socket: Socket): void {
     const client = (socket.data as { client: ClientRecord }).client;
     const now = new Date().toISOString();
-    this.connected.set(socket.id, { socket, socketId: socket.id, clientId: client.id, name: client.name, address: plainAddress((socket.data as { address?: string }).address ?? socket.handshake.address), connectedAt: now, lastActivity: now, messages: 0 });
+    this.connected.set(socket.id, { socket, socketId: socket.id, clientId: client.id, name: client.name, address: plainAddress((socket.data as { address?: string }).address ?? 'unknown (forwarded)'), connectedAt: now, lastActivity: now, messages: 0 });
     socket.on('disconnect', (reason, description) => {
       this.connected.delete(socket.id);
       this.waiting.delete(socket.id);
@@ -356,10 +359,11 @@ export class Relay {
       sendJson(res, 200, { message: `JSON data updated successfully for ID ${id}`, filename: `json_${id}.json` }, cors);
       this.broadcastSoon();
     } catch (err) {
-      const status = err instanceof HttpError ? err.status : 500;
+      // A write that did not reach the disk is the disk's state, not a bug: 507 (full) or 503, nothing stored.
+      const known = err instanceof HttpError ? err : err instanceof StoreWriteError ? new HttpError(err.full ? 507 : 503, err.message) : undefined;
       this.errors.add();
-      if (!res.headersSent) sendJson(res, status, { error: err instanceof HttpError ? err.message : 'internal error' });
-      if (!(err instanceof HttpError)) this.logOnce(err);
+      if (!res.headersSent) sendJson(res, known?.status ?? 500, { error: known?.message ?? 'internal error' });
+      if (!known) this.logOnce(err);
     }
   }
 

@@ -14,12 +14,31 @@
 // - Generations: the log starts with {"t":"gen","g":N} and the snapshot says which generation it covers. A crash
 //   between writing snapshot N+1 and emptying the log leaves a log of generation N, which is then known to be
 //   inside the snapshot already and is not replayed twice.
-import { fdatasyncSync, promises as fs, writeSync } from 'node:fs';
+import { fdatasyncSync, writeSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { MODE_SECRET, exists, writeFileAtomic } from '../core/files.js';
+import { MODE_SECRET, writeFileAtomic } from '../core/files.js';
+import { openNoFollow, readNoFollow } from './data-dir.js';
 
 type LogRecord = { t: 'save'; doc: unknown } | { t: 'update'; i: number; doc: unknown } | { t: 'drop'; n: number } | { t: 'gen'; g: number };
 type Snapshot = { v: 2; gen: number; docs: unknown[] };
+
+/**
+ * A write of the log that did not fully reach the disk: nothing of it was kept (the log was cut back), and the
+ * caller is told why in words an uploader can act on. `full` for ENOSPC and EDQUOT (HTTP 507), else 503.
+ */
+export class StoreWriteError extends Error {
+  readonly full: boolean;
+  readonly code: string | undefined;
+  constructor(cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    const full = code === 'ENOSPC' || code === 'EDQUOT';
+    super(full ? 'the relay\'s disk is full: the upload was not stored (try again when space is freed)' : `the relay could not write the upload to its disk (${code ?? (cause as Error)?.message ?? 'unknown error'}): it was not stored`);
+    this.name = 'StoreWriteError';
+    this.full = full;
+    this.code = code;
+  }
+}
 
 /** Where a test may stop the process (SIGKILL) to prove each step is crash-safe: COMMBASE_ADMIN_TEST_CRASH_AT. */
 export type CrashPoint = 'compact:after-snapshot' | 'compact:after-truncate' | 'append:after-write';
@@ -51,13 +70,14 @@ export class DocumentStore {
   /** Each document's JSON, kept beside it: the array's JSON is built from these without re-serialising. */
   private parts: string[] = [];
   private encoded: string | undefined;
-  private handle: fs.FileHandle | undefined;
+  private handle: FileHandle | undefined;
   private gen = 0;
   private size = 0;
   private logRecords = 0;
   private queue: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private broken: Error | undefined;
+  private failing = false;
   private syncIo = true;
   private syncAvgMs = 0;
   private readonly keep: number;
@@ -85,21 +105,23 @@ export class DocumentStore {
 
   private async load(): Promise<void> {
     let snapshotGen = 0;
-    if (await exists(this.snapshotPath)) {
-      const snap = JSON.parse(await fs.readFile(this.snapshotPath, 'utf8')) as unknown[] | Snapshot;
+    const snapText = await readNoFollow(this.snapshotPath);
+    if (snapText !== undefined) {
+      const snap = JSON.parse(snapText) as unknown[] | Snapshot;
       if (Array.isArray(snap)) this.docs = snap; // written before generations existed
       else { this.docs = snap.docs; snapshotGen = snap.gen; }
       this.parts = this.docs.map((d) => JSON.stringify(d));
     }
     this.gen = snapshotGen;
-    const raw = (await exists(this.logPath)) ? await fs.readFile(this.logPath) : Buffer.alloc(0);
+    // Create it only when it is not there: any other failure to open it must never truncate it. Never through a link.
+    this.handle = await openNoFollow(this.logPath, 'r+').catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      return openNoFollow(this.logPath, 'wx+', MODE_SECRET);
+    });
+    if (!(await this.handle.stat()).isFile()) throw new Error(`${this.logPath} is not a regular file`);
+    const raw = await this.handle.readFile();
     const { records, good, skipped } = readLog(raw);
     const logGen = records[0]?.t === 'gen' ? records[0].g : 0;
-    // Create it only when it is not there: any other failure to open it must never truncate it.
-    this.handle = await fs.open(this.logPath, 'r+').catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-      return fs.open(this.logPath, 'wx+', MODE_SECRET);
-    });
     if (logGen < snapshotGen) {
       // Already inside the snapshot (a crash between its rename and the log's truncation): start the log afresh.
       if (records.length > 0) this.log(`documents.log (generation ${logGen}) is already in documents.json (generation ${snapshotGen}): not replayed`);
@@ -121,7 +143,8 @@ export class DocumentStore {
   private async resetLog(): Promise<void> {
     const header = JSON.stringify({ t: 'gen', g: this.gen }) + '\n';
     await this.handle!.truncate(0);
-    await this.handle!.write(header, 0);
+    const { bytesWritten } = await this.handle!.write(header, 0);
+    if (bytesWritten !== Buffer.byteLength(header)) throw Object.assign(new Error('documents.log: the disk took only part of its first line'), { code: 'ENOSPC' });
     await this.handle!.datasync();
     this.size = Buffer.byteLength(header);
     this.logRecords = 0;
@@ -172,10 +195,15 @@ export class DocumentStore {
         await this.append(data);
       } catch (err) {
         await this.cutBack();
-        for (const p of batch) p.reject(err);
+        const failure = new StoreWriteError(err);
+        // Said once until a write succeeds again: a full disk under a steady uploader must not flood the log.
+        if (!this.failing) this.log(`uploads are not being stored: ${failure.message}`);
+        this.failing = true;
+        for (const p of batch) p.reject(failure);
         continue;
       }
       this.size += data.length;
+      if (this.failing) { this.failing = false; this.log('documents.log takes writes again: uploads are stored'); }
       for (const r of recs) this.apply(r);
       this.logRecords += recs.length;
       batch.forEach((p, k) => p.resolve(ids[k]!));
@@ -185,11 +213,19 @@ export class DocumentStore {
     }
   }
 
-  /** The bytes at the log's end, on disk when this returns. */
+  /**
+   * The bytes at the log's end, on disk when this returns. A short write (a full disk takes what fits and says
+   * so only by the count) is carried on from where it stopped, so it ends in the error that stopped it, never in
+   * an acknowledgement of a record that is not all there.
+   */
   private async append(data: Buffer): Promise<void> {
     if (this.syncIo) {
       const started = performance.now();
-      writeSync(this.handle!.fd, data, 0, data.length, this.size);
+      for (let done = 0; done < data.length;) {
+        const n = writeSync(this.handle!.fd, data, done, data.length - done, this.size + done);
+        if (n <= 0) throw Object.assign(new Error('the disk took no more bytes'), { code: 'ENOSPC' });
+        done += n;
+      }
       this.crashPoint('append:after-write');
       fdatasyncSync(this.handle!.fd);
       const took = performance.now() - started;
@@ -200,7 +236,11 @@ export class DocumentStore {
       }
       return;
     }
-    await this.handle!.write(data, 0, data.length, this.size);
+    for (let done = 0; done < data.length;) {
+      const { bytesWritten } = await this.handle!.write(data, done, data.length - done, this.size + done);
+      if (bytesWritten <= 0) throw Object.assign(new Error('the disk took no more bytes'), { code: 'ENOSPC' });
+      done += bytesWritten;
+    }
     this.crashPoint('append:after-write');
     await this.handle!.datasync();
   }

@@ -1,6 +1,6 @@
 // The only place in commbase-admin that spawns processes. argv only: never a shell.
 import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { execa } from 'execa';
@@ -103,7 +103,8 @@ export class LocalRunner implements Runner {
 export async function startDetached(argv: readonly string[], logFile: string, env: Record<string, string> = {}): Promise<number> {
   const [file, ...args] = argv;
   if (!file) throw new UserError('no command to run');
-  const log = await fs.open(logFile, 'a', 0o600);
+  // Never through a link someone planted where the log goes.
+  const log = await fs.open(logFile, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
   try {
     const child = spawn(file, args, { detached: true, stdio: ['ignore', log.fd, log.fd], env: { ...process.env, ...env } });
     const pid = await new Promise<number>((resolve, reject) => {

@@ -90,6 +90,35 @@ describe('hostile input over real sockets', () => {
   });
 });
 
+describe('behind a trusted proxy on loopback with --open-from 127.0.0.1/32 (the documented nginx layout)', () => {
+  let base: string;
+  let relay: RelayProcess;
+  beforeAll(async () => {
+    const dataDir = path.join(tmp.dir, 'proxied');
+    relay = await start(['--port', String(await freePort()), '--trusted-proxy', '127.0.0.1', '--open-from', '127.0.0.1/32'], dataDir);
+    base = `http://127.0.0.1:${relay.port}`;
+  });
+
+  it('serves nothing without a token when the forwarded client address cannot be established', async () => {
+    // A loopback client through nginx (one hop, loopback) is inside --open-from: the layout works.
+    expect((await fetch(`${base}/api/get_saved_data`, { headers: { 'x-forwarded-for': '127.0.0.1' } })).status).toBe(200);
+    const hostile = ['unknown', '_obfuscated', 'relay.lan', '127.0.0.1 x', '', `${'10.0.0.1,'.repeat(300)}10.0.0.1`, '1.2.3.4, unknown', 'unknown, 127.0.0.1'];
+    for (const h of hostile) {
+      const read = await fetch(`${base}/api/get_saved_data`, { headers: { 'x-forwarded-for': h } });
+      expect(read.status, `GET with X-Forwarded-For ${h.slice(0, 40)}`).toBe(401);
+      const up = await fetch(`${base}/api/save_json`, { method: 'POST', headers: { 'x-forwarded-for': h }, body: '{"a":1}' });
+      expect(up.status, `POST with X-Forwarded-For ${h.slice(0, 40)}`).toBe(401);
+      const sock = ioClient(base, { extraHeaders: { 'x-forwarded-for': h }, transports: ['polling'], reconnection: false });
+      const err = await new Promise<Error>((resolve) => sock.once('connect_error', resolve));
+      sock.close();
+      expect(err.message).toMatch(/unauthorised/);
+    }
+    // Nothing was stored by any of them.
+    expect(await (await fetch(`${base}/api/get_saved_data`)).json()).toEqual([]);
+    expect(relay.child.exitCode).toBeNull();
+  });
+});
+
 describe('kill -9 while large uploads are acknowledged', () => {
   it('keeps every acknowledged upload, once, across repeated kills', async () => {
     const dataDir = path.join(tmp.dir, 'killed');

@@ -54,7 +54,7 @@ export function registerClient(program: Command): void {
       emit(o, r, (x) => [
         `${x.host} (${x.where}), ${o.appDir}:`,
         ...x.steps.flatMap((s) => [
-          `${s.ok ? paint.green('✓') : s.needed ? paint.red('✗') : paint.yellow('!')} ${s.step}${s.detail ? paint.dim(` — ${s.detail}`) : ''}`,
+          `${s.ok ? paint.green('✓') : s.skipped ? paint.dim('-') : s.needed ? paint.red('✗') : paint.yellow('!')} ${s.step}${s.skipped ? ' (skipped)' : ''}${s.detail ? paint.dim(` — ${s.detail}`) : ''}`,
           ...(!s.ok && s.fix ? [`    fix: ${s.fix}`] : []),
         ]),
         x.ok ? paint.green('Commbase\'s clients can use the relay from here.') : paint.red('A step Commbase\'s clients need failed.'),

@@ -5,8 +5,8 @@
 export const PROBE_PY = String.raw`
 import json, os, re, sys, time
 app = sys.argv[1]
-def out(step, ok, detail='', fix='', needed=True):
-    sys.stdout.write(json.dumps({"step": step, "ok": ok, "detail": detail[:400], "fix": fix, "needed": needed}) + "\n")
+def out(step, ok, detail='', fix='', needed=True, skipped=False):
+    sys.stdout.write(json.dumps({"step": step, "ok": ok, "detail": detail[:400], "fix": fix, "needed": needed, "skipped": skipped}) + "\n")
     sys.stdout.flush()
 try:
     import requests, socketio
@@ -86,14 +86,14 @@ for transport in ("polling", "websocket"):
 if not upd:
     out("upload (the updater's PUT)", False, "no api_url literal in " + updater, "commbase-admin client setup …", needed=False)
 elif not docs:
-    out("upload (the updater's PUT)", True, "skipped: nothing stored yet to write back", needed=False)
+    out("upload (the updater's PUT)", False, "not checked: nothing is stored yet to write back (upload a document, then probe again)", needed=False, skipped=True)
 else:
     try:
         r = requests.put(upd + "/1", json=docs[0], verify=(ca if https and os.path.exists(ca) else True), timeout=10)
         if r.status_code == 200:
             out("upload (the updater's PUT of document 1, unchanged)", True, r.text[:200])
         elif r.status_code == 403:
-            out("upload (the updater's PUT of document 1, unchanged)", True, "skipped: this token may not upload", needed=False)
+            out("upload (the updater's PUT of document 1, unchanged)", False, "not checked: this token may not upload", needed=False, skipped=True)
         else:
             out("upload (the updater's PUT of document 1, unchanged)", False, "HTTP %d: %s" % (r.status_code, r.text[:200]), "the updater's api_url must carry the token in its path: commbase-admin client setup …")
     except Exception as e:

@@ -3,14 +3,15 @@
 // only store Commbase's Socket.IO clients use), its listener and updater with every URL literal pointing at the
 // relay (token included), and commbase.conf's host, port and script variables. Every file replaced keeps a .bak.
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
-import { MODE_PUBLIC } from '../core/files.js';
+import { MODE_PUBLIC, readSmallFile } from '../core/files.js';
 import { hostOrIp, isIP } from '../core/net.js';
-import { hostNameKey } from '../core/names.js';
+import { displayName, hostNameKey } from '../core/names.js';
+import { printableLine } from '../core/text.js';
 import { parseInput } from '../core/validate.js';
 import type { Runner } from '../runners/types.js';
+import { encodeExact, insertable, readable, readForEdit, replaceFile, type Encoding, type FileForEdit } from '../services/file-edit.js';
 import { audited } from '../services/audit.js';
 import { withRunner, type Connector } from '../services/hosts.js';
 import { appCertificatePath } from '../conffile/app-paths.js';
@@ -31,6 +32,8 @@ export const relayUrl = z.string().transform((v, ctx) => {
   let u: URL;
   try { u = new URL(v); } catch { ctx.addIssue({ code: 'custom', message: 'must be a URL such as https://relay.lan:5000' }); return z.NEVER; }
   const host = u.hostname.replace(/^\[|\]$/g, '');
+  const unspecified = host === '0.0.0.0' || /^[0:]+$/.test(host);
+  if (unspecified) { ctx.addIssue({ code: 'custom', message: `${host} is the address a server listens on, not one a client can connect to: give the relay's address or name` }); return z.NEVER; }
   const ok = (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash && hostOrIp.safeParse(host).success;
   if (!ok) { ctx.addIssue({ code: 'custom', message: 'must be http(s)://HOST:PORT with nothing after the port (the token and paths are added for each script)' }); return z.NEVER; }
   const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
@@ -42,7 +45,7 @@ export const clientSetupInput = z.object({
   'app-dir': hostPath,
   'relay-url': relayUrl,
   ca: z.string().min(1).optional(),
-  name: z.string().min(1).max(64).refine((v) => !/[\p{Cc}]/u.test(v), { message: 'must not contain control characters' }),
+  name: displayName,
   'trust-system': z.boolean().default(false),
   listener: z.enum(['websocket', 'polling'], { message: 'must be websocket or polling' }).default('websocket'),
   'dry-run': z.boolean().default(false),
@@ -69,17 +72,13 @@ export interface ClientSetupResult {
   backups: string[];
 }
 
-interface FileChange { path: string; before?: string; after: string; mode: number; diff: string[] }
+interface FileChange { path: string; before?: FileForEdit; after: Buffer; mode: number; secret: boolean; diff: string[] }
 
 const PLACEHOLDER = 'TOKEN-ISSUED-ON-APPLY';
 
 function urlsFor(base: string, token: string) {
   const t = `${base}/t/${encodeURIComponent(token)}`;
   return { get: `${t}/api/get_saved_data`, update: `${t}/api/update_json`, socketio: `${base}?token=${encodeURIComponent(token)}` };
-}
-
-async function readOn(runner: Runner, file: string): Promise<string | undefined> {
-  return (await runner.stat(file)) ? runner.readFile(file) : undefined;
 }
 
 /** Where the host keeps extra CAs, and the command that rebuilds its store. */
@@ -98,28 +97,31 @@ export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps):
   const caPem = input.ca ? await readCa(input.ca) : undefined;
   return withRunner(input.host, deps.connect, async (runner, host) => {
     const confPath = `${app}/config/commbase.conf`;
-    const confText = await readOn(runner, confPath);
-    if (confText === undefined) throw new UserError(`failed to find Commbase on ${host.name}: there is no ${confPath}`, ['give --app-dir the directory Commbase is installed in (the one holding config/commbase.conf)'], 'app-dir');
-    const conf = parseConf(confText, { COMMBASE_APP_DIR: app });
+    const confRead = await readForEdit(runner, confPath);
+    if (!confRead) throw new UserError(`failed to find Commbase on ${host.name}: there is no ${confPath}`, ['give --app-dir the directory Commbase is installed in (the one holding config/commbase.conf)'], 'app-dir');
+    const enc = confRead.exact.encoding;
+    const conf = parseConf(confRead.exact.text, { COMMBASE_APP_DIR: insertable(app, enc) });
+    const confValue = (key: string) => { const v = getValue(conf, key); return v === undefined ? undefined : readable(v, enc); };
 
     // The listener: for https, Commbase's matching template copied into client/ (as its documentation says);
     // for http, the file commbase.conf names. The updater: the file commbase.conf names (there is one kind).
     const template = relay.scheme === 'http' ? undefined : caPem ? `client_https_localhost_local_ca_${input.listener}.py` : 'client_https_fqdn_signed_cert_websocket.py';
-    const listenerPath = template ? `${app}/${BUNDLE}/client/${template}` : getValue(conf, 'COMMBASE_DATA_EXCHANGE_CLIENT_CONNECTION_FILE_PATH') ?? `${app}/${BUNDLE}/client/client_http_websocket.py`;
+    const listenerPath = template ? `${app}/${BUNDLE}/client/${template}` : confValue('COMMBASE_DATA_EXCHANGE_CLIENT_CONNECTION_FILE_PATH') ?? `${app}/${BUNDLE}/client/client_http_websocket.py`;
     const listenerSource = template ? `${app}/${BUNDLE}/client/templates/${template}` : listenerPath;
-    const updaterPath = getValue(conf, 'COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH') ?? `${app}/${BUNDLE}/client/updater_http_websocket.py`;
-    const [listenerText, listenerBefore, updaterText] = await Promise.all([readOn(runner, listenerSource), readOn(runner, listenerPath), readOn(runner, updaterPath)]);
-    if (listenerText === undefined) throw new UserError(`failed to find Commbase's listener on ${host.name}: there is no ${listenerSource}`, ['check --app-dir: it must hold Commbase\'s bundles/commbase-data-exchange'], 'app-dir');
-    if (updaterText === undefined) throw new UserError(`failed to find Commbase's updater on ${host.name}: there is no ${updaterPath} (COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH)`, [], 'app-dir');
+    const updaterPath = confValue('COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH') ?? `${app}/${BUNDLE}/client/updater_http_websocket.py`;
+    const ca = appCertificatePath(app, 'ca.pem');
+    const [listenerSrc, listenerBefore, updaterRead, caBefore] = await Promise.all([readForEdit(runner, listenerSource), readForEdit(runner, listenerPath), readForEdit(runner, updaterPath), caPem ? readForEdit(runner, ca.path) : undefined]);
+    if (!listenerSrc) throw new UserError(`failed to find Commbase's listener on ${host.name}: there is no ${listenerSource}`, ['check --app-dir: it must hold Commbase\'s bundles/commbase-data-exchange'], 'app-dir');
+    if (!updaterRead) throw new UserError(`failed to find Commbase's updater on ${host.name}: there is no ${updaterPath} (COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH)`, [], 'app-dir');
 
-    const plan = (token: string) => {
+    const plan = (token: string): FileChange[] => {
       const u = urlsFor(relay.base, token);
-      const listener = rewriteLiterals(listenerText, { api_url: u.get, socketio_url: u.socketio });
-      const updater = rewriteLiterals(updaterText, { api_url: u.update });
+      // Edited as exact text: every byte outside the literals changed stays as it was (UTF-8 or not).
+      const listener = rewriteLiterals(listenerSrc.exact.text, { api_url: u.get, socketio_url: u.socketio });
+      const updater = rewriteLiterals(updaterRead.exact.text, { api_url: u.update });
       for (const [file, r] of [[listenerPath, listener], [updaterPath, updater]] as const) {
         if (r.missing.length) throw new UserError(`failed to set up ${file}: it has no ${r.missing.join(' or ')} literal to point at the relay`, ['is it one of Commbase\'s data-exchange scripts?'], 'app-dir');
       }
-      const ca = appCertificatePath(app, 'ca.pem');
       // The script variables are written relative to the app directory; a conf that names scripts elsewhere keeps them.
       const inApp = listenerPath.startsWith(`${app}/`) && updaterPath.startsWith(`${app}/`);
       const pairs: Array<[string, string]> = [
@@ -131,19 +133,20 @@ export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps):
         ] as Array<[string, string]> : []),
         ...(caPem ? [['CERTS_AND_KEYS_CA_PEM_FILE', ca.value] as [string, string]] : []),
       ];
-      const confNext = setValues(conf, pairs, { COMMBASE_APP_DIR: app });
-      const files: FileChange[] = [
-        { path: listenerPath, ...(listenerBefore !== undefined ? { before: listenerBefore } : {}), after: listener.text, mode: 0o644, diff: listenerBefore === undefined ? [`+++ ${listenerPath} (new: a copy of ${listenerSource})`, ...literalDiff(listenerPath, listener.changes).slice(2)] : literalDiff(listenerPath, listener.changes) },
-        { path: updaterPath, before: updaterText, after: updater.text, mode: 0o644, diff: literalDiff(updaterPath, updater.changes) },
-        ...(caPem ? [{ path: ca.path, after: caPem, mode: MODE_PUBLIC, diff: [`${ca.path}: the relay's CA (${caSubject(caPem)})`] } as FileChange] : []),
-        { path: confPath, before: confText, after: printConf(confNext.file), mode: 0o644, diff: renderDiff(confPath, confNext.changes) },
+      const confNext = setValues(conf, pairs.map(([k, v]) => [k, insertable(v, enc)]), { COMMBASE_APP_DIR: insertable(app, enc) });
+      const scriptDiff = (file: string, r: ReturnType<typeof rewriteLiterals>, e: Encoding) => literalDiff(file, r.changes).map((l) => readable(l, e));
+      return [
+        { path: listenerPath, ...(listenerBefore ? { before: listenerBefore } : {}), after: encodeExact({ text: listener.text, encoding: listenerSrc.exact.encoding }), mode: 0o600, secret: true,
+          diff: listenerBefore ? scriptDiff(listenerPath, listener, listenerSrc.exact.encoding) : [`+++ ${listenerPath} (new: a copy of ${listenerSource})`, ...scriptDiff(listenerPath, listener, listenerSrc.exact.encoding).slice(2)] },
+        { path: updaterPath, before: updaterRead, after: encodeExact({ text: updater.text, encoding: updaterRead.exact.encoding }), mode: 0o600, secret: true, diff: scriptDiff(updaterPath, updater, updaterRead.exact.encoding) },
+        ...(caPem ? [{ path: ca.path, ...(caBefore ? { before: caBefore } : {}), after: Buffer.from(caPem), mode: MODE_PUBLIC, secret: false, diff: [`${ca.path}: the relay's CA (${caSubject(caPem)})`] }] : []),
+        { path: confPath, before: confRead, after: encodeExact({ text: printConf(confNext.file), encoding: enc }), mode: 0o644, secret: false, diff: renderDiff(confPath, confNext.changes).map((l) => readable(l, enc)) },
       ];
-      return files;
     };
 
     const steps: string[] = [`issue a token (scope both) for ${input.name} from the relay`];
     const draft = plan(PLACEHOLDER);
-    steps.push(...draft.map((f) => (f.before === undefined ? `write ${f.path}` : f.before === f.after ? `keep ${f.path} (no change)` : `change ${f.path} (previous version kept as ${f.path}.bak)`)));
+    steps.push(...draft.map((f) => (!f.before ? `write ${f.path}${f.secret ? ' (0600: it holds the token)' : ''}` : f.before.bytes.equals(f.after) && !f.secret ? `keep ${f.path} (no change)` : `change ${f.path} (previous version kept as ${f.before.target}.bak)${f.secret ? '; 0600: it holds the token' : ''}`)));
     const slug = caPem ? createHash('sha256').update(caPem).digest('hex').slice(0, 12) : '';
     const store = input['trust-system'] && caPem ? await trustStore(runner, slug) : undefined;
     if (store) steps.push(`add the CA to ${host.name}'s trust store: ${store.file}, then ${store.argv.join(' ')}`);
@@ -155,11 +158,9 @@ export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps):
       const files = plan(issued.token);
       const backups: string[] = [];
       for (const f of files) {
-        if (f.before === f.after) continue;
-        const old = await runner.stat(f.path);
-        if (old && f.before !== undefined) { await runner.writeFile(`${f.path}.bak`, f.before, old.mode & 0o777, { uid: old.uid, gid: old.gid }); backups.push(`${f.path}.bak`); }
-        else if (old) { const prev = await runner.readFile(f.path); if (prev === f.after) continue; await runner.writeFile(`${f.path}.bak`, prev, old.mode & 0o777); backups.push(`${f.path}.bak`); }
-        await runner.writeFile(f.path, f.after, old ? old.mode & 0o777 : f.mode, old ? { uid: old.uid, gid: old.gid } : undefined);
+        // A listener copied from its template over an existing one: that one is what is replaced and kept.
+        const r = await replaceFile(runner, f.path, f.before, f.after, { mode: f.mode, secret: f.secret });
+        if (r.backup) backups.push(r.backup);
       }
       if (store && caPem) {
         await runner.writeFile(store.file, caPem, MODE_PUBLIC);
@@ -170,17 +171,24 @@ export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps):
   });
 }
 
-async function readCa(file: string): Promise<string> {
-  let pem: string;
-  try { pem = await readFile(file, 'utf8'); } catch (err) { throw new UserError(`failed to read the CA ${file}: ${(err as Error).message}`, [], 'ca'); }
-  const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
-  if (!first) throw new UserError(`invalid ca ${JSON.stringify(file)}: the file holds no PEM certificate`, [], 'ca');
+/**
+ * The relay's CA, exactly one certificate: it is copied to every client host and may go into its trust store, so a
+ * file with a second certificate, a key or anything else besides is refused (the preview names one CA; only that
+ * one goes anywhere).
+ */
+export async function readCa(file: string): Promise<string> {
+  const text = (await readSmallFile(file, 'ca', 256 * 1024)).toString('utf8');
+  const shown = JSON.stringify(file);
+  if (/PRIVATE KEY-----/.test(text)) throw new UserError(`invalid ca ${shown}: the file also holds a private key; give the CA certificate alone`, [], 'ca');
+  const blocks = text.match(/-----BEGIN [A-Z0-9 ]+-----[\s\S]*?-----END [A-Z0-9 ]+-----/g) ?? [];
+  if (blocks.length === 0) throw new UserError(`invalid ca ${shown}: the file holds no PEM certificate`, [], 'ca');
+  if (blocks.length > 1) throw new UserError(`invalid ca ${shown}: the file holds ${blocks.length} PEM blocks; give exactly one CA certificate (the one that signed the relay's certificate)`, [], 'ca');
+  const rest = text.replace(blocks[0]!, '').trim();
+  if (rest) throw new UserError(`invalid ca ${shown}: the file holds other text besides the certificate; give the certificate alone`, [], 'ca');
   let x: X509Certificate;
-  try { x = new X509Certificate(first); } catch (err) { throw new UserError(`invalid ca ${JSON.stringify(file)}: ${(err as Error).message}`, [], 'ca'); }
-  if (!x.ca) throw new UserError(`invalid ca ${JSON.stringify(file)}: ${x.subject.replace(/\n/g, ', ')} is not a CA certificate (basicConstraints CA:FALSE)`, ['give the CA that signed the relay\'s certificate (ca.pem beside cert.pem)'], 'ca');
-  // It goes to every client host: a file that also holds a private key must never be copied anywhere.
-  if (/PRIVATE KEY-----/.test(pem)) throw new UserError(`invalid ca ${JSON.stringify(file)}: the file also holds a private key; give the CA certificate alone`, [], 'ca');
-  return pem;
+  try { x = new X509Certificate(blocks[0]!); } catch (err) { throw new UserError(`invalid ca ${shown}: ${(err as Error).message}`, [], 'ca'); }
+  if (!x.ca) throw new UserError(`invalid ca ${shown}: ${x.subject.replace(/\n/g, ', ')} is not a CA certificate (basicConstraints CA:FALSE)`, ['give the CA that signed the relay\'s certificate (ca.pem beside cert.pem)'], 'ca');
+  return text;
 }
 
 function caSubject(pem: string): string {
@@ -189,18 +197,39 @@ function caSubject(pem: string): string {
 
 // ---- client probe --------------------------------------------------------------------------------------------
 
-export interface ProbeStep { step: string; ok: boolean; detail: string; fix: string; needed: boolean }
+export interface ProbeStep { step: string; ok: boolean; detail: string; fix: string; needed: boolean; skipped: boolean }
 
 export const probeInput = z.object({ host: hostNameKey.default('local'), 'app-dir': hostPath });
 
-/** Run Commbase's client calls on the host with its own Python stack; ok when every step Commbase needs passed. */
+/** One line of the probe's output, if it is one: parsed and checked, every text made printable (it is remote). */
+export function probeLine(line: string): ProbeStep | undefined {
+  if (!line.startsWith('{')) return undefined;
+  let v: unknown;
+  try { v = JSON.parse(line); } catch { return undefined; }
+  const r = probeStepSchema.safeParse(v);
+  if (!r.success) return undefined;
+  const d = r.data;
+  return { step: printableLine(d.step), ok: d.ok && !d.skipped, detail: printableLine(d.detail), fix: printableLine(d.fix), needed: d.needed, skipped: d.skipped };
+}
+
+const probeStepSchema = z.object({ step: z.string().max(400), ok: z.boolean(), detail: z.string().max(2000).default(''), fix: z.string().max(400).default(''), needed: z.boolean().default(true), skipped: z.boolean().default(false) });
+
+/**
+ * Run Commbase's client calls on the host with its own Python stack; ok when every step Commbase needs passed.
+ * Python runs isolated (-I: no current directory, PYTHONPATH or user site on its path, so a planted socketio.py
+ * is never imported) from / (env -C).
+ */
 export async function probeClient(raw: z.input<typeof probeInput>, deps: Connector): Promise<{ host: string; where: string; ok: boolean; steps: ProbeStep[] }> {
   const input = parseInput(probeInput, raw);
   return withRunner(input.host, deps.connect, async (runner, host) => {
-    const r = await runner.run(['/usr/bin/python3', '-c', PROBE_PY, input['app-dir'].replace(/\/+$/, '')], { allowFailure: true, timeoutMs: 90_000 });
-    const steps = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as ProbeStep);
+    const r = await runner.run(['env', '-C', '/', '/usr/bin/python3', '-I', '-c', PROBE_PY, input['app-dir'].replace(/\/+$/, '')], { allowFailure: true, timeoutMs: 90_000 });
+    const lines = r.stdout.split('\n');
+    const steps = lines.map(probeLine).filter((s): s is ProbeStep => s !== undefined);
+    const stray = lines.filter((l) => l.trim() && !probeLine(l)).length;
     if (steps.length === 0) {
-      steps.push({ step: 'run the probe with /usr/bin/python3', ok: false, detail: r.stderr.trim().slice(-400) || `exit ${r.exitCode}`, fix: 'install python3, python3-requests and python3-socketio on the host', needed: true });
+      steps.push({ step: 'run the probe with /usr/bin/python3', ok: false, detail: printableLine(r.stderr.trim().slice(-400)) || `exit ${r.exitCode}`, fix: 'install python3, python3-requests and python3-socketio on the host', needed: true, skipped: false });
+    } else if (stray > 0) {
+      steps.push({ step: 'read the probe\'s output', ok: false, detail: `${stray} line(s) that are not the probe's were ignored`, fix: '', needed: false, skipped: false });
     }
     return { host: host.name, where: runner.where, ok: steps.every((s) => s.ok || !s.needed), steps };
   });

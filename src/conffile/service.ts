@@ -13,6 +13,7 @@ import { renderDiff, setValues, type Change } from './edit.js';
 import { parseConf, printConf, type ConfFile } from './parse.js';
 import { appCertificatePath, appDirFor, managedPaths, type ManagedPath } from './app-paths.js';
 import { MODE_PUBLIC, MODE_SECRET, ensureDir, writeFileAtomic } from '../core/files.js';
+import { readForEdit, replaceFile, type FileForEdit } from '../services/file-edit.js';
 import { readFile } from 'node:fs/promises';
 
 export type ConfDeps = Connector;
@@ -23,6 +24,8 @@ export interface ConfDoc {
   path: string;
   /** The file itself, when `path` is a symbolic link to it. */
   target: string;
+  /** What was read, as bytes, for the one writer (services/file-edit.ts). */
+  read: FileForEdit;
   text: string;
   hash: string;
   mode: number;
@@ -56,13 +59,12 @@ function envFor(appDir: string | undefined): Record<string, string> {
 async function load(runner: Runner, host: string, givenPath: string, explicitAppDir?: string): Promise<ConfDoc> {
   const local = runner.where.startsWith('local');
   const given = local ? path.resolve(givenPath) : givenPath;
-  const file = await runner.realpath(given);
-  const st = await runner.stat(file);
-  if (!st) throw new UserError(`failed to read ${file} on ${host}: no such file`, ['check the path, or give --file'], 'file');
-  const text = await runner.readFile(file);
+  const read = await readForEdit(runner, given);
+  if (!read) throw new UserError(`failed to read ${await runner.realpath(given)} on ${host}: no such file`, ['check the path, or give --file'], 'file');
+  const text = read.exact.text;
   // $COMMBASE_APP_DIR of this process says where Commbase lives here, not on another host.
   const appDir = appDirFor(given, explicitAppDir, local ? process.env.COMMBASE_APP_DIR : undefined);
-  return { host, where: runner.where, path: given, target: file, text, hash: sha(text), mode: st.mode, owner: { uid: st.uid, gid: st.gid }, appDir, file: parseConf(text, envFor(appDir)) };
+  return { host, where: runner.where, path: given, target: read.target, read, text, hash: sha(text), mode: read.mode, owner: read.owner, appDir, file: parseConf(text, envFor(appDir)) };
 }
 
 export async function readConf(opts: { file?: string; host?: string; appDir?: string }, deps: ConfDeps): Promise<ConfDoc> {
@@ -117,22 +119,17 @@ export async function setConf(opts: { file?: string; host?: string; pairs: Array
     if (opts.dryRun || changes.length === 0) return base;
     const target = `${file}: ${changes.map((c) => c.key).join(', ')}`;
     return audited({ action: 'config.set', host: host.name, target }, async () => {
-      // Someone else may have saved since we read: compare again right before writing.
-      const now = await runner.readFile(doc.target);
-      if (sha(now) !== doc.hash) throw concurrent(file);
-      const backup = `${doc.target}.bak`;
-      await runner.writeFile(backup, doc.text, doc.mode, doc.owner);
-      await runner.writeFile(doc.target, nextDoc.text, doc.mode, doc.owner);
-      return { ...base, backup };
+      const r = await replaceFile(runner, file, doc.read, Buffer.from(nextDoc.text, 'utf8'), { mode: doc.mode });
+      return { ...base, ...(r.backup ? { backup: r.backup } : {}) };
     }, () => ({ outcome: `saved (previous version in ${doc.target}.bak)` }));
   });
 }
 
-/** Non-UTF-8 bytes were read as U+FFFD: writing the text back would replace them. Refuse instead. */
+/** A file that is not UTF-8 is not edited here (its values would show as something else than they are). */
 function refuseNonUtf8(doc: ConfDoc): void {
-  const at = doc.text.indexOf('\uFFFD');
-  if (at < 0) return;
-  const line = doc.text.slice(0, at).split('\n').length;
+  if (doc.read.exact.encoding === 'utf8') return;
+  const utf8 = doc.read.bytes.toString('utf8');
+  const line = utf8.slice(0, Math.max(0, utf8.indexOf('\uFFFD'))).split('\n').length;
   throw new UserError(`refusing to write ${doc.path}: line ${line} holds bytes that are not UTF-8, and rewriting the file would change them`, [
     'convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8), or edit that line by hand; nothing was written',
   ], 'file');
@@ -152,9 +149,8 @@ export async function undoConf(opts: { file?: string; host?: string }, deps: Con
     if (!st) throw new UserError(`nothing to undo: there is no ${backup}`, [], 'file');
     refuseNonUtf8(doc);
     return audited({ action: 'config.undo', host: host.name, target: file }, async () => {
-      const old = await runner.readFile(backup);
-      await runner.writeFile(backup, doc.text, doc.mode, doc.owner);
-      await runner.writeFile(doc.target, old, doc.mode, doc.owner);
+      const old = await runner.readBytes(backup);
+      await replaceFile(runner, file, doc.read, old, { mode: doc.mode });
       return { path: file, restoredFrom: backup };
     }, () => ({ outcome: `restored from ${backup}` }));
   });

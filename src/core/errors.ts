@@ -4,6 +4,8 @@
 // - ExternalError: a command or remote peer failed; carries the command, exit code and stderr.
 // - BugError: anything we did not expect; asks for a report.
 
+import { printableLine } from './text.js';
+
 export const EXIT = {
   ok: 0,
   bug: 1,
@@ -88,13 +90,14 @@ export function describeError(err: KnownError): {
 /** Lines a person reads: "ERROR: failed to <verb> the <noun>: <cause>" then what to do. */
 export function formatErrorLines(err: KnownError): string[] {
   const d = describeError(err);
-  const lines = [`ERROR: ${d.message}`];
+  // Messages carry what others wrote (a remote command's stderr, a file's text): shown, never acted on.
+  const lines = [`ERROR: ${printableLine(d.message)}`];
   if (d.kind === 'external') {
-    lines.push(`  command (${d.where}): ${(d.command ?? []).join(' ')}`);
+    lines.push(`  command (${printableLine(d.where ?? '')}): ${printableLine((d.command ?? []).join(' '))}`);
     lines.push(`  exit code: ${d.exitCode ?? 'none (killed or not started)'}`);
-    if (d.stderr) lines.push(...d.stderr.split('\n').slice(-8).map((l) => `  stderr: ${l}`));
+    if (d.stderr) lines.push(...d.stderr.split('\n').slice(-8).map((l) => `  stderr: ${printableLine(l)}`));
   }
-  for (const step of d.nextSteps ?? []) lines.push(`  next: ${step}`);
+  for (const step of d.nextSteps ?? []) lines.push(`  next: ${printableLine(step)}`);
   if (d.kind === 'bug') lines.push('  This is a bug in commbase-admin. Please report it with the command you ran.');
   return lines;
 }

@@ -172,3 +172,34 @@ export async function completePath(partial: string): Promise<string> {
   }
   return joined;
 }
+
+/**
+ * A file the operator named (a CA, a certificate, an identity), read with care: it must be a regular file (a FIFO
+ * would block, /dev/zero would never end) of at most `maxBytes`. Opened non-blocking, checked on the open handle.
+ */
+export async function readSmallFile(file: string, field: string, maxBytes = 1024 * 1024): Promise<Buffer> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`failed to read the ${field} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`, [], field);
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new UserError(`invalid ${field} ${JSON.stringify(file)}: not a regular file`, ['give the path of the file itself'], field);
+    if (st.size > maxBytes) throw new UserError(`invalid ${field} ${JSON.stringify(file)}: ${st.size} bytes, more than the ${maxBytes} such a file can hold`, [], field);
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    let total = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, total, buf.length - total, total);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > maxBytes) throw new UserError(`invalid ${field} ${JSON.stringify(file)}: more than the ${maxBytes} bytes such a file can hold`, [], field);
+      if (total === buf.length) break;
+    }
+    return buf.subarray(0, total);
+  } finally {
+    await handle.close();
+  }
+}

@@ -12,3 +12,11 @@ export const loginName = z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}\$?$/i, 'must
 
 export const BACKENDS = ['ufw', 'iptables'] as const;
 export type Backend = (typeof BACKENDS)[number];
+
+/**
+ * A name a person or a client chooses for itself (a client's name, shown in lists): printable text only. Control
+ * characters, format characters such as bidirectional overrides (U+202E reverses what follows) other than the
+ * zero-width joiner emoji use, and line or paragraph separators are refused.
+ */
+export const displayName = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters')
+  .refine((v) => !/[\p{Cc}\p{Zl}\p{Zp}]|(?!\u200d)\p{Cf}/u.test(v), { message: 'must not contain control characters, bidirectional formatting or line separators' });

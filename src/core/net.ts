@@ -93,7 +93,8 @@ export function sameNetwork(a: string, b: string): boolean {
  * dot; never an IP address or a wildcard (http-01 proves neither).
  */
 export const dnsName = z.string().transform((v, ctx) => {
-  const ascii = isIP(v) !== 0 || /[\s\0]/.test(v) ? '' : domainToASCII(v.trim()).replace(/\.$/, '');
+  // URL syntax (# / ? \ @ : %) would make domainToASCII return another name (relay.example.org#x → relay.example.org).
+  const ascii = isIP(v) !== 0 || /[\s\0#/?\\@:%]/.test(v) ? '' : domainToASCII(v).replace(/\.$/, '');
   if (!ascii || ascii.startsWith('*.') || !isHostName(ascii)) {
     ctx.addIssue({ code: 'custom', message: 'must be a DNS name such as relay.example.org (not an IP address or a wildcard)' });
     return z.NEVER;

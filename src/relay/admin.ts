@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { MODE_SECRET, writeFileAtomic } from '../core/files.js';
-import { SCOPES, type ClientRecord } from './auth.js';
+import { SCOPES, clientNameSchema, type ClientRecord } from './auth.js';
 import { HttpError, bearer, readBody, sendJson } from './http-util.js';
 import type { Relay } from './server.js';
 
@@ -94,7 +94,7 @@ export class AdminFeed {
       if (req.method === 'GET' && url.pathname === '/status') return sendJson(res, 200, this.status());
       const body = req.method === 'POST' ? parseBody(await readBody(req, 64 * 1024)) : {};
       if (req.method === 'POST' && url.pathname === '/tokens') {
-        const input = z.object({ name: z.string().min(1).max(64), scope: z.enum(SCOPES), ttlS: z.number().int().min(60).optional() }).parse(body);
+        const input = z.object({ name: clientNameSchema, scope: z.enum(SCOPES), ttlS: z.number().int().min(60).optional() }).parse(body);
         const { client, token } = await r.auth.issue(input.name, input.scope, input.ttlS);
         return sendJson(res, 200, { id: client.id, name: client.name, scope: client.scope, expiresAt: client.expiresAt, token, urls: r.urlsFor(token) });
       }

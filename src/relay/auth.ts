@@ -9,6 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { MODE_SECRET, writeFileAtomic } from '../core/files.js';
 import { UserError } from '../core/errors.js';
+import { displayName } from '../core/names.js';
 import { readNoFollow, secureDataDir } from './data-dir.js';
 
 export const SCOPES = ['upload', 'read', 'both'] as const;
@@ -36,7 +37,8 @@ const stateSchema = z.object({ serverId: z.string().uuid(), name: z.string(), cl
 
 /** A client id as clients send it: what OpenMFD suggests (a UUID) or any short printable name-like string. */
 export const clientIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, . _ : -');
-export const clientNameSchema = z.string().min(1).max(64).refine((v) => !/[\p{Cc}]/u.test(v), { message: 'must not contain control characters' });
+/** A client's name as it arrives (from the network or a person): printable text only (core/names.ts). */
+export const clientNameSchema = displayName;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 /** At most this many requests wait for the operator from one source address, and in all. */

@@ -65,7 +65,16 @@ export class LocalRunner implements Runner {
     return readText(file, 'file');
   }
 
-  async writeFile(file: string, data: string, mode: number, owner?: { uid: number; gid: number }): Promise<void> {
+  async readBytes(file: string): Promise<Buffer> {
+    if (this.opts.prefix?.length) throw new UserError('reading files as bytes through a command prefix is not supported');
+    try {
+      return await fs.readFile(file);
+    } catch (err) {
+      throw new UserError(`failed to read the file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, [], 'file');
+    }
+  }
+
+  async writeFile(file: string, data: string | Uint8Array, mode: number, owner?: { uid: number; gid: number }): Promise<void> {
     if (this.opts.prefix?.length) throw new UserError('writing files through a command prefix is not supported');
     await writeFileAtomic(file, data, { mode, backup: 'none', ...(owner ? { owner } : {}) });
   }

@@ -138,7 +138,15 @@ export class SshRunner implements Runner {
     }));
   }
 
-  async writeFile(file: string, data: string, mode: number, owner?: { uid: number; gid: number }): Promise<void> {
+  async readBytes(file: string): Promise<Buffer> {
+    const sftp = await this.sftp();
+    return new Promise((resolve, reject) => sftp.readFile(file, (err: Error | undefined, data: Buffer) => {
+      if (err) reject(new UserError(`failed to read ${file} on ${this.where}: ${err.message}`, [], 'file'));
+      else resolve(data);
+    }));
+  }
+
+  async writeFile(file: string, data: string | Uint8Array, mode: number, owner?: { uid: number; gid: number }): Promise<void> {
     const sftp = await this.sftp();
     const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
     const tmp = `${dir}.${file.slice(dir.length)}.${randomBytes(6).toString('hex')}.tmp`;
@@ -147,7 +155,7 @@ export class SshRunner implements Runner {
     await this.removeStrayTemps(sftp, dir, file.slice(dir.length));
     const handle = await step<Buffer>((cb) => sftp.open(tmp, 'wx', { mode }, cb));
     try {
-      const buf = Buffer.from(data, 'utf8');
+      const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
       if (buf.length) await step((cb) => sftp.write(handle, buf, 0, buf.length, 0, cb));
       await step((cb) => sftp.fchmod(handle, mode, cb));
       if (owner) await step((cb) => sftp.fchown(handle, owner.uid, owner.gid, cb));

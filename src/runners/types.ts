@@ -49,8 +49,10 @@ export interface Runner {
   readonly session?: SshSession | undefined;
   run(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
   readFile(path: string): Promise<string>;
-  /** Atomic: temp file beside the target (fsync-ed), then rename; owner set when given. */
-  writeFile(path: string, data: string, mode: number, owner?: { uid: number; gid: number }): Promise<void>;
+  /** The file's bytes as they are (for edits that must keep every byte they do not change). */
+  readBytes(path: string): Promise<Buffer>;
+  /** Atomic: temp file beside the target (fsync-ed), then rename; owner set when given. A string is written as UTF-8. */
+  writeFile(path: string, data: string | Uint8Array, mode: number, owner?: { uid: number; gid: number }): Promise<void>;
   stat(path: string): Promise<FileStat | undefined>;
   /** The file a path names after following symbolic links (the path itself when it does not exist). */
   realpath(path: string): Promise<string>;
@@ -74,6 +76,7 @@ export function shared(runner: Runner): Runner {
     session: runner.session,
     run: runner.run.bind(runner),
     readFile: runner.readFile.bind(runner),
+    readBytes: runner.readBytes.bind(runner),
     writeFile: runner.writeFile.bind(runner),
     stat: runner.stat.bind(runner),
     realpath: runner.realpath.bind(runner),
@@ -90,6 +93,7 @@ export function withSignal(runner: Runner, signal: AbortSignal): Runner {
     session: runner.session,
     run: (argv, opts = {}) => runner.run(argv, opts.uninterruptible ? opts : { ...opts, signal }),
     readFile: runner.readFile.bind(runner),
+    readBytes: runner.readBytes.bind(runner),
     writeFile: runner.writeFile.bind(runner),
     stat: runner.stat.bind(runner),
     realpath: runner.realpath.bind(runner),

@@ -8,13 +8,14 @@ export const BIN = path.join(ROOT, 'bin/commbase-admin.js');
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
-export function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; prefix?: string[] } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; prefix?: string[]; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const [file, ...pre] = [...(opts.prefix ?? []), process.execPath];
     const child = execFile(file!, [...pre, BIN, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
       timeout: opts.timeoutMs ?? 60_000,
       maxBuffer: 16 * 1024 * 1024,
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
     }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       resolve({ code, stdout, stderr });

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseInput } from '../../src/core/validate.js';
-import { clientSetupInput } from '../../src/clientsetup/service.js';
+import { clientSetupInput, probeLine } from '../../src/clientsetup/service.js';
 import { rewriteLiterals } from '../../src/clientsetup/literals.js';
 
 const LISTENER = `import requests
@@ -60,5 +60,17 @@ describe('client setup input', () => {
     expect(() => parseInput(clientSetupInput, { ...base, ca: undefined, 'trust-system': true })).toThrow(/invalid ca/);
     expect(() => parseInput(clientSetupInput, { ...base, 'relay-url': 'http://relay.lan:5000', 'trust-system': true })).toThrow(/invalid trust-system/);
     expect(parseInput(clientSetupInput, { ...base, 'relay-url': 'https://[2001:db8::1]:5443' })['relay-url']).toEqual({ scheme: 'https', host: '2001:db8::1', port: 5443, base: 'https://[2001:db8::1]:5443' });
+  });
+});
+
+describe('the probe\'s output, read as remote text', () => {
+  it('skips a line that starts with { but is not a probe step, and never throws (fast-check)', () => {
+    for (const l of ['{', '{"step":1}', '{not json', '{"step":"x","ok":"yes"}', '{"__proto__":{"ok":true}}', `{"step":"${'x'.repeat(500)}","ok":true}`]) expect(probeLine(l), l).toBeUndefined();
+    fc.assert(fc.property(fc.string(), (l) => { probeLine(`{${l}`); }));
+  });
+
+  it('makes every text printable, and a skipped step is never ok', () => {
+    const s = probeLine(JSON.stringify({ step: '\u001b[2KGET', ok: true, detail: 'a\rb\u202e', fix: '\u0007', needed: false, skipped: true }))!;
+    expect(s).toEqual({ step: '\\u001b[2KGET', ok: false, detail: 'a\\rb\\u202e', fix: '\\u0007', needed: false, skipped: true });
   });
 });

@@ -43,7 +43,7 @@ export function ClientSetup(props: { onExit: () => void; readOnly?: boolean; isA
         <Box flexDirection="column">
           <Text color={theme.ok}>✓ {state.result.host} is set up as client {state.result.client?.id}; {state.result.backups.length} previous version(s) kept as .bak.</Text>
           {state.probe ? state.probe.steps.map((s, i) => (
-            <Text key={i} color={s.ok ? theme.ok : s.needed ? theme.error : theme.warn}>{s.ok ? '✓' : s.needed ? '✗' : '!'} {s.step}{!s.ok && s.fix ? ` — fix: ${s.fix}` : ''}</Text>
+            <Text key={i} color={s.ok ? theme.ok : s.skipped ? undefined : s.needed ? theme.error : theme.warn} dimColor={s.skipped}>{s.ok ? '✓' : s.skipped ? '-' : s.needed ? '✗' : '!'} {s.step}{s.skipped ? ` (skipped: ${s.detail.replace(/^not checked: /, '')})` : !s.ok && s.fix ? ` — fix: ${s.fix}` : ''}</Text>
           )) : <Text>Press p to probe the host as Commbase's clients would (GET, Socket.IO polling and websocket, upload).</Text>}
           {state.probe ? <Text bold color={state.probe.ok ? theme.ok : theme.error}>{state.probe.ok ? 'Commbase\'s clients can use the relay from there.' : 'A step Commbase\'s clients need failed.'}</Text> : null}
         </Box>

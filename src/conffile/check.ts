@@ -1,6 +1,6 @@
 // Two readers of commbase.conf disagree: bash sources it, and Commbase's Python splits every line on '='
 // and strips the first and last character of the value. A file must satisfy both.
-import { KEY_SCHEMAS, KNOWN_KEYS, notesFor, validateValue } from './schema.js';
+import { KEY_SCHEMAS, KNOWN_KEYS, notesFor, schemaProblem } from './schema.js';
 import type { ConfFile } from './parse.js';
 
 export interface Finding {
@@ -35,12 +35,14 @@ export function commbaseFindings(file: ConfFile): Finding[] {
 /** The data-exchange variables against their schema; unknown keys are allowed and kept. */
 export function schemaFindings(file: ConfFile): Finding[] {
   const out: Finding[] = [];
+  // bash does not take CRLF as a line end: every value would end in a carriage return ("5602\r").
+  if (file.eol === '\r\n') out.push({ line: 1, severity: 'error', message: 'the file has Windows line endings (CRLF): bash reads every value with a carriage return at its end (e.g. PORT "5602\\r"); convert it with dos2unix or sed -i \'s/\\r$//\'' });
   const seen = new Map<string, number>();
   for (const l of file.lines) {
     if (l.kind !== 'assign') continue;
     if (seen.has(l.key) && KEY_SCHEMAS[l.key]) out.push({ line: l.n, key: l.key, severity: 'warning', message: `set again (first on line ${seen.get(l.key)}); the last one wins in bash` });
     seen.set(l.key, l.n);
-    const problem = validateValue(l.key, l.value);
+    const problem = schemaProblem(l.key, l.value);
     if (problem) out.push({ line: l.n, key: l.key, severity: 'error', message: `${l.key} ${JSON.stringify(l.value)}: ${problem}` });
     for (const note of notesFor(l.key, l.value)) out.push({ line: l.n, key: l.key, severity: 'note', message: note });
   }

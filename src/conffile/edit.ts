@@ -1,7 +1,7 @@
 // Changing values: only the line of the key changes (or one line is appended); the rest stays byte for byte.
 import { UserError } from '../core/errors.js';
 import { KNOWN_KEYS, validateValue } from './schema.js';
-import { isName, lastAssignment, parseConf, printConf, shellDoubleQuote, type ConfFile } from './parse.js';
+import { isName, lastAssignment, parseConf, printConf, shellDoubleQuote, type AssignLine, type ConfFile } from './parse.js';
 
 export interface Change {
   key: string;
@@ -17,15 +17,30 @@ const COMMBASE_KEYS = new Set<string>(KNOWN_KEYS);
  * the first and last character and knows no escapes, so a value it cannot carry verbatim is refused.
  */
 export function renderAssignment(key: string, value: string, exported = false): string {
+  return `${exported ? 'export ' : ''}${key}=${renderValue(key, value)}`;
+}
+
+/** The value as written after `KEY=`. */
+export function renderValue(key: string, value: string): string {
   if (COMMBASE_KEYS.has(key) || key.startsWith('COMMBASE_') || key.startsWith('CERTS_AND_KEYS_')) {
     const bad = /[="\\`\n\r]/.exec(value);
     if (bad) {
       const what = bad[0] === '=' ? '"=" (Commbase\'s Python readers split every line on "=")' : `${JSON.stringify(bad[0])} (Commbase's Python readers would read the escape character literally)`;
       throw new UserError(`invalid value for ${key} ${JSON.stringify(value)}: it contains ${what}`, ['choose a value without it'], key);
     }
-    return `${key}="${value}"`;
+    return `"${value}"`;
   }
-  return `${exported ? 'export ' : ''}${key}=${shellDoubleQuote(value)}`;
+  return shellDoubleQuote(value);
+}
+
+/**
+ * The existing line with only its value replaced: its indentation, `export` and a trailing comment stay (bash
+ * exports the variable to Commbase's child processes only with `export`).
+ */
+function replaceValue(line: AssignLine, key: string, value: string): string {
+  const head = /^(\s*)(export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*=/.exec(line.raw)![0];
+  const tail = line.raw.slice(head.length + line.valueText.length);
+  return `${head}${renderValue(key, value)}${tail}`;
 }
 
 export function setValues(file: ConfFile, pairs: Array<[string, string]>, env: Record<string, string> = {}): { file: ConfFile; changes: Change[] } {
@@ -37,7 +52,7 @@ export function setValues(file: ConfFile, pairs: Array<[string, string]>, env: R
     if (problem) throw new UserError(`invalid value for ${key} ${JSON.stringify(value)}: ${problem}`, [], key);
     const current = parseConf(joinLines(lines, file), env);
     const last = lastAssignment(current, key);
-    const line = renderAssignment(key, value, last?.exported && !COMMBASE_KEYS.has(key));
+    const line = last ? replaceValue(last, key, value) : renderAssignment(key, value);
     if (last) {
       if (last.raw === line) continue;
       changes.push({ key, line: last.n, before: last.raw, after: line });

@@ -56,9 +56,19 @@ export function unsafeCharacter(value: string): string | undefined {
   return `contains ${names[m[0]]} at character ${value.length - rest.length + m.index + 1}; allowed: any text without $ \` \\ " or line breaks (a leading $COMMBASE_APP_DIR/ is kept)`;
 }
 
+/** A value about to be written: nothing bash would run or misread, and what its key allows. */
 export function validateValue(key: string, value: string): string | undefined {
   const unsafe = unsafeCharacter(value);
   if (unsafe) return unsafe;
+  return schemaProblem(key, value);
+}
+
+/**
+ * A value as bash read it from a line already there: only what its key allows. (That line ran no code: the parser
+ * reads only what needs no shell, and keeps the rest as "not understood"; a `$` it decoded from single quotes is
+ * just a `$`.)
+ */
+export function schemaProblem(key: string, value: string): string | undefined {
   const schema = KEY_SCHEMAS[key];
   if (!schema) return undefined;
   const r = schema.safeParse(value);

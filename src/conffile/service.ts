@@ -112,7 +112,9 @@ export async function setConf(opts: { file?: string; host?: string; pairs: Array
     const rep = report(nextDoc);
     const diff = renderDiff(file, changes);
     const base = { path: file, host: host.name, changes, diff, dryRun: Boolean(opts.dryRun), report: rep };
-    const invalid = schemaFindings(next).filter((f) => f.severity === 'error');
+    // Only the lines this change writes are held to it: a line left as it was stays as it was.
+    const written = new Set(changes.map((c) => c.line));
+    const invalid = schemaFindings(next).filter((f) => f.severity === 'error' && f.line !== undefined && written.has(f.line));
     if (invalid.length) {
       throw new UserError(`refusing to write ${file}: after the change it would be invalid: ${invalid.map((f) => `line ${f.line}: ${f.message}`).join('; ')}`, ['fix those values in the same command'], invalid[0]!.key);
     }

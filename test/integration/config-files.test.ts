@@ -33,6 +33,32 @@ describe('config on local files', () => {
   });
   afterAll(async () => tmp?.cleanup());
 
+  it('edits beside a harmless single-quoted $ on another line; keeps export, indentation and a trailing comment on the line it edits; bash agrees', async () => {
+    const text = `${SEED}FOO='a \${B} c $(not run)'\n  export CB_EXTRA="old" # why it is here\nexport COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS="127.0.0.1" # the relay\n`;
+    await writeFile(file, text);
+    const r = await runJson<{ changes: unknown[] }>(['config', 'set', '--file', file, 'CB_EXTRA', 'new', 'COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS', '10.0.0.5'], { env });
+    expect(r.code, JSON.stringify(r.json)).toBe(0);
+    const after = await readFile(file, 'utf8');
+    expect(after).toBe(text.replace('  export CB_EXTRA="old" # why', '  export CB_EXTRA="new" # why').replace('export COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS="127.0.0.1" # the relay', 'export COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS="10.0.0.5" # the relay'));
+    // bash: FOO is what it was (nothing ran), the edited ones are exported to a child process.
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync('env', ['-i', 'bash', '--norc', '--noprofile', '-c', '. "$1"; printf "%s|" "$FOO"; bash -c \'printf "%s|%s" "$CB_EXTRA" "$COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS"\'', 'bash', file], { encoding: 'utf8' });
+    expect(out).toBe('a ${B} c $(not run)|new|10.0.0.5');
+    // The value being written is still held to what bash would run.
+    const bad = await runJson<{ error: { message: string } }>(['config', 'set', '--file', file, 'CB_EXTRA', '$(id)'], { env });
+    expect(bad.code).toBe(2);
+    expect(await readFile(file, 'utf8')).toBe(after);
+    const v = await runJson<{ errors: number }>(['config', 'validate', '--file', file], { env });
+    expect(v.json.errors).toBe(0);
+  });
+
+  it('validate reports a CRLF file (bash reads every value with a carriage return)', async () => {
+    await writeFile(file, SEED.replace(/\n/g, '\r\n'));
+    const v = await runJson<{ errors: number; findings: Array<{ message: string }> }>(['config', 'validate', '--file', file], { env });
+    expect(v.code).toBe(4);
+    expect(v.json.findings.map((f) => f.message).join('\n')).toMatch(/Windows line endings \(CRLF\)/);
+  });
+
   it('set changes one line, keeps mode and owner, keeps the old file as .bak; get reads it back', async () => {
     await writeFile(file, SEED);
     await chmod(file, 0o640);

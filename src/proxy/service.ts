@@ -3,6 +3,7 @@
 // is not running); a port that does not answer afterwards counts as a failure. On any failure the previous
 // files come back and the running nginx keeps the configuration it had.
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import tls from 'node:tls';
 import { z } from 'zod';
 import { ExternalError, UserError } from '../core/errors.js';
 import { hostNameKey } from '../core/names.js';
@@ -37,6 +38,10 @@ async function readIfThere(r: Runner, file: string): Promise<{ text: string; mod
   return st ? { text: await r.readFile(file), mode: st.mode & 0o777 } : undefined;
 }
 
+function leafDer(certPem: string): Buffer {
+  return new X509Certificate(pemBlocks(certPem)[0]!).raw;
+}
+
 function pemBlocks(pem: string): string[] {
   return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }
@@ -61,15 +66,32 @@ function checkPair(certPem: string, keyPem: string, domain: string, certPath: st
   return warnings;
 }
 
-/** Does something accept connections on the port, as seen from the host? */
-async function answers(r: Runner, port: number, withinMs = 3000): Promise<boolean> {
+/** The certificate the host's port serves for this name (TLS with SNI, as a client would ask), or why none. */
+async function servedCertificate(r: Runner, port: number, domain: string): Promise<Buffer | string> {
+  let socket;
+  try { socket = await r.connectTcp('127.0.0.1', port); } catch (err) { return `nothing accepts connections (${(err as Error).message})`; }
+  return new Promise((resolve) => {
+    const t = tls.connect({ socket, servername: domain, rejectUnauthorized: false });
+    const timer = setTimeout(() => { t.destroy(); resolve('no TLS handshake within 2 s'); }, 2000);
+    t.once('secureConnect', () => { clearTimeout(timer); const raw = t.getPeerCertificate()?.raw; t.destroy(); resolve(raw ?? 'no certificate'); });
+    t.once('error', (err) => { clearTimeout(timer); t.destroy(); resolve(`not TLS: ${err.message}`); });
+  });
+}
+
+/**
+ * Is the new site live? nginx -s reload returns 0 as soon as the signal is sent; a new listener that failed to bind
+ * leaves the old configuration serving. So ask the port itself: it must serve this certificate for this name.
+ */
+async function siteLive(r: Runner, port: number, domain: string, leaf: Buffer, withinMs = 4000): Promise<string | undefined> {
   const until = Date.now() + withinMs;
+  let why = '';
   while (Date.now() < until) {
-    const ok = await r.connectTcp('127.0.0.1', port).then((s) => { s.destroy(); return true; }, () => false);
-    if (ok) return true;
-    await new Promise((res) => setTimeout(res, 150));
+    const got = await servedCertificate(r, port, domain);
+    if (Buffer.isBuffer(got) && got.equals(leaf)) return undefined;
+    why = Buffer.isBuffer(got) ? 'it serves another certificate (the previous configuration is still running)' : got;
+    await new Promise((res) => setTimeout(res, 200));
   }
-  return false;
+  return why;
 }
 
 export async function setupNginx(raw: Record<string, unknown>, connector: Connector, onStep: Progress = () => {}): Promise<ProxyResult> {
@@ -89,6 +111,10 @@ export async function setupNginx(raw: Record<string, unknown>, connector: Connec
     const enabledBefore = Boolean(await runner.stat(p.enabled));
     if (previous.site && !previous.site.text.startsWith(SITE_MARK)) {
       throw new UserError(`${p.site} exists and was not written by commbase-admin; move it away first`, [], 'domain');
+    }
+    // sites-enabled/…: only our own link to our own site is ever replaced; a file (or a link elsewhere) is someone's.
+    if (enabledBefore && (await runner.realpath(p.enabled)) !== (await runner.realpath(p.site))) {
+      throw new UserError(`${p.enabled} exists and is not commbase-admin's link to ${p.site}: it is left as it is`, [`move it away first (e.g. mv ${p.enabled} /root/), then run this again`], 'domain');
     }
     const files: ProxyResult['files'] = [
       { path: p.site, mode: '0644', action: previous.site ? 'replace' : 'create' },
@@ -133,8 +159,10 @@ export async function setupNginx(raw: Record<string, unknown>, connector: Connec
           const start = await run(runner, ['nginx'], true);
           if (start.exitCode !== 0) throw new ExternalError(`nginx did not start: ${start.stderr.trim()}`, ['nginx'], start.exitCode, start.stderr, runner.where);
         }
-        if (!(await answers(runner, site['https-port']))) {
-          throw new ExternalError(`nginx ${action} but nothing answers on port ${site['https-port']} (see /var/log/nginx/error.log on ${runner.where}); the previous files are back`, ['nginx', '-s', 'reload'], null, '', runner.where);
+        onStep(`checking that port ${site['https-port']} serves the new site`);
+        const notLive = await siteLive(runner, site['https-port'], site.domain, leafDer(certPem));
+        if (notLive) {
+          throw new ExternalError(`nginx ${action === 'reloaded' ? 'accepted the reload' : 'started'} but the new site is not live on port ${site['https-port']}: ${notLive} (see /var/log/nginx/error.log on ${runner.where}; a port another program holds is the usual cause); the previous files are back`, ['nginx', '-s', 'reload'], null, '', runner.where);
         }
         return { ...base, dryRun: false, action, backups };
       } catch (err) {

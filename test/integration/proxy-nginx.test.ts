@@ -106,6 +106,38 @@ describe.skipIf(why)(titled('nginx in front of the relay on a namespace host', w
     expect(wrongName.stderr).toMatch(/not valid for other\.test/);
   }, 60_000);
 
+  it('never replaces a hand-written file in sites-enabled, and reports a reload whose new site is not live (a port another program holds), with everything put back', async () => {
+    const ca = path.join(pki, 'ca', 'ca.pem');
+    // A hand-written file where our link would go (for another domain's name): refused, byte for byte kept.
+    const mine = '/etc/nginx/sites-enabled/commbase-admin-hand.test.conf';
+    lab.nsExec(['sh', '-c', `printf '# the operator wrote this\\n' > ${mine}`]);
+    const handPki = path.join(tmp.dir, 'hand');
+    expect((await runJson(['cert', 'issue', '--ca-dir', path.join(pki, 'ca'), '--out-dir', handPki, '--cn', 'hand.test'], { env })).code).toBe(0);
+    const hand = await runCli(['proxy', 'nginx', '--host', 'web', '--domain', 'hand.test', '--cert', path.join(handPki, 'cert.pem'), '--key', path.join(handPki, 'key.pem'), '--upstream', '127.0.0.1:5000'], { env });
+    expect(hand.code, hand.stderr).toBe(2);
+    expect(hand.stderr).toMatch(/is not commbase-admin's link/);
+    expect(lab.nsExec(['cat', mine])).toBe('# the operator wrote this\n');
+    expect(lab.nsExec(['sh', '-c', 'ls /etc/nginx/sites-available/'])).not.toMatch(/hand\.test/);
+    lab.nsExec(['rm', '-f', mine]);
+
+    // Port 9443 held by another program: nginx -t passes, nginx -s reload returns 0, the new listener never binds.
+    const holder = spawn('nsenter', ['-t', String(lab.sshdPid()), '-n', '-m', '/usr/bin/python3', '-c', 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", 9443)); s.listen(); time.sleep(60)'], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50 && !lab.nsExec(['sh', '-c', "ss -ltn 'sport = :9443' | tail -n +2"]).trim(); i++) await new Promise((r) => setTimeout(r, 100));
+      const siteBefore = lab.nsExec(['cat', '/etc/nginx/sites-available/commbase-admin-relay.test.conf']);
+      const r = await runCli([...proxyArgs(), '--https-port', '9443'], { env });
+      expect(r.code, r.stdout + r.stderr).toBe(3);
+      expect(r.stderr).toMatch(/the new site is not live on port 9443/);
+      expect(lab.nsExec(['cat', '/etc/nginx/sites-available/commbase-admin-relay.test.conf'])).toBe(siteBefore);
+      // The proxy that was there goes on serving, and nginx still passes its own test (the next start works).
+      const still = await curl(['--cacert', ca, '--resolve', `relay.test:443:${lab.address}`, 'https://relay.test/info']);
+      expect(still.code, still.stderr).toBe(0);
+      expect(lab.nsExec(['sh', '-c', 'nginx -t 2>&1; echo rc=$?'])).toMatch(/rc=0/);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  }, 60_000);
+
   it('the console\'s Proxy screen does the same: a form, the preview with the files and the site, then nginx reloaded', async () => {
     // The site exists from the tests above: the screen replaces it (https on 8443 this time) and reloads.
     const session = TmuxSession.start('proxy', [process.execPath, BIN], { ...env, NO_COLOR: '1' }, { cols: 120, rows: 45 });

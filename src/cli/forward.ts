@@ -40,6 +40,7 @@ export function registerForward(program: Command): void {
       emit(o, r, (x) => [
         `${x.host} (${x.where})`,
         ...table(x.forwards.map((f) => { const c = forwardCells(f); return [...c.slice(0, 4), f.deadline, ...c.slice(4)]; }), [...FORWARD_HEADERS.slice(0, 4), 'DEADLINE (UTC)', ...FORWARD_HEADERS.slice(4)]),
+        ...x.warnings.map((w) => paint.yellow(`warning: ${w}`)),
       ]);
     }));
 

@@ -8,12 +8,13 @@ import { audited } from '../services/audit.js';
 import { getHost, type HostEntry, type Connector } from '../services/hosts.js';
 import { hostNameKey } from '../core/names.js';
 import {
-  RESTORE_ARGV, SAVE_ALL_ARGV, SAVE_NAT_ARGV, saveSection, addBatch, checkArgvs, forwardInput, newForwardId, parseForwards, removeBatch, renderBatch, ttl,
-  type Batch, type Forward, type ForwardSpec,
+  RESTORE_ARGV, SAVE_ALL_ARGV, SAVE_NAT_ARGV, forgedTagLines, saveSection, addBatch, checkArgvs, forwardInput, newForwardId, parseForwards, removeBatch, renderBatch, ttl,
+  type Batch, type Forward, type ForwardInput, type ForwardSpec,
 } from './forwards.js';
 import { persistenceWarning } from './persist.js';
 import { DEFAULT_REAPER_PATH, REAPER_MARK, reaperCronLine, reaperScript } from './reaper.js';
 import { installCronLine, readCrontab } from '../services/crontab.js';
+import { printableLine } from '../core/text.js';
 
 export interface ForwardDeps extends Connector {
   now?: () => Date;
@@ -38,8 +39,17 @@ export interface ForwardChange {
 const priv = { privileged: true } as const;
 
 export async function readForwards(runner: Runner, now = new Date()): Promise<Forward[]> {
+  return (await readForwardState(runner, now)).forwards;
+}
+
+/** The forwards, and a warning for rules that carry our tag without being of our shape (never touched). */
+export async function readForwardState(runner: Runner, now = new Date()): Promise<{ forwards: Forward[]; warnings: string[] }> {
   const all = (await runner.run(SAVE_ALL_ARGV, priv)).stdout;
-  return parseForwards(saveSection(all, 'nat'), saveSection(all, 'filter'), now);
+  const nat = saveSection(all, 'nat');
+  const filter = saveSection(all, 'filter');
+  const forged = forgedTagLines(nat, filter);
+  const warnings = forged.length ? [`${forged.length} rule(s) carry commbase-admin's forward tag but are not forwards it made (left alone, never reaped or revoked): ${forged.map((l) => printableLine(l.slice(0, 160))).join('; ')}`] : [];
+  return { forwards: parseForwards(nat, filter, now), warnings };
 }
 
 async function applyBatch(runner: Runner, batch: Batch): Promise<void> {
@@ -87,6 +97,19 @@ async function listeningWarning(runner: Runner, host: string, port: number, prot
   }
 }
 
+/** A forward whose destination is the router's own SSH (its address and the session's port) hands its login to the source. */
+async function ownSshWarning(runner: Runner, host: string, input: ForwardInput): Promise<string[]> {
+  if (input.proto !== 'tcp' || input.to.port !== runner.sessionPort) return [];
+  try {
+    const r = await runner.run(['ip', '-o', '-4', 'addr', 'show'], { allowFailure: true });
+    const own = new Set([...r.stdout.matchAll(/inet (\d{1,3}(?:\.\d{1,3}){3})\//g)].map((m) => m[1]!));
+    if (runner.session?.server) own.add(runner.session.server);
+    return own.has(input.to.address) ? [`the destination ${input.to.address}:${input.to.port} is ${host}'s own SSH: ${input.from} can then try to log in to the router itself from outside`] : [];
+  } catch {
+    return [];
+  }
+}
+
 export async function addForward(raw: z.input<typeof forwardInput>, deps: ForwardDeps): Promise<ForwardChange> {
   const input = parseInput(forwardInput, raw);
   const now = deps.now?.() ?? new Date();
@@ -99,7 +122,8 @@ export async function addForward(raw: z.input<typeof forwardInput>, deps: Forwar
       ], 'port');
     }
     const listening = listeningWarning(runner, host.name, input.port, input.proto, input.from);
-    const warnings = Promise.all([forwardingWarning(runner, host.name), listening]).then((w) => w.flat()); // never rejects; read while the batch is applied
+    const ownSsh = ownSshWarning(runner, host.name, input);
+    const warnings = Promise.all([forwardingWarning(runner, host.name), listening, ownSsh]).then((w) => w.flat()); // never rejects; read while the batch is applied
     const persistence = spec.deadline ? Promise.resolve([]) : persistenceWarning(runner, host.name, 'a permanent forward');
     const base = { host: host.name, where: runner.where, id: spec.id, deadline: spec.deadline?.toISOString() ?? '', permanent: !spec.deadline, dryRun: input['dry-run'], commands: [RESTORE_ARGV], batch: renderBatch(batch) };
     if (input['dry-run']) return { ...base, warnings: [...(await warnings), ...(await persistence)], outcome: 'would add' };
@@ -119,8 +143,8 @@ export async function addForward(raw: z.input<typeof forwardInput>, deps: Forwar
   });
 }
 
-export async function listForwards(hostName: string, deps: ForwardDeps): Promise<{ host: string; where: string; forwards: Forward[] }> {
-  return withHost(hostName, deps, async (runner, host) => ({ host: host.name, where: runner.where, forwards: await readForwards(runner, deps.now?.() ?? new Date()) }));
+export async function listForwards(hostName: string, deps: ForwardDeps): Promise<{ host: string; where: string; forwards: Forward[]; warnings: string[] }> {
+  return withHost(hostName, deps, async (runner, host) => ({ host: host.name, where: runner.where, ...(await readForwardState(runner, deps.now?.() ?? new Date())) }));
 }
 
 const idSchema = z.object({ id: z.string().regex(/^[0-9a-f]{8}$/, 'must be a forward id: 8 hex digits, as `forward list` shows') });
@@ -160,7 +184,7 @@ export async function extendForward(raw: ExtendRequest, deps: ForwardDeps): Prom
     if (!f.complete || !address || f.port === undefined || (f.proto !== 'tcp' && f.proto !== 'udp')) {
       throw new UserError(`the forward ${id} on ${host.name} is incomplete (one half is missing) and cannot be extended`, [`revoke it: commbase-admin forward revoke ${id} --host ${host.name}`], 'id');
     }
-    const spec: ForwardSpec = { id, from: f.from, port: f.port, proto: f.proto, to: { address, port: Number(portText) }, deadline: deadlineAfter(now, seconds) };
+    const spec: ForwardSpec = { id, from: f.from === 'any' ? '0.0.0.0/0' : f.from, port: f.port, proto: f.proto, to: { address, port: Number(portText) }, deadline: deadlineAfter(now, seconds) };
     const del = removeBatch([f]);
     const add = addBatch(spec);
     const batch = { nat: [...del.nat, ...add.nat], filter: [...del.filter, ...add.filter] };
@@ -189,9 +213,11 @@ export async function revokeForward(raw: RevokeRequest, deps: ForwardDeps): Prom
 
 export async function reapForwards(raw: { host?: string; 'dry-run'?: boolean }, deps: ForwardDeps): Promise<ForwardChange> {
   return withHost(raw.host ?? 'local', deps, async (runner, host) => {
-    const expired = (await readForwards(runner, deps.now?.() ?? new Date())).filter((f) => f.expired);
+    // Only rules of our own shape, in nat/PREROUTING and filter/FORWARD: INPUT (where SSH is let in) is never touched.
+    const state = await readForwardState(runner, deps.now?.() ?? new Date());
+    const expired = state.forwards.filter((f) => f.expired);
     const batch = removeBatch(expired);
-    const base = { host: host.name, where: runner.where, dryRun: Boolean(raw['dry-run']), commands: expired.length ? [RESTORE_ARGV] : [], batch: expired.length ? renderBatch(batch) : '', removed: expired.map((f) => f.id), warnings: [] };
+    const base = { host: host.name, where: runner.where, dryRun: Boolean(raw['dry-run']), commands: expired.length ? [RESTORE_ARGV] : [], batch: expired.length ? renderBatch(batch) : '', removed: expired.map((f) => f.id), warnings: state.warnings };
     if (expired.length === 0) return { ...base, outcome: 'nothing to reap' };
     if (raw['dry-run']) return { ...base, outcome: 'would reap' };
     return audited({ action: 'forward.reap', host: host.name, target: base.removed.join(' ') }, async () => {

@@ -205,30 +205,78 @@ export interface Forward {
 
 const COMMENT_RE = new RegExp(`^${FWD_TAG}:([0-9a-f]{8}):(\\d{1,12}|${PERMANENT})$`);
 
+interface OwnHalf { id: string; deadline: Date | undefined; spec: ForwardSpec }
+
+/**
+ * A rule is one of ours only if it is, word for word, what addBatch writes: the DNAT half in nat/PREROUTING or the
+ * accept half in filter/FORWARD, with the comment and the time match agreeing. A tag on any other rule (copied
+ * into INPUT beside the router's only SSH allow, say) is forged: never listed as a forward, never removed.
+ */
+function ownHalf(words: string[], table: 'nat' | 'filter'): OwnHalf | undefined {
+  const get = (flag: string) => { const i = words.indexOf(flag); return i >= 0 ? words[i + 1] : undefined; };
+  const m = COMMENT_RE.exec(get('--comment') ?? '');
+  if (!m) return undefined;
+  const proto = get('-p');
+  // iptables-save leaves out `-s 0.0.0.0/0` (a permanent forward from anywhere).
+  const from = get('-s') ?? '0.0.0.0/0';
+  if ((proto !== 'tcp' && proto !== 'udp') || !isCidrText(from)) return undefined;
+  const deadline = m[2] === PERMANENT ? undefined : new Date(Number(m[2]) * 1000);
+  let to: { address: string; port: number } | undefined;
+  let dport: number;
+  if (table === 'nat') {
+    const t = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(get('--to-destination') ?? '');
+    if (!t || isIP(t[1]!) !== 4) return undefined;
+    to = { address: t[1]!, port: Number(t[2]) };
+    dport = Number(get('--dport'));
+  } else {
+    const d = /^(\d{1,3}(?:\.\d{1,3}){3})\/32$/.exec(get('-d') ?? '');
+    if (!d || isIP(d[1]!) !== 4) return undefined;
+    dport = Number(get('--dport'));
+    to = { address: d[1]!, port: dport };
+  }
+  if (!Number.isInteger(dport) || dport < 1 || dport > 65535) return undefined;
+  const spec: ForwardSpec = { id: m[1]!, from, port: dport, proto, to, deadline };
+  const written = table === 'nat' ? ['-A', 'PREROUTING', ...dnatRule(spec)] : ['-A', 'FORWARD', ...forwardRule(spec)];
+  const expected = get('-s') === undefined && normaliseCidr(from) === '0.0.0.0/0' ? written.filter((w, i) => !(w === '-s' && written[i + 1] === '0.0.0.0/0') && !(w === '0.0.0.0/0' && written[i - 1] === '-s')) : written;
+  return expected.length === words.length && expected.every((w, i) => w === words[i]) ? { id: m[1]!, deadline, spec } : undefined;
+}
+
+function isCidrText(v: string): boolean {
+  const [a, bits] = v.split('/');
+  return isIP(a ?? '') === 4 && (bits === undefined || /^\d{1,2}$/.test(bits));
+}
+
+/** Rules that carry our forward tag but are not of our own shape (see ownHalf): shown as a warning, left alone. */
+export function forgedTagLines(natSave: string, filterSave: string): string[] {
+  const out: string[] = [];
+  for (const [save, table] of [[natSave, 'nat'], [filterSave, 'filter']] as const) {
+    for (const line of save.split('\n')) {
+      if (!line.startsWith('-A ') || !line.includes(FWD_TAG)) continue;
+      if (!ownHalf(splitRuleLine(line), table)) out.push(`${table}: ${line.trim()}`);
+    }
+  }
+  return out;
+}
+
 /** Read forwards back from `iptables-save -t nat` and `-t filter` output: the firewall is the source of truth. */
 export function parseForwards(natSave: string, filterSave: string, now = new Date()): Forward[] {
   const byId = new Map<string, Forward>();
   const take = (save: string, table: 'nat' | 'filter') => {
     for (const line of save.split('\n')) {
       if (!line.startsWith('-A ')) continue;
-      const w = splitRuleLine(line);
-      const get = (flag: string) => { const i = w.indexOf(flag); return i >= 0 ? w[i + 1] : undefined; };
-      const m = COMMENT_RE.exec(get('--comment') ?? '');
-      if (!m) continue;
-      const id = m[1]!;
-      const permanent = m[2] === PERMANENT;
-      const deadline = permanent ? undefined : new Date(Number(m[2]) * 1000);
+      const own = ownHalf(splitRuleLine(line), table);
+      if (!own) continue;
+      const { id, deadline, spec } = own;
+      const permanent = deadline === undefined;
       const secondsLeft = deadline ? Math.floor((deadline.getTime() - now.getTime()) / 1000) : Number.MAX_SAFE_INTEGER;
-      const f = byId.get(id) ?? { id, from: get('-s') ?? 'any', proto: get('-p') ?? 'any', deadline: deadline?.toISOString() ?? '', secondsLeft, expired: secondsLeft <= 0, permanent, complete: false, natLines: [], filterLines: [] };
+      const f = byId.get(id) ?? { id, from: spec.from === '0.0.0.0/0' ? 'any' : spec.from, proto: spec.proto, deadline: deadline?.toISOString() ?? '', secondsLeft, expired: secondsLeft <= 0, permanent, complete: false, natLines: [], filterLines: [] };
       if (table === 'nat') {
         f.natLines.push(line.trim());
-        const dport = get('--dport');
-        if (dport) f.port = Number(dport);
-        const to = get('--to-destination');
-        if (to) f.to = to;
+        f.port = spec.port;
+        f.to = `${spec.to.address}:${spec.to.port}`;
       } else {
         f.filterLines.push(line.trim());
-        if (!f.to) { const d = get('-d'); const dp = get('--dport'); if (d && dp) f.to = `${d.replace(/\/32$/, '')}:${dp}`; }
+        f.to ??= `${spec.to.address}:${spec.to.port}`;
       }
       byId.set(id, f);
     }

@@ -13,10 +13,17 @@ export function reaperScript(): string {
 set -u
 PATH=/usr/sbin:/sbin:/usr/bin:/bin:$PATH
 now=$(date +%s)
+HEAD='-s [0-9.]+(/[0-9]+)? '
+MATCH='-p (tcp|udp) -m (tcp|udp) --dport [0-9]+ -m time --datestop [0-9T:-]+ -m comment --comment "?${FWD_TAG}:[0-9a-f]{8}:[0-9]+"?'
+NAT_SHAPE="^-A PREROUTING \${HEAD}\${MATCH} -j DNAT --to-destination [0-9.]+:[0-9]+\$"
+FILTER_SHAPE="^-A FORWARD \${HEAD}-d [0-9.]+/32 \${MATCH} -j ACCEPT\$"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
+# Only rules of the exact shape commbase-admin writes, in nat/PREROUTING and filter/FORWARD: a tag copied onto any
+# other rule (INPUT, where SSH is let in) is never matched, so never deleted.
 for t in nat filter; do
-  iptables-save -t "$t" | grep '^-A .*${FWD_TAG}:' > "$tmp/$t" || true
+  if [ "$t" = nat ]; then shape="$NAT_SHAPE"; else shape="$FILTER_SHAPE"; fi
+  iptables-save -t "$t" | grep -E "$shape" > "$tmp/$t" || true
   : > "$tmp/$t.del"
   while IFS= read -r line; do
     dl=$(printf '%s\\n' "$line" | sed -n 's/.*${FWD_TAG}:[0-9a-f]*:\\([0-9][0-9]*\\).*/\\1/p')

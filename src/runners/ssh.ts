@@ -42,6 +42,8 @@ export class SshRunner implements Runner {
   private sftpChannel: SFTPWrapper | undefined;
   /** Set when the connection dropped (keepalives unanswered, reset): every command then says so. */
   private lost: string | undefined;
+  /** Commands waiting for their exit status: a connection that drops ends them at once, not at their timeout. */
+  private readonly waiting = new Set<() => void>();
 
   private constructor(private readonly client: InstanceType<typeof Client>, private readonly target: SshTarget) {
     this.where = `${target.user}@${target.address}:${target.port} (${target.name})`;
@@ -53,8 +55,8 @@ export class SshRunner implements Runner {
     const server = sock?.remoteAddress?.replace(/^::ffff:/, '');
     const family = source ? isIP(source) : 0;
     this.session = source && server && family ? { family, source, server, port: sock?.remotePort ?? target.port } : undefined;
-    client.on('error', (err: Error & { level?: string }) => { this.lost ??= err.level === 'client-timeout' ? `it went silent (no answer to ${KEEPALIVE_COUNT} keepalives, ${KEEPALIVE_MS / 1000} s apart)` : err.message; });
-    client.on('close', () => { this.lost ??= 'it was closed'; });
+    client.on('error', (err: Error & { level?: string }) => { this.lost ??= err.level === 'client-timeout' ? `it went silent (no answer to ${KEEPALIVE_COUNT} keepalives, ${KEEPALIVE_MS / 1000} s apart)` : err.message; this.endWaiting(); });
+    client.on('close', () => { this.lost ??= 'it was closed'; this.endWaiting(); });
   }
 
   static async connect(target: SshTarget, trust: SshTrust, timeoutMs = 15_000): Promise<SshRunner> {
@@ -94,6 +96,9 @@ export class SshRunner implements Runner {
         let stdout = '';
         let stderr = '';
         const timer = setTimeout(() => { stream.close(); reject(new ExternalError(`${argv[0]} on ${this.where} timed out`, full, null, stderr, this.where)); }, opts.timeoutMs ?? 60_000);
+        const dropped = () => { clearTimeout(timer); reject(this.lostError(argv, full, stderr)!); };
+        this.waiting.add(dropped);
+        stream.on('close', () => this.waiting.delete(dropped));
         const onAbort = () => { clearTimeout(timer); stream.close(); reject(new UserError(`cancelled: stopped waiting for ${argv[0]} on ${this.where}`, [], 'cancelled')); };
         if (opts.signal?.aborted) return onAbort();
         opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -197,8 +202,15 @@ export class SshRunner implements Runner {
     return new Promise((resolve, reject) => this.client.forwardOut('127.0.0.1', 0, host, port, (err, ch) => (err ? reject(err) : resolve(ch))));
   }
 
+  private endWaiting(): void {
+    for (const end of [...this.waiting]) end();
+    this.waiting.clear();
+  }
+
   async close(): Promise<void> {
     this.client.end();
+    // A connection that went silent does not finish a polite end: let go of it after a second.
+    setTimeout(() => this.client.destroy(), 1000).unref();
   }
 }
 

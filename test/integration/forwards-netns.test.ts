@@ -197,6 +197,40 @@ describe.skipIf(why)(titled('timed forwards in test namespaces', why), () => {
     await cli(['forward', 'revoke', long.json.id]);
   }, 60_000);
 
+  it('forged tags: a tagged INPUT rule that is the router\'s only SSH allow, and a tagged rule of another shape, are never listed, reaped (CLI or cron script) or revoked', async () => {
+    const forgedInput = ['INPUT', '-p', 'tcp', '-m', 'tcp', '--dport', String(router.sshPort), '-m', 'comment', '--comment', 'commbase-admin:fwd:deadbeef:1000', '-j', 'ACCEPT'];
+    const forgedNat = ['PREROUTING', '-p', 'tcp', '-m', 'tcp', '--dport', '9999', '-m', 'comment', '--comment', 'commbase-admin:fwd:cafebabe:1000', '-j', 'DNAT', '--to-destination', '192.168.77.2:80'];
+    router.nsExec(['iptables', '-A', ...forgedInput]);
+    router.nsExec(['iptables', '-t', 'nat', '-A', ...forgedNat]);
+    router.nsExec(['iptables', '-P', 'INPUT', 'DROP']);
+    try {
+      const list = await cli<{ forwards: Array<{ id: string }>; warnings: string[] }>(['forward', 'list']);
+      expect(list.code, JSON.stringify(list.json)).toBe(0);
+      expect(list.json.forwards.map((f) => f.id)).not.toContain('deadbeef');
+      expect(list.json.forwards.map((f) => f.id)).not.toContain('cafebabe');
+      expect(list.json.warnings.join('\n')).toMatch(/2 rule\(s\) carry commbase-admin's forward tag but are not forwards it made/);
+      const started = Date.now();
+      const reap = await cli<{ outcome: string; removed: string[] }>(['forward', 'reap']);
+      expect(reap.code, JSON.stringify(reap.json)).toBe(0);
+      expect(reap.json.removed).not.toContain('deadbeef');
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect((await cli(['forward', 'revoke', 'deadbeef'])).code).toBe(2);
+      // The host's own reaper script (sh + iptables only) leaves them too.
+      const script = path.join(tmp.dir, 'reaper-forged.sh');
+      const { reaperScript } = await import('../../src/firewall/reaper.js');
+      (await import('node:fs')).writeFileSync(script, reaperScript(), { mode: 0o755 });
+      router.nsExec(['sh', script]);
+      expect(router.nsExec(['iptables', '-S', 'INPUT'])).toMatch(/commbase-admin:fwd:deadbeef:1000/);
+      expect(router.nsExec(['iptables', '-t', 'nat', '-S', 'PREROUTING'])).toMatch(/commbase-admin:fwd:cafebabe:1000/);
+      // And SSH still works (the only allow is still there).
+      expect((await cli(['forward', 'list'])).code).toBe(0);
+    } finally {
+      router.nsExec(['iptables', '-P', 'INPUT', 'ACCEPT']);
+      router.nsExec(['iptables', '-D', ...forgedInput]);
+      router.nsExec(['iptables', '-t', 'nat', '-D', ...forgedNat]);
+    }
+  }, 60_000);
+
   it('killing the CLI in the middle of forward add leaves both rules or neither', async () => {
     const delays = [150, 250, 300, 350, 400, 450, 500, 600, 800, 1200];
     for (const delay of delays) {

@@ -15,8 +15,8 @@ PATH=/usr/sbin:/sbin:/usr/bin:/bin:$PATH
 now=$(date +%s)
 HEAD='-s [0-9.]+(/[0-9]+)? '
 MATCH='-p (tcp|udp) -m (tcp|udp) --dport [0-9]+ -m time --datestop [0-9T:-]+ -m comment --comment "?${FWD_TAG}:[0-9a-f]{8}:[0-9]+"?'
-NAT_SHAPE="^-A PREROUTING \${HEAD}\${MATCH} -j DNAT --to-destination [0-9.]+:[0-9]+\$"
-FILTER_SHAPE="^-A FORWARD \${HEAD}-d [0-9.]+/32 \${MATCH} -j ACCEPT\$"
+NAT_SHAPE="^-A PREROUTING \${HEAD}\${MATCH} -j DNAT --to-destination [0-9.]+:[0-9]+$"
+FILTER_SHAPE="^-A FORWARD \${HEAD}-d [0-9.]+/32 \${MATCH} -j ACCEPT$"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 # Only rules of the exact shape commbase-admin writes, in nat/PREROUTING and filter/FORWARD: a tag copied onto any

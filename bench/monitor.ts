@@ -73,7 +73,7 @@ async function idlePercent(pids: number[], seconds = 30): Promise<number[]> {
 }
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cba-bench-mon-'));
-const relay = await Relay.start({ port: 0, 'data-dir': path.join(dir, 'relay'), rate: 1e6 });
+const relay = await Relay.start({ port: 0, 'data-dir': path.join(dir, 'relay'), rate: 1e6, 'max-per-source': 100_000 });
 const { token } = await relay.auth.issue('bench', 'read');
 const connect = (n: number) => Promise.all(Array.from({ length: n }, () => new Promise<ReturnType<typeof ioClient>>((resolve, reject) => {
   const s = ioClient(`http://127.0.0.1:${relay.port}`, { auth: { token }, transports: ['websocket'], forceNew: true });

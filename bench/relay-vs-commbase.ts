@@ -67,7 +67,7 @@ async function startCommbase(): Promise<{ base: string; q: string; proc: ChildPr
 async function startOurs(): Promise<{ base: string; q: string; proc: ChildProcess }> {
   const dataDir = mkdtempSync(path.join(tmp, 'relay-'));
   const port = await freePort();
-  const proc = spawn(process.execPath, [BIN, 'relay', 'start', '--port', String(port), '--data-dir', dataDir, '--rate', '100000'], { env, stdio: 'ignore' });
+  const proc = spawn(process.execPath, [BIN, 'relay', 'start', '--port', String(port), '--data-dir', dataDir, '--rate', '100000', '--max-per-source', '100000'], { env, stdio: 'ignore' });
   await waitPort(port);
   for (let i = 0; i < 100 && !existsSync(path.join(dataDir, 'admin.json')); i++) await new Promise((r) => setTimeout(r, 50));
   const token = (JSON.parse(execFileSync(process.execPath, [BIN, 'clients', 'issue', '--name', 'load', '--scope', 'both', '--data-dir', dataDir, '--json'], { env, encoding: 'utf8' })) as { token: string }).token;

@@ -54,7 +54,7 @@ async function ours(clients: number): Promise<Run> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cba-bench-relay-'));
   let relay: Relay | undefined;
   try {
-    relay = await Relay.start({ bind: '127.0.0.1', port: 0, 'data-dir': dir, keep: KEEP, rate: 1_000_000 });
+    relay = await Relay.start({ bind: '127.0.0.1', port: 0, 'data-dir': dir, keep: KEEP, rate: 1_000_000, 'max-per-source': 100_000 });
     const r = relay;
     const { token } = await r.auth.issue('bench', 'both');
     const base = `http://127.0.0.1:${r.port}`;

@@ -53,6 +53,7 @@ export function registerRelay(program: Command): void {
     .option('--keep <n>', 'keep at most N documents (oldest dropped)')
     .option('--max-body <bytes>', 'largest JSON body (default 1 MiB)')
     .option('--rate <n>', 'requests a second per client (default 20, bursts twice that)')
+    .option('--max-per-source <n>', 'connections one address may open per 5 s, and hold, before it shows a token (default 64)')
     .option('--name <name>', 'the relay\'s name, shown by GET /info')
     .option('--public-host <host>', 'the name or address clients use (for the URLs printed)')
     .option('--admin-port <n>', 'port of the admin feed on 127.0.0.1 (default: any free one)')
@@ -61,11 +62,13 @@ export function registerRelay(program: Command): void {
       const { Relay, keepServingOnErrors } = await import('../relay/server.js');
       const r = await Relay.start({
         bind: o.bind, port: o.port, 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'data-dir': o.dataDir, 'cors-origin': o.corsOrigin, 'allow-from': o.allowFrom, 'open-from': o.openFrom, 'trusted-proxy': o.trustedProxy,
-        'insecure-http': Boolean(o.insecureHttp), 'on-save': onSaveArgv ?? o.onSave ?? [], keep: o.keep, 'max-body': o.maxBody, rate: o.rate, name: o.name, 'public-host': o.publicHost, 'admin-port': o.adminPort,
+        'insecure-http': Boolean(o.insecureHttp), 'on-save': onSaveArgv ?? o.onSave ?? [], keep: o.keep, 'max-body': o.maxBody, rate: o.rate, 'max-per-source': o.maxPerSource, name: o.name, 'public-host': o.publicHost, 'admin-port': o.adminPort,
       });
       keepServingOnErrors(r);
+      // Every start is recorded (from the console too: it runs this command), and an --open-from on its own line.
+      const { record } = await import('../services/audit.js');
+      await record({ action: 'relay.start', target: `${r.scheme}://${r.opts.bind}:${r.port}`, outcome: `listening, pid ${process.pid}, data ${r.opts['data-dir']}` });
       if (r.opts['open-from'].length) {
-        const { record } = await import('../services/audit.js');
         await record({ action: 'relay.open-from', target: `${r.scheme}://${r.opts.bind}:${r.port}`, outcome: `no token needed from ${r.opts['open-from'].join(', ')} (scope both)` });
       }
       if (o.json) process.stdout.write(JSON.stringify({ listening: `${r.scheme}://${r.opts.bind}:${r.port}`, serverId: r.auth.serverId, dataDir: r.opts['data-dir'], tlsFingerprint: r.tls?.fingerprint ?? null }) + '\n');

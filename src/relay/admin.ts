@@ -19,6 +19,14 @@ export interface AdminInfo {
   token: string;
   pid: number;
   startedAt: string;
+  /** The process's start time in clock ticks since boot (/proc/PID/stat, field 22): with pid, names this process only. */
+  procStart?: string;
+}
+
+/** Field 22 of /proc/PID/stat (after the command name, which may hold spaces and parentheses). */
+export function procStartOf(stat: string): string | undefined {
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return rest[19];
 }
 
 export interface RelayStatus {
@@ -57,7 +65,8 @@ export class AdminFeed {
     const file = path.join(relay.opts['data-dir'], ADMIN_FILE);
     const feed = new AdminFeed(relay, server, token, file);
     holder.feed = feed;
-    const info: AdminInfo = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token, pid: process.pid, startedAt: relay.startedAt.toISOString() };
+    const procStart = await fs.readFile('/proc/self/stat', 'utf8').then(procStartOf, () => undefined);
+    const info: AdminInfo = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token, pid: process.pid, startedAt: relay.startedAt.toISOString(), ...(procStart ? { procStart } : {}) };
     await writeFileAtomic(file, JSON.stringify(info, null, 2), { mode: MODE_SECRET });
     return feed;
   }

@@ -5,6 +5,7 @@
 // approval made before a restart is still collectable after it. Tokens expire, rotate and are revoked.
 // State lives in auth.json (0600).
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { MODE_SECRET, writeFileAtomic } from '../core/files.js';
@@ -41,11 +42,35 @@ export const clientIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must 
 export const clientNameSchema = displayName;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-/** At most this many requests wait for the operator from one source address, and in all. */
+/** At most this many requests wait for the operator from one source address, one network (/24, /64), and in all. */
 export const MAX_PENDING_PER_SOURCE = 5;
+export const MAX_PENDING_PER_NETWORK = 20;
 export const MAX_PENDING = 200;
+/**
+ * The last quarter of the slots is kept for sources that have no request waiting yet: many addresses that each
+ * filled their share cannot keep a new client from asking.
+ */
+export const SHARED_PENDING = 150;
 /** A request nobody decided on is forgotten after a day (its requester may ask again). */
 export const PENDING_TTL_MS = 86_400_000;
+/**
+ * A waiting client asks again with its secret until the operator decides; a request whose requester stopped asking
+ * for this long is forgotten (its slot is not held for a day by someone who walked away, or never meant it).
+ */
+export const PENDING_IDLE_MS = 15 * 60_000;
+
+/** The network a source belongs to, for the per-network bound: IPv4 /24, IPv6 /64. */
+export function sourceNetwork(address: string): string {
+  if (isIP(address) === 4) return address.split('.').slice(0, 3).join('.');
+  if (isIP(address) === 6) {
+    const [head = '', tail = ''] = address.split('::');
+    const h = head ? head.split(':') : [];
+    const t = tail ? tail.split(':') : [];
+    const full = address.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+    return full.slice(0, 4).map((x) => x.toLowerCase().replace(/^0+(?=.)/, '')).join(':');
+  }
+  return address;
+}
 
 export type AuthorisationAnswer =
   | { status: 'pending'; secret?: string }
@@ -102,7 +127,13 @@ export class AuthStore {
     let c = this.find(id);
     if (!c) {
       const pending = this.state.clients.filter((x) => x.status === 'pending' && x.collectHash);
-      if (pending.length >= MAX_PENDING || pending.filter((x) => x.address === address).length >= MAX_PENDING_PER_SOURCE) return { status: 'refused', reason: 'too-many' };
+      const fromSource = pending.filter((x) => x.address === address).length;
+      const net = sourceNetwork(address);
+      const full = pending.length >= MAX_PENDING
+        || fromSource >= MAX_PENDING_PER_SOURCE
+        || pending.filter((x) => x.address !== undefined && sourceNetwork(x.address) === net).length >= MAX_PENDING_PER_NETWORK
+        || (pending.length >= SHARED_PENDING && fromSource > 0);
+      if (full) return { status: 'refused', reason: 'too-many' };
       const fresh = newToken();
       c = { id, name, scope: 'read', status: 'pending', address, requestedAt: new Date().toISOString(), collectHash: hashToken(fresh) };
       this.state.clients.push(c);
@@ -110,6 +141,7 @@ export class AuthStore {
       return { status: 'pending', secret: fresh };
     }
     if (!c.collectHash || !secret || !sameHash(c.collectHash, hashToken(secret))) return { status: 'refused', reason: 'secret', held: c.status };
+    this.askedAt.set(c.id, Date.now());
     if (c.status === 'approved') {
       if (c.collectTtlS === undefined) return { status: 'approved', ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}) };
       const token = this.mint(c, c.collectTtlS);
@@ -120,10 +152,19 @@ export class AuthStore {
     return { status: c.status };
   }
 
-  private async expirePending(): Promise<void> {
-    const cutoff = Date.now() - PENDING_TTL_MS;
+  /** When each pending requester last asked again (in memory: after a restart, the restart counts as asking). */
+  private readonly askedAt = new Map<string, number>();
+  private readonly openedAt = Date.now();
+
+  private async expirePending(now = Date.now()): Promise<void> {
     const before = this.state.clients.length;
-    this.state.clients = this.state.clients.filter((c) => !(c.status === 'pending' && c.collectHash && new Date(c.requestedAt).getTime() < cutoff));
+    const stale = (c: ClientRecord) => {
+      const requested = new Date(c.requestedAt).getTime();
+      const lastHeard = Math.max(requested, this.askedAt.get(c.id) ?? 0, this.openedAt);
+      return requested < now - PENDING_TTL_MS || lastHeard < now - PENDING_IDLE_MS;
+    };
+    this.state.clients = this.state.clients.filter((c) => !(c.status === 'pending' && c.collectHash && stale(c)));
+    for (const id of this.askedAt.keys()) if (!this.find(id)) this.askedAt.delete(id);
     if (this.state.clients.length !== before) await this.persist();
   }
 

@@ -7,7 +7,7 @@ import { UserError } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import { startDetached } from '../runners/local.js';
 import { record } from '../services/audit.js';
-import { ADMIN_FILE } from './admin.js';
+import { ADMIN_FILE, procStartOf } from './admin.js';
 import { readNoFollow, secureDataDir } from './data-dir.js';
 import { relayInput } from './options.js';
 
@@ -29,18 +29,28 @@ export function startArgv(req: StartRequest, bin: string): string[] {
     ...o['trusted-proxy'].flatMap((c) => ['--trusted-proxy', c]), ...o['open-from'].flatMap((c) => ['--open-from', c])];
 }
 
-async function adminPid(dataDir: string): Promise<number | undefined> {
+async function adminInfo(dataDir: string): Promise<{ pid: number; procStart?: string } | undefined> {
   try {
-    const info = JSON.parse((await readNoFollow(path.join(dataDir, ADMIN_FILE))) ?? 'null') as { pid?: unknown };
-    return typeof info.pid === 'number' && Number.isInteger(info.pid) && info.pid > 1 ? info.pid : undefined;
+    const info = JSON.parse((await readNoFollow(path.join(dataDir, ADMIN_FILE))) ?? 'null') as { pid?: unknown; procStart?: unknown };
+    if (!(typeof info.pid === 'number' && Number.isInteger(info.pid) && info.pid > 1)) return undefined;
+    return { pid: info.pid, ...(typeof info.procStart === 'string' ? { procStart: info.procStart } : {}) };
   } catch {
     return undefined;
   }
 }
 
-/** Is `pid` alive and a `relay start` with this data directory? (/proc on Linux.) */
-async function isOurRelay(pid: number, dataDir: string): Promise<boolean> {
+async function adminPid(dataDir: string): Promise<number | undefined> {
+  return (await adminInfo(dataDir))?.pid;
+}
+
+/**
+ * Is `pid` the relay that wrote admin.json: alive, started at the time it recorded (so a pid reused by another
+ * process, even one whose command line says `relay start --data-dir DIR`, is not it), and a `relay start` with
+ * this data directory? (/proc on Linux.)
+ */
+async function isOurRelay(pid: number, dataDir: string, procStart: string | undefined): Promise<boolean> {
   try {
+    if (procStart === undefined || procStartOf(await readFile(`/proc/${pid}/stat`, 'utf8')) !== procStart) return false;
     const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
     const i = argv.indexOf('--data-dir');
     return argv.includes('relay') && argv.includes('start') && i >= 0 && path.resolve(argv[i + 1] ?? '') === path.resolve(dataDir);
@@ -50,8 +60,8 @@ async function isOurRelay(pid: number, dataDir: string): Promise<boolean> {
 }
 
 export async function relayRunning(dataDir: string): Promise<number | undefined> {
-  const pid = await adminPid(dataDir);
-  return pid && (await isOurRelay(pid, dataDir)) ? pid : undefined;
+  const info = await adminInfo(dataDir);
+  return info && (await isOurRelay(info.pid, dataDir, info.procStart)) ? info.pid : undefined;
 }
 
 /** Start the relay in the background; resolves once its admin feed is up (or says why not, from its log). */
@@ -64,10 +74,8 @@ export async function startRelay(req: StartRequest, bin = process.argv[1] ?? 'co
   const log = path.join(dataDir, 'relay.log');
   const pid = await startDetached(argv, log, { NO_COLOR: '1' });
   for (let i = 0; i < 100; i++) {
-    if ((await adminPid(dataDir)) === pid) {
-      await record({ action: 'relay.start', target: `${argv.slice(4).join(' ')}`, outcome: `started, pid ${pid}` });
-      return { pid, log, argv };
-    }
+    // The relay records its own start in the audit log (relay start does, however it was started).
+    if ((await adminPid(dataDir)) === pid) return { pid, log, argv };
     try { process.kill(pid, 0); } catch {
       const tail = (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-3).join('; ');
       throw new UserError(`the relay did not start: ${tail || 'it exited at once'}`, [`its log: ${log}`], 'relay');
@@ -81,10 +89,11 @@ export async function startRelay(req: StartRequest, bin = process.argv[1] ?? 'co
 export async function stopRelay(dataDir: string): Promise<{ pid: number }> {
   const pid = await relayRunning(dataDir);
   if (!pid) throw new UserError(`no relay runs with ${dataDir} on this machine`, [], 'data-dir');
+  const procStart = (await adminInfo(dataDir))?.procStart;
   process.kill(pid, 'SIGTERM');
   for (let i = 0; i < 50; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    if (!(await isOurRelay(pid, dataDir))) {
+    if (!(await isOurRelay(pid, dataDir, procStart))) {
       await record({ action: 'relay.stop', target: dataDir, outcome: `stopped pid ${pid}` });
       return { pid };
     }

@@ -20,7 +20,9 @@ export const relayInput = z.object({
   /** Sources that need no token (scope both): Commbase's unmodified scripts beside the relay. Off by default. */
   'open-from': z.array(cidr).default([]),
   /** Reverse proxies (nginx) whose X-Forwarded-For names the real client, for --allow-from, --open-from, limits and the Monitor. */
-  'trusted-proxy': z.array(cidr).max(64).default([]),
+  'trusted-proxy': z.array(cidr.refine((c) => !tooWide(c), { message: 'is wider than a /16 (IPv6: /48): every client there could name any address it likes. Give the proxy\'s own address, e.g. 127.0.0.1' })).max(64).default([]),
+  /** Engine.IO sessions one source may open per 5 s and hold at once, before it has shown a token. */
+  'max-per-source': wholeNumber('must be a whole number of connections').pipe(z.number().min(1, 'must be at least 1').max(100_000, 'must be at most 100000')).default(64),
   'insecure-http': z.boolean().default(false),
   'on-save': z.array(z.string()).default([]),
   keep: wholeNumber().pipe(z.number().min(1, 'must be at least 1')).optional(),
@@ -40,6 +42,11 @@ export const relayInput = z.object({
     ctx.addIssue({ code: 'custom', path: ['bind'], message: 'listens beyond this machine without TLS: tokens and data would cross the network in clear text. Give --tls-cert and --tls-key (commbase-admin cert issue makes them), or --insecure-http if the network is already protected' });
   }
 });
+function tooWide(c: string): boolean {
+  const [addr, bits] = normaliseCidr(c).split('/');
+  return Number(bits) < (isIP(addr!) === 6 ? 48 : 16);
+}
+
 function isLoopbackCidr(c: string): boolean {
   const [addr, bits] = normaliseCidr(c).split('/');
   if (isIP(addr!) === 6) return addr === '::1' && bits === '128';

@@ -14,6 +14,7 @@ import { parseInput } from '../core/validate.js';
 import { LocalRunner } from '../runners/local.js';
 import { AdminFeed } from './admin.js';
 import { AuthStore, allows, type ClientRecord } from './auth.js';
+import { DEFAULT_GATE, HandshakeGate } from './handshake-gate.js';
 import { HttpError, RateLimiter, bearer, readBody, sendJson, sendRawJson } from './http-util.js';
 import { Meter, type ConnectedClient } from './metrics.js';
 import { relayInput, type RelayOptions } from './options.js';
@@ -85,6 +86,7 @@ export class Relay {
   readonly startedAt = new Date();
   readonly connected = new Map<string, ConnectedClient & { socket: Socket }>();
   private readonly limiter: RateLimiter;
+  readonly gate: HandshakeGate;
   private readonly allowList: BlockList | undefined;
   private readonly openList: BlockList | undefined;
   private readonly trustedProxies: BlockList | undefined;
@@ -100,6 +102,7 @@ export class Relay {
 
   private constructor(readonly opts: RelayOptions, readonly store: DocumentStore, readonly auth: AuthStore) {
     this.limiter = new RateLimiter(opts.rate);
+    this.gate = new HandshakeGate({ ...DEFAULT_GATE, perWindow: opts['max-per-source'], openPerSource: opts['max-per-source'] });
     this.allowList = blockList(opts['allow-from']);
     this.openList = blockList(opts['open-from']);
     this.trustedProxies = blockList(opts['trusted-proxy']);
@@ -159,6 +162,18 @@ export class Relay {
       cors: origins.length ? { origin: origins, credentials: false } : { origin: false },
       maxHttpBufferSize: this.opts['max-body'],
       transports: ['polling', 'websocket'],
+      // A session that never connects to the namespace (never shows a token) is closed after 10 s, not 45.
+      connectTimeout: 10_000,
+      // Before authentication: handshakes bounded per source (relay/handshake-gate.ts); refused with a 403 that says why.
+      allowRequest: (req, done) => {
+        const why = this.sourceAllowed(this.sourceOf(req)) ? this.gate.admit(this.sourceOf(req) ?? '?') : 'source address not allowed';
+        done(why ?? null, why === undefined);
+      },
+    });
+    this.io.engine.on('connection', (conn: { request: IncomingMessage; once(ev: 'close', fn: () => void): void }) => {
+      const source = this.sourceOf(conn.request) ?? '?';
+      this.gate.opened(source);
+      conn.once('close', () => this.gate.closed(source));
     });
     this.io.use((socket, next) => {
       // Whatever a handshake carries, it is refused or accepted here: nothing it sends can throw past this.
@@ -188,6 +203,10 @@ export class Relay {
     this.ticker = setInterval(() => { this.uploads.tick(); this.deliveries.tick(); this.errors.tick(); this.superseded.tick(); }, 1000);
     this.ticker.unref();
     this.admin = await AdminFeed.start(this);
+  }
+
+  private sourceOf(req: IncomingMessage): string | undefined {
+    return clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.trustedProxies).address;
   }
 
   private sourceAllowed(address: string | undefined): boolean {

@@ -1,10 +1,10 @@
 // The SSH runner: ssh2 exec for commands (argv quoted by the one quoting function), SFTP for files.
 // Host keys are checked like OpenSSH: a pinned SHA-256 fingerprint, asked about on first contact.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { ExternalError, UserError } from '../core/errors.js';
-import { isStrayTemp } from '../core/files.js';
+import { isStrayTemp, readSmallFile } from '../core/files.js';
 import { quoteArgv } from '../core/quote.js';
 import { isIP } from '../core/net.js';
 import { privilegedArgv, SUDO_PASSWORD_RE, type FileStat, type RunOptions, type RunResult, type Runner, type SshSession } from './types.js';
@@ -214,25 +214,33 @@ export class SshRunner implements Runner {
   }
 }
 
+/**
+ * An identity file, read as OpenSSH reads one: a regular file of sane size (a FIFO or /dev/zero is refused, not
+ * waited on), and not readable by group or others when it is the user's own ("UNPROTECTED PRIVATE KEY FILE").
+ */
+export async function readIdentity(file: string): Promise<Buffer> {
+  const key = await readSmallFile(file, 'identity', 64 * 1024);
+  const st = await stat(file);
+  if ((st.mode & 0o077) !== 0 && st.uid === (process.getuid?.() ?? st.uid)) {
+    throw new UserError(`the identity file ${file} can be read by others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}): like OpenSSH, commbase-admin does not use a private key that is not private`, [`chmod 600 ${file}`], 'identity');
+  }
+  return key;
+}
+
 /** Whether ssh2 needs a passphrase to read this identity file (false for a plain key or an unreadable one). */
 export async function identityNeedsPassphrase(file: string): Promise<boolean> {
   let key: Buffer;
-  try { key = await readFile(file); } catch { return false; }
+  try { key = await readIdentity(file); } catch { return false; }
   const parsed = utils.parseKey(key);
   return parsed instanceof Error && /encrypted|passphrase/i.test(parsed.message);
 }
 
 export async function passphraseOpens(file: string, passphrase: string): Promise<boolean> {
-  return !(utils.parseKey(await readFile(file), passphrase) instanceof Error);
+  return !(utils.parseKey(await readIdentity(file), passphrase) instanceof Error);
 }
 
 async function loadIdentity(file: string, trust: SshTrust): Promise<Partial<ConnectConfig>> {
-  let key: Buffer;
-  try {
-    key = await readFile(file);
-  } catch (err) {
-    throw new UserError(`failed to read the identity file ${file}: ${(err as Error).message}`, [], 'identity');
-  }
+  const key = await readIdentity(file);
   const parsed = utils.parseKey(key);
   if (!(parsed instanceof Error)) return { privateKey: key };
   if (!/encrypted|passphrase/i.test(parsed.message)) {

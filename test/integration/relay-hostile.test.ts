@@ -90,6 +90,29 @@ describe('hostile input over real sockets', () => {
   });
 });
 
+describe('unauthenticated handshakes', () => {
+  it('bounds the Engine.IO sessions one source may open before it shows a token, with a 403 that says why, and stays up', async () => {
+    const dataDir = path.join(tmp.dir, 'handshakes');
+    const relay = await start(['--port', String(await freePort()), '--max-per-source', '40'], dataDir);
+    const base = `http://127.0.0.1:${relay.port}`;
+    const statuses = new Map<number, number>();
+    let refusal = '';
+    for (let batch = 0; batch < 6; batch++) {
+      await Promise.all(Array.from({ length: 50 }, async () => {
+        const r = await fetch(`${base}/socket.io/?EIO=4&transport=polling`);
+        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+        const body = await r.text();
+        if (r.status === 403) refusal = body;
+      }));
+    }
+    expect(statuses.get(200)).toBe(40);
+    expect(statuses.get(403)).toBe(260);
+    expect(JSON.parse(refusal).message).toMatch(/too many (connection attempts|open connections) from your address/);
+    expect((await fetch(`${base}/info`)).status).toBe(200);
+    expect(relay.child.exitCode).toBeNull();
+  }, 30_000);
+});
+
 describe('behind a trusted proxy on loopback with --open-from 127.0.0.1/32 (the documented nginx layout)', () => {
   let base: string;
   let relay: RelayProcess;

@@ -1,8 +1,8 @@
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DocumentStore } from '../../src/relay/store.js';
-import { AuthStore } from '../../src/relay/auth.js';
+import { AuthStore, MAX_PENDING_PER_NETWORK, PENDING_IDLE_MS, SHARED_PENDING, sourceNetwork } from '../../src/relay/auth.js';
 import { withTempDir } from '../helpers/tmp.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -188,5 +188,51 @@ describe('relay authorisation store', () => {
     const c = await AuthStore.open(t.dir, 'relay');
     c.clients().find((x) => x.id === short.client.id)!.expiresAt = new Date(Date.now() - 1000).toISOString();
     expect(c.check(short.token)).toBeUndefined();
+  });
+});
+
+describe('pending approval slots', () => {
+  afterEach(() => { vi.useRealTimers(); });
+
+  it('bound one network (/24), keep the last quarter for new sources, and forget requesters who stopped asking', async () => {
+    const t = await withTempDir();
+    try {
+      const a = await AuthStore.open(t.dir, 'relay');
+      // 40 addresses of one /24, 5 each: one network holds at most MAX_PENDING_PER_NETWORK.
+      let accepted = 0;
+      for (let i = 0; i < 40; i++) for (let k = 0; k < 5; k++) if ((await a.request(`n-${i}-${k}`, 'F', `10.1.1.${i + 1}`, undefined)).status === 'pending') accepted += 1;
+      expect(accepted).toBe(MAX_PENDING_PER_NETWORK);
+      // 40 networks, 5 each: once SHARED_PENDING are taken, a source that already waits gets no more...
+      for (let i = 0; i < 40; i++) for (let k = 0; k < 5; k++) await a.request(`m-${i}-${k}`, 'F', `10.2.${i}.1`, undefined);
+      // 20 + 26 networks × 5 reach SHARED_PENDING; the 14 networks after that get one request each (new sources).
+      const waiting = a.clients().filter((c) => c.status === 'pending').length;
+      expect(waiting).toBe(SHARED_PENDING + 14);
+      expect((await a.request('again', 'F', '10.2.0.1', undefined)).status).toBe('refused');
+      // ... and a new source still can.
+      expect((await a.request('newcomer', 'N', '192.0.2.77', undefined)).status).toBe('pending');
+      expect(sourceNetwork('2001:db8:0:1::5')).toBe(sourceNetwork('2001:0db8:0000:0001:ffff::1'));
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('a requester that keeps asking keeps its slot; one that went quiet for PENDING_IDLE_MS loses it', async () => {
+    const t = await withTempDir();
+    try {
+      const a = await AuthStore.open(t.dir, 'relay');
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 1000);
+      const keeper = await a.request('keeper', 'K', '10.3.0.1', undefined) as { secret: string };
+      await a.request('quiet', 'Q', '10.3.0.2', undefined);
+      for (let i = 0; i < 3; i++) {
+        vi.setSystemTime(Date.now() + PENDING_IDLE_MS * 0.6);
+        expect((await a.request('keeper', 'K', '10.3.0.1', keeper.secret)).status).toBe('pending');
+      }
+      const ids = a.clients().map((c) => c.id);
+      expect(ids).toContain('keeper');
+      expect(ids).not.toContain('quiet');
+    } finally {
+      await t.cleanup();
+    }
   });
 });

@@ -19,7 +19,8 @@ export interface LiteralChange {
  */
 export function rewriteLiterals(source: string, values: Partial<Record<LiteralName, string>>): { text: string; changes: LiteralChange[]; missing: LiteralName[] } {
   for (const [name, v] of Object.entries(values)) {
-    if (v !== undefined && /['"\\\n\r]/.test(v)) throw new Error(`refusing to write ${name} ${JSON.stringify(v)}: it holds a quote, backslash or line break`);
+    // Python reads a quote or backslash as syntax, and refuses a source file with NUL or text that is not Unicode.
+    if (v !== undefined && (/['"\\\p{Cc}\u2028\u2029]/u.test(v) || /\p{Cs}/u.test(v))) throw new Error(`refusing to write ${name} ${JSON.stringify(v)}: it holds a quote, backslash, line break or other control character`);
   }
   const eol = source.includes('\r\n') ? '\r\n' : '\n';
   const lines = source.split(eol);

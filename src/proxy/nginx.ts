@@ -1,5 +1,6 @@
 // The nginx site for a relay behind TLS: pure text from validated input (tested without nginx; nginx -t checks
 // it on the host before it is used).
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { dnsName, hostOrIp, isIP, port } from '../core/net.js';
 
@@ -48,7 +49,10 @@ export function sitePaths(d: string) {
  */
 export function renderSite(i: SiteInput): string {
   const p = sitePaths(i.domain);
-  const upgradeVar = `$commbase_admin_upgrade_${i.domain.replace(/[^a-z0-9]/g, '_')}`;
+  // nginx keeps variable names in hash buckets of 64 bytes by default: a long domain in the name would make
+  // `nginx -t` fail ("could not build variables_hash"), so a long one is shortened and made unique by a hash.
+  const slug = i.domain.replace(/[^a-z0-9]/g, '_');
+  const upgradeVar = `$commbase_admin_upgrade_${slug.length <= 17 ? slug : `${slug.slice(0, 8)}_${createHash('sha256').update(i.domain).digest('hex').slice(0, 8)}`}`;
   const httpsSuffix = i['https-port'] === 443 ? '' : `:${i['https-port']}`;
   const up = isIP(i.upstream.host) === 6 ? `[${i.upstream.host}]:${i.upstream.port}` : `${i.upstream.host}:${i.upstream.port}`;
   return `${SITE_MARK}

@@ -1,5 +1,6 @@
 // client setup's pure parts: the literal rewriter keeps every byte but the literals' contents, and every flag
 // refuses hostile values before anything is read or issued.
+import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseInput } from '../../src/core/validate.js';
@@ -36,6 +37,20 @@ describe('literal rewriting', () => {
         expect((err as Error).message).toMatch(/refusing to write api_url/);
       }
     }), { numRuns: 1000 });
+  });
+});
+
+describe('the literal through Python\'s own parser', () => {
+  it('every accepted value is, to python3, exactly that string (fast-check, one interpreter for all)', () => {
+    const accepted: string[] = [];
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (v) => {
+      try { rewriteLiterals(LISTENER, { api_url: v }); accepted.push(v); } catch { /* refused: a quote, backslash or line break */ }
+    }), { numRuns: 400 });
+    expect(accepted.length).toBeGreaterThan(100);
+    const sources = accepted.map((v) => rewriteLiterals(LISTENER, { api_url: v }).text);
+    const check = 'import ast, json, sys\nsrcs, want = json.load(sys.stdin)\nfor s, w in zip(srcs, want):\n    tree = ast.parse(s)\n    got = [n.value.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "api_url"]\n    assert got == [w], (got, w)\nprint(len(srcs))\n';
+    const out = execFileSync('/usr/bin/python3', ['-I', '-c', check], { input: JSON.stringify([sources, accepted]), encoding: 'utf8' });
+    expect(Number(out.trim())).toBe(accepted.length);
   });
 });
 

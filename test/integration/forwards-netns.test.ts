@@ -110,6 +110,15 @@ describe.skipIf(why)(titled('timed forwards in test namespaces', why), () => {
       expect(r.json.warnings.join('\n')).toMatch(/router itself listens on 8089\/tcp: until the deadline, connections from 203\.0\.113\.7 to that port reach the forward's destination instead/);
       const quiet = await cli<{ warnings: string[] }>(['forward', 'add', '--from', '203.0.113.7', '--port', '8090', '--to', '192.168.77.2:80', '--ttl', '1m', '--dry-run']);
       expect(quiet.json.warnings.join('\n')).not.toMatch(/listens on/);
+      // A destination that is the router's own SSH (its LAN address, the session's port) is said out loud.
+      const ownSsh = await cli<{ warnings: string[] }>(['forward', 'add', '--from', '203.0.113.7', '--port', '8091', '--to', `192.168.77.1:${router.sshPort}`, '--ttl', '1m', '--dry-run']);
+      expect(ownSsh.json.warnings.join('\n')).toMatch(/is router's own SSH/);
+      // A reaper script path with . or .. segments is refused before anything is read or written.
+      for (const bad of ['/usr/local/sbin/../../tmp/x', '/usr/local/./sbin/x', '/usr/local/sbin/']) {
+        const r = await cli<{ error: { field: string } }>(['forward', 'reap', '--install-cron', '--script-path', bad]);
+        expect(r.code, bad).toBe(2);
+        expect(r.json.error.field).toBe('script-path');
+      }
     } finally {
       listener.kill('SIGKILL');
     }

@@ -24,8 +24,10 @@ const warnColour = (l: string) => (l.startsWith('warning: ') ? paint.yellow(l) :
 export function registerFw(program: Command): void {
   const fw = program.command('fw').description('open and close ports with ufw or iptables, on this machine or a host over SSH');
 
-  selectors(fw.command('open')).description('allow a port in (checked first, read back after)').action(action(async (o) => {
-    const r = await (await fwService()).openPort({ host: o.host, port: o.port, proto: o.proto, from: o.from, backend: o.backend, 'dry-run': Boolean(o.dryRun) }, connector(o));
+  selectors(fw.command('open')).description('allow a port in (checked first, read back after); says who can reach it afterwards')
+    .option('--restrict', 'iptables: also DROP the port for everyone but --from (appended after the ACCEPT, removed with it), for a host whose INPUT policy accepts everything')
+    .action(action(async (o) => {
+    const r = await (await fwService()).openPort({ host: o.host, port: o.port, proto: o.proto, from: o.from, backend: o.backend, restrict: Boolean(o.restrict), 'dry-run': Boolean(o.dryRun) }, connector(o));
     emit(o, r, changeLines);
   }));
 

@@ -1,6 +1,6 @@
 // iptables: an INPUT ACCEPT rule per opened port, tagged with a comment. Argv builders and a parser of
 // `iptables -S`; no I/O here.
-import { FW_TAG, TAG, type Family, type ListedRule, type PortRule } from './model.js';
+import { FW_DROP_TAG, FW_TAG, TAG, type Family, type ListedRule, type PortRule } from './model.js';
 
 export function binary(family: Family): string {
   return family === 6 ? 'ip6tables' : 'iptables';
@@ -21,6 +21,15 @@ export function insertArgv(rule: PortRule, family: Family): string[] {
 
 export function deleteArgv(rule: PortRule, family: Family): string[] {
   return [binary(family), '-w', '5', '-D', 'INPUT', ...ruleSpec(rule)];
+}
+
+/** `--restrict`: the port dropped for everyone, after every other rule (-A), so the ACCEPTs before it decide. */
+export function dropSpec(rule: PortRule): string[] {
+  return ['-p', rule.proto, '--dport', String(rule.port), '-m', 'comment', '--comment', FW_DROP_TAG, '-j', 'DROP'];
+}
+
+export function dropArgv(rule: PortRule, family: Family, op: '-A' | '-C' | '-D'): string[] {
+  return [binary(family), '-w', '5', op, 'INPUT', ...dropSpec(rule)];
 }
 
 export function listArgv(family: Family): string[] {

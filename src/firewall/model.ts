@@ -6,6 +6,8 @@ import { BACKENDS, hostNameKey } from '../core/names.js';
 /** Every rule commbase-admin makes carries this tag (an iptables comment, a ufw comment). */
 export const TAG = 'commbase-admin';
 export const FW_TAG = `${TAG}:fw`;
+/** The DROP `fw open --restrict` appends after its ACCEPT (iptables), so "from X" means from X only. */
+export const FW_DROP_TAG = `${TAG}:fw-drop`;
 
 export const PROTOCOLS = ['tcp', 'udp'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -16,6 +18,8 @@ export const portRuleInput = z.object({
   proto: z.enum(PROTOCOLS, { message: 'must be tcp or udp' }).default('tcp'),
   from: cidr.optional(),
   backend: z.enum(BACKENDS, { message: 'must be ufw or iptables' }).optional(),
+  /** iptables: also DROP the port for everyone else (appended, tagged, removed with the rule). */
+  restrict: z.boolean().default(false),
   'dry-run': z.boolean().default(false),
 });
 export type PortRuleInput = z.output<typeof portRuleInput>;

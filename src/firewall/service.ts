@@ -10,7 +10,8 @@ import { getHost, withRunner, type HostEntry, type Connector } from '../services
 import { hostNameKey, type Backend } from '../core/names.js';
 import * as ipt from './iptables.js';
 import { describeSession, iptablesMatch, iptablesVerdict, ufwMatch, ufwVerdict, type SshSession, type Verdict } from './lockout.js';
-import { describeRule, familiesOf, portRuleInput, sameRule, toPortRule, type Family, type ListedRule, type PortRule } from './model.js';
+import { FW_DROP_TAG, describeRule, familiesOf, portRuleInput, sameRule, toPortRule, type Family, type ListedRule, type PortRule } from './model.js';
+import { reachAfterClose, reachOf } from './reach.js';
 import * as ufw from './ufw.js';
 
 export type FirewallDeps = Connector;
@@ -36,6 +37,10 @@ export interface ChangeResult {
   dryRun: boolean;
   commands: string[][];
   warnings: string[];
+  /** Who can reach the port afterwards, read from the rules themselves (reach.ts); opening and closing only. */
+  reach?: string;
+  /** Opening "from X" leaves the port open to others anyway (the policy accepts, ufw is off…). */
+  restrictsNothing?: boolean;
 }
 
 const run = (r: Runner, argv: string[], allowFailure = false) => r.run(argv, { privileged: true, allowFailure });
@@ -85,36 +90,78 @@ function ipFamilies(rule: PortRule, state: FirewallState): Family[] {
   return familiesOf(rule).filter((f) => state.policy?.[f] !== undefined);
 }
 
-function resolve(raw: z.input<typeof portRuleInput>): { host: HostEntry; backend: Backend; rule: PortRule; dryRun: boolean } {
+function resolve(raw: z.input<typeof portRuleInput>): { host: HostEntry; backend: Backend; rule: PortRule; dryRun: boolean; restrict: boolean } {
   const input = parseInput(portRuleInput, raw);
   const host = getHost(input.host);
-  return { host, backend: input.backend ?? host.backend, rule: toPortRule(input), dryRun: input['dry-run'] };
+  const backend = input.backend ?? host.backend;
+  if (input.restrict && backend === 'ufw') throw new UserError('invalid restrict: with ufw, its default incoming policy (deny) keeps others out once ufw is enabled', [`enable ufw: commbase-admin fw enable --host ${host.name}`], 'restrict');
+  if (input.restrict && !input.from) throw new UserError('invalid restrict: it keeps everyone but --from out, so it needs --from', [], 'restrict');
+  return { host, backend, rule: toPortRule(input), dryRun: input['dry-run'], restrict: input.restrict };
+}
+
+const isDrop = (r: ListedRule) => r.comment === FW_DROP_TAG;
+
+/** The rules as they will be: our ACCEPT(s) first (-I), our DROP(s) last (-A). For previews and the reach line. */
+function planned(state: FirewallState, rule: PortRule, accepts: Family[], drops: Family[]): FirewallState {
+  const listed = (family: Family | undefined, raw: string, action: string, from: string): ListedRule => ({ backend: state.backend, action, port: rule.port, proto: rule.proto, from, ...(family ? { family } : {}), ours: true, raw });
+  const head = state.backend === 'ufw'
+    ? (accepts.length ? [listed(undefined, ufw.allowArgv(rule).join(' '), 'allow', rule.from ?? 'any')] : [])
+    : accepts.map((f) => listed(f, `-A INPUT ${ipt.ruleSpec(rule).join(' ')}`, 'ACCEPT', rule.from ?? 'any'));
+  const tail = drops.map((f) => ({ ...listed(f, `-A INPUT ${ipt.dropSpec(rule).join(' ')}`, 'DROP', 'any'), comment: FW_DROP_TAG }));
+  return { ...state, rules: [...head, ...state.rules, ...tail] };
+}
+
+function reachLine(state: FirewallState, rule: PortRule, runner: Runner): ReturnType<typeof reachOf> {
+  const s = runner.session;
+  return reachOf(state, rule, s ? { [s.family]: s.server } : {});
+}
+
+function restrictAdvice(backend: Backend, state: FirewallState, host: string, rule: PortRule): string {
+  if (backend === 'ufw') return state.active
+    ? `ufw's default incoming policy lets everyone in: make it deny (ufw default deny incoming) with SSH allowed first`
+    : `ufw is inactive on ${host}: enable it (the Firewall screen's u, or commbase-admin fw enable --host ${host}); its default incoming policy then keeps others out`;
+  return `to make it true, add a DROP for ${rule.port}/${rule.proto} from everyone else, removed with the rule (fw open … --restrict; d in the Firewall screen)`;
 }
 
 /** What a caller asks for: the same fields as `fw open|close`, typed. */
 export type PortRequest = z.input<typeof portRuleInput>;
 
 export async function openPort(raw: PortRequest, deps: FirewallDeps): Promise<ChangeResult> {
-  const { host, backend, rule, dryRun } = resolve(raw);
+  const { host, backend, rule, dryRun, restrict } = resolve(raw);
   return withRunner(host.name, deps.connect, async (runner) => {
     const state = await readState(runner, backend);
     let commands: string[][];
+    let after: FirewallState;
     if (backend === 'ufw') {
-      commands = state.rules.some((r) => r.action === 'allow' && sameRule(r, rule)) ? [] : [ufw.allowArgv(rule)];
+      const missing = !state.rules.some((r) => r.action === 'allow' && sameRule(r, rule));
+      commands = missing ? [ufw.allowArgv(rule)] : [];
+      after = planned(state, rule, missing ? [4] : [], []);
     } else {
-      const missing = await Promise.all(ipFamilies(rule, state).map(async (f) => ((await run(runner, ipt.checkArgv(rule, f), true)).exitCode === 0 ? undefined : ipt.insertArgv(rule, f))));
-      commands = missing.filter((argv) => argv !== undefined);
+      const exists = async (argv: string[]) => (await run(runner, argv, true)).exitCode === 0;
+      const accepts = (await Promise.all(ipFamilies(rule, state).map(async (f) => ((await exists(ipt.checkArgv(rule, f))) ? undefined : f)))).filter((f): f is Family => f !== undefined);
+      // --restrict drops the port in every family the host manages: a rule from an IPv4 network leaves IPv6 open otherwise.
+      const dropFamilies = restrict ? ([4, 6] as const).filter((f) => state.policy?.[f] !== undefined) : [];
+      const drops = (await Promise.all(dropFamilies.map(async (f) => ((await exists(ipt.dropArgv(rule, f, '-C'))) ? undefined : f)))).filter((f): f is Family => f !== undefined);
+      commands = [...accepts.map((f) => ipt.insertArgv(rule, f)), ...drops.map((f) => ipt.dropArgv(rule, f, '-A'))];
+      after = planned(state, rule, accepts, drops);
+      refuseLockoutAdding(runner, state, after, `dropping ${rule.port}/${rule.proto} for everyone but ${rule.from}`, host.name);
     }
+    const reach = reachLine(after, rule, runner);
     const warnings = [...state.warnings];
+    if (reach.restrictsNothing) warnings.push(`"from ${rule.from}" restricts nothing on ${host.name}; ${restrictAdvice(backend, state, host.name, rule)}`);
     if (backend === 'ufw' && !state.active) warnings.push(`ufw is inactive on ${host.name}: the rule is recorded but not enforced until ufw is enabled (commbase-admin fw enable --host ${host.name})`);
     if (backend === 'iptables' && commands.length) warnings.push(...(await persistenceWarning(runner, host.name, 'an iptables rule')));
-    const base = { host: host.name, where: runner.where, backend, rule: describeRule(rule), dryRun, commands, warnings };
+    const base = { host: host.name, where: runner.where, backend, rule: describeRule(rule), dryRun, commands, warnings, reach: reach.line, restrictsNothing: reach.restrictsNothing };
     if (commands.length === 0) return { ...base, outcome: 'already open' };
     if (dryRun) return { ...base, outcome: 'would open' };
-    return await audited({ action: 'fw.open', host: host.name, target: base.rule }, async () => {
-      await applyAll(runner, backend, commands);
+    return await audited({ action: 'fw.open', host: host.name, target: `${base.rule}${restrict ? ' (restricted: DROP for everyone else)' : ''}` }, async () => {
+      // The ACCEPTs first (inserted on top), the DROPs after them (appended): no moment drops the allowed source.
+      await applyAll(runner, backend, commands.filter((c) => !c.includes('DROP')));
+      await applyAll(runner, backend, commands.filter((c) => c.includes('DROP')));
       await confirm(runner, backend, rule, true);
-      return { ...base, outcome: 'opened' as const };
+      // The reach line from the rules as they are now, not as planned.
+      const now = reachLine(await readState(runner, backend), rule, runner);
+      return { ...base, reach: now.line, restrictsNothing: now.restrictsNothing, outcome: 'opened' as const };
     }, (r) => r);
   });
 }
@@ -123,8 +170,11 @@ export async function closePort(raw: PortRequest, deps: FirewallDeps): Promise<C
   const { host, backend, rule, dryRun } = resolve(raw);
   return withRunner(host.name, deps.connect, async (runner) => {
     const state = await readState(runner, backend);
-    const ours = state.rules.filter((r) => r.ours && sameRule(r, rule));
+    const ours = state.rules.filter((r) => r.ours && !isDrop(r) && sameRule(r, rule));
     const foreign = state.rules.filter((r) => !r.ours && sameRule(r, rule));
+    // Our DROPs for this port (every family) go with the last of our ACCEPTs for it.
+    const acceptsLeft = state.rules.some((r) => r.ours && !isDrop(r) && !ours.includes(r) && r.port === rule.port && r.proto === rule.proto);
+    const drops = ours.length && !acceptsLeft ? state.rules.filter((r) => isDrop(r) && r.port === rule.port && r.proto === rule.proto) : [];
     const base = { host: host.name, where: runner.where, backend, rule: describeRule(rule), dryRun, warnings: [...state.warnings] };
     if (ours.length === 0) {
       if (foreign.length > 0) {
@@ -135,12 +185,12 @@ export async function closePort(raw: PortRequest, deps: FirewallDeps): Promise<C
       return { ...base, commands: [], outcome: 'already closed' };
     }
     refuseLockout(runner, state, ours, `closing ${describeRule(rule)}`, host.name);
-    const commands = backend === 'ufw' ? [ufw.deleteArgv(rule)] : [...new Set(ours.map((r) => r.family!))].map((f) => ipt.deleteArgv(rule, f));
+    const commands = backend === 'ufw' ? [ufw.deleteArgv(rule)] : [...[...new Set(ours.map((r) => r.family!))].map((f) => ipt.deleteArgv(rule, f)), ...drops.map((r) => ipt.dropArgv(rule, r.family!, '-D'))];
     if (dryRun) return { ...base, commands, outcome: 'would close' };
     return await audited({ action: 'fw.close', host: host.name, target: base.rule }, async () => {
       await applyAll(runner, backend, commands);
       await confirm(runner, backend, rule, false);
-      return { ...base, commands, outcome: 'closed' as const };
+      return { ...base, commands, reach: reachAfterClose(await readState(runner, backend), { port: rule.port, proto: rule.proto }, runner.session ? { [runner.session.family]: runner.session.server } : {}), outcome: 'closed' as const };
     }, (r) => r);
   });
 }
@@ -154,6 +204,19 @@ async function applyAll(runner: Runner, backend: Backend, commands: string[][]):
     return;
   }
   for (const argv of commands) await run(runner, argv);
+}
+
+/** A rule added (the --restrict DROP) must not cut off the session either: refused when it gets in now and would not after. */
+function refuseLockoutAdding(runner: Runner, state: FirewallState, after: FirewallState, what: string, hostName: string): void {
+  const session = runner.session;
+  if (!session) return;
+  const now = sessionVerdict(state, state.rules, session);
+  const then = sessionVerdict(after, after.rules, session);
+  if (now.allowed && !then.allowed) {
+    throw new UserError(`REFUSED: ${what} on ${hostName} would cut off the SSH session this change is made through (${describeSession(session)}): afterwards ${then.why}`, [
+      `allow SSH first from your own address (fw open --host ${hostName} --port ${session.port} --from ${session.source}), then try again`,
+    ], 'restrict');
+  }
 }
 
 /** Whether the SSH session (and a new login like it) gets in through this firewall state. */

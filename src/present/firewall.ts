@@ -23,5 +23,6 @@ export function changeLines(r: ChangeResult, when: 'preview' | 'result'): string
   const lines = when === 'preview' ? [head] : [`${head}: ${r.outcome}`];
   if (r.commands.length) lines.push(when === 'preview' ? 'will run:' : r.dryRun ? 'would run:' : 'ran:', ...r.commands.map((c) => `  ${quoteArgv(c)}`));
   else if (when === 'preview') lines.push(`nothing to do: ${r.outcome}`);
+  if (r.reach) lines.push(`${when === 'preview' || r.dryRun ? 'afterwards' : 'now'}: ${r.reach}`);
   return [...lines, ...r.warnings.map((w) => `warning: ${w}`)];
 }

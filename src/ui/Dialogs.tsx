@@ -6,12 +6,14 @@ import { TextField } from './TextField.js';
 import { useKeymap } from './useKeymap.js';
 import { theme } from './theme.js';
 
-export function ConfirmDialog(props: { title: string; lines: string[]; onYes: () => void; onNo: () => void; readOnly?: boolean; isActive: boolean }) {
-  useKeymap(['confirm'], { 'confirm.apply': props.onYes, 'confirm.cancel': props.onNo, }, { isActive: props.isActive, readOnly: Boolean(props.readOnly) });
+export function ConfirmDialog(props: { title: string; lines: string[]; onYes: () => void; onNo: () => void; readOnly?: boolean; isActive: boolean; onRestrict?: () => void }) {
+  useKeymap(['confirm'], { 'confirm.apply': props.onYes, 'confirm.cancel': props.onNo }, { isActive: props.isActive, readOnly: Boolean(props.readOnly) });
+  useKeymap(['confirm-restrict'], { 'confirm.restrict': () => props.onRestrict?.() }, { isActive: props.isActive && Boolean(props.onRestrict), readOnly: Boolean(props.readOnly) });
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>{props.title}</Text>
       {props.lines.map((l, i) => <Text key={i}>{l}</Text>)}
+      {props.onRestrict && !props.readOnly ? <Text bold>d: keep everyone else out too (adds a DROP for this port after the rule)</Text> : null}
       <Text bold>{props.readOnly ? 'Read-only console: nothing will be changed (Esc to go back).' : 'Apply? y to apply, n or Esc to cancel'}</Text>
     </Box>
   );

@@ -3,7 +3,7 @@
 
 export type Scope =
   | 'global' | 'home' | 'wizard' | 'wizard.select' | 'wizard.text' | 'wizard.confirm' | 'result'
-  | 'field' | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy' | 'clientsetup' | 'relay' | 'choose';
+  | 'field' | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'confirm-restrict' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy' | 'clientsetup' | 'relay' | 'choose';
 
 export interface Binding {
   id: string;
@@ -106,6 +106,7 @@ export const BINDINGS: readonly Binding[] = [
 
   { id: 'confirm.apply', short: 'apply', scope: 'confirm', keys: ['y'], label: 'y', description: 'apply the change shown', footer: true, dangerous: true },
   { id: 'confirm.cancel', short: 'cancel', scope: 'confirm', keys: ['n'], label: 'n/Esc', description: 'cancel; nothing is changed', footer: true },
+  { id: 'confirm.restrict', short: 'restrict', scope: 'confirm-restrict', keys: ['d'], label: 'd', description: 'a port opened "from X" that restricts nothing (the policy accepts everyone): also DROP it for everyone else (iptables; removed with the rule), then preview again', footer: true, dangerous: true },
   { id: 'typed.submit', short: 'confirm', scope: 'typed-confirm', keys: ['return'], label: 'Enter', description: 'confirm once the name typed matches', footer: true, dangerous: true },
   { id: 'trust.yes', short: 'trust', scope: 'trust', keys: ['y'], label: 'y', description: 'trust this host key and pin it', footer: true },
   { id: 'trust.no', short: 'refuse', scope: 'trust', keys: ['n'], label: 'n', description: 'refuse; do not connect', footer: true },

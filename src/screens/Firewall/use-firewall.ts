@@ -64,6 +64,9 @@ export function useFirewall() {
     nextHost: () => dispatch({ type: 'next-host', hosts: hosts.length }),
     refresh,
     startOpen: () => { dispatch({ type: 'open-form', form: 'open' }); task.clear(); },
+    /** The preview says "restricts nothing" on an iptables host: d previews the same rule with its DROP. */
+    canRestrict: pending?.kind === 'open' && Boolean(pending.preview.restrictsNothing) && pending.preview.backend === 'iptables' && !pending.request.restrict && Boolean(pending.request.from),
+    restrict: () => { if (pending?.kind === 'open') { dispatch({ type: 'close' }); preview('open', { ...pending.request, restrict: true }); } },
     toggleUfw: () => {
       if (state.rules?.backend !== 'ufw') { task.start('', async () => { throw new UserError(`${host.name} is managed with iptables, not ufw`, ['change its backend in Hosts (e) to manage ufw here']); }); return; }
       previewHostChange(state.rules.active ? 'disable' : 'enable');
@@ -97,7 +100,7 @@ export function useFirewall() {
         const p = pending as Extract<Pending, { request: PortRequest }>;
         const r = await (p.kind === 'open' ? openPort : closePort)(p.request, trust.deps);
         dispatch({ type: 'loaded', rules: await listRules(host.name, trust.deps) });
-        return [`${r.rule}: ${r.outcome}`, ...r.warnings.map((w) => `warning: ${w}`)];
+        return [`${r.rule}: ${r.outcome}`, ...(r.reach ? [`now: ${r.reach}`] : []), ...r.warnings.map((w) => `warning: ${w}`)];
       });
     },
   };

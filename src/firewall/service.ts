@@ -158,9 +158,8 @@ export async function openPort(raw: PortRequest, deps: FirewallDeps): Promise<Ch
       // The ACCEPTs first (inserted on top), the DROPs after them (appended): no moment drops the allowed source.
       await applyAll(runner, backend, commands.filter((c) => !c.includes('DROP')));
       await applyAll(runner, backend, commands.filter((c) => c.includes('DROP')));
-      await confirm(runner, backend, rule, true);
-      // The reach line from the rules as they are now, not as planned.
-      const now = reachLine(await readState(runner, backend), rule, runner);
+      // The reach line from the rules as they are now (read back), not as planned.
+      const now = reachLine(await confirm(runner, backend, rule, true), rule, runner);
       return { ...base, reach: now.line, restrictsNothing: now.restrictsNothing, outcome: 'opened' as const };
     }, (r) => r);
   });
@@ -189,8 +188,8 @@ export async function closePort(raw: PortRequest, deps: FirewallDeps): Promise<C
     if (dryRun) return { ...base, commands, outcome: 'would close' };
     return await audited({ action: 'fw.close', host: host.name, target: base.rule }, async () => {
       await applyAll(runner, backend, commands);
-      await confirm(runner, backend, rule, false);
-      return { ...base, commands, reach: reachAfterClose(await readState(runner, backend), { port: rule.port, proto: rule.proto }, runner.session ? { [runner.session.family]: runner.session.server } : {}), outcome: 'closed' as const };
+      const now = await confirm(runner, backend, rule, false);
+      return { ...base, commands, reach: reachAfterClose(now, { port: rule.port, proto: rule.proto }, runner.session ? { [runner.session.family]: runner.session.server } : {}), outcome: 'closed' as const };
     }, (r) => r);
   });
 }
@@ -244,13 +243,15 @@ function refuseLockout(runner: Runner, state: FirewallState, removing: readonly 
   }
 }
 
-async function confirm(runner: Runner, backend: Backend, rule: PortRule, shouldExist: boolean): Promise<void> {
+/** Read the rules back: the change must be there (or gone). Returns what was read (for the reach line). */
+async function confirm(runner: Runner, backend: Backend, rule: PortRule, shouldExist: boolean): Promise<FirewallState> {
   const after = await readState(runner, backend);
   const present = after.rules.some((r) => r.ours && sameRule(r, rule));
   if (present !== shouldExist) {
     throw new ExternalError(`the change to ${describeRule(rule)} did not take on ${runner.where}: read back, the rule is ${present ? 'still there' : 'missing'}`,
       backend === 'ufw' ? ufw.showAddedArgv : ipt.listArgv(4), 0, '', runner.where);
   }
+  return after;
 }
 
 export async function listRules(hostName: string, deps: FirewallDeps, backendOverride?: Backend): Promise<FirewallState & { host: string; where: string }> {

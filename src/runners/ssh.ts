@@ -64,7 +64,9 @@ export class SshRunner implements Runner {
       host: target.address,
       port: target.port,
       username: target.user,
-      readyTimeout: timeoutMs,
+      // ssh2's own ready timeout would count the time a person spends comparing fingerprints: ours below
+      // counts the network only (paused while the host key question is open).
+      readyTimeout: 0,
       // A session a firewall change cut off must not hang the command: give up after ~20 s of silence.
       keepaliveInterval: KEEPALIVE_MS,
       keepaliveCountMax: KEEPALIVE_COUNT,
@@ -72,13 +74,23 @@ export class SshRunner implements Runner {
     };
     if (target.identity) Object.assign(config, await loadIdentity(target.identity, trust));
     let refusal: unknown;
-    config.hostVerifier = (key: Buffer, verify: (ok: boolean) => void) => {
-      trust.verify(fingerprintOf(key)).then(verify, (err) => { refusal = err; verify(false); });
-    };
     const client = new Client();
     await new Promise<void>((resolve, reject) => {
-      client.once('ready', () => resolve());
-      client.once('error', (err: Error & { level?: string }) => reject(refusal ?? connectError(target, err)));
+      let timer: NodeJS.Timeout | undefined;
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          client.end();
+          reject(connectError(target, Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s (not counting the time a host key question was open)`), { level: 'client-timeout' })));
+        }, timeoutMs);
+      };
+      config.hostVerifier = (key: Buffer, verify: (ok: boolean) => void) => {
+        clearTimeout(timer); // a person may be reading the fingerprint: the network is not what is slow
+        trust.verify(fingerprintOf(key)).then((ok) => { arm(); verify(ok); }, (err) => { refusal = err; arm(); verify(false); });
+      };
+      client.once('ready', () => { clearTimeout(timer); resolve(); });
+      client.once('error', (err: Error & { level?: string }) => { clearTimeout(timer); reject(refusal ?? connectError(target, err)); });
+      arm();
       client.connect(config);
       // Small request/response exchanges: without TCP_NODELAY each command waits out a 40 ms delayed ACK.
       client.setNoDelay(true);

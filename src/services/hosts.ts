@@ -6,6 +6,8 @@ import { LocalRunner } from '../runners/local.js';
 import { SshRunner } from '../runners/ssh.js';
 import { withSignal, type Runner } from '../runners/types.js';
 import { hostNameKey, hostSchema, pinnedKeySchema, SettingsStore, type Backend, type HostConfig } from './settings.js';
+import { BACKENDS } from '../core/names.js';
+import { record } from './audit.js';
 
 export const LOCAL = 'local';
 
@@ -58,24 +60,38 @@ export function addHost(raw: z.input<typeof addHostInput>, store = new SettingsS
     // A new definition of a host starts without a pinned key, unless one is given now.
     knownHosts: fp ? { ...s.knownHosts, [name]: { fingerprint: fp, pinnedAt: new Date().toISOString() } } : omit(s.knownHosts, name),
   }));
-  return getHost(name, store);
+  const added = getHost(name, store);
+  void record({ action: 'hosts.add', host: name, target: `${added.user}@${added.address}:${added.port} (${added.backend})`, outcome: fp ? `added, key pinned ${fp}` : 'added, key not pinned yet' });
+  return added;
 }
 
 /** Change a host's address, port, user, identity, backend or sudo; its pinned host key stays (it is the same machine). */
 export function editHost(name: string, changes: Partial<z.input<typeof hostSchema>>, store = new SettingsStore()): HostEntry {
   const host = getHost(name, store);
-  if (host.name === LOCAL) throw new UserError('the host "local" is this machine: it has no address to edit', [], 'host');
+  if (host.name === LOCAL) {
+    // This machine has no address, port, user or identity; its firewall backend and sudo are its own settings.
+    const extra = (['address', 'port', 'user', 'identity'] as const).find((k) => changes[k] !== undefined && changes[k] !== '');
+    if (extra) throw new UserError(`the host "local" is this machine: it has no ${extra} to edit (its backend and sudo can be changed)`, [], extra);
+    const next = parseInput(z.object({ backend: z.enum(BACKENDS, { message: 'must be ufw or iptables' }).optional(), sudo: z.boolean().optional() }), { backend: changes.backend || undefined, sudo: changes.sudo });
+    store.update((s) => ({ ...s, ...(next.backend ? { localBackend: next.backend } : {}), ...(next.sudo !== undefined ? { localSudo: next.sudo } : {}) }));
+    const local = getHost(LOCAL, store);
+    void record({ action: 'hosts.edit', host: LOCAL, target: `backend ${local.backend}`, outcome: 'changed' });
+    return local;
+  }
   const current = store.read().hosts[host.name]!;
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined && v !== ''));
   const next = parseInput(hostSchema, { ...current, ...defined });
   store.update((s) => ({ ...s, hosts: { ...s.hosts, [host.name]: next } }));
-  return getHost(host.name, store);
+  const edited = getHost(host.name, store);
+  void record({ action: 'hosts.edit', host: host.name, target: `${edited.user}@${edited.address}:${edited.port} (${edited.backend})`, outcome: 'changed (pinned key kept)' });
+  return edited;
 }
 
 export function removeHost(name: string, store = new SettingsStore()): boolean {
   const host = getHost(name, store);
   if (host.name === LOCAL) throw new UserError('the host "local" cannot be removed: it is this machine', [], 'host');
   store.update((s) => ({ ...s, hosts: omit(s.hosts, name), knownHosts: omit(s.knownHosts, name) }));
+  void record({ action: 'hosts.remove', host: host.name, target: host.name, outcome: 'removed with its pinned key' });
   return true;
 }
 
@@ -137,6 +153,7 @@ export async function verifyHostKey(name: string, offered: string, opts: Connect
     ], 'host');
   }
   store.update((s) => ({ ...s, knownHosts: { ...s.knownHosts, [name]: { fingerprint: offered, pinnedAt: new Date().toISOString() } } }));
+  void record({ action: 'hosts.pin', host: name, target: offered, outcome: opts.trustFingerprint ? 'pinned on first contact (--trust-fingerprint)' : 'pinned on first contact (trusted by a person)' });
   return ok;
 }
 
@@ -144,7 +161,9 @@ export function trustHostKey(name: string, fingerprint: string, store = new Sett
   const host = getHost(name, store);
   const fp = parseInput(z.object({ fingerprint: pinnedKeySchema.shape.fingerprint }), { fingerprint }).fingerprint;
   if (host.name === LOCAL) throw new UserError('the host "local" is not reached over SSH', [], 'host');
+  const before = store.read().knownHosts[name]?.fingerprint;
   store.update((s) => ({ ...s, knownHosts: { ...s.knownHosts, [name]: { fingerprint: fp, pinnedAt: new Date().toISOString() } } }));
+  void record({ action: 'hosts.pin', host: name, target: fp, outcome: before ? `pinned, replacing ${before}` : 'pinned' });
 }
 
 export interface HostCheck {

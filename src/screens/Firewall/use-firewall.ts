@@ -68,7 +68,7 @@ export function useFirewall() {
     canRestrict: pending?.kind === 'open' && Boolean(pending.preview.restrictsNothing) && pending.preview.backend === 'iptables' && !pending.request.restrict && Boolean(pending.request.from),
     restrict: () => { if (pending?.kind === 'open') { dispatch({ type: 'close' }); preview('open', { ...pending.request, restrict: true }); } },
     toggleUfw: () => {
-      if (state.rules?.backend !== 'ufw') { task.start('', async () => { throw new UserError(`${host.name} is managed with iptables, not ufw`, ['change its backend in Hosts (e) to manage ufw here']); }); return; }
+      if (state.rules?.backend !== 'ufw') { task.start('', async () => { throw new UserError(`${host.name} is managed with iptables, not ufw`, ['change its backend in Hosts: select it, e, then ufw (this machine, local, too)']); }); return; }
       previewHostChange(state.rules.active ? 'disable' : 'enable');
     },
     persist: () => previewHostChange('persist'),

@@ -23,6 +23,8 @@ export const HOST_FIELDS: FormField[] = [
 
 /** The edit form: the add form's fields but the name, each showing the host's current value to edit. */
 export const EDIT_FIELDS: FormField[] = HOST_FIELDS.filter((f) => f.key !== 'name');
+/** This machine ("local") has no address to edit: only its firewall backend. */
+export const LOCAL_EDIT_FIELDS: FormField[] = HOST_FIELDS.filter((f) => f.key === 'backend');
 
 export function useHosts() {
   const [state, dispatch] = useReducer(reduce, undefined, initialState);
@@ -53,6 +55,7 @@ export function useHosts() {
       task.start(`connecting to ${selected.name}`, async () => {
         const r = await trust.attempt(selected.identity, () => checkHost(selected.name, trust.options)).catch((err: unknown) => {
           if (err instanceof HostKeyChangedError) setChanged(err);
+          refresh(); // a key trusted before the login failed is pinned: the row says so at once
           throw err;
         });
         refresh();
@@ -60,26 +63,29 @@ export function useHosts() {
       });
     },
     startAdd: () => { dispatch({ type: 'open-form', form: 'add' }); task.clear(); },
-    startEdit: () => { if (selected && selected.name !== 'local') { dispatch({ type: 'open-form', form: 'edit' }); task.clear(); } },
+    startEdit: () => { if (selected) { dispatch({ type: 'open-form', form: 'edit' }); task.clear(); } },
+    editFields: selected?.name === 'local' ? LOCAL_EDIT_FIELDS : EDIT_FIELDS,
     startRemove: () => { if (selected && selected.name !== 'local') { dispatch({ type: 'ask', pending: { kind: 'remove', host: selected }, typed: true }); task.clear(); } },
     startRetrust: () => {
       const host = changed && hosts.find((h) => h.name === changed.host);
       if (host && changed) { dispatch({ type: 'ask', pending: { kind: 'retrust', host, pinned: changed.pinned, offered: changed.offered }, typed: true }); task.clear(); }
     },
     /** The current values of the selected host, for the edit form to show. */
-    current: (selected && selected.name !== 'local' ? { address: selected.address ?? '', port: String(selected.port ?? 22), user: selected.user ?? 'root', identity: selected.identity ?? '', backend: selected.backend } : {}) as Record<string, string>,
+    current: (selected ? (selected.name === 'local' ? { backend: selected.backend } : { address: selected.address ?? '', port: String(selected.port ?? 22), user: selected.user ?? 'root', identity: selected.identity ?? '', backend: selected.backend }) : {}) as Record<string, string>,
     back: () => dispatch({ type: 'form-back' }),
     cancel: () => dispatch({ type: 'close' }),
     submitField: (key: string, value: string) => {
       if (!form) return;
       const values = formValues(state, key, value);
       if (form.form === 'edit') {
-        dispatch({ type: 'field', key, value, count: EDIT_FIELDS.length });
-        if (form.index + 1 < EDIT_FIELDS.length || !selected) return;
+        const fields = selected?.name === 'local' ? LOCAL_EDIT_FIELDS : EDIT_FIELDS;
+        dispatch({ type: 'field', key, value, count: fields.length });
+        if (form.index + 1 < fields.length || !selected) return;
         const name = selected.name;
         task.start(`saving ${name}`, async () => {
           const h = editHost(name, { address: values.address, port: values.port, user: values.user, identity: values.identity, backend: (values.backend || undefined) as 'ufw' | 'iptables' | undefined });
           refresh();
+          if (h.name === 'local') return [`local (this machine): firewall backend ${h.backend}`];
           return [`${h.name}: ${h.user}@${h.address}:${h.port} (${h.backend})`, h.pinned ? `host key still pinned: ${h.pinned}` : 'host key not pinned yet'];
         });
         return;
@@ -89,6 +95,9 @@ export function useHosts() {
       task.start('adding the host', async () => {
         const h = addHost({ name: values.name!, address: values.address!, port: values.port || undefined, user: values.user || undefined, identity: values.identity || undefined, backend: (values.backend || undefined) as 'ufw' | 'iptables' | undefined, sudo: false });
         refresh();
+        // The new host is selected, so the c the result suggests checks it (not the row that was selected before).
+        const index = listHosts().findIndex((x) => x.name === h.name);
+        if (index >= 0) dispatch({ type: 'select', index });
         return [`added ${h.name}`, 'press c to connect, check and pin its host key'];
       });
     },

@@ -4,7 +4,7 @@ import blessed from 'blessed';
 import contrib from 'blessed-contrib';
 import { UserError } from '../core/errors.js';
 import { Monitor, type Snapshot } from '../monitor/service.js';
-import { clientRows, relayLines, timerRows } from '../present/monitor.js';
+import { clientRows, relaysLines, timerRows } from '../present/monitor.js';
 import { columnWidths } from '../present/columns.js';
 import { openRunner, type HostEntry } from '../services/hosts.js';
 import { rememberedOnly } from '../services/passphrases.js';
@@ -27,7 +27,7 @@ export async function openDashboard(targets: { hosts: string[]; dataDir?: string
     const s = last;
     if (!s) return;
     const now = Date.now();
-    header.setContent(s.relays.flatMap(relayLines).join('\n'));
+    header.setContent(relaysLines(s.relays).join('\n'));
     const r = s.relays.find((x) => x.status)?.status;
     const xs = (r?.uploads.history ?? []).map((_, i, a) => String(i - a.length + 1));
     chart.setData([

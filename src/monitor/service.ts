@@ -7,7 +7,7 @@ import { UserError, classify } from '../core/errors.js';
 import type { ForwardDeps } from '../firewall/forward-service.js';
 import { readTimedRules } from '../firewall/timed.js';
 import { describeRule, toPortRule } from '../firewall/model.js';
-import { AdminClient, relayDataDirFor } from '../relay/admin-client.js';
+import { AdminClient, NoRelayError, relayDataDirFor } from '../relay/admin-client.js';
 import type { RelayStatus } from '../relay/admin.js';
 import type { Scope } from '../relay/auth.js';
 import type { Runner } from '../runners/types.js';
@@ -18,7 +18,8 @@ import { X509Certificate } from 'node:crypto';
 export interface RelayView {
   host: string;
   dataDir: string;
-  state: 'up' | 'down' | 'connecting';
+  /** none: no relay was ever started there (no admin file): the host is not a relay, so it is not a relay that is down. */
+  state: 'up' | 'down' | 'connecting' | 'none';
   error?: string;
   status?: RelayStatus;
   /** Uploads and deliveries per second, newest last (up to a minute). */
@@ -196,13 +197,24 @@ export class Monitor extends EventEmitter {
         try {
           const client = await AdminClient.over(runner, s.name, s.relay.dataDir);
           const status = await client.status();
-          if (s.relay.state !== 'up') { this.log(`${s.name}: relay up`); s.relay.since = new Date().toISOString(); }
+          // The event's time is the relay's own start when it started while watched; otherwise when it was seen.
+          if (s.relay.state !== 'up') {
+            const started = new Date(Date.now() - status.uptimeS * 1000).toISOString();
+            this.log(`${s.name}: relay up (started ${started.slice(0, 19).replace('T', ' ')} UTC)`);
+            s.relay.since = started;
+          }
           this.noteChanges(s, status);
           const { error: _gone, ...rest } = s.relay;
           s.relay = { ...rest, state: 'up', status };
         } catch (err) {
           // Is it the relay that is gone, or the host? A cheap command over the same connection tells.
           if (s.name !== 'local' && (await runner.run(['true'], { allowFailure: true, timeoutMs: 5000 }).then(() => false, () => true))) return this.fail(s, err);
+          // No relay there, and none seen there while watching: a client host, not a relay that is down.
+          if (err instanceof NoRelayError && s.relay.state !== 'up' && s.relay.state !== 'down') {
+            const { error: _e, status: _s, ...rest } = s.relay;
+            s.relay = { ...rest, state: 'none' };
+            return;
+          }
           const k = classify(err);
           if (s.relay.state === 'up') this.log(`${s.name}: relay down (${k.message})`);
           s.relay = { ...s.relay, state: 'down', error: k.message, since: s.relay.state === 'down' ? s.relay.since : new Date().toISOString() };

@@ -25,7 +25,15 @@ export function uptime(s: number): string {
   return formatAge(s);
 }
 
+/** The RELAY lines of every watched host that runs (or ran) one; a host with none is not listed as a relay. */
+export function relaysLines(relays: readonly RelayView[]): string[] {
+  const shown = relays.filter((r) => r.state !== 'none');
+  if (shown.length === 0 && relays.length > 0) return [`RELAY: none runs on ${relays.map((r) => r.host).join(', ')} (start one in Relay & clients)`];
+  return shown.flatMap(relayLines);
+}
+
 export function relayLines(r: RelayView): string[] {
+  if (r.state === 'none') return [];
   if (r.state !== 'up' || !r.status) {
     return [`RELAY ${r.host}: ${r.state === 'connecting' ? 'connecting…' : `DOWN${r.error ? ` — ${r.error}` : ''}`}`];
   }
@@ -147,14 +155,15 @@ export function certLine(s: Pick<Snapshot, 'certs'>): { text: string; tone?: 'wa
 export function monitorView(s: Snapshot, now = Date.now()): string {
   const rows = [...clientRows(s, now), ...timerRows(s.timers, now)].map((r) => `${r.cells.join('\t')}${r.tone ?? ''}`);
   const hosts = s.hosts.map((h) => `${h.host}:${h.state}:${h.nextTryInS ?? ''}`);
-  return [...s.relays.flatMap(relayLines), certLine(s)?.text ?? '', ...hosts, ...rows, ...s.events, String(s.paused)].join('\n');
+  return [...relaysLines(s.relays), certLine(s)?.text ?? '', ...hosts, ...rows, ...s.events, String(s.paused)].join('\n');
 }
 
 /** "relay up, 3 clients, 1 pending, next expiry in 4m 03s": the home screen's line. */
 export function summaryLine(s: Snapshot | undefined, now: number): string {
   if (!s) return 'monitor: starting…';
-  const r = s.relays[0];
-  const relay = !r ? 'no relay watched' : r.state === 'up' ? 'relay up' : r.state === 'connecting' ? 'relay: checking' : 'relay down';
+  const relays = s.relays.filter((x) => x.state !== 'none');
+  const r = relays.find((x) => x.state === 'up') ?? relays[0];
+  const relay = s.relays.length === 0 ? 'no relay watched' : !r ? 'no relay running' : r.state === 'up' ? 'relay up' : r.state === 'connecting' ? 'relay: checking' : 'relay down';
   const clients = s.relays.reduce((n, x) => n + (x.status?.connected.length ?? 0), 0);
   const pending = s.relays.reduce((n, x) => n + (x.status?.pending.length ?? 0), 0);
   const next = s.timers.map((t) => secondsLeft(t, now)).filter((x): x is number => x !== undefined && x > 0).sort((a, b) => a - b)[0];

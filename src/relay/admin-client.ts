@@ -22,6 +22,9 @@ export function relayDataDirFor(host: string, dataDir?: string): string {
   return host === 'local' ? defaultRelayDataDir() : '.local/share/commbase-admin/relay';
 }
 
+/** There is no relay there at all (no admin file): a host that is only a client, not a relay that is down. */
+export class NoRelayError extends UserError {}
+
 export class AdminClient {
   private constructor(private readonly runner: Runner, private readonly info: AdminInfo, readonly where: string, private readonly ownsRunner: boolean, private readonly hostName: string) {}
 
@@ -40,7 +43,7 @@ export class AdminClient {
   static async over(runner: Runner, hostName: string, dataDir: string, ownsRunner = false): Promise<AdminClient> {
     const file = path.posix.join(dataDir, ADMIN_FILE);
     if (!(await runner.stat(file))) {
-      throw new UserError(`no relay is running with the data directory ${dataDir} on ${hostName} (there is no ${ADMIN_FILE})`, [
+      throw new NoRelayError(`no relay is running with the data directory ${dataDir} on ${hostName} (there is no ${ADMIN_FILE})`, [
         'start one: commbase-admin relay start [--data-dir DIR]', 'or name its directory with --data-dir',
       ], 'data-dir');
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientRows, relayLines, sparkline, summaryLine, timerRows } from '../../src/present/monitor.js';
+import { clientRows, relayLines, relaysLines, sparkline, summaryLine, timerRows } from '../../src/present/monitor.js';
 import type { Snapshot, TimerView } from '../../src/monitor/service.js';
 import type { RelayStatus } from '../../src/relay/admin.js';
 
@@ -68,5 +68,16 @@ describe('managed certificates line', () => {
       { host: 'lab', dir: '/b', domains: ['b.example.org'], daysLeft: 12 },
     ] })).toEqual({ text: 'CERTS lab:b.example.org 12d RENEW · a.example.org 84d', tone: 'warn' });
     expect(certLine({ certs: [{ host: 'lab', dir: '/c', domains: ['c.example.org'], error: 'no such file' }] })?.tone).toBe('error');
+  });
+});
+
+describe('hosts that run no relay', () => {
+  it('are not relays that are down: listed once as running none, and the summary says no relay running', () => {
+    const none = (host: string) => ({ host, dataDir: '/d', state: 'none' as const, since: '' });
+    expect(relaysLines([none('c'), none('d')])).toEqual(['RELAY: none runs on c, d (start one in Relay & clients)']);
+    const down = { host: 'r', dataDir: '/d', state: 'down' as const, since: '', error: 'connection refused' };
+    expect(relaysLines([none('c'), down])).toEqual(['RELAY r: DOWN — connection refused']);
+    const snap = { relays: [none('c')], timers: [], hosts: [], certs: [], events: [], paused: false } as unknown as Parameters<typeof summaryLine>[0];
+    expect(summaryLine(snap, Date.now())).toMatch(/^no relay running, 0 client\(s\)/);
   });
 });

@@ -20,7 +20,7 @@ function renderApp(dir: string, readOnly = false) {
 describe('home screen', () => {
   it('lists every screen with what it is for, the live summary line, and key hints', async () => {
     const { lastFrame } = renderApp('/nonexistent');
-    const frame = await waitForFrame(lastFrame, /relay (up|down|: checking), \d+ client\(s\), \d+ pending/);
+    const frame = await waitForFrame(lastFrame, /(relay (up|down|: checking)|no relay running), \d+ client\(s\), \d+ pending/);
     for (const title of ['Certificates', 'Firewall', 'Forwards', 'Configuration', 'Hosts', 'Relay & clients', 'Monitor', 'History']) expect(frame).toContain(title);
     expect(frame).toMatch(/Forwards\s+timed port forwards that expire by themselves/);
     expect(frame).toMatch(/\? help/);

@@ -9,7 +9,7 @@ import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
 import { useHostList } from '../use-hosts-list.js';
 import type { MonitorTargets } from '../use-monitor.js';
-import { certLine, relayLines, type ClientRow, type Row } from '../../present/monitor.js';
+import { certLine, relaysLines, type ClientRow, type Row } from '../../present/monitor.js';
 import { useMonitorScreen } from './use-monitor-screen.js';
 import type { Pane } from './state.js';
 import type { Snapshot } from '../../monitor/service.js';
@@ -65,7 +65,7 @@ export function MonitorBody(props: { snapshot: Snapshot | undefined; clients: Cl
   const certs = snapshot ? certLine(snapshot) : undefined;
   return (
     <Box flexDirection="column">
-      {snapshot?.relays.map((r) => relayLines(r).map((l, i) => <Text key={`${r.host}${i}`} wrap="truncate-end" color={i === 0 ? (r.state === 'up' ? theme.ok : theme.error) : undefined}>{l}</Text>))}
+      {snapshot ? relaysLines(snapshot.relays).map((l, i) => <Text key={`relay${i}`} wrap="truncate-end" color={l.startsWith('RELAY') ? (/: UP /.test(l) ? theme.ok : /: none runs/.test(l) ? theme.dim : theme.error) : undefined}>{l}</Text>) : null}
       {certs ? <Text wrap="truncate-end" color={certs.tone === 'error' ? theme.error : certs.tone === 'warn' ? theme.warn : theme.dim}>{certs.text}</Text> : null}
       {hostLine ? <Text wrap="truncate-end" color={hostLine.includes('UNREACHABLE') ? theme.error : theme.dim}>HOSTS {hostLine}</Text> : null}
       <Text bold color={pane === 'clients' ? theme.accent : undefined}>{pane === 'clients' ? '▸ ' : '  '}CLIENTS ({clients.filter((c) => c.connected).length} connected{pendingCount ? `, ${pendingCount} PENDING` : ''})</Text>

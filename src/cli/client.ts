@@ -41,6 +41,7 @@ export function registerClient(program: Command): void {
         ...x.diffs.flatMap((d) => [...d, '']),
         x.dryRun ? '(dry run: no token issued, nothing written)' : paint.green(`done: client ${x.client?.id}; previous versions kept as .bak (${x.backups.length})`),
         ...(x.dryRun ? [] : [`check it from that host: commbase-admin client probe${x.host === 'local' ? '' : ` --host ${x.host}`} --app-dir ${o.appDir}`]),
+        ...(x.dryRun ? [] : [`then run Commbase's client on ${x.host}:`, ...x.run.map((l) => `  ${l}`)]),
       ]);
     }));
 

@@ -10,6 +10,7 @@ import { hostOrIp, isIP } from '../core/net.js';
 import { displayName, hostNameKey } from '../core/names.js';
 import { printableLine } from '../core/text.js';
 import { parseInput } from '../core/validate.js';
+import { quoteArgv } from '../core/quote.js';
 import type { Runner } from '../runners/types.js';
 import { encodeExact, insertable, readable, readForEdit, replaceFile, type Encoding, type FileForEdit } from '../services/file-edit.js';
 import { audited } from '../services/audit.js';
@@ -70,6 +71,8 @@ export interface ClientSetupResult {
   /** A diff per file changed. */
   diffs: string[][];
   backups: string[];
+  /** What to run on the host now, as commands to paste there: the listener and the updater commbase.conf names. */
+  run: string[];
 }
 
 interface FileChange { path: string; before?: FileForEdit; after: Buffer; mode: number; secret: boolean; diff: string[] }
@@ -150,7 +153,14 @@ export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps):
     const slug = caPem ? createHash('sha256').update(caPem).digest('hex').slice(0, 12) : '';
     const store = input['trust-system'] && caPem ? await trustStore(runner, slug) : undefined;
     if (store) steps.push(`add the CA to ${host.name}'s trust store: ${store.file}, then ${store.argv.join(' ')}`);
-    const base = { host: host.name, where: runner.where, steps };
+    // The listener commbase.conf now names (the stock client_http_websocket.py still points at 127.0.0.1 when an
+    // https template was copied): the exact commands, with the COMMBASE_APP_DIR Commbase's scripts read.
+    const env = `COMMBASE_APP_DIR=${quoteArgv([app])}`;
+    const run = [
+      `${env} /usr/bin/python3 ${quoteArgv([listenerPath])}    # the listener: receives every update`,
+      `${env} /usr/bin/python3 ${quoteArgv([updaterPath])}    # the updater: sends data/.messages.json as document 1`,
+    ];
+    const base = { host: host.name, where: runner.where, steps, run };
     if (input['dry-run']) return { ...base, dryRun: true, diffs: draft.map((f) => f.diff), backups: [] };
 
     return audited({ action: 'client.setup', host: host.name, target: `${app} for ${input.name} → ${relay.base}` }, async () => {

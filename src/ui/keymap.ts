@@ -27,6 +27,11 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'home.up', short: 'up', scope: 'home', keys: ['up', 'k'], label: '↑/k', description: 'previous screen in the list', footer: true },
   { id: 'home.down', short: 'down', scope: 'home', keys: ['down', 'j'], label: '↓/j', description: 'next screen in the list', footer: true },
   { id: 'home.open', short: 'open', scope: 'home', keys: ['return'], label: 'Enter', description: 'open the selected screen', footer: true },
+  // The screens in the journey's order have numbers: 1 Certificates … 9 Monitor, 0 History (shown on Home).
+  ...(['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'] as const).map((k, i): Binding => ({
+    id: `home.number.${k}`, short: 'open by number', scope: 'home', keys: [k], label: i === 0 ? '1…9 0' : k,
+    description: i === 0 ? 'open the screen with that number on Home, without moving the cursor there (1 Certificates … 0 History)' : `open screen ${k}`, footer: i === 0,
+  })),
 
   { id: 'select.move', short: 'move', scope: 'wizard.select', keys: ['up', 'down'], label: '↑/↓', description: 'move between choices', footer: true },
   { id: 'select.pick', short: 'choose', scope: 'wizard.select', keys: ['return'], label: 'Enter', description: 'choose', footer: true },

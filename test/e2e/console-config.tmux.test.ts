@@ -31,7 +31,7 @@ describe.skipIf(why)(titled('console under tmux: commbase.conf on a remote host'
 
     session = TmuxSession.start('cfg', [process.execPath, BIN], env, { cols: 100, rows: 30 });
     await session.waitFor('Certificates');
-    for (const k of ['Down', 'Down', 'Down', 'Enter']) await session.key(k);
+    await session.key('5'); // Configuration
     await session.waitFor(`local:${file}`);
     expect(lab.logins()).toBe(0);
     await session.key('Tab');
@@ -89,7 +89,7 @@ describe.skipIf(why)(titled('console under tmux: commbase.conf on a remote host'
     const s = TmuxSession.start('choose', [process.execPath, BIN], env, { cols: 120, rows: 36 });
     try {
       await s.waitFor('Certificates');
-      for (const k of ['Down', 'Down', 'Down', 'Enter']) await s.key(k);
+      await s.key('5'); // Configuration
       await s.waitFor('Which commbase.conf on local?');
       // Tab completes each part: the unique entry, then the directory's only file.
       await s.paste(`${app}/con`);

@@ -23,7 +23,7 @@ describe.skipIf(why)(titled('console under tmux: hosts and firewall over SSH', w
     expect(add.code, add.stderr).toBe(0);
     session = TmuxSession.start('fw', [process.execPath, BIN], env);
     await session.waitFor('Certificates');
-    for (const k of ['Down', 'Down', 'Down', 'Down', 'Enter']) await session.key(k);
+    await session.key('2'); // Hosts
     await session.waitFor('not pinned');
     await session.key('Down');
     await session.key('c');
@@ -32,7 +32,7 @@ describe.skipIf(why)(titled('console under tmux: hosts and firewall over SSH', w
     await session.key('y');
     await session.waitFor('reached root@');
     await session.key('q');
-    for (const k of ['Up', 'Up', 'Up', 'Enter']) await session.key(k);
+    await session.key('3'); // Firewall
     await session.waitFor('commbase-admin · Firewall');
     await session.key('Tab');
     await session.waitFor('lab: iptables');
@@ -73,7 +73,7 @@ describe.skipIf(why)(titled('console under tmux: hosts and firewall over SSH', w
       ufwHost.nsExec(['iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', '9999', '-j', 'ACCEPT']); // a rule made by hand, beside ufw
       session = TmuxSession.start('ufw', [process.execPath, BIN], env, { cols: 140, rows: 45 });
       await session.waitFor('Certificates');
-      for (const k of ['Down', 'Enter']) await session.key(k);
+      await session.key('3'); // Firewall
       await session.waitFor('commbase-admin · Firewall');
       await session.key('Tab');
       await session.waitFor(/wall: ufw/, 20_000);

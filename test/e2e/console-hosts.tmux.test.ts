@@ -33,7 +33,7 @@ describe.skipIf(why)(titled('console under tmux: hosts with an encrypted identit
 
     session = TmuxSession.start('hosts', [process.execPath, BIN], env);
     await session.waitFor('Certificates');
-    for (const k of ['Down', 'Down', 'Down', 'Down', 'Enter']) await session.key(k);
+    await session.key('2'); // Hosts
     await session.waitFor('commbase-admin · Hosts');
     await session.key('Down');
     await session.key('c');
@@ -96,7 +96,7 @@ describe.skipIf(why)(titled('console under tmux: hosts with an encrypted identit
     expect((await runCli(args, { env })).code).toBe(0);
     session = TmuxSession.start('hosts2', [process.execPath, BIN], env, { cols: 130, rows: 40 });
     await session.waitFor('Certificates');
-    for (const k of ['Down', 'Down', 'Down', 'Down', 'Enter']) await session.key(k);
+    await session.key('2'); // Hosts
     await session.waitFor('commbase-admin · Hosts');
     await session.key('Down');
     await session.key('c');

@@ -4,6 +4,7 @@ import { render } from 'ink-testing-library';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { App } from '../../src/screens/App.js';
+import { SCREENS, screenKey } from '../../src/screens/registry.js';
 import { Config } from '../../src/screens/Config/Config.js';
 import { keyFor, press, tick, waitForFrame } from '../helpers/ink.js';
 import { withTempDir } from '../helpers/tmp.js';
@@ -22,6 +23,9 @@ describe('home screen', () => {
     const { lastFrame } = renderApp('/nonexistent');
     const frame = await waitForFrame(lastFrame, /(relay (up|down|: checking)|no relay running), \d+ client\(s\), \d+ pending/);
     for (const title of ['Certificates', 'Firewall', 'Forwards', 'Configuration', 'Hosts', 'Relay & clients', 'Monitor', 'History']) expect(frame).toContain(title);
+    // Every screen of the registry, in the journey's order, each with its number key.
+    SCREENS.forEach((s, i) => expect(frame).toMatch(new RegExp(`${screenKey(i)} ${s.title.replace(/[&]/g, '\\$&')}\\s+${s.summary.slice(0, 20)}`)));
+    expect(frame.indexOf('Hosts')).toBeLessThan(frame.indexOf('Firewall'));
     expect(frame).toMatch(/Forwards\s+timed port forwards that expire by themselves/);
     expect(frame).toMatch(/\? help/);
     expect(frame).toMatch(/q\/Esc back/);
@@ -135,8 +139,7 @@ describe('hosts screen', () => {
     cleanups.push(() => { if (saved === undefined) delete process.env.XDG_CONFIG_HOME; else process.env.XDG_CONFIG_HOME = saved; });
     const { lastFrame, stdin } = renderApp('/nonexistent');
     await waitForFrame(lastFrame, 'Certificates');
-    for (let i = 0; i < 4; i++) { stdin.write(keyFor('home.down')); await tick(); }
-    await press(stdin, keyFor('home.open'));
+    await press(stdin, keyFor('home.number.2')); // Hosts
     await waitForFrame(lastFrame, 'this machine');
     await press(stdin, keyFor('hosts.add'));
     await waitForFrame(lastFrame, 'Name (used with --host)');

@@ -45,7 +45,9 @@ export function ClientSetup(props: { onExit: () => void; readOnly?: boolean; isA
           {state.probe ? state.probe.steps.map((s, i) => (
             <Text key={i} color={s.ok ? theme.ok : s.skipped ? undefined : s.needed ? theme.error : theme.warn} dimColor={s.skipped}>{s.ok ? '✓' : s.skipped ? '-' : s.needed ? '✗' : '!'} {s.step}{s.skipped ? ` (skipped: ${s.detail.replace(/^not checked: /, '')})` : !s.ok && s.fix ? ` — fix: ${s.fix}` : ''}</Text>
           )) : <Text>Press p to probe the host as Commbase's clients would (GET, Socket.IO polling and websocket, upload).</Text>}
-          {state.probe ? <Text bold color={state.probe.ok ? theme.ok : theme.error}>{state.probe.ok ? 'Commbase\'s clients can use the relay from there.' : 'A step Commbase\'s clients need failed.'}</Text> : null}
+          {state.probe ? <Text bold color={state.probe.ok ? theme.ok : theme.error}>{state.probe.ok ? `Commbase's clients can use the relay from ${state.result.host}.` : 'A step Commbase\'s clients need failed.'}</Text> : null}
+          <Text bold>Run Commbase's client on {state.result.host} (paste there):</Text>
+          {state.result.run.map((l, i) => <Text key={`run${i}`}>  {l}</Text>)}
         </Box>
       ) : null}
       {state.failure?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}

@@ -18,17 +18,31 @@ export type Action = FlowAction<ClientSetupResult> | { type: 'probe' } | { type:
 
 const shape = clientSetupInput.shape;
 
-export function fields(defaults: { dataDir: string; hosts: string[] }): FormField[] {
+/** What the console already knows, offered as suggestions (Enter takes one, typing replaces it). */
+export interface Known {
+  /** The running local relay as clients reach it. */
+  relayUrl?: string;
+  /** The CA beside the newest server certificate the console made. */
+  ca?: string;
+  /** The host typed in the first field: its name is the client's name by default. */
+  host?: string;
+}
+
+export function fields(defaults: { dataDir: string; hosts: string[] }, known: Known = {}): FormField[] {
+  // The first inventory host that is not this machine: the one a new operator is setting up.
+  const host = defaults.hosts.find((h) => h !== 'local') ?? 'local';
   return [
-    { key: 'host', label: 'Client host (from the inventory)', hint: `one of: ${defaults.hosts.join(', ')}`, initial: 'local', validate: (v) => (defaults.hosts.includes(v) ? undefined : `must be one of ${defaults.hosts.join(', ')} (add hosts in Hosts)`) },
+    { key: 'host', label: 'Client host (from the inventory)', hint: `one of: ${defaults.hosts.join(', ')}`, initial: host, validate: (v) => (defaults.hosts.includes(v) ? undefined : `must be one of ${defaults.hosts.join(', ')} (add hosts in Hosts)`) },
     { key: 'app-dir', label: 'Commbase\'s directory on that host', hint: 'the one holding config/commbase.conf, e.g. /opt/commbase', validate: fieldCheck(shape['app-dir'], 'app-dir') },
-    { key: 'relay-url', label: 'The relay as the client reaches it', hint: 'https://HOST:PORT (the address in the relay certificate\'s names)', validate: fieldCheck(relayUrl, 'relay-url') },
-    { key: 'name', label: 'A name for this client', hint: 'shown in the clients list and the Monitor', validate: fieldCheck(shape.name, 'name') },
-    { key: 'ca', label: 'The relay\'s CA certificate on this machine (https; empty for none)', hint: 'ca.pem beside the relay\'s cert.pem', initial: '' },
+    { key: 'relay-url', label: 'The relay as the client reaches it', hint: 'https://HOST:PORT (the address in the relay certificate\'s names)', ...(known.relayUrl ? { initial: known.relayUrl } : {}), validate: fieldCheck(relayUrl, 'relay-url') },
+    { key: 'name', label: 'A name for this client', hint: 'shown in the clients list and the Monitor', ...(known.host ? { initial: known.host } : {}), validate: fieldCheck(shape.name, 'name') },
+    { key: 'ca', label: 'The relay\'s CA certificate on this machine (https; empty for none)', hint: 'ca.pem beside the relay\'s cert.pem', initial: known.ca ?? '' },
     { key: 'trust', label: 'Also add the CA to the host\'s trust store? (y/n)', hint: 'Commbase\'s Socket.IO clients trust only the system store', initial: 'y', validate: (v) => (/^[yn]$/.test(v) ? undefined : 'answer y or n') },
     { key: 'data-dir', label: 'The relay\'s data directory on this machine (to issue the token)', initial: defaults.dataDir, validate: (v) => (v.startsWith('/') ? undefined : 'must be an absolute path') },
   ];
 }
+
+export const FIELD_COUNT = fields({ dataDir: '/', hosts: [] }).length;
 
 export function initialState(): State {
   return initialFlow<ClientSetupResult>();

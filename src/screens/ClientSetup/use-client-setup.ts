@@ -1,19 +1,42 @@
 // Effects of the client-setup flow: the dry run when the form is complete, the change once confirmed, the probe.
 // Results that arrive after the screen is gone are ignored.
-import { useEffect, useMemo, useReducer } from 'react';
+import { useEffect, useMemo, useReducer, useState } from 'react';
+import { latestServerCert, type KnownServerCert } from '../../certs/known.js';
+import type { RelayStatus } from '../../relay/admin.js';
 import { classify, formatErrorLines } from '../../core/errors.js';
 import { defaultRelayDataDir } from '../../core/paths.js';
 import { probeClient, setupClient } from '../../clientsetup/service.js';
-import { issueTokenFor } from '../../relay/admin-client.js';
+import { issueTokenFor, withAdmin } from '../../relay/admin-client.js';
 import { useHostList } from '../use-hosts-list.js';
 import { useTrust } from '../use-trust.js';
-import { fields, initialState, reduce, toInput, type Action, type State } from './state.js';
+import { FIELD_COUNT, fields, initialState, reduce, toInput, type Action, type Known, type State } from './state.js';
+
+/**
+ * The relay as a client host reaches it: listening on every address, its own URL names this machine's host name,
+ * which another host may not resolve; the address its certificate names on this machine is what clients can use.
+ */
+function suggestedRelayUrl(status: RelayStatus, cert: KnownServerCert | undefined): string {
+  if ((status.bind === '0.0.0.0' || status.bind === '::') && status.tls.enabled && cert?.localIp) return `https://${cert.localIp}:${status.port}`;
+  return status.publicUrl;
+}
 
 export function useClientSetup() {
   const hosts = useHostList();
-  const form = useMemo(() => fields({ dataDir: defaultRelayDataDir(), hosts: hosts.map((h) => h.name) }), [hosts]);
-  const [state, dispatch] = useReducer((s: State, a: Action) => reduce(s, a, form.length), undefined, initialState);
   const trust = useTrust();
+  // The running relay's URL and the CA the console made, read once when the screen opens (not during render).
+  const [known, setKnown] = useState<Known>({});
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const cert = await latestServerCert().catch(() => undefined);
+      const status = await withAdmin({ dataDir: defaultRelayDataDir(), host: 'local' }, trust.deps, (c) => c.status()).catch(() => undefined);
+      const relay = status ? suggestedRelayUrl(status, cert) : undefined;
+      if (live) setKnown({ ...(relay ? { relayUrl: relay } : {}), ...(cert?.ca && status?.tls.enabled ? { ca: cert.ca } : {}) });
+    })();
+    return () => { live = false; };
+  }, []);
+  const [state, dispatch] = useReducer((s: State, a: Action) => reduce(s, a, FIELD_COUNT), undefined, initialState);
+  const form = useMemo(() => fields({ dataDir: defaultRelayDataDir(), hosts: hosts.map((h) => h.name) }, { ...known, ...(state.values.host ? { host: state.values.host } : {}) }), [hosts, known, state.values.host]);
 
   useEffect(() => {
     if (state.step !== 'previewing' && state.step !== 'applying' && state.step !== 'probing') return;

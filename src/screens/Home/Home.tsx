@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
 import { useKeymap } from '../../ui/useKeymap.js';
 import { theme } from '../../ui/theme.js';
-import { SCREENS, type ScreenId } from '../registry.js';
+import { SCREENS, screenKey, type ScreenId } from '../registry.js';
 import { summaryLine } from '../../present/monitor.js';
 import type { Snapshot } from '../../monitor/service.js';
 import { hasCountdown, useMonitor, type MonitorTargets } from '../use-monitor.js';
@@ -22,12 +22,13 @@ export function Home({ onOpen, onQuit, readOnly, isActive = true, initialCursor 
     'home.up': () => setCursor((c) => (c + SCREENS.length - 1) % SCREENS.length),
     'home.down': () => setCursor((c) => (c + 1) % SCREENS.length),
     'home.open': () => { const entry = SCREENS[cursor]; if (entry) onOpen(entry.id); },
+    ...Object.fromEntries(SCREENS.map((s, i) => [`home.number.${screenKey(i)}`, () => onOpen(s.id)])),
   }, { isActive, readOnly: Boolean(readOnly) });
   return (
     <ScreenFrame title="Home" scopes={['home']} helpOpen={helpOpen} readOnly={Boolean(readOnly)}>
       {SCREENS.map((s, i) => (
         <Text key={s.id} {...(i === cursor ? { color: theme.accent, bold: true } : {})}>
-          {i === cursor ? '› ' : '  '}{s.title.padEnd(17)}
+          {i === cursor ? '› ' : '  '}{screenKey(i)} {s.title.padEnd(17)}
           <Text color={theme.dim}>{s.summary}</Text>
         </Text>
       ))}

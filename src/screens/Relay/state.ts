@@ -53,6 +53,19 @@ const absoluteOrEmpty = (what: string) => (v: string) => (v === '' || v.startsWi
 
 const scopeCheck = (v: string) => ((SCOPES as readonly string[]).includes(v) ? undefined : `scope "${v}": must be one of ${SCOPES.join(', ')}`);
 
+/**
+ * The start form with what the console knows filled in: the newest server certificate it made and its key, and
+ * the address that certificate names on this machine to listen on (clients connect to that name).
+ */
+export function startFields(known: { cert: string; key: string; localIp?: string; ips: string[]; names: string[] } | undefined): FormField[] {
+  const fields = FORMS.start!;
+  if (!known) return fields;
+  const beyondLoopback = known.names.some((n) => n !== 'localhost') || known.ips.some((ip) => !ip.startsWith('127.') && ip !== '::1');
+  const bind = known.localIp ?? (beyondLoopback ? '0.0.0.0' : '127.0.0.1');
+  const initial: Record<string, string> = { bind, 'tls-cert': known.cert, 'tls-key': known.key };
+  return fields.map((f) => (initial[f.key] !== undefined ? { ...f, initial: initial[f.key]! } : f));
+}
+
 export const FORMS: Record<string, FormField[]> = {
   // Each answer checked as typed by the schema `relay start` uses (the whole is checked again before it starts).
   start: [

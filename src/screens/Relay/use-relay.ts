@@ -1,6 +1,6 @@
 // The Relay & clients screen's behaviour: the local relay's status read every 2 s, and the actions its keys run
 // (start, stop, issue, approve with a scope, deny, rotate, revoke), each through a form and/or a confirmation.
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { classify } from '../../core/errors.js';
 import { defaultRelayDataDir } from '../../core/paths.js';
 import { relayLines } from '../../present/monitor.js';
@@ -10,7 +10,8 @@ import { startRelay, stopRelay, type StartRequest } from '../../relay/control.js
 import { openRunner, type HostEntry } from '../../services/hosts.js';
 import { formValues } from '../list-screen.js';
 import { useTask } from '../use-task.js';
-import { FORMS, clientLines, initialState, reduce, type Pending } from './state.js';
+import { FORMS, clientLines, initialState, reduce, startFields, type Pending } from './state.js';
+import { latestServerCert, type KnownServerCert } from '../../certs/known.js';
 
 const deps = { connect: (h: HostEntry) => openRunner(h.name) };
 
@@ -27,6 +28,10 @@ function startRequest(v: Record<string, string>, dataDir: string): StartRequest 
 export function useRelay(dataDir = defaultRelayDataDir()) {
   const [state, dispatch] = useReducer(reduce, undefined, initialState);
   const task = useTask<string[]>();
+  // What the console made: offered in the start form (read once, in an effect, never during render).
+  const [known, setKnown] = useState<KnownServerCert | undefined>();
+  useEffect(() => { let live = true; void latestServerCert().then((k) => { if (live) setKnown(k); }, () => undefined); return () => { live = false; }; }, []);
+  const fieldsOf = (name: string) => (name === 'start' ? startFields(known) : FORMS[name] ?? []);
   const admin = useCallback(<T,>(fn: Parameters<typeof withAdmin<T>>[2]) => withAdmin({ dataDir, host: 'local' }, deps, fn), [dataDir]);
   // A poll that changes nothing on screen does not redraw it (uptime in minutes, idle sparklines, same clients).
   const shown = useRef('');
@@ -64,7 +69,7 @@ export function useRelay(dataDir = defaultRelayDataDir()) {
   };
   return {
     state, task, clients, cursor, selected, form, pending, dataDir,
-    formFields: form ? FORMS[form.form] ?? [] : [],
+    formFields: form ? fieldsOf(form.form) : [],
     move: (d: number) => dispatch({ type: 'move', delta: d, count: clients.length }),
     back: () => dispatch({ type: 'form-back' }),
     cancel: () => dispatch({ type: 'close' }),
@@ -78,7 +83,7 @@ export function useRelay(dataDir = defaultRelayDataDir()) {
     revoke: () => { if (selected && !selected.pending && selected.state !== 'revoked') ask({ kind: 'revoke', client: selected }, true); },
     submitField: (key: string, value: string) => {
       if (!form) return;
-      const fields = FORMS[form.form] ?? [];
+      const fields = fieldsOf(form.form);
       const values = formValues(state, key, value);
       dispatch({ type: 'field', key, value, count: fields.length });
       if (form.index + 1 < fields.length) return;

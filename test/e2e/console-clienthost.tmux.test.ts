@@ -60,9 +60,12 @@ describe.skipIf(why)(titled('console under tmux: setting up a Commbase client ho
     await session.waitFor(/is set up as client issued-[0-9a-f]{8}; 3 previous/);
     expect(readFileSync(path.join(app, 'config', 'commbase.conf'), 'utf8')).toContain(`COMMBASE_DATA_EXCHANGE_SERVER_PORT="${port}"`);
     await session.key('p');
-    const probed = await session.waitFor(/Commbase's clients can use the relay from there|A step Commbase's clients need failed/, 60_000);
+    const probed = await session.waitFor(/Commbase's clients can use the relay from local|A step Commbase's clients need failed/, 60_000);
     expect(probed).toMatch(/✓ Socket\.IO over websocket/);
-    expect(probed).toContain('Commbase\'s clients can use the relay from there.');
+    expect(probed).toContain('Commbase\'s clients can use the relay from local.');
+    // What to run there, exactly: the listener commbase.conf names, with the app directory Commbase reads.
+    expect(probed).toMatch(/Run Commbase's client on local/);
+    expect(probed.replace(/\s+/g, ' ')).toContain(`COMMBASE_APP_DIR=${app} /usr/bin/python3 ${app}/bundles/commbase-data-exchange/client/client_http_websocket.py`);
     await session.key('q');
     await session.waitFor('Certificates');
   }, 120_000);

@@ -4,7 +4,7 @@ import { UserError } from '../core/errors.js';
 import { action } from './boundary.js';
 import { withJson } from './common.js';
 import { connector } from './connect.js';
-import { emit, paint } from './output.js';
+import { emit, paint, steps } from './output.js';
 
 const service = () => import('../clientsetup/service.js');
 
@@ -33,7 +33,7 @@ export function registerClient(program: Command): void {
       const r = await (await service()).setupClient({
         host: o.host, 'app-dir': o.appDir, 'relay-url': o.relayUrl, ...(o.ca ? { ca: o.ca } : {}), name: o.name,
         'trust-system': Boolean(o.trustSystem), listener: o.listener, 'dry-run': Boolean(o.dryRun),
-      }, { ...conn, issueToken });
+      }, { ...conn, issueToken }, steps);
       emit(o, r, (x) => [
         `${x.dryRun ? 'Would set up' : 'Set up'} ${x.host} (${x.where}) as a Commbase client of the relay:`,
         ...x.steps.map((s) => `  • ${s}`),

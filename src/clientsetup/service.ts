@@ -93,7 +93,7 @@ async function trustStore(runner: Runner, slug: string): Promise<{ file: string;
   ], 'trust-system');
 }
 
-export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps): Promise<ClientSetupResult> {
+export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps, onStep: (step: string) => void = () => {}): Promise<ClientSetupResult> {
   const input = parseInput(clientSetupInput, raw);
   const relay = input['relay-url'];
   const app = input['app-dir'].replace(/\/+$/, '');
@@ -164,18 +164,22 @@ export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps):
     if (input['dry-run']) return { ...base, dryRun: true, diffs: draft.map((f) => f.diff), backups: [] };
 
     return audited({ action: 'client.setup', host: host.name, target: `${app} for ${input.name} → ${relay.base}` }, async () => {
+      onStep(`issuing a token for ${input.name} from the relay`);
       const issued = await deps.issueToken(input.name);
       const files = plan(issued.token);
       const backups: string[] = [];
       for (const f of files) {
+        onStep(`writing ${f.path}`);
         // A listener copied from its template over an existing one: that one is what is replaced and kept.
         const r = await replaceFile(runner, f.path, f.before, f.after, { mode: f.mode, secret: f.secret });
         if (r.backup) backups.push(r.backup);
       }
       if (store && caPem) {
+        onStep(`adding the CA to ${host.name}'s trust store (${store.argv.join(' ')})`);
         await runner.writeFile(store.file, caPem, MODE_PUBLIC);
         await runner.run(store.argv, { privileged: true });
       }
+      onStep('done');
       return { ...base, dryRun: false, client: { id: issued.id, name: input.name }, diffs: files.map((f) => f.diff.map((l) => l.split(issued.token).join('<token>'))), backups };
     }, (r) => ({ outcome: `set up as client ${r.client?.id}; ${r.backups.length} file(s) backed up` }));
   });

@@ -14,6 +14,8 @@ export interface FormField {
   validate?: (value: string) => string | undefined;
   /** Shown instead of each character typed (passphrases); the summary line above says only that it was given. */
   mask?: string;
+  /** Tab completes the value (a path on this machine). */
+  complete?: (value: string) => Promise<string>;
 }
 
 export function StepForm(props: { title: string; fields: FormField[]; index: number; values: Record<string, string>; onSubmitField: (key: string, value: string) => void; isActive: boolean }) {
@@ -27,12 +29,13 @@ export function StepForm(props: { title: string; fields: FormField[]; index: num
       <Text bold>{props.title} <Text color={theme.dim}>({props.index + 1}/{props.fields.length})</Text></Text>
       {props.fields.slice(0, props.index).map((f) => <Text key={f.key} color={theme.dim}>  {f.label}: {f.mask && props.values[f.key] ? '(given)' : props.values[f.key] || '(none)'}</Text>)}
       <Text>{field.label}</Text>
-      {field.hint ? <Text color={theme.dim}>{field.hint}</Text> : null}
+      {field.hint || field.complete ? <Text color={theme.dim}>{[field.hint, field.complete ? 'Tab completes the path' : ''].filter(Boolean).join('; ')}</Text> : null}
       <TextField
         key={field.key}
         {...(typed !== undefined ? { value: typed } : field.initial ? { suggestion: field.initial } : {})}
         isDisabled={!props.isActive}
         {...(field.mask ? { mask: field.mask } : {})}
+        {...(field.complete ? { complete: field.complete } : {})}
         {...(field.validate ? { validate: field.validate } : {})}
         onChange={() => setError(undefined)}
         onSubmit={(v) => {

@@ -57,7 +57,13 @@ describe.skipIf(why)(titled('console under tmux: setting up a Commbase client ho
     expect(preview).toMatch(/\+api_url = 'http:\/\/127\.0\.0\.1:\d+\/t\/TOKEN-ISSUED-ON-APPLY\/api\/get_saved_data'/);
     expect(readFileSync(path.join(app, 'config', 'commbase.conf'), 'utf8')).toContain('COMMBASE_DATA_EXCHANGE_SERVER_PORT="5000"');
     await session.key('y');
-    await session.waitFor(/is set up as client issued-[0-9a-f]{8}; 3 previous/);
+    const applied = await session.waitFor(/is set up as client issued-[0-9a-f]{8}; 3 previous/);
+    // Each step was shown as it ran, with its time.
+    expect(applied).toMatch(/\d+\.\d s {2}issuing a token for desk from the relay/);
+    expect(applied).toMatch(/\d+\.\d s {2}writing .*commbase\.conf/);
+    const total = Number(/(\d+\.\d) s {2}done/.exec(applied)?.[1]);
+    process.stdout.write(`client setup apply on a test host: ${total} s\n`);
+    expect(total).toBeLessThan(5);
     expect(readFileSync(path.join(app, 'config', 'commbase.conf'), 'utf8')).toContain(`COMMBASE_DATA_EXCHANGE_SERVER_PORT="${port}"`);
     await session.key('p');
     const probed = await session.waitFor(/Commbase's clients can use the relay from local|A step Commbase's clients need failed/, 60_000);

@@ -34,6 +34,7 @@ export function ClientSetup(props: { onExit: () => void; readOnly?: boolean; isA
       <ConnectQuestionDialog question={asking} isActive={active} />
       {state.step === 'form' ? <StepForm title="Set up a client host" fields={form} index={state.index} values={state.values} onSubmitField={(key, value) => dispatch({ type: 'field', key, value })} isActive={active && !asking} /> : null}
       {state.step in BUSY && !asking ? <Spinner label={BUSY[state.step as keyof typeof BUSY]} /> : null}
+      {state.step === 'applying' || state.step === 'done' ? (state.progress ?? []).map((l, i) => <Text key={`p${i}`} color={theme.dim}>  {l}</Text>) : null}
       {state.step === 'confirm' && preview ? (
         <ConfirmDialog title={`Set up ${preview.host} as a client of ${state.values['relay-url']}?`} isActive={active} readOnly={Boolean(props.readOnly)}
           lines={[...preview.steps.map((s) => `• ${s}`), '', ...preview.diffs.flat().filter((l) => /^[-+@]/.test(l)).slice(0, 24), 'Every file replaced is kept as FILE.bak.']}

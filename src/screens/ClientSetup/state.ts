@@ -2,6 +2,7 @@
 // zod schemas the CLI uses; the service is called by the hook (use-client-setup.ts), never from here.
 import type { FormField } from '../../ui/StepForm.js';
 import { fieldCheck } from '../../present/fields.js';
+import { completePath } from '../../core/files.js';
 import { clientSetupInput, relayUrl } from '../../clientsetup/service.js';
 import type { ClientSetupResult, ProbeStep } from '../../clientsetup/service.js';
 import { flowReduce, initialFlow, type FlowAction, type FlowState, type FlowStep } from '../form-flow.js';
@@ -12,9 +13,11 @@ export type Step = FlowStep | 'probing';
 export interface State extends Omit<FlowState<ClientSetupResult>, 'step'> {
   step: Step;
   probe?: { ok: boolean; steps: ProbeStep[] };
+  /** The apply's steps as they run, each with the seconds since the apply began. */
+  progress?: string[];
 }
 
-export type Action = FlowAction<ClientSetupResult> | { type: 'probe' } | { type: 'probed'; probe: { ok: boolean; steps: ProbeStep[] } };
+export type Action = FlowAction<ClientSetupResult> | { type: 'probe' } | { type: 'probed'; probe: { ok: boolean; steps: ProbeStep[] } } | { type: 'progress'; line: string };
 
 const shape = clientSetupInput.shape;
 
@@ -36,9 +39,9 @@ export function fields(defaults: { dataDir: string; hosts: string[] }, known: Kn
     { key: 'app-dir', label: 'Commbase\'s directory on that host', hint: 'the one holding config/commbase.conf, e.g. /opt/commbase', validate: fieldCheck(shape['app-dir'], 'app-dir') },
     { key: 'relay-url', label: 'The relay as the client reaches it', hint: 'https://HOST:PORT (the address in the relay certificate\'s names)', ...(known.relayUrl ? { initial: known.relayUrl } : {}), validate: fieldCheck(relayUrl, 'relay-url') },
     { key: 'name', label: 'A name for this client', hint: 'shown in the clients list and the Monitor', ...(known.host ? { initial: known.host } : {}), validate: fieldCheck(shape.name, 'name') },
-    { key: 'ca', label: 'The relay\'s CA certificate on this machine (https; empty for none)', hint: 'ca.pem beside the relay\'s cert.pem', initial: known.ca ?? '' },
+    { key: 'ca', label: 'The relay\'s CA certificate on this machine (https; empty for none)', hint: 'ca.pem beside the relay\'s cert.pem', initial: known.ca ?? '', complete: completePath },
     { key: 'trust', label: 'Also add the CA to the host\'s trust store? (y/n)', hint: 'Commbase\'s Socket.IO clients trust only the system store', initial: 'y', validate: (v) => (/^[yn]$/.test(v) ? undefined : 'answer y or n') },
-    { key: 'data-dir', label: 'The relay\'s data directory on this machine (to issue the token)', initial: defaults.dataDir, validate: (v) => (v.startsWith('/') ? undefined : 'must be an absolute path') },
+    { key: 'data-dir', label: 'The relay\'s data directory on this machine (to issue the token)', initial: defaults.dataDir, validate: (v) => (v.startsWith('/') ? undefined : 'must be an absolute path'), complete: completePath },
   ];
 }
 
@@ -52,6 +55,8 @@ export function reduce(s: State, a: Action, count: number): State {
   switch (a.type) {
     case 'probe': return s.step === 'done' ? { ...s, step: 'probing', probe: undefined } : s;
     case 'probed': return { ...s, step: 'done', probe: a.probe };
+    case 'progress': return s.step === 'applying' ? { ...s, progress: [...(s.progress ?? []), a.line] } : s;
+    case 'confirm': return { ...flowReduce(s as FlowState<ClientSetupResult> & State, a, count), progress: [] };
     default: return flowReduce(s as FlowState<ClientSetupResult> & State, a, count);
   }
 }

@@ -47,7 +47,9 @@ export function useClientSetup() {
       probeClient({ host: state.values.host ?? 'local', 'app-dir': state.values['app-dir'] ?? '' }, trust.deps).then((probe) => live && dispatch({ type: 'probed', probe }), fail);
     } else {
       const dry = state.step === 'previewing';
-      setupClient(toInput(state.values, dry), deps).then((r) => live && dispatch(dry ? { type: 'previewed', preview: r } : { type: 'applied', result: r }), fail);
+      const began = Date.now();
+      const onStep = (line: string) => { if (live && !dry) dispatch({ type: 'progress', line: `${((Date.now() - began) / 1000).toFixed(1)} s  ${line}` }); };
+      setupClient(toInput(state.values, dry), deps, onStep).then((r) => live && dispatch(dry ? { type: 'previewed', preview: r } : { type: 'applied', result: r }), fail);
     }
     return () => { live = false; };
     // Runs once per entry into a working step; what it reads was fixed by then.

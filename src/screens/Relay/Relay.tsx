@@ -13,7 +13,7 @@ import type { Pending } from './state.js';
 
 function describe(p: Pending, port: number | undefined): { title: string; lines: string[]; target?: string } {
   switch (p.kind) {
-    case 'start': return { title: 'Start the relay on this machine?', lines: [`listen on ${p.values.bind}:${p.values.port}${p.values['tls-cert'] ? ' with TLS' : ' (plain HTTP)'}`, ...(p.values['trusted-proxy'] ? [`trust X-Forwarded-For from ${p.values['trusted-proxy']}`] : []), 'It keeps running after the console closes; t stops it.'] };
+    case 'start': return { title: 'Start the relay on this machine?', lines: [`listen on ${p.values.bind}:${p.values.port}${p.values['tls-cert'] ? ' with TLS' : ' (plain HTTP)'}`, ...(p.values['trusted-proxy'] ? [`trust X-Forwarded-For from ${p.values['trusted-proxy']}`] : []), ...(p.values['open-loopback'] === 'y' ? ['no token needed from this machine itself (127.0.0.1/32): its Commbase scripts work unedited'] : []), 'It keeps running after the console closes; t stops it.'] };
     case 'stop': return { title: 'Stop the relay?', lines: ['Connected clients are disconnected; stored documents stay.'], target: String(port ?? '') };
     case 'issue': return { title: `Issue a token for ${p.name}?`, lines: [`scope: ${p.scope}`, 'The token is shown once, here.'] };
     case 'approve': return { title: `Approve ${p.client.name} (${p.client.id})?`, lines: [`scope: ${p.scope}`, `asked from ${p.client.from || 'an unknown address'}`] };

@@ -6,6 +6,7 @@ import type { FormField } from '../../ui/StepForm.js';
 import { fieldCheck } from '../../present/fields.js';
 import { relayInput } from '../../relay/options.js';
 import { cidr } from '../../core/net.js';
+import { completePath } from '../../core/files.js';
 import { initialList, listReducer, type ListAction, type ListState } from '../list-screen.js';
 
 export interface ClientLine { id: string; name: string; state: string; scope: Scope; from: string; pending: boolean; active: boolean }
@@ -71,9 +72,10 @@ export const FORMS: Record<string, FormField[]> = {
   start: [
     { key: 'bind', label: 'Address to listen on', hint: '127.0.0.1 (this machine only, or behind nginx), 0.0.0.0 (everyone: needs TLS)', initial: '127.0.0.1', validate: fieldCheck(relayInput.shape.bind, 'bind') },
     { key: 'port', label: 'Port', initial: '5000', validate: fieldCheck(relayInput.shape.port, 'port') },
-    { key: 'tls-cert', label: 'TLS certificate (empty: plain HTTP, loopback only)', hint: 'cert.pem from the certificate wizard', initial: '', validate: absoluteOrEmpty('certificate') },
-    { key: 'tls-key', label: 'Its key (empty with no certificate)', initial: '', validate: absoluteOrEmpty('key') },
+    { key: 'tls-cert', label: 'TLS certificate (empty: plain HTTP, loopback only)', hint: 'cert.pem from the certificate wizard', initial: '', validate: absoluteOrEmpty('certificate'), complete: completePath },
+    { key: 'tls-key', label: 'Its key (empty with no certificate)', initial: '', validate: absoluteOrEmpty('key'), complete: completePath },
     { key: 'trusted-proxy', label: 'A reverse proxy to trust for X-Forwarded-For (empty: none)', hint: '127.0.0.1 when nginx on this host is in front (the Proxy screen)', initial: '', validate: fieldCheck(cidr, 'trusted-proxy', { optional: true }) },
+    { key: 'open-loopback', label: 'Let Commbase\'s own scripts on this machine in without a token? (y/n)', hint: 'y: its uploader keeps working unedited (--open-from 127.0.0.1/32; loopback only, recorded in History)', initial: 'n', validate: (v) => (/^[yn]$/.test(v) ? undefined : 'answer y or n') },
   ],
   issue: [
     { key: 'name', label: 'A name for the client', hint: 'shown in this list and the Monitor', validate: (v) => (v.trim() ? undefined : 'name: must not be empty') },

@@ -22,6 +22,7 @@ function startRequest(v: Record<string, string>, dataDir: string): StartRequest 
     ...(v.bind ? { bind: v.bind } : {}), ...(v.port ? { port: v.port } : {}),
     ...(v['tls-cert'] ? { 'tls-cert': v['tls-cert'] } : {}), ...(v['tls-key'] ? { 'tls-key': v['tls-key'] } : {}),
     ...(v['trusted-proxy'] ? { 'trusted-proxy': [v['trusted-proxy']] } : {}),
+    ...(v['open-loopback'] === 'y' ? { 'open-from': ['127.0.0.1/32'] } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 // `commbase-admin cert …`: certificates with node-forge (src/certs).
+import { quoteArg } from '../core/quote.js';
 import type { Command } from 'commander';
 import { readKeyFile, stripPassphrase } from '../certs/passphrase.js';
 import type { CertSummary } from '../certs/inspect.js';
@@ -111,9 +112,11 @@ export function registerCert(program: Command): void {
         `  valid until: ${s.summary.notAfter}`,
         ...[...(x.ca?.backups ?? []), ...s.backups].map((b) => `  previous file kept as ${b}`),
         ...s.summary.warnings.map((w) => paint.yellow(`warning: ${w}`)),
-        'next, either:',
+        'next, either the relay:',
         `  commbase-admin relay start --bind 0.0.0.0 --tls-cert ${s.cert} --tls-key ${s.key}`,
-        `  commbase-admin config set CERTS_AND_KEYS_CERT_PEM_FILE ${s.cert} CERTS_AND_KEYS_KEY_PEM_FILE ${s.key} CERTS_AND_KEYS_CA_PEM_FILE ${s.ca}`,
+        'or Commbase\'s own server, which reads paths under its app directory ($COMMBASE_APP_DIR + the value):',
+        `  install -m 0644 ${quoteArg(s.cert)} "$COMMBASE_APP_DIR/certificates/cert.pem" && install -m 0600 ${quoteArg(s.key)} "$COMMBASE_APP_DIR/certificates/key.pem" && install -m 0644 ${quoteArg(s.ca)} "$COMMBASE_APP_DIR/certificates/ca.pem"`,
+        '  commbase-admin config set CERTS_AND_KEYS_CERT_PEM_FILE /certificates/cert.pem CERTS_AND_KEYS_KEY_PEM_FILE /certificates/key.pem CERTS_AND_KEYS_CA_PEM_FILE /certificates/ca.pem',
       ]);
     }));
 

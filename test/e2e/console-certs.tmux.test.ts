@@ -24,8 +24,7 @@ describe.skipIf(why)(titled('console under tmux: certificate wizard', why), () =
     expect(home.split('\n').every((l) => l.length <= 80)).toBe(true);
     // NO_COLOR: not one colour sequence, including those of @inkjs/ui's own widgets.
     expect(session.captureEscapes()).not.toMatch(new RegExp(`${String.fromCharCode(27)}\\[(3\\d|9\\d|38)[;m]`));
-    await session.key('Enter');
-    await session.waitFor('What do you need?');
+    await session.openFromHome('Enter', 'What do you need?');
     await session.key('Enter');
     await session.waitFor('Server name');
     // Replace the pre-filled name with our own.

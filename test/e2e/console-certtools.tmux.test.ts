@@ -37,7 +37,7 @@ describe.skipIf(why)(titled('console under tmux: certificate tools', why), () =>
   it('makes a client certificate, imports a signed one, and inspects a live server', async () => {
     session = TmuxSession.start('tools', [process.execPath, BIN], env, { cols: 130, rows: 45 });
     await session.waitFor('Certificates');
-    await session.key('Enter');
+    await session.openFromHome('1', 'What do you need?');
 
     // A client certificate signed by the local CA.
     await open(3);

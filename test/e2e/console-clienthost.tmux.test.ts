@@ -30,8 +30,7 @@ describe.skipIf(why)(titled('console under tmux: setting up a Commbase client ho
 
     session = TmuxSession.start('cs', [process.execPath, BIN], env, { cols: 110, rows: 40 });
     await session.waitFor('Client host');
-    await session.key('8'); // Client host
-    await session.waitFor('Client host (from the inventory)');
+    await session.openFromHome('8', 'Client host (from the inventory)'); // Client host
     await session.key('Enter'); // local
     await session.waitFor('Commbase\'s directory on that host');
     await session.type('relative/path');

@@ -31,8 +31,7 @@ describe.skipIf(why)(titled('console under tmux: commbase.conf on a remote host'
 
     session = TmuxSession.start('cfg', [process.execPath, BIN], env, { cols: 100, rows: 30 });
     await session.waitFor('Certificates');
-    await session.key('5'); // Configuration
-    await session.waitFor(`local:${file}`);
+    await session.openFromHome('5', `local:${file}`); // Configuration
     expect(lab.logins()).toBe(0);
     await session.key('Tab');
     await session.waitFor(`root@${lab.address}:2222 (lab):${file}`);
@@ -89,8 +88,7 @@ describe.skipIf(why)(titled('console under tmux: commbase.conf on a remote host'
     const s = TmuxSession.start('choose', [process.execPath, BIN], env, { cols: 120, rows: 36 });
     try {
       await s.waitFor('Certificates');
-      await s.key('5'); // Configuration
-      await s.waitFor('Which commbase.conf on local?');
+      await s.openFromHome('5', 'Which commbase.conf on local?'); // Configuration
       // Tab completes each part: the unique entry, then the directory's only file.
       await s.paste(`${app}/con`);
       await s.key('Tab');

@@ -23,8 +23,7 @@ describe.skipIf(why)(titled('console under tmux: hosts and firewall over SSH', w
     expect(add.code, add.stderr).toBe(0);
     session = TmuxSession.start('fw', [process.execPath, BIN], env);
     await session.waitFor('Certificates');
-    await session.key('2'); // Hosts
-    await session.waitFor('not pinned');
+    await session.openFromHome('2', 'not pinned'); // Hosts
     await session.key('Down');
     await session.key('c');
     const trust = await session.waitFor('Trust it and pin it?');
@@ -32,8 +31,7 @@ describe.skipIf(why)(titled('console under tmux: hosts and firewall over SSH', w
     await session.key('y');
     await session.waitFor('reached root@');
     await session.key('q');
-    await session.key('3'); // Firewall
-    await session.waitFor('commbase-admin · Firewall');
+    await session.openFromHome('3', 'commbase-admin · Firewall'); // Firewall
     await session.key('Tab');
     await session.waitFor('lab: iptables');
     await session.key('o');
@@ -73,8 +71,7 @@ describe.skipIf(why)(titled('console under tmux: hosts and firewall over SSH', w
       ufwHost.nsExec(['iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', '9999', '-j', 'ACCEPT']); // a rule made by hand, beside ufw
       session = TmuxSession.start('ufw', [process.execPath, BIN], env, { cols: 140, rows: 45 });
       await session.waitFor('Certificates');
-      await session.key('3'); // Firewall
-      await session.waitFor('commbase-admin · Firewall');
+      await session.openFromHome('3', 'commbase-admin · Firewall'); // Firewall
       await session.key('Tab');
       await session.waitFor(/wall: ufw/, 20_000);
       await session.waitFor(/raw iptables INPUT rule\(s\) .* sit beside ufw's/);

@@ -24,8 +24,7 @@ describe.skipIf(why)(titled('console under tmux: timed forwards', why), () => {
     expect((await runCli(router.addArgs('router', 'iptables'), { env })).code).toBe(0);
     session = TmuxSession.start('fwd', [process.execPath, BIN], env);
     await session.waitFor('Certificates');
-    await session.key('4'); // Forwards
-    await session.waitFor('commbase-admin · Forwards');
+    await session.openFromHome('4', 'commbase-admin · Forwards'); // Forwards
     await session.key('Tab');
     await session.waitFor('no timed forwards on this host');
     await session.key('a');

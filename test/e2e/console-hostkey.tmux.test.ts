@@ -23,8 +23,7 @@ describe.skipIf(why)(titled('console under tmux: adding a host and pinning its k
     const env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'config'), XDG_DATA_HOME: path.join(tmp.dir, 'data'), NO_COLOR: '1' };
     session = TmuxSession.start('hostkey', [process.execPath, BIN], env, { cols: 120, rows: 40 });
     await session.waitFor('Certificates');
-    await session.key('2'); // Hosts
-    await session.waitFor('commbase-admin · Hosts');
+    await session.openFromHome('2', 'commbase-admin · Hosts'); // Hosts
     await session.key('a');
     await session.waitFor('Name (used with --host)');
     await session.paste('desk');

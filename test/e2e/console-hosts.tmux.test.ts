@@ -33,8 +33,7 @@ describe.skipIf(why)(titled('console under tmux: hosts with an encrypted identit
 
     session = TmuxSession.start('hosts', [process.execPath, BIN], env);
     await session.waitFor('Certificates');
-    await session.key('2'); // Hosts
-    await session.waitFor('commbase-admin · Hosts');
+    await session.openFromHome('2', 'commbase-admin · Hosts'); // Hosts
     await session.key('Down');
     await session.key('c');
     let screen = await session.waitFor(`The identity file ${key} is encrypted`);
@@ -96,8 +95,7 @@ describe.skipIf(why)(titled('console under tmux: hosts with an encrypted identit
     expect((await runCli(args, { env })).code).toBe(0);
     session = TmuxSession.start('hosts2', [process.execPath, BIN], env, { cols: 130, rows: 40 });
     await session.waitFor('Certificates');
-    await session.key('2'); // Hosts
-    await session.waitFor('commbase-admin · Hosts');
+    await session.openFromHome('2', 'commbase-admin · Hosts'); // Hosts
     await session.key('Down');
     await session.key('c');
     const changed = await session.waitFor('The host key of moved has changed', 20_000);

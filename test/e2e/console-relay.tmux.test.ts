@@ -35,8 +35,7 @@ describe.skipIf(why)(titled('console under tmux: the relay and its clients', why
     const port = await freePort();
     session = TmuxSession.start('relay', [process.execPath, BIN], env, { cols: 130, rows: 40 });
     await session.waitFor('Relay & clients');
-    await session.key('7'); // Relay & clients
-    await session.waitFor(/No relay runs with[\s\S]*Press s to start one/);
+    await session.openFromHome('7', /No relay runs with[\s\S]*Press s to start one/); // Relay & clients
     await session.key('s');
     await session.waitFor('Address to listen on');
     await session.key('Enter'); // 127.0.0.1

@@ -61,6 +61,22 @@ export class TmuxSession {
     }
   }
 
+  /**
+   * Open a screen from Home by its key and wait for it. A key sent while the console is still wiring its input (a
+   * busy machine) can be lost: if Home is still what is shown after a few seconds, the key is sent again.
+   */
+  async openFromHome(key: string, match: RegExp | string | ((screen: string) => boolean), timeoutMs = 15_000): Promise<string> {
+    const start = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      await this.key(key);
+      try {
+        return await this.waitFor(match, attempt < 2 ? 4000 : Math.max(1000, timeoutMs - (Date.now() - start)));
+      } catch (err) {
+        if (attempt >= 2 || !this.capture().includes('commbase-admin · Home')) throw err;
+      }
+    }
+  }
+
   alive(): boolean {
     try { this.tmux(['has-session', '-t', this.name]); return true; } catch { return false; }
   }

@@ -113,8 +113,7 @@ describe.skipIf(why)(titled('ACME certificates from pebble', why), () => {
     const session = TmuxSession.start('acme-wiz', [process.execPath, BIN], { ...env, XDG_DATA_HOME: home, NO_COLOR: '1' }, { cols: 120, rows: 40 });
     try {
       await session.waitFor('Certificates');
-      await session.key('Enter');
-      await session.waitFor('What do you need?');
+      await session.openFromHome('1', 'What do you need?');
       await session.key('Down');
       await session.key('Down');
       await session.key('Enter');

@@ -78,8 +78,7 @@ describe.skipIf(why)(titled('who can reach a port, on an ACCEPT-policy host', wh
     const session = TmuxSession.start('reach', [process.execPath, BIN], { ...env, NO_COLOR: '1' }, { cols: 140, rows: 40 });
     try {
       await session.waitFor('Certificates');
-      await session.key('3'); // Firewall
-      await session.waitFor('commbase-admin · Firewall');
+      await session.openFromHome('3', 'commbase-admin · Firewall'); // Firewall
       await session.key('Tab');
       await session.waitFor('relayhost: iptables');
       await session.key('o');

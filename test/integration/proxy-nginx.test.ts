@@ -143,8 +143,7 @@ describe.skipIf(why)(titled('nginx in front of the relay on a namespace host', w
     const session = TmuxSession.start('proxy', [process.execPath, BIN], { ...env, NO_COLOR: '1' }, { cols: 120, rows: 45 });
     try {
       await session.waitFor('Proxy');
-      await session.key('6'); // Proxy
-      await session.waitFor('Host where nginx runs');
+      await session.openFromHome('6', 'Host where nginx runs'); // Proxy
       await session.paste('web');
       await session.key('Enter');
       await session.waitFor('The name clients use');

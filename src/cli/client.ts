@@ -29,11 +29,13 @@ export function registerClient(program: Command): void {
         throw new UserError('say where the relay runs, to issue the token: --data-dir DIR (here) or --relay-host NAME (over SSH), one of them', [], 'data-dir');
       }
       const conn = connector(o);
-      const issueToken = async (name: string) => (await import('../relay/admin-client.js')).issueTokenFor({ dataDir: o.dataDir, host: o.relayHost ?? 'local' }, conn, name);
+      const relayAt = { dataDir: o.dataDir, host: o.relayHost ?? 'local' };
+      const issueToken = async (name: string) => (await import('../relay/admin-client.js')).issueTokenFor(relayAt, conn, name);
+      const checkRelay = async () => (await import('../relay/admin-client.js')).relayReachable(relayAt, conn);
       const r = await (await service()).setupClient({
         host: o.host, 'app-dir': o.appDir, 'relay-url': o.relayUrl, ...(o.ca ? { ca: o.ca } : {}), name: o.name,
         'trust-system': Boolean(o.trustSystem), listener: o.listener, 'dry-run': Boolean(o.dryRun),
-      }, { ...conn, issueToken }, steps);
+      }, { ...conn, issueToken, checkRelay }, steps);
       emit(o, r, (x) => [
         `${x.dryRun ? 'Would set up' : 'Set up'} ${x.host} (${x.where}) as a Commbase client of the relay:`,
         ...x.steps.map((s) => `  • ${s}`),

@@ -59,6 +59,8 @@ export type ClientSetupInput = z.input<typeof clientSetupInput>;
 export interface ClientSetupDeps extends Connector {
   /** Issues a token (scope both) from the relay; the caller knows where the relay is. */
   issueToken(name: string): Promise<{ id: string; token: string }>;
+  /** Throws when the relay that would issue the token cannot be reached (a dry run asks, so it does not promise what the real run cannot do). */
+  checkRelay?(): Promise<void>;
 }
 
 export interface ClientSetupResult {
@@ -161,7 +163,10 @@ export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps, 
       `${env} /usr/bin/python3 ${quoteArgv([updaterPath])}    # the updater: sends data/.messages.json as document 1`,
     ];
     const base = { host: host.name, where: runner.where, steps, run };
-    if (input['dry-run']) return { ...base, dryRun: true, diffs: draft.map((f) => f.diff), backups: [] };
+    if (input['dry-run']) {
+      await deps.checkRelay?.();
+      return { ...base, dryRun: true, diffs: draft.map((f) => f.diff), backups: [] };
+    }
 
     return audited({ action: 'client.setup', host: host.name, target: `${app} for ${input.name} → ${relay.base}` }, async () => {
       onStep(`issuing a token for ${input.name} from the relay`);

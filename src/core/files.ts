@@ -203,3 +203,13 @@ export async function readSmallFile(file: string, field: string, maxBytes = 1024
     await handle.close();
   }
 }
+
+/** The identity ssh itself would try first (~/.ssh/id_ed25519, id_ecdsa, id_rsa), for a form to offer. */
+export async function defaultIdentity(home = process.env.HOME): Promise<string | undefined> {
+  if (!home) return undefined;
+  for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
+    const file = path.join(home, '.ssh', name);
+    if (await fs.stat(file).then((s) => s.isFile(), () => false)) return file;
+  }
+  return undefined;
+}

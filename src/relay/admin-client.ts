@@ -122,6 +122,11 @@ export async function withAdmin<T>(opts: { dataDir?: string; host?: string }, de
 }
 
 /** A token (scope both) for one client, from the relay in dataDir here or on host over SSH: `client setup`'s source. */
+/** A dry run's check that the relay which will issue the token is there: its status, or the reason it is not. */
+export async function relayReachable(where: { dataDir?: string; host?: string }, deps: AdminDeps): Promise<void> {
+  await withAdmin(where, deps, (c) => c.status());
+}
+
 export async function issueTokenFor(where: { dataDir?: string; host?: string }, deps: AdminDeps, name: string): Promise<{ id: string; token: string }> {
   const r = await withAdmin(where, deps, (c) => c.issue(name, 'both'));
   return { id: r.id, token: r.token };

@@ -87,6 +87,19 @@ describe.skipIf(why)(titled('client setup keeps what it does not change', why), 
     expectLinkedKept(x);
   });
 
+  it('a dry run says when no relay is there to issue the token (the real run would fail), changing nothing', async () => {
+    const app = makeAppDir(path.join(tmp.dir, 'app-norelay'));
+    cpSync(BUNDLE, path.join(app, 'bundles', 'commbase-data-exchange'), { recursive: true });
+    const before = readFileSync(path.join(app, 'config', 'commbase.conf'));
+    const nowhere = path.join(tmp.dir, 'no-relay-here');
+    const r = await runJson<{ error: { message: string } }>(['client', 'setup', '--app-dir', app, '--relay-url', `http://127.0.0.1:${port}`, '--name', 'x', '--data-dir', nowhere, '--dry-run'], { env });
+    expect(r.code).toBe(2);
+    expect(r.json.error.message).toMatch(/no relay is running with the data directory .*no-relay-here/);
+    expect(readFileSync(path.join(app, 'config', 'commbase.conf'))).toEqual(before);
+    // With the relay that is there, the same dry run works.
+    expect((await runJson(['client', 'setup', '--app-dir', app, '--relay-url', `http://127.0.0.1:${port}`, '--name', 'x', '--data-dir', dataDir, '--dry-run'], { env })).code).toBe(0);
+  });
+
   it('over SFTP: the same', async () => {
     const lab = await TestHost.create();
     try {

@@ -6,7 +6,7 @@ import type { RelayStatus } from '../../relay/admin.js';
 import { classify, formatErrorLines } from '../../core/errors.js';
 import { defaultRelayDataDir } from '../../core/paths.js';
 import { probeClient, setupClient } from '../../clientsetup/service.js';
-import { issueTokenFor, withAdmin } from '../../relay/admin-client.js';
+import { issueTokenFor, relayReachable, withAdmin } from '../../relay/admin-client.js';
 import { useHostList } from '../use-hosts-list.js';
 import { useTrust } from '../use-trust.js';
 import { FIELD_COUNT, fields, initialState, reduce, toInput, type Action, type Known, type State } from './state.js';
@@ -41,7 +41,7 @@ export function useClientSetup() {
   useEffect(() => {
     if (state.step !== 'previewing' && state.step !== 'applying' && state.step !== 'probing') return;
     let live = true;
-    const deps = { ...trust.deps, issueToken: (name: string) => issueTokenFor({ dataDir: state.values['data-dir'] }, trust.deps, name) };
+    const deps = { ...trust.deps, issueToken: (name: string) => issueTokenFor({ dataDir: state.values['data-dir'] }, trust.deps, name), checkRelay: () => relayReachable({ dataDir: state.values['data-dir'] }, trust.deps) };
     const fail = (err: unknown) => live && dispatch({ type: 'failed', lines: formatErrorLines(classify(err)) });
     if (state.step === 'probing') {
       probeClient({ host: state.values.host ?? 'local', 'app-dir': state.values['app-dir'] ?? '' }, trust.deps).then((probe) => live && dispatch({ type: 'probed', probe }), fail);

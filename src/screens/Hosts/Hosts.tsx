@@ -8,7 +8,7 @@ import { StepForm } from '../../ui/StepForm.js';
 import { ConnectQuestionDialog } from '../ConnectQuestion.js';
 import { useListKeys } from '../use-list-keys.js';
 import { theme } from '../../ui/theme.js';
-import { useHosts, HOST_FIELDS } from './use-hosts.js';
+import { useHosts } from './use-hosts.js';
 
 export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
   const h = useHosts();
@@ -39,7 +39,7 @@ export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?
             {props.readOnly ? null : <Text bold>If the new key is right, press k to trust it (you will type the host's name).</Text>}
           </Box>
         ) : null}
-        {h.form?.form === 'add' ? <StepForm title="Add a host" fields={HOST_FIELDS} index={h.form.index} values={h.form.values} onSubmitField={h.submitField} isActive={active} /> : null}
+        {h.form?.form === 'add' ? <StepForm title="Add a host" fields={h.addFields} index={h.form.index} values={h.form.values} onSubmitField={h.submitField} isActive={active} /> : null}
         {h.form?.form === 'edit' ? <StepForm title={`Edit ${h.hosts[h.cursor]?.name ?? ''} (its pinned key is kept)`} fields={h.editFields} index={h.form.index} values={{ ...h.current, ...h.form.values }} onSubmitField={h.submitField} isActive={active} /> : null}
         {modal === 'typed' && pending?.kind === 'remove' ? <TypedConfirm title={`Remove ${pending.host.name}?`} lines={['Its pinned host key is forgotten too.']} target={pending.host.name} onConfirm={h.confirmTyped} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         {modal === 'typed' && pending?.kind === 'retrust' ? <TypedConfirm title={`Trust the new host key of ${pending.host.name}?`} lines={[`pinned now:  ${pending.pinned}`, `to pin:      ${pending.offered}`, 'Only if you checked it on the host itself.']} target={pending.host.name} onConfirm={h.confirmTyped} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}

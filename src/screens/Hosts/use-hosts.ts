@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useReducer } from 'react';
+import { useCallback, useEffect, useReducer, useState } from 'react';
 import { classify, formatErrorLines } from '../../core/errors.js';
+import { completePath, defaultIdentity } from '../../core/files.js';
 import { HostKeyChangedError, addHost, checkHost, editHost, listHosts, removeHost, trustHostKey } from '../../services/hosts.js';
 import { addHostInput } from '../../services/hosts.js';
 import type { FormField } from '../../ui/StepForm.js';
@@ -7,7 +8,6 @@ import { fieldCheck } from '../../present/fields.js';
 import { useTask } from '../use-task.js';
 import { formValues } from '../list-screen.js';
 import { initialState, reduce } from './state.js';
-import { useState } from 'react';
 import { useTrust } from '../use-trust.js';
 
 const check = (key: keyof typeof addHostInput.shape) => fieldCheck(addHostInput.shape[key], key, { optional: key !== 'name' && key !== 'address' });
@@ -17,7 +17,7 @@ export const HOST_FIELDS: FormField[] = [
   { key: 'address', label: 'Address (IP or DNS name)', validate: check('address') },
   { key: 'port', label: 'SSH port', initial: '22', validate: check('port') },
   { key: 'user', label: 'User', initial: 'root', validate: check('user') },
-  { key: 'identity', label: 'Identity file (empty: ssh-agent)', initial: '' },
+  { key: 'identity', label: 'Identity file (empty: ssh-agent)', initial: '', complete: completePath },
   { key: 'backend', label: 'Firewall backend (iptables or ufw)', initial: 'iptables', validate: check('backend') },
 ];
 
@@ -32,6 +32,9 @@ export function useHosts() {
   const [changed, setChanged] = useState<HostKeyChangedError | undefined>();
   const task = useTask<string[]>();
   const trust = useTrust();
+  // The key ssh would use offered as the identity (read in an effect, never during render).
+  const [identity, setIdentity] = useState<string | undefined>();
+  useEffect(() => { let live = true; void defaultIdentity().then((f) => { if (live) setIdentity(f); }); return () => { live = false; }; }, []);
   // Read in an effect, not during render, so an unreadable settings file can be shown (loadError).
   const refresh = useCallback(() => {
     try {
@@ -49,6 +52,7 @@ export function useHosts() {
     removing: state.modal.kind === 'typed' ? state.modal.pending : undefined,
     move: (d: number) => dispatch({ type: 'move', delta: d, count: hosts.length }),
     changed,
+    addFields: identity ? HOST_FIELDS.map((f) => (f.key === 'identity' ? { ...f, initial: identity } : f)) : HOST_FIELDS,
     check: () => {
       if (!selected) return;
       setChanged(undefined);

@@ -68,6 +68,15 @@ export function ipToBigInt(addr: string): bigint {
   return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
 }
 
+/** Is the address inside the network (a CIDR or a bare address)? Families must agree. */
+export function inCidr(address: string, cidr: string): boolean {
+  const [net, bits] = normaliseCidr(cidr).split('/');
+  const fam = isIP(net!);
+  if (fam === 0 || fam !== isIP(address)) return false;
+  const shift = BigInt((fam === 6 ? 128 : 32) - Number(bits));
+  return (ipToBigInt(address) >> shift) === (ipToBigInt(net!) >> shift);
+}
+
 /** Host bits set (10.0.0.5/8) are almost always a typing mistake; say so instead of guessing. */
 export function hostBitsSet(value: string): boolean {
   if (!isCidr(value)) return false;

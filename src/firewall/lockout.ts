@@ -3,8 +3,7 @@
 // and port, walking the chain in order; and it counts a rule only when it can prove the rule matches: a rule
 // with a match it does not understand (an interface, conntrack, a rate limit, a jump to another chain) is
 // never taken as keeping the session alive, and one that might drop it stops the walk.
-import { BlockList } from 'node:net';
-import { isIP, normaliseCidr } from '../core/net.js';
+import { inCidr as inNetwork, isIP } from '../core/net.js';
 import { splitRuleLine } from './iptables.js';
 import type { ListedRule } from './model.js';
 
@@ -21,13 +20,7 @@ export interface Verdict {
 const plain = (a: string) => (a.startsWith('::ffff:') && isIP(a.slice(7)) === 4 ? a.slice(7) : a);
 
 function inCidr(address: string, cidr: string): boolean {
-  const [net, bits] = normaliseCidr(cidr).split('/');
-  const a = plain(address);
-  const fam = isIP(net!);
-  if (fam === 0 || fam !== isIP(a)) return false;
-  const list = new BlockList();
-  list.addSubnet(net!, Number(bits), fam === 6 ? 'ipv6' : 'ipv4');
-  return list.check(a, fam === 6 ? 'ipv6' : 'ipv4');
+  return inNetwork(plain(address), cidr);
 }
 
 function portIn(spec: string, port: number): boolean | undefined {

@@ -1,7 +1,7 @@
 // Who can reach a port, read from the rules themselves: the lockout guard's chain walk (lockout.ts), asked about a
 // new connection to that port from inside the rule's source and from an address outside it. So a rule "from X"
 // on a host whose INPUT policy accepts everything is reported for what it is: it restricts nothing. Pure.
-import { isIP, normaliseCidr } from '../core/net.js';
+import { inCidr, isIP, normaliseCidr } from '../core/net.js';
 import { iptablesVerdict, ufwVerdict, type SshSession, type Verdict } from './lockout.js';
 import type { Family, ListedRule, PortRule } from './model.js';
 
@@ -29,23 +29,6 @@ export interface Reach {
 /** Documentation addresses (RFC 5737, 3849): one of them is outside any source a person gives. */
 const OUTSIDERS: Record<Family, string[]> = { 4: ['198.51.100.77', '203.0.113.77', '192.0.2.77'], 6: ['2001:db8:ffff::77', '2001:db8:1::77'] };
 
-function inside(address: string, cidr: string): boolean {
-  const [net, bits] = normaliseCidr(cidr).split('/');
-  if (isIP(net!) !== isIP(address)) return false;
-  const toBig = (a: string) => (isIP(a) === 4 ? a.split('.').reduce((n, o) => (n << 8n) + BigInt(o), 0n) : expand6(a));
-  const width = isIP(address) === 4 ? 32 : 128;
-  const shift = BigInt(width - Number(bits));
-  return (toBig(address) >> shift) === (toBig(net!) >> shift);
-}
-
-function expand6(a: string): bigint {
-  const [h = '', t = ''] = a.split('::');
-  const head = h ? h.split(':') : [];
-  const tail = t ? t.split(':') : [];
-  const parts = a.includes('::') ? [...head, ...Array(8 - head.length - tail.length).fill('0'), ...tail] : head;
-  return parts.reduce((n, p) => (n << 16n) + BigInt(parseInt(p || '0', 16)), 0n);
-}
-
 function verdictFor(set: RuleSet, family: Family, source: string, port: number, server: string): Verdict {
   const s: SshSession = { family, source, server, port };
   return set.backend === 'ufw'
@@ -67,7 +50,7 @@ export function reachOf(set: RuleSet, rule: PortRule, server: { 4?: string; 6?: 
   const fromOthers: Partial<Record<Family, Reachable>> = {};
   const whyOthers: string[] = [];
   for (const f of families) {
-    const outsider = OUTSIDERS[f].find((a) => !rule.from || !inside(a, rule.from));
+    const outsider = OUTSIDERS[f].find((a) => !rule.from || !inCidr(a, rule.from));
     if (!outsider) continue;
     const v = verdictFor(set, f, outsider, rule.port, srv(f));
     fromOthers[f] = proven(v);

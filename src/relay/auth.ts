@@ -5,12 +5,12 @@
 // approval made before a restart is still collectable after it. Tokens expire, rotate and are revoked.
 // State lives in auth.json (0600).
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { MODE_SECRET, writeFileAtomic } from '../core/files.js';
 import { UserError } from '../core/errors.js';
 import { displayName } from '../core/names.js';
+import { ipToBigInt, isIP } from '../core/net.js';
 import { readNoFollow, secureDataDir } from './data-dir.js';
 
 export const SCOPES = ['upload', 'read', 'both'] as const;
@@ -61,15 +61,9 @@ export const PENDING_IDLE_MS = 15 * 60_000;
 
 /** The network a source belongs to, for the per-network bound: IPv4 /24, IPv6 /64. */
 export function sourceNetwork(address: string): string {
-  if (isIP(address) === 4) return address.split('.').slice(0, 3).join('.');
-  if (isIP(address) === 6) {
-    const [head = '', tail = ''] = address.split('::');
-    const h = head ? head.split(':') : [];
-    const t = tail ? tail.split(':') : [];
-    const full = address.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-    return full.slice(0, 4).map((x) => x.toLowerCase().replace(/^0+(?=.)/, '')).join(':');
-  }
-  return address;
+  const fam = isIP(address);
+  if (fam === 0) return address;
+  return `${fam}:${(ipToBigInt(address) >> (fam === 4 ? 8n : 64n)).toString(16)}`;
 }
 
 export type AuthorisationAnswer =

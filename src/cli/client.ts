@@ -12,7 +12,7 @@ export function registerClient(program: Command): void {
   const client = program.command('client').description('a Commbase client host: set it up for the relay in one previewed step, and probe it as Commbase would');
 
   withJson(client.command('setup'))
-    .description('issue a token, install the relay\'s CA, point Commbase\'s listener and updater (and commbase.conf) at the relay')
+    .description('issue a token, install the relay\'s CA, point Commbase\'s listener, updater and uploader (and commbase.conf) at the relay')
     .requiredOption('--app-dir <dir>', 'Commbase\'s directory on the client host (holds config/commbase.conf)')
     .requiredOption('--relay-url <url>', 'the relay as the client reaches it: https://HOST:PORT')
     .requiredOption('--name <name>', 'the client\'s name, for the token and the clients list')

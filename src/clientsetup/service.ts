@@ -1,6 +1,6 @@
 // Preparing a Commbase client host (this machine or one over SSH) to use the relay, in one previewed step:
 // a token for it, the relay's CA where commbase.conf says (and, if asked, in the host's trust store, which is the
-// only store Commbase's Socket.IO clients use), its listener and updater with every URL literal pointing at the
+// only store Commbase's Socket.IO clients use), its listener, updater and uploader with every URL literal pointing at the
 // relay (token included), and commbase.conf's host, port and script variables. Every file replaced keeps a .bak.
 import { createHash, X509Certificate } from 'node:crypto';
 import { z } from 'zod';
@@ -83,7 +83,7 @@ const PLACEHOLDER = 'TOKEN-ISSUED-ON-APPLY';
 
 function urlsFor(base: string, token: string) {
   const t = `${base}/t/${encodeURIComponent(token)}`;
-  return { get: `${t}/api/get_saved_data`, update: `${t}/api/update_json`, socketio: `${base}?token=${encodeURIComponent(token)}` };
+  return { get: `${t}/api/get_saved_data`, update: `${t}/api/update_json`, save: `${t}/api/save_json`, socketio: `${base}?token=${encodeURIComponent(token)}` };
 }
 
 /** Where the host keeps extra CAs, and the command that rebuilds its store. */
@@ -114,8 +114,15 @@ export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps, 
     const listenerPath = template ? `${app}/${BUNDLE}/client/${template}` : confValue('COMMBASE_DATA_EXCHANGE_CLIENT_CONNECTION_FILE_PATH') ?? `${app}/${BUNDLE}/client/client_http_websocket.py`;
     const listenerSource = template ? `${app}/${BUNDLE}/client/templates/${template}` : listenerPath;
     const updaterPath = confValue('COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH') ?? `${app}/${BUNDLE}/client/updater_http_websocket.py`;
+    // The uploader (Commbase's server side: it POSTs data/.messages.json): for https its matching template copied
+    // into server/, for http the file commbase.conf names. A checkout without one keeps what it has.
+    const upTemplate = relay.scheme === 'http' ? undefined : caPem ? 'uploader_https_localhost_local_ca_websocket.py' : 'uploader_https_fqdn_signed_cert_websocket.py';
+    const uploaderPath = upTemplate ? `${app}/${BUNDLE}/server/${upTemplate}` : confValue('COMMBASE_DATA_EXCHANGE_SERVER_UPLOADER_FILE_PATH') ?? `${app}/${BUNDLE}/server/uploader_http_websocket.py`;
+    const uploaderSource = upTemplate ? `${app}/${BUNDLE}/server/templates/${upTemplate}` : uploaderPath;
     const ca = appCertificatePath(app, 'ca.pem');
-    const [listenerSrc, listenerBefore, updaterRead, caBefore] = await Promise.all([readForEdit(runner, listenerSource), readForEdit(runner, listenerPath), readForEdit(runner, updaterPath), caPem ? readForEdit(runner, ca.path) : undefined]);
+    const [listenerSrc, listenerBefore, updaterRead, caBefore, uploaderSrc, uploaderBefore] = await Promise.all([readForEdit(runner, listenerSource), readForEdit(runner, listenerPath), readForEdit(runner, updaterPath), caPem ? readForEdit(runner, ca.path) : undefined,
+      readForEdit(runner, uploaderSource), uploaderSource === uploaderPath ? undefined : readForEdit(runner, uploaderPath)]);
+    const uploaderAt = uploaderSrc ? (uploaderSource === uploaderPath ? uploaderSrc : uploaderBefore) : undefined;
     if (!listenerSrc) throw new UserError(`failed to find Commbase's listener on ${host.name}: there is no ${listenerSource}`, ['check --app-dir: it must hold Commbase\'s bundles/commbase-data-exchange'], 'app-dir');
     if (!updaterRead) throw new UserError(`failed to find Commbase's updater on ${host.name}: there is no ${updaterPath} (COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH)`, [], 'app-dir');
 
@@ -124,11 +131,13 @@ export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps, 
       // Edited as exact text: every byte outside the literals changed stays as it was (UTF-8 or not).
       const listener = rewriteLiterals(listenerSrc.exact.text, { api_url: u.get, socketio_url: u.socketio });
       const updater = rewriteLiterals(updaterRead.exact.text, { api_url: u.update });
-      for (const [file, r] of [[listenerPath, listener], [updaterPath, updater]] as const) {
+      const uploader = uploaderSrc ? rewriteLiterals(uploaderSrc.exact.text, { api_url: u.save }) : undefined;
+      for (const [file, r] of [[listenerPath, listener], [updaterPath, updater], ...(uploader ? [[uploaderPath, uploader] as const] : [])] as const) {
         if (r.missing.length) throw new UserError(`failed to set up ${file}: it has no ${r.missing.join(' or ')} literal to point at the relay`, ['is it one of Commbase\'s data-exchange scripts?'], 'app-dir');
       }
       // The script variables are written relative to the app directory; a conf that names scripts elsewhere keeps them.
       const inApp = listenerPath.startsWith(`${app}/`) && updaterPath.startsWith(`${app}/`);
+      const uploaderInApp = uploader !== undefined && uploaderPath.startsWith(`${app}/`);
       const pairs: Array<[string, string]> = [
         ['COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS', relay.host],
         ['COMMBASE_DATA_EXCHANGE_SERVER_PORT', String(relay.port)],
@@ -136,6 +145,7 @@ export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps, 
           ['COMMBASE_DATA_EXCHANGE_CLIENT_CONNECTION_FILE_PATH', `$COMMBASE_APP_DIR${listenerPath.slice(app.length)}`],
           ['COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH', `$COMMBASE_APP_DIR${updaterPath.slice(app.length)}`],
         ] as Array<[string, string]> : []),
+        ...(uploaderInApp ? [['COMMBASE_DATA_EXCHANGE_SERVER_UPLOADER_FILE_PATH', `$COMMBASE_APP_DIR${uploaderPath.slice(app.length)}`] as [string, string]] : []),
         ...(caPem ? [['CERTS_AND_KEYS_CA_PEM_FILE', ca.value] as [string, string]] : []),
       ];
       const confNext = setValues(conf, pairs.map(([k, v]) => [k, insertable(v, enc)]), { COMMBASE_APP_DIR: insertable(app, enc) });
@@ -144,6 +154,8 @@ export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps, 
         { path: listenerPath, ...(listenerBefore ? { before: listenerBefore } : {}), after: encodeExact({ text: listener.text, encoding: listenerSrc.exact.encoding }), mode: 0o600, secret: true,
           diff: listenerBefore ? scriptDiff(listenerPath, listener, listenerSrc.exact.encoding) : [`+++ ${listenerPath} (new: a copy of ${listenerSource})`, ...scriptDiff(listenerPath, listener, listenerSrc.exact.encoding).slice(2)] },
         { path: updaterPath, before: updaterRead, after: encodeExact({ text: updater.text, encoding: updaterRead.exact.encoding }), mode: 0o600, secret: true, diff: scriptDiff(updaterPath, updater, updaterRead.exact.encoding) },
+        ...(uploader && uploaderSrc ? [{ path: uploaderPath, ...(uploaderAt ? { before: uploaderAt } : {}), after: encodeExact({ text: uploader.text, encoding: uploaderSrc.exact.encoding }), mode: 0o600, secret: true,
+          diff: uploaderAt ? scriptDiff(uploaderPath, uploader, uploaderSrc.exact.encoding) : [`+++ ${uploaderPath} (new: a copy of ${uploaderSource})`, ...scriptDiff(uploaderPath, uploader, uploaderSrc.exact.encoding).slice(2)] }] : []),
         ...(caPem ? [{ path: ca.path, ...(caBefore ? { before: caBefore } : {}), after: Buffer.from(caPem), mode: MODE_PUBLIC, secret: false, diff: [`${ca.path}: the relay's CA (${caSubject(caPem)})`] }] : []),
         { path: confPath, before: confRead, after: encodeExact({ text: printConf(confNext.file), encoding: enc }), mode: 0o644, secret: false, diff: renderDiff(confPath, confNext.changes).map((l) => readable(l, enc)) },
       ];
@@ -161,6 +173,7 @@ export async function setupClient(raw: ClientSetupInput, deps: ClientSetupDeps, 
     const run = [
       `${env} /usr/bin/python3 ${quoteArgv([listenerPath])}    # the listener: receives every update`,
       `${env} /usr/bin/python3 ${quoteArgv([updaterPath])}    # the updater: sends data/.messages.json as document 1`,
+      ...(uploaderSrc ? [`${env} /usr/bin/python3 ${quoteArgv([uploaderPath])}    # the uploader: sends data/.messages.json as a new document`] : []),
     ];
     const base = { host: host.name, where: runner.where, steps, run };
     if (input['dry-run']) {

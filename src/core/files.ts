@@ -151,27 +151,42 @@ export async function readText(file: string, field = 'file'): Promise<string> {
   }
 }
 
+/** A directory's entries for completion: names, and which are directories; undefined when unreadable. */
+export type ListDir = (dir: string) => Promise<Array<{ name: string; dir: boolean }> | undefined>;
+
+export const listLocalDir: ListDir = async (dir) => {
+  try {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    return await Promise.all(entries.map(async (e) => ({ name: e.name, dir: e.isDirectory() || (e.isSymbolicLink() && await fs.stat(path.join(dir, e.name)).then((s) => s.isDirectory(), () => false)) })));
+  } catch {
+    return undefined;
+  }
+};
+
 /**
- * Tab completion of a path on this machine, as a shell does it: the one entry the last part starts with (a
- * directory gets its /), or the longest prefix several share. Unreadable directories complete nothing.
+ * Tab completion of a path, as a shell does it: the one entry the last part starts with (a directory gets its
+ * /), or the longest prefix several share. `home` expands a leading ~. Unreadable directories complete nothing.
+ * The listing is this machine's unless another is given (a host's, over SFTP).
  */
-export async function completePath(partial: string): Promise<string> {
+export async function completePathWith(partial: string, list: ListDir, home: string | undefined): Promise<string> {
   if (!partial.startsWith('/') && !partial.startsWith('~')) return partial;
-  const expanded = partial.startsWith('~') ? partial.replace(/^~/, process.env.HOME ?? '~') : partial;
-  const dir = expanded.endsWith('/') ? expanded : path.dirname(expanded);
-  const prefix = expanded.endsWith('/') ? '' : path.basename(expanded);
-  let names: string[];
-  try { names = (await fs.readdir(dir)).filter((n) => n.startsWith(prefix) && (prefix.startsWith('.') || !n.startsWith('.'))).sort(); } catch { return partial; }
-  if (names.length === 0) return expanded;
+  if (partial.startsWith('~') && !home) return partial;
+  const expanded = partial.startsWith('~') ? partial.replace(/^~/, home!) : partial;
+  const p = path.posix;
+  const dir = expanded.endsWith('/') ? expanded : p.dirname(expanded);
+  const prefix = expanded.endsWith('/') ? '' : p.basename(expanded);
+  const entries = (await list(dir))?.filter((e) => e.name.startsWith(prefix) && (prefix.startsWith('.') || !e.name.startsWith('.')));
+  if (!entries) return partial;
+  if (entries.length === 0) return expanded;
+  const names = entries.map((e) => e.name).sort();
   let common = names[0]!;
   for (const n of names) while (!n.startsWith(common)) common = common.slice(0, -1);
-  const joined = path.join(dir, common);
-  if (names.length === 1) {
-    const isDir = await fs.stat(joined).then((s) => s.isDirectory(), () => false);
-    return isDir ? `${joined}/` : joined;
-  }
-  return joined;
+  const joined = p.join(dir, common);
+  return entries.length === 1 && entries[0]!.dir ? `${joined}/` : joined;
 }
+
+/** Tab completion of a path on this machine. */
+export const completePath = (partial: string): Promise<string> => completePathWith(partial, listLocalDir, process.env.HOME);
 
 /**
  * A file the operator named (a CA, a certificate, an identity), read with care: it must be a regular file (a FIFO

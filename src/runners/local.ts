@@ -5,9 +5,9 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { execa } from 'execa';
 import { ExternalError, UserError } from '../core/errors.js';
-import { readText, writeFileAtomic } from '../core/files.js';
+import { listLocalDir, readText, writeFileAtomic } from '../core/files.js';
 import { isIP } from '../core/net.js';
-import { privilegedArgv, SUDO_PASSWORD_RE, type FileStat, type RunOptions, type RunResult, type Runner, type SshSession } from './types.js';
+import { privilegedArgv, SUDO_PASSWORD_RE, type DirEntry, type FileStat, type RunOptions, type RunResult, type Runner, type SshSession } from './types.js';
 
 export interface LocalRunnerOptions {
   sudo?: boolean;
@@ -93,6 +93,10 @@ export class LocalRunner implements Runner {
   async realpath(file: string): Promise<string> {
     if (this.opts.prefix?.length) return file;
     return fs.realpath(file).catch(() => file);
+  }
+
+  async listDir(dir: string): Promise<DirEntry[] | undefined> {
+    return this.opts.prefix?.length ? undefined : listLocalDir(dir);
   }
 
   connectTcp(host: string, port: number): Promise<Duplex> {

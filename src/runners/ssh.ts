@@ -7,7 +7,7 @@ import { ExternalError, UserError } from '../core/errors.js';
 import { isStrayTemp, readSmallFile } from '../core/files.js';
 import { quoteArgv } from '../core/quote.js';
 import { isIP } from '../core/net.js';
-import { privilegedArgv, SUDO_PASSWORD_RE, type FileStat, type RunOptions, type RunResult, type Runner, type SshSession } from './types.js';
+import { privilegedArgv, SUDO_PASSWORD_RE, type DirEntry, type FileStat, type RunOptions, type RunResult, type Runner, type SshSession } from './types.js';
 
 const { Client, utils } = ssh2;
 
@@ -207,6 +207,20 @@ export class SshRunner implements Runner {
   async realpath(file: string): Promise<string> {
     const sftp = await this.sftp();
     return new Promise((resolve) => sftp.realpath(file, (err, abs) => resolve(err ? file : abs)));
+  }
+
+  async listDir(dir: string): Promise<DirEntry[] | undefined> {
+    const sftp = await this.sftp().catch(() => undefined);
+    if (!sftp) return undefined;
+    // SFTP's readdir gives lstat attributes: a link to a directory is followed with stat.
+    const list = await new Promise<Array<{ filename: string; attrs: { mode: number } }> | undefined>((resolve) => sftp.readdir(dir, (err, l) => resolve(err ? undefined : l)));
+    if (!list) return undefined;
+    const isDir = (mode: number) => (mode & 0o170000) === 0o040000;
+    const isLink = (mode: number) => (mode & 0o170000) === 0o120000;
+    return Promise.all(list.slice(0, 5000).map(async (e) => ({
+      name: e.filename,
+      dir: isDir(e.attrs.mode) || (isLink(e.attrs.mode) && await new Promise<boolean>((resolve) => sftp.stat(`${dir.replace(/\/+$/, '')}/${e.filename}`, (err, st) => resolve(!err && isDir(st.mode))))),
+    })));
   }
 
   /** A TCP stream to an address as seen from the remote host (the relay's admin feed, on its loopback). */

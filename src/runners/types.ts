@@ -40,6 +40,8 @@ export interface FileStat {
   size: number;
 }
 
+export interface DirEntry { name: string; dir: boolean }
+
 export interface Runner {
   /** "local" or "user@host:port", for messages and dry runs. */
   readonly where: string;
@@ -56,6 +58,8 @@ export interface Runner {
   stat(path: string): Promise<FileStat | undefined>;
   /** The file a path names after following symbolic links (the path itself when it does not exist). */
   realpath(path: string): Promise<string>;
+  /** A directory's entries (names, and which are directories), for Tab completion; undefined when unreadable. */
+  listDir(path: string): Promise<DirEntry[] | undefined>;
   /** A TCP stream to host:port as seen from the runner's side (SSH: a direct-tcpip channel). */
   connectTcp(host: string, port: number): Promise<Duplex>;
   close(): Promise<void>;
@@ -80,6 +84,7 @@ export function shared(runner: Runner): Runner {
     writeFile: runner.writeFile.bind(runner),
     stat: runner.stat.bind(runner),
     realpath: runner.realpath.bind(runner),
+    listDir: runner.listDir.bind(runner),
     connectTcp: runner.connectTcp.bind(runner),
     close: async () => {},
   };
@@ -97,6 +102,7 @@ export function withSignal(runner: Runner, signal: AbortSignal): Runner {
     writeFile: runner.writeFile.bind(runner),
     stat: runner.stat.bind(runner),
     realpath: runner.realpath.bind(runner),
+    listDir: runner.listDir.bind(runner),
     connectTcp: runner.connectTcp.bind(runner),
     close: runner.close.bind(runner),
   };

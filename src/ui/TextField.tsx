@@ -1,7 +1,7 @@
 // The one text field every form, dialog and filter uses: readline's editing keys (the keymap's `field` scope),
 // a suggested value shown dim (Enter takes it, typing replaces it), an optional mask, and the validation message
 // under the field as the value changes.
-import React, { useRef, useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { keyName, resolveKey, type InkKey } from './keymap.js';
 import { edit, initialEdit, insert, type EditState } from './text-edit.js';
@@ -35,6 +35,13 @@ export function TextField(props: TextFieldProps) {
     setState(next);
     if (changed) props.onChange?.(next.value);
   };
+  // A suggestion that arrives after the field is shown (read from a host) replaces an untouched one.
+  useEffect(() => {
+    const s = latest.current;
+    const next = props.suggestion ?? '';
+    if (next === s.suggestion) return;
+    update(s.suggested || s.value === '' ? initialEdit({ suggestion: next }) : { ...s, suggestion: next });
+  }, [props.suggestion]);
   useInput((input, key) => {
     const s = latest.current;
     if (key.return) return props.onSubmit(s.value);

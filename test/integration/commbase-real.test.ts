@@ -3,7 +3,7 @@
 // `client setup` writes; and over TLS on a client host in a network namespace, set up over SSH with a private
 // trust store, then probed, and probed again once the CA is gone from the store.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, runJson } from '../helpers/cli.js';
@@ -119,7 +119,7 @@ describe.skipIf(why)(titled('Commbase\'s own scripts against the relay', why), (
     cpSync(BUNDLE, path.join(app, 'bundles', 'commbase-data-exchange'), { recursive: true });
     const setup = await runJson<{ steps: string[]; backups: string[] }>(['client', 'setup', '--app-dir', app, '--relay-url', `http://127.0.0.1:${port}`, '--name', 'desk', '--data-dir', dataDir], { env });
     expect(setup.code, JSON.stringify(setup.json)).toBe(0);
-    expect(setup.json.backups.map((b) => path.basename(b))).toEqual(['client_http_websocket.py.bak', 'updater_http_websocket.py.bak', 'commbase.conf.bak']);
+    expect(setup.json.backups.map((b) => path.basename(b))).toEqual(['client_http_websocket.py.bak', 'updater_http_websocket.py.bak', 'uploader_http_websocket.py.bak', 'commbase.conf.bak']);
     const client = path.join(app, 'bundles', 'commbase-data-exchange', 'client');
     // Only the literals changed: every other line is Commbase's, byte for byte.
     const diffLines = (a: string, b: string) => { const x = readFileSync(a, 'utf8').split('\n'); const y = readFileSync(b, 'utf8').split('\n'); return x.filter((l, i) => l !== y[i]); };
@@ -190,10 +190,17 @@ describe.skipIf(why)(titled('Commbase\'s own scripts against the relay', why), (
       expect(probe.json.steps.find((s) => /updater's PUT/.test(s.step))).toMatchObject({ ok: false, skipped: true });
 
       // Commbase's https listener (from its template) and its updater, run on the client host as Commbase would.
-      const token = readFileSync(path.join(app, 'bundles', 'commbase-data-exchange', 'client', 'updater_http_websocket.py'), 'utf8').match(/\/t\/([A-Za-z0-9_-]{43})\//)![1]!;
+      // Every script that holds the token is the owner's alone.
+      const bundle = path.join(app, 'bundles', 'commbase-data-exchange');
+      for (const f of ['client/client_https_localhost_local_ca_websocket.py', 'client/updater_http_websocket.py', 'server/uploader_https_localhost_local_ca_websocket.py']) {
+        expect(statSync(path.join(bundle, f)).mode & 0o077, f).toBe(0);
+      }
+      expect(conf).toContain('COMMBASE_DATA_EXCHANGE_SERVER_UPLOADER_FILE_PATH="$COMMBASE_APP_DIR/bundles/commbase-data-exchange/server/uploader_https_localhost_local_ca_websocket.py"');
       const inHost = ['nsenter', '-t', String(lab.sshdPid()), '-n', '-m'];
-      const seed = spawn(inHost[0]!, [...inHost.slice(1), 'curl', '-s', '--cacert', path.join(app, 'certificates', 'ca.pem'), '-X', 'POST', '-H', 'content-type: application/json', '--data-binary', `@${path.join(app, 'data', '.messages.json')}`, `https://${lab.hostSide}:${port}/t/${token}/api/save_json`]);
-      await finished(seed);
+      // Commbase's own https uploader (its template, set up above) stores the first document, with the conf's CA.
+      const uploader = script(path.join(bundle, 'server', 'uploader_https_localhost_local_ca_websocket.py'), app, inHost);
+      await finished(uploader.proc);
+      expect(uploader.out.text).toMatch(/JSON data saved successfully/);
       const client = path.join(app, 'bundles', 'commbase-data-exchange', 'client');
       const listener = script(path.join(client, 'client_https_localhost_local_ca_websocket.py'), app, inHost);
       await until('the https listener\'s first data', () => /Initial Saved JSON data:/.test(listener.out.text), 20_000);

@@ -13,8 +13,8 @@ import { useClientSetup } from './use-client-setup.js';
 const BUSY = { previewing: 'working out every change (dry run)', applying: 'issuing the token and writing the files', probing: 'probing the host as Commbase\'s clients would' } as const;
 
 /** Prepare a Commbase client host: the same flow as `commbase-admin client setup`, previewed, then probed. */
-export function ClientSetup(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
-  const { state, dispatch, form, trust } = useClientSetup();
+export function ClientSetup(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean; suggestHost?: string }) {
+  const { state, dispatch, form, trust } = useClientSetup(props.suggestHost ? { suggestHost: props.suggestHost } : {});
   const [helpOpen, setHelpOpen] = useState(false);
   const active = (props.isActive ?? true) && !helpOpen;
   const asking = trust.question;
@@ -30,7 +30,7 @@ export function ClientSetup(props: { onExit: () => void; readOnly?: boolean; isA
   const preview = state.preview;
   return (
     <ScreenFrame title="Client host" scopes={state.step === 'confirm' ? ['confirm'] : scopes} helpOpen={helpOpen} typing={state.step === 'form' || asking?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)}>
-      <Text color={theme.dim}>Point a Commbase client host at the relay: a token, the CA, its listener and updater, commbase.conf.</Text>
+      <Text color={theme.dim}>Point a Commbase client host at the relay: a token, the CA, its listener, updater and uploader, commbase.conf.</Text>
       <ConnectQuestionDialog question={asking} isActive={active} />
       {state.step === 'form' ? <StepForm title="Set up a client host" fields={form} index={state.index} values={state.values} onSubmitField={(key, value) => dispatch({ type: 'field', key, value })} isActive={active && !asking} /> : null}
       {state.step in BUSY && !asking ? <Spinner label={BUSY[state.step as keyof typeof BUSY]} /> : null}

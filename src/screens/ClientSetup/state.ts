@@ -29,14 +29,24 @@ export interface Known {
   ca?: string;
   /** The host typed in the first field: its name is the client's name by default. */
   host?: string;
+  /** Hosts the relay already has a client for (by name): the first host suggested is one that is not set up. */
+  setUp?: string[];
+  /** Commbase's directory found on the chosen host ($COMMBASE_APP_DIR of its login shell, or ~/commbase). */
+  appDir?: string;
+  /** Tab completion on the chosen host (over SFTP for a remote one). */
+  completeOnHost?: (partial: string) => Promise<string>;
+  /** The host a caller asked for (the checklist: the next host to set up). */
+  suggestHost?: string;
 }
 
 export function fields(defaults: { dataDir: string; hosts: string[] }, known: Known = {}): FormField[] {
-  // The first inventory host that is not this machine: the one a new operator is setting up.
-  const host = defaults.hosts.find((h) => h !== 'local') ?? 'local';
+  // The host asked for, else the first inventory host that is not this machine and not set up yet, else this one.
+  const done = new Set(known.setUp ?? []);
+  const order = [known.suggestHost, ...defaults.hosts.filter((h) => h !== 'local' && !done.has(h)), ...(done.has('local') ? [] : ['local']), ...defaults.hosts];
+  const host = order.find((h) => h !== undefined && defaults.hosts.includes(h)) ?? 'local';
   return [
     { key: 'host', label: 'Client host (from the inventory)', hint: `one of: ${defaults.hosts.join(', ')}`, initial: host, validate: (v) => (defaults.hosts.includes(v) ? undefined : `must be one of ${defaults.hosts.join(', ')} (add hosts in Hosts)`) },
-    { key: 'app-dir', label: 'Commbase\'s directory on that host', hint: 'the one holding config/commbase.conf, e.g. /opt/commbase', validate: fieldCheck(shape['app-dir'], 'app-dir') },
+    { key: 'app-dir', label: 'Commbase\'s directory on that host', hint: 'the one holding config/commbase.conf, e.g. /opt/commbase', ...(known.appDir ? { initial: known.appDir } : {}), validate: fieldCheck(shape['app-dir'], 'app-dir'), ...(known.completeOnHost ? { complete: known.completeOnHost } : {}) },
     { key: 'relay-url', label: 'The relay as the client reaches it', hint: 'https://HOST:PORT (the address in the relay certificate\'s names)', ...(known.relayUrl ? { initial: known.relayUrl } : {}), validate: fieldCheck(relayUrl, 'relay-url') },
     { key: 'name', label: 'A name for this client', hint: 'shown in the clients list and the Monitor', ...(known.host ? { initial: known.host } : {}), validate: fieldCheck(shape.name, 'name') },
     { key: 'ca', label: 'The relay\'s CA certificate on this machine (https; empty for none)', hint: 'ca.pem beside the relay\'s cert.pem', initial: known.ca ?? '', complete: completePath },

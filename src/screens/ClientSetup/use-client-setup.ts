@@ -1,6 +1,6 @@
 // Effects of the client-setup flow: the dry run when the form is complete, the change once confirmed, the probe.
 // Results that arrive after the screen is gone are ignored.
-import { useEffect, useMemo, useReducer, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import { latestServerCert, type KnownServerCert } from '../../certs/known.js';
 import type { RelayStatus } from '../../relay/admin.js';
 import { classify, formatErrorLines } from '../../core/errors.js';
@@ -8,6 +8,9 @@ import { defaultRelayDataDir } from '../../core/paths.js';
 import { probeClient, setupClient } from '../../clientsetup/service.js';
 import { issueTokenFor, relayReachable, withAdmin } from '../../relay/admin-client.js';
 import { useHostList } from '../use-hosts-list.js';
+import { completePathWith } from '../../core/files.js';
+import { findAppDir } from '../../conffile/find-app.js';
+import { keepConnections } from '../../services/hosts.js';
 import { useTrust } from '../use-trust.js';
 import { FIELD_COUNT, fields, initialState, reduce, toInput, type Action, type Known, type State } from './state.js';
 
@@ -20,9 +23,14 @@ function suggestedRelayUrl(status: RelayStatus, cert: KnownServerCert | undefine
   return status.publicUrl;
 }
 
-export function useClientSetup() {
+export function useClientSetup(opts: { suggestHost?: string } = {}) {
   const hosts = useHostList();
   const trust = useTrust();
+  // One connection to the chosen host while the form is open: Commbase's directory is looked up there, and Tab
+  // completes paths there (over SFTP), without a login per key.
+  const kept = useMemo(() => keepConnections(trust.deps.connect), []);
+  useEffect(() => () => { void kept.closeAll(); }, []);
+  const [onHost, setOnHost] = useState<{ host: string; appDir?: string; home?: string }>();
   // The running relay's URL and the CA the console made, read once when the screen opens (not during render).
   const [known, setKnown] = useState<Known>({});
   useEffect(() => {
@@ -31,12 +39,35 @@ export function useClientSetup() {
       const cert = await latestServerCert().catch(() => undefined);
       const status = await withAdmin({ dataDir: defaultRelayDataDir(), host: 'local' }, trust.deps, (c) => c.status()).catch(() => undefined);
       const relay = status ? suggestedRelayUrl(status, cert) : undefined;
-      if (live) setKnown({ ...(relay ? { relayUrl: relay } : {}), ...(cert?.ca && status?.tls.enabled ? { ca: cert.ca } : {}) });
+      const setUp = status ? status.clients.filter((c) => c.status === 'approved').map((c) => c.name) : [];
+      if (live) setKnown({ ...(relay ? { relayUrl: relay } : {}), ...(cert?.ca && status?.tls.enabled ? { ca: cert.ca } : {}), setUp });
     })();
     return () => { live = false; };
   }, []);
   const [state, dispatch] = useReducer((s: State, a: Action) => reduce(s, a, FIELD_COUNT), undefined, initialState);
-  const form = useMemo(() => fields({ dataDir: defaultRelayDataDir(), hosts: hosts.map((h) => h.name) }, { ...known, ...(state.values.host ? { host: state.values.host } : {}) }), [hosts, known, state.values.host]);
+  const chosen = state.values.host;
+  useEffect(() => {
+    if (!chosen) return;
+    let live = true;
+    void (async () => {
+      const entry = hosts.find((h) => h.name === chosen);
+      if (!entry) return;
+      const runner = await kept.connect(entry).catch(() => undefined);
+      if (!runner) { kept.forget(chosen); return; }
+      const [appDir, home] = await Promise.all([findAppDir(runner, chosen === 'local'), runner.run(['sh', '-c', 'printf %s "$HOME"'], { allowFailure: true, timeoutMs: 10_000 }).then((r) => r.stdout, () => '')]);
+      if (live) setOnHost({ host: chosen, ...(appDir ? { appDir } : {}), ...(home.startsWith('/') ? { home } : {}) });
+    })();
+    return () => { live = false; };
+  }, [chosen]);
+  const completeOnHost = useCallback(async (partial: string) => {
+    const entry = hosts.find((h) => h.name === chosen);
+    const runner = entry ? await kept.connect(entry).catch(() => undefined) : undefined;
+    return runner ? completePathWith(partial, (d) => runner.listDir(d), onHost?.host === chosen ? onHost?.home : undefined) : partial;
+  }, [chosen, onHost]);
+  const here = onHost?.host === chosen ? onHost : undefined;
+  const form = useMemo(() => fields({ dataDir: defaultRelayDataDir(), hosts: hosts.map((h) => h.name) }, {
+    ...known, ...(opts.suggestHost ? { suggestHost: opts.suggestHost } : {}), ...(chosen ? { host: chosen, completeOnHost } : {}), ...(here?.appDir ? { appDir: here.appDir } : {}),
+  }), [hosts, known, chosen, here, completeOnHost]);
 
   useEffect(() => {
     if (state.step !== 'previewing' && state.step !== 'applying' && state.step !== 'probing') return;

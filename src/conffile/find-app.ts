@@ -1,0 +1,29 @@
+// Where Commbase lives on a host, so a form can offer it: the host's own $COMMBASE_APP_DIR as its login shell sets
+// it (Commbase's install puts it in the profile), else ~/commbase; either only when it holds config/commbase.conf.
+import type { Runner } from '../runners/types.js';
+
+const MARK = '@@commbase-admin@@';
+// Fixed text: nothing of the host's or the operator's reaches this shell line; its output is parsed below.
+const SCRIPT = `printf '\\n${MARK} %s\\n${MARK} %s\\n' "$COMMBASE_APP_DIR" "$HOME"`;
+
+const usable = (v: string | undefined): v is string => Boolean(v && v.startsWith('/') && v.length < 4096 && !/[\p{Cc}\u2028\u2029]/u.test(v));
+
+/** The candidates in order: the login shell's $COMMBASE_APP_DIR (this process's own, for this machine), then ~/commbase. */
+export async function appDirCandidates(runner: Runner, local: boolean): Promise<string[]> {
+  const r = await runner.run(['sh', '-lc', SCRIPT], { allowFailure: true, timeoutMs: 10_000 }).catch(() => undefined);
+  const found = (r?.stdout ?? '').split('\n').filter((l) => l.startsWith(`${MARK} `)).map((l) => l.slice(MARK.length + 1));
+  const [envDir, home] = [local ? process.env.COMMBASE_APP_DIR || found[0] : found[0], found[1] || (local ? process.env.HOME : undefined)];
+  const out: string[] = [];
+  if (usable(envDir)) out.push(envDir.replace(/(.)\/+$/, '$1'));
+  if (usable(home)) out.push(`${home.replace(/\/+$/, '')}/commbase`);
+  return out;
+}
+
+/** The first candidate that holds config/commbase.conf, or undefined. */
+export async function findAppDir(runner: Runner, local: boolean): Promise<string | undefined> {
+  for (const dir of await appDirCandidates(runner, local)) {
+    const st = await runner.stat(`${dir}/config/commbase.conf`).catch(() => undefined);
+    if (st) return dir;
+  }
+  return undefined;
+}

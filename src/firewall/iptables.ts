@@ -23,9 +23,12 @@ export function deleteArgv(rule: PortRule, family: Family): string[] {
   return [binary(family), '-w', '5', '-D', 'INPUT', ...ruleSpec(rule)];
 }
 
-/** `--restrict`: the port dropped for everyone, after every other rule (-A), so the ACCEPTs before it decide. */
+/**
+ * `--restrict`: the port dropped for everyone else, after every other rule (-A), so the ACCEPTs before it decide.
+ * Not on loopback (as ufw's default deny leaves lo alone): the host's own scripts still reach a relay on it.
+ */
 export function dropSpec(rule: PortRule): string[] {
-  return ['-p', rule.proto, '--dport', String(rule.port), '-m', 'comment', '--comment', FW_DROP_TAG, '-j', 'DROP'];
+  return ['!', '-i', 'lo', '-p', rule.proto, '--dport', String(rule.port), '-m', 'comment', '--comment', FW_DROP_TAG, '-j', 'DROP'];
 }
 
 export function dropArgv(rule: PortRule, family: Family, op: '-A' | '-C' | '-D'): string[] {

@@ -36,6 +36,9 @@ function portIn(spec: string, port: number): boolean | undefined {
   return ok;
 }
 
+/** A loopback source arrives on lo (and only such a source does, for the addresses we reason about). */
+const isLoopback = (a: string) => inCidr(a, '127.0.0.0/8') || plain(a) === '::1';
+
 const combine = (a: Match, b: Match): Match => (a === 'no' || b === 'no' ? 'no' : a === 'maybe' || b === 'maybe' ? 'maybe' : 'yes');
 
 /** One `iptables -S` rule against the session: does it match a new TCP connection from it? And its target. */
@@ -48,9 +51,16 @@ export function iptablesMatch(raw: string, s: SshSession): { match: Match; targe
   while (i < w.length) {
     const opt = w[i]!;
     const val = w[i + 1];
-    // `! -s X`: the next match is inverted; rather than invert our reasoning, such a rule proves nothing.
-    if (opt === '!') { negated = true; match = combine(match, 'maybe'); i += 1; continue; }
-    if (negated && opt !== '-j' && opt !== '-g') { negated = false; i += opt.startsWith('-') && val !== undefined && !val.startsWith('-') ? 2 : 1; continue; }
+    // `! -i lo` is read (a session from another address never arrives on lo); any other inverted match proves nothing.
+    if (opt === '!') { negated = true; i += 1; continue; }
+    if (opt === '-i' || opt === '--in-interface') {
+      const onLo = isLoopback(s.source);
+      match = combine(match, val !== 'lo' ? 'maybe' : (onLo !== negated) ? 'yes' : 'no');
+      negated = false;
+      i += 2;
+      continue;
+    }
+    if (negated && opt !== '-j' && opt !== '-g') { negated = false; match = combine(match, 'maybe'); i += opt.startsWith('-') && val !== undefined && !val.startsWith('-') ? 2 : 1; continue; }
     if (opt === '-j' || opt === '-g') { target = val ?? ''; i = w.length; break; }
     if (opt === '-s') match = combine(match, val && inCidr(s.source, val) ? 'yes' : 'no');
     else if (opt === '-d') match = combine(match, val && inCidr(s.server, val) ? 'yes' : 'no');

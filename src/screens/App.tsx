@@ -5,7 +5,8 @@ import { ErrorBoundary } from '../ui/ErrorBoundary.js';
 import { theme } from '../ui/theme.js';
 import { Home } from './Home/Home.js';
 import type { MonitorTargets } from './use-monitor.js';
-import { SCREENS, type ScreenId } from './registry.js';
+import { SCREENS, type Intent, type ScreenId } from './registry.js';
+import type { Journey as JourneyState, StepId } from '../monitor/journey.js';
 // Screens load when first opened: the first frame (the home screen) needs none of them.
 const CertWizard = lazy(() => import('./CertWizard/CertWizard.js').then((m) => ({ default: m.CertWizard })));
 const Config = lazy(() => import('./Config/Config.js').then((m) => ({ default: m.Config })));
@@ -17,6 +18,7 @@ const History = lazy(() => import('./History/History.js').then((m) => ({ default
 const Relay = lazy(() => import('./Relay/Relay.js').then((m) => ({ default: m.Relay })));
 const Proxy = lazy(() => import('./Proxy/Proxy.js').then((m) => ({ default: m.Proxy })));
 const ClientSetup = lazy(() => import('./ClientSetup/ClientSetup.js').then((m) => ({ default: m.ClientSetup })));
+const Journey = lazy(() => import('./Journey/Journey.js').then((m) => ({ default: m.Journey })));
 
 
 export interface AppProps {
@@ -34,46 +36,85 @@ export interface AppProps {
  * Navigation only: which screen is open, inside an error boundary. Each screen owns its keys, help and footer.
  * Notices from services (which would otherwise write to stderr over the frame) show on one line below.
  */
+/** The checklist step → the screen that does it, and what that screen offers first. */
+function stepScreen(step: StepId, j: JourneyState): { screen: ScreenId; intent: Intent } {
+  switch (step) {
+    case 'cert': return { screen: 'certs', intent: {} };
+    case 'hosts': return { screen: 'hosts', intent: j.clientHosts.length === 0 ? { addHost: true } : {} };
+    case 'firewall': return { screen: 'firewall', intent: { openPort: { port: j.port, ...(j.source ? { from: j.source } : {}) } } };
+    case 'relay': return { screen: 'relay', intent: j.relay ? {} : { startRelay: true } };
+    case 'clients': return { screen: 'clienthost', intent: j.nextClient ? { clientHost: j.nextClient } : {} };
+    default: return { screen: 'monitor', intent: {} };
+  }
+}
+
+/**
+ * Navigation only: which screen is open, inside an error boundary. Each screen owns its keys, help and footer.
+ * A screen opened from the checklist goes back to it. Notices from services (which would otherwise write to
+ * stderr over the frame) show on one line below.
+ */
 export function App(props: AppProps) {
   const { exit } = useApp();
   const [screen, setScreen] = useState<ScreenId | 'home'>(props.initialScreen ?? 'home');
   const [note, setNote] = useState<string | undefined>();
   useEffect(() => setNoticeSink(setNote), []);
-  const home = () => { if (screen !== 'home') setLast(screen); setScreen('home'); };
   const [last, setLast] = useState<ScreenId | undefined>();
+  const [guided, setGuided] = useState<{ step: StepId; intent: Intent } | undefined>();
+  const back = () => {
+    if (guided && screen !== 'journey') { setScreen('journey'); return; }
+    if (screen !== 'home') setLast(screen);
+    setGuided(undefined);
+    setScreen('home');
+  };
+  const openStep = (step: StepId, j: JourneyState) => { const s = stepScreen(step, j); setGuided({ step, intent: s.intent }); setScreen(s.screen); };
+  const nav: Nav = { back, open: (s) => { setGuided(undefined); setScreen(s); }, openStep, exit, last, guided };
   return (
     <Box flexDirection="column">
-      <ErrorBoundary key={screen} onBack={home}><Suspense fallback={<Text color={theme.dim}>opening…</Text>}>{screenFor(screen, props, home, setScreen, exit, last)}</Suspense></ErrorBoundary>
+      <ErrorBoundary key={screen} onBack={back}><Suspense fallback={<Text color={theme.dim}>opening…</Text>}>{screenFor(screen, props, nav)}</Suspense></ErrorBoundary>
       {note ? <Text color={theme.warn}>{note}</Text> : null}
     </Box>
   );
 }
 
-function screenFor(screen: ScreenId | 'home', props: AppProps, home: () => void, setScreen: (s: ScreenId) => void, exit: () => void, last: ScreenId | undefined): ReactElement {
+interface Nav {
+  back: () => void;
+  open: (s: ScreenId) => void;
+  openStep: (step: StepId, j: JourneyState) => void;
+  exit: () => void;
+  last: ScreenId | undefined;
+  guided: { step: StepId; intent: Intent } | undefined;
+}
+
+function screenFor(screen: ScreenId | 'home', props: AppProps, nav: Nav): ReactElement {
   // The Monitor and Clients watch every host in the inventory unless told otherwise (commbase-admin monitor --host).
   const targets = props.monitor;
+  const home = nav.back;
+  const readOnly = Boolean(props.readOnly);
+  const intent = nav.guided?.intent ?? {};
   switch (screen) {
+    case 'journey':
+      return <Journey onOpen={nav.openStep} onExit={home} readOnly={readOnly} {...(nav.guided ? { initialStep: nav.guided.step } : {})} />;
     case 'certs':
-      return <CertWizard defaults={props.certDefaults} onExit={home} readOnly={Boolean(props.readOnly)} />;
+      return <CertWizard defaults={props.certDefaults} onExit={home} readOnly={readOnly} />;
     case 'monitor':
-      return <Monitor {...(targets ? { targets } : {})} onExit={home} readOnly={Boolean(props.readOnly)} />;
+      return <Monitor {...(targets ? { targets } : {})} onExit={home} readOnly={readOnly} />;
     case 'relay':
-      return <Relay onExit={home} readOnly={Boolean(props.readOnly)} />;
+      return <Relay onExit={home} readOnly={readOnly} {...(intent.startRelay ? { startNow: true } : {})} />;
     case 'config':
-      return <Config onExit={home} readOnly={Boolean(props.readOnly)} {...(props.config?.file ? { file: props.config.file } : {})} {...(props.config?.host ? { host: props.config.host } : {})} />;
+      return <Config onExit={home} readOnly={readOnly} {...(props.config?.file ? { file: props.config.file } : {})} {...(props.config?.host ? { host: props.config.host } : {})} />;
     case 'firewall':
-      return <Firewall onExit={home} readOnly={Boolean(props.readOnly)} />;
+      return <Firewall onExit={home} readOnly={readOnly} {...(intent.openPort ? { openWith: intent.openPort } : {})} />;
     case 'forwards':
-      return <Forwards onExit={home} readOnly={Boolean(props.readOnly)} />;
+      return <Forwards onExit={home} readOnly={readOnly} />;
     case 'hosts':
-      return <Hosts onExit={home} readOnly={Boolean(props.readOnly)} />;
+      return <Hosts onExit={home} readOnly={readOnly} {...(intent.addHost ? { addNow: true } : {})} />;
     case 'proxy':
-      return <Proxy onExit={home} readOnly={Boolean(props.readOnly)} />;
+      return <Proxy onExit={home} readOnly={readOnly} />;
     case 'clienthost':
-      return <ClientSetup onExit={home} readOnly={Boolean(props.readOnly)} />;
+      return <ClientSetup onExit={home} readOnly={readOnly} {...(intent.clientHost ? { suggestHost: intent.clientHost } : {})} />;
     case 'history':
-      return <History onExit={home} readOnly={Boolean(props.readOnly)} />;
+      return <History onExit={home} readOnly={readOnly} />;
     default:
-      return <Home onOpen={setScreen} onQuit={exit} readOnly={Boolean(props.readOnly)} initialCursor={Math.max(0, SCREENS.findIndex((s) => s.id === last))} summaryTargets={{ hosts: ['local'], ...(targets?.dataDir ? { dataDir: targets.dataDir } : {}), relayEveryMs: 5000, timersEveryMs: 30_000 }} />;
+      return <Home onOpen={nav.open} onQuit={nav.exit} readOnly={readOnly} initialCursor={Math.max(0, SCREENS.findIndex((s) => s.id === nav.last))} summaryTargets={{ hosts: ['local'], ...(targets?.dataDir ? { dataDir: targets.dataDir } : {}), relayEveryMs: 5000, timersEveryMs: 30_000 }} />;
   }
 }

@@ -1,5 +1,5 @@
 // The screens the home screen lists, in order.
-export type ScreenId = 'certs' | 'firewall' | 'forwards' | 'config' | 'hosts' | 'proxy' | 'clienthost' | 'relay' | 'monitor' | 'history';
+export type ScreenId = 'journey' | 'certs' | 'firewall' | 'forwards' | 'config' | 'hosts' | 'proxy' | 'clienthost' | 'relay' | 'monitor' | 'history';
 
 export interface ScreenEntry {
   id: ScreenId;
@@ -23,3 +23,15 @@ export const SCREENS: readonly ScreenEntry[] = [
 
 /** The number key of the screen at this place in the list: 1…9, then 0. */
 export const screenKey = (index: number): string => String((index + 1) % 10);
+
+/** What a screen opened from the "Set up a relay" checklist offers first (the step's form, filled in). */
+export interface Intent {
+  /** Hosts: the add form at once. */
+  addHost?: boolean;
+  /** Firewall: the open form at once, with this port and source. */
+  openPort?: { port: number; from?: string };
+  /** Relay: the start form at once. */
+  startRelay?: boolean;
+  /** Client host: this host suggested first. */
+  clientHost?: string;
+}

@@ -3,7 +3,7 @@
 
 export type Scope =
   | 'global' | 'home' | 'wizard' | 'wizard.select' | 'wizard.text' | 'wizard.confirm' | 'result'
-  | 'field' | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'confirm-restrict' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy' | 'clientsetup' | 'relay' | 'choose';
+  | 'field' | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'confirm-restrict' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy' | 'clientsetup' | 'relay' | 'choose' | 'journey';
 
 export interface Binding {
   id: string;
@@ -27,6 +27,7 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'home.up', short: 'up', scope: 'home', keys: ['up', 'k'], label: '↑/k', description: 'previous screen in the list', footer: true },
   { id: 'home.down', short: 'down', scope: 'home', keys: ['down', 'j'], label: '↓/j', description: 'next screen in the list', footer: true },
   { id: 'home.open', short: 'open', scope: 'home', keys: ['return'], label: 'Enter', description: 'open the selected screen', footer: true },
+  { id: 'home.setup', short: 'set up a relay', scope: 'home', keys: ['s'], label: 's', description: 'the "Set up a relay" checklist: certificate → hosts → firewall → relay → client hosts → Monitor', footer: true },
   // The screens in the journey's order have numbers: 1 Certificates … 9 Monitor, 0 History (shown on Home).
   ...(['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'] as const).map((k, i): Binding => ({
     id: `home.number.${k}`, short: 'open by number', scope: 'home', keys: [k], label: i === 0 ? '1…9 0' : k,
@@ -97,6 +98,10 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'relay.rotate', short: 'rotate', scope: 'relay', keys: ['r'], label: 'r', description: 'give the selected client a new token; its connections are told (type its name to confirm)', footer: true, dangerous: true },
   { id: 'relay.revoke', short: 'revoke', scope: 'relay', keys: ['x'], label: 'x', description: 'revoke the selected client and drop its connections (type its name to confirm)', footer: true, dangerous: true },
 
+  { id: 'journey.up', short: 'up', scope: 'journey', keys: ['up', 'k'], label: '↑/k', description: 'previous step', footer: true },
+  { id: 'journey.down', short: 'down', scope: 'journey', keys: ['down', 'j'], label: '↓/j', description: 'next step', footer: true },
+  { id: 'journey.open', short: 'do this step', scope: 'journey', keys: ['return'], label: 'Enter', description: 'open the step\'s screen, filled in from the steps before; q there comes back here', footer: true },
+  { id: 'journey.reload', short: 'read again', scope: 'journey', keys: ['r'], label: 'r', description: 'read every step\'s state again from the files, hosts, rules and relay', footer: true },
   { id: 'history.reload', short: 'reload', scope: 'history', keys: ['r'], label: 'r', description: 'read the audit log again', footer: true },
 
   { id: 'mon.pane', short: 'switch pane', scope: 'monitor', keys: ['tab'], label: 'Tab', description: 'switch between the clients and timers panes', footer: true },

@@ -53,13 +53,15 @@ describe.skipIf(why)(titled('who can reach a port, on an ACCEPT-policy host', wh
     const restricted = await fw(['open', '--port', '5000', '--from', from, '--restrict']);
     expect(restricted.code, JSON.stringify(restricted.json)).toBe(0);
     expect(restricted.json.commands.map((c) => c.join(' '))).toEqual([
-      'iptables -w 5 -A INPUT -p tcp --dport 5000 -m comment --comment commbase-admin:fw-drop -j DROP',
-      'ip6tables -w 5 -A INPUT -p tcp --dport 5000 -m comment --comment commbase-admin:fw-drop -j DROP',
+      'iptables -w 5 -A INPUT ! -i lo -p tcp --dport 5000 -m comment --comment commbase-admin:fw-drop -j DROP',
+      'ip6tables -w 5 -A INPUT ! -i lo -p tcp --dport 5000 -m comment --comment commbase-admin:fw-drop -j DROP',
     ]);
     expect(restricted.json.reach).toBe('5000/tcp: reachable from 192.168.91.2/32 only');
     expect(restricted.json.restrictsNothing).toBe(false);
     expect(await reachFrom(a)).toBe(true);
     expect(await reachFrom(b)).toBe(false);
+    // The host's own scripts still reach it over loopback (as with ufw's default deny).
+    expect(h.nsExec(['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', 'http://127.0.0.1:5000/'])).toBe('200');
 
     const closed = await fw(['close', '--port', '5000', '--from', from]);
     expect(closed.json.outcome).toBe('closed');
@@ -92,7 +94,7 @@ describe.skipIf(why)(titled('who can reach a port, on an ACCEPT-policy host', wh
       expect(preview).toMatch(/d: keep everyone else out too/);
       await session.key('d');
       const restricted = await session.waitFor(/afterwards: 5000\/tcp: reachable from 192\.168\.91\.2\/32 only/, 20_000);
-      expect(restricted).toMatch(/-A INPUT -p tcp --dport 5000 -m comment --comment commbase-admin:fw-drop -j DROP/);
+      expect(restricted).toMatch(/-A INPUT '!' -i lo -p tcp --dport 5000 -m comment --comment commbase-admin:fw-drop -j DROP/);
       await session.key('y');
       await session.waitFor(/now: 5000\/tcp: reachable from 192\.168\.91\.2\/32 only/, 20_000);
     } finally {

@@ -48,6 +48,19 @@ describe('iptables', () => {
     expect(iptablesVerdict(c.rules, c.policy, v4).allowed).toBe(true);
     expect(iptablesMatch('-A INPUT -p tcp -m comment --comment "a b" --dport 2222 -j LOG', v4)).toEqual({ match: 'yes', target: 'LOG' });
   });
+
+  it('reads `! -i lo` (the restrict DROP): it matches a session from another address, never a loopback one', () => {
+    const drop = '-A INPUT ! -i lo -p tcp -m tcp --dport 2222 -m comment --comment "commbase-admin:fw-drop" -j DROP';
+    expect(iptablesMatch(drop, v4)).toEqual({ match: 'yes', target: 'DROP' });
+    expect(iptablesMatch(drop, { ...v4, source: '127.0.0.1', server: '127.0.0.1' }).match).toBe('no');
+    expect(iptablesMatch(drop, { ...v6, source: '::1', server: '::1' }).match).toBe('no');
+    expect(iptablesMatch('-A INPUT -i lo -j ACCEPT', v4).match).toBe('no');
+    expect(iptablesMatch('-A INPUT -i lo -j ACCEPT', { ...v4, source: '127.0.0.1' }).match).toBe('yes');
+    expect(iptablesMatch('-A INPUT ! -i eth0 -j DROP', v4).match).toBe('maybe');
+    const c = chain(`-P INPUT ACCEPT\n-A INPUT -s 10.213.5.0/24 -p tcp --dport 2222 -j ACCEPT\n${drop}\n`);
+    expect(iptablesVerdict(c.rules, c.policy, v4).allowed).toBe(true);
+    expect(iptablesVerdict(c.rules, c.policy, { ...v4, source: '198.51.100.7' })).toMatchObject({ allowed: false, why: expect.stringMatching(/^dropped by/) });
+  });
 });
 
 describe('ufw', () => {

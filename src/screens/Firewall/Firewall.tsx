@@ -8,11 +8,11 @@ import { StepForm } from '../../ui/StepForm.js';
 import { ConnectQuestionDialog } from '../ConnectQuestion.js';
 import { useListKeys } from '../use-list-keys.js';
 import { theme } from '../../ui/theme.js';
-import { OPEN_FIELDS, useFirewall } from './use-firewall.js';
+import { useFirewall } from './use-firewall.js';
 import { changeLines, firewallStatus, ruleCells } from '../../present/firewall.js';
 
-export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
-  const f = useFirewall();
+export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean; openWith?: { port: number; from?: string } }) {
+  const f = useFirewall(props.openWith ? { openWith: props.openWith } : {});
   const keys = useListKeys({
     modal: f.state.modal, question: f.trust.question, screenScope: 'firewall', onExit: props.onExit, cancel: f.cancel, back: f.back, move: f.move,
     handlers: {
@@ -44,7 +44,7 @@ export function Firewall(props: { onExit: () => void; readOnly?: boolean; isActi
       {s?.warnings.map((w) => <Text key={w} color={theme.warn}>warning: {w}</Text>)}
       <Box marginTop={1} flexDirection="column">
         <ConnectQuestionDialog question={f.trust.question} isActive={active} />
-        {f.form ? <StepForm title={`Open a port on ${f.host.name}`} fields={OPEN_FIELDS} index={f.form.index} values={f.form.values} onSubmitField={f.submitField} isActive={active} /> : null}
+        {f.form ? <StepForm title={`Open a port on ${f.host.name}`} fields={f.fields} index={f.form.index} values={f.form.values} onSubmitField={f.submitField} isActive={active} /> : null}
         {modal === 'confirm' && f.pending?.kind === 'open' ? <ConfirmDialog title="Open this port?" lines={changeLines(f.pending.preview, 'preview')} onYes={f.pending.preview.commands.length ? f.apply : f.cancel} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} {...(f.canRestrict ? { onRestrict: f.restrict } : {})} /> : null}
         {modal === 'typed' && f.pending?.kind === 'close' ? <TypedConfirm title="Close this port?" lines={changeLines(f.pending.preview, 'preview')} target={String(f.pending.request.port)} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         {modal === 'confirm' && (f.pending?.kind === 'enable' || f.pending?.kind === 'persist') ? <ConfirmDialog title={f.pending.kind === 'enable' ? `Enable ufw on ${f.host.name}?` : `Save the iptables rules of ${f.host.name} for reboots?`} lines={f.pending.preview.lines} onYes={f.apply} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}

@@ -1,6 +1,9 @@
 // The Firewall screen's effects: read the rules of the host shown, preview a change (dry run), apply it.
-import { useCallback, useEffect, useReducer } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import { UserError } from '../../core/errors.js';
+import { isIP } from '../../core/net.js';
+import { defaultRelayDataDir } from '../../core/paths.js';
+import { withAdmin } from '../../relay/admin-client.js';
 import { closePort, disableUfw, enableUfw, listRules, openPort, type PortRequest } from '../../firewall/service.js';
 import { persistRules } from '../../firewall/forward-service.js';
 import { quoteArgv } from '../../core/quote.js';
@@ -19,12 +22,35 @@ export const OPEN_FIELDS: FormField[] = [
   { key: 'from', label: 'Only from (CIDR; empty: anywhere)', initial: '', validate: fieldCheck(portRuleInput.shape.from, 'from', { optional: true }) },
 ];
 
-export function useFirewall() {
+/**
+ * The open form with what the console knows: the running relay's port, and as the source the first inventory
+ * host's address (a client host that must reach it); the others are named in the hint.
+ */
+export function openFields(known: { port?: number; sources: string[] }): FormField[] {
+  return OPEN_FIELDS.map((f) => {
+    if (f.key === 'port' && known.port) return { ...f, initial: String(known.port), hint: 'the relay\'s port' };
+    if (f.key === 'from' && known.sources.length) return { ...f, initial: known.sources[0]!, hint: `the inventory's hosts: ${known.sources.join(', ')}; empty: anywhere` };
+    return f;
+  });
+}
+
+const asSource = (address: string | undefined) => (address && isIP(address) ? `${address}/${isIP(address) === 6 ? 128 : 32}` : undefined);
+
+export function useFirewall(opts: { openWith?: { port: number; from?: string } } = {}) {
   const hosts = useHostList();
-  const [state, dispatch] = useReducer(reduce, undefined, initialState);
+  const [state, dispatch] = useReducer(reduce, undefined, (): ReturnType<typeof initialState> => (opts.openWith ? { ...initialState(), modal: { kind: 'form', form: 'open', index: 0, values: {} } } : initialState()));
   const task = useTask<string[]>();
   const trust = useTrust();
   const host = hosts[state.hostIndex]!;
+  // The relay's port, read once (the local relay's status), for the form's suggestion.
+  const [relayPort, setRelayPort] = useState<number | undefined>();
+  useEffect(() => {
+    let live = true;
+    void withAdmin({ dataDir: defaultRelayDataDir(), host: 'local' }, trust.deps, (c) => c.status()).then((st) => { if (live) setRelayPort(st.port); }, () => undefined);
+    return () => { live = false; };
+  }, []);
+  const sources = [...new Set([opts.openWith?.from, ...hosts.filter((h) => h.name !== host.name).map((h) => asSource(h.address))].filter((x): x is string => Boolean(x)))];
+  const fields = useMemo(() => openFields({ ...(opts.openWith?.port ?? relayPort ? { port: opts.openWith?.port ?? relayPort } : {}), sources }), [relayPort, sources.join(',')]);
 
   const refresh = useCallback(() => {
     task.start(`reading the rules on ${host.name}`, async () => {
@@ -58,7 +84,7 @@ export function useFirewall() {
   };
 
   return {
-    hosts, host, hostIndexLabel: `${state.hostIndex + 1}/${hosts.length}, Tab for next`, state, rules, pending, task, trust,
+    hosts, host, fields, hostIndexLabel: `${state.hostIndex + 1}/${hosts.length}, Tab for next`, state, rules, pending, task, trust,
     form: state.modal.kind === 'form' ? state.modal : undefined,
     move: (d: number) => dispatch({ type: 'move', delta: d, count: rules.length }),
     nextHost: () => dispatch({ type: 'next-host', hosts: hosts.length }),
@@ -84,8 +110,8 @@ export function useFirewall() {
     cancel: () => dispatch({ type: 'close' }),
     submitField: (key: string, value: string) => {
       const values = formValues(state, key, value);
-      dispatch({ type: 'field', key, value, count: OPEN_FIELDS.length });
-      if (state.modal.kind !== 'form' || state.modal.index + 1 < OPEN_FIELDS.length) return;
+      dispatch({ type: 'field', key, value, count: fields.length });
+      if (state.modal.kind !== 'form' || state.modal.index + 1 < fields.length) return;
       preview('open', request({ port: values.port ?? '', proto: (values.proto || 'tcp') as 'tcp' | 'udp', ...(values.from ? { from: values.from } : {}) }));
     },
     apply: () => {

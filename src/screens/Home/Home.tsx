@@ -22,10 +22,12 @@ export function Home({ onOpen, onQuit, readOnly, isActive = true, initialCursor 
     'home.up': () => setCursor((c) => (c + SCREENS.length - 1) % SCREENS.length),
     'home.down': () => setCursor((c) => (c + 1) % SCREENS.length),
     'home.open': () => { const entry = SCREENS[cursor]; if (entry) onOpen(entry.id); },
+    'home.setup': () => onOpen('journey'),
     ...Object.fromEntries(SCREENS.map((s, i) => [`home.number.${screenKey(i)}`, () => onOpen(s.id)])),
   }, { isActive, readOnly: Boolean(readOnly) });
   return (
     <ScreenFrame title="Home" scopes={['home']} helpOpen={helpOpen} readOnly={Boolean(readOnly)}>
+      <Box marginBottom={1}><Text>  <Text bold color={theme.accent}>s</Text> Set up a relay   <Text color={theme.dim}>a checklist: certificate → hosts → firewall → relay → client hosts → Monitor</Text></Text></Box>
       {SCREENS.map((s, i) => (
         <Text key={s.id} {...(i === cursor ? { color: theme.accent, bold: true } : {})}>
           {i === cursor ? '› ' : '  '}{screenKey(i)} {s.title.padEnd(17)}

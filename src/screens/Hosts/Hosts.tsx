@@ -10,8 +10,8 @@ import { useListKeys } from '../use-list-keys.js';
 import { theme } from '../../ui/theme.js';
 import { useHosts } from './use-hosts.js';
 
-export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
-  const h = useHosts();
+export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean; addNow?: boolean }) {
+  const h = useHosts(props.addNow ? { addNow: true } : {});
   const keys = useListKeys({
     modal: h.state.modal, question: h.trust.question, screenScope: 'hosts', onExit: props.onExit, cancel: h.cancel, back: h.back, move: h.move,
     handlers: { 'hosts.check': h.check, 'hosts.add': h.startAdd, 'hosts.edit': h.startEdit, 'hosts.remove': h.startRemove, 'hosts.retrust': h.startRetrust },

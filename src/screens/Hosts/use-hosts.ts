@@ -26,8 +26,8 @@ export const EDIT_FIELDS: FormField[] = HOST_FIELDS.filter((f) => f.key !== 'nam
 /** This machine ("local") has no address to edit: only its firewall backend. */
 export const LOCAL_EDIT_FIELDS: FormField[] = HOST_FIELDS.filter((f) => f.key === 'backend');
 
-export function useHosts() {
-  const [state, dispatch] = useReducer(reduce, undefined, initialState);
+export function useHosts(opts: { addNow?: boolean } = {}) {
+  const [state, dispatch] = useReducer(reduce, undefined, (): ReturnType<typeof initialState> => (opts.addNow ? { ...initialState(), modal: { kind: 'form', form: 'add', index: 0, values: {} } } : initialState()));
   // The last check refused a changed host key: both fingerprints, until trusted or another check.
   const [changed, setChanged] = useState<HostKeyChangedError | undefined>();
   const task = useTask<string[]>();

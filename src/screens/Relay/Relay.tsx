@@ -24,8 +24,8 @@ function describe(p: Pending, port: number | undefined): { title: string; lines:
 }
 
 /** The relay on this machine and every client it knows: start/stop, issue, approve with a scope, deny, rotate, revoke. */
-export function Relay(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
-  const r = useRelay();
+export function Relay(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean; startNow?: boolean }) {
+  const r = useRelay(undefined, props.startNow ? { startNow: true } : {});
   const keys = useListKeys({
     modal: r.state.modal, question: undefined, screenScope: 'relay', onExit: props.onExit, cancel: r.cancel, back: r.back, move: r.move,
     handlers: { 'relay.start': r.start, 'relay.stop': r.stop, 'relay.issue': r.issue, 'relay.approve': r.approve, 'relay.deny': r.deny, 'relay.rotate': r.rotate, 'relay.revoke': r.revoke },

@@ -26,8 +26,8 @@ function startRequest(v: Record<string, string>, dataDir: string): StartRequest 
   };
 }
 
-export function useRelay(dataDir = defaultRelayDataDir()) {
-  const [state, dispatch] = useReducer(reduce, undefined, initialState);
+export function useRelay(dataDir = defaultRelayDataDir(), opts: { startNow?: boolean } = {}) {
+  const [state, dispatch] = useReducer(reduce, undefined, (): ReturnType<typeof initialState> => (opts.startNow ? { ...initialState(), modal: { kind: 'form', form: 'start', index: 0, values: {} } } : initialState()));
   const task = useTask<string[]>();
   // What the console made: offered in the start form (read once, in an effect, never during render).
   const [known, setKnown] = useState<KnownServerCert | undefined>();

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { UserError, classify } from '../core/errors.js';
 import type { ForwardDeps } from '../firewall/forward-service.js';
 import { readTimedRules } from '../firewall/timed.js';
-import { describeRule, toPortRule } from '../firewall/model.js';
+import { FW_DROP_TAG, describeRule, toPortRule } from '../firewall/model.js';
 import { AdminClient, NoRelayError, relayDataDirFor } from '../relay/admin-client.js';
 import type { RelayStatus } from '../relay/admin.js';
 import type { Scope } from '../relay/auth.js';
@@ -249,7 +249,8 @@ export class Monitor extends EventEmitter {
           ...forwards.map((f): TimerView => ({ host: s.name, kind: 'forward', id: f.id, label: `${f.from} → :${f.port ?? '?'}/${f.proto} → ${f.to ?? '?'}${f.complete ? '' : ' (half)'}${f.permanent ? ' (permanent)' : ''}`, deadline: f.deadline, expired: f.expired })),
           ...rules.filter((r) => r.ours && r.port !== undefined && r.proto !== 'any').map((r): TimerView => ({
             host: s.name, kind: 'port', id: `${r.port}/${r.proto}${r.from !== 'any' ? ` ${r.from}` : ''}${r.family ? ` v${r.family}` : ''}`,
-            label: `open ${describeRule(toPortRule({ port: r.port!, proto: r.proto as 'tcp' | 'udp', ...(r.from !== 'any' ? { from: r.from } : {}) }))}`, expired: false,
+            // The DROP that --restrict adds after the ACCEPTs keeps everyone else out: it opens nothing.
+            label: r.comment === FW_DROP_TAG ? `drop ${r.port}/${r.proto} for everyone else` : `open ${describeRule(toPortRule({ port: r.port!, proto: r.proto as 'tcp' | 'udp', ...(r.from !== 'any' ? { from: r.from } : {}) }))}`, expired: false,
           })),
         ];
         for (const t of s.timers) if (t.expired && !expiredBefore.has(t.id)) this.log(`${s.name}: forward ${t.id} expired`);

@@ -27,9 +27,12 @@ export function uptime(s: number): string {
 
 /** The RELAY lines of every watched host that runs (or ran) one; a host with none is not listed as a relay. */
 export function relaysLines(relays: readonly RelayView[]): string[] {
-  const shown = relays.filter((r) => r.state !== 'none');
-  if (shown.length === 0 && relays.length > 0) return [`RELAY: none runs on ${relays.map((r) => r.host).join(', ')} (start one in Relay & clients)`];
-  return shown.flatMap(relayLines);
+  // A host not asked yet is not listed as a relay (most hosts are only clients); while none is known, one line says so.
+  const known = relays.filter((r) => r.state === 'up' || r.state === 'down');
+  const checking = relays.filter((r) => r.state === 'connecting');
+  if (known.length) return known.flatMap(relayLines);
+  if (checking.length) return [`RELAY: checking ${checking.map((r) => r.host).join(', ')}…`];
+  return relays.length ? [`RELAY: none runs on ${relays.map((r) => r.host).join(', ')} (start one in Relay & clients)`] : [];
 }
 
 export function relayLines(r: RelayView): string[] {

@@ -39,8 +39,8 @@ export function TextField(props: TextFieldProps) {
   useEffect(() => {
     const s = latest.current;
     const next = props.suggestion ?? '';
-    if (next === s.suggestion) return;
-    update(s.suggested || s.value === '' ? initialEdit({ suggestion: next }) : { ...s, suggestion: next });
+    if (next === s.suggestion || !(s.suggested || s.value === '')) return;
+    update(initialEdit({ suggestion: next }));
   }, [props.suggestion]);
   useInput((input, key) => {
     const s = latest.current;

@@ -56,7 +56,7 @@ describe.skipIf(why)(titled('console under tmux: setting up a Commbase client ho
     expect(preview).toMatch(/\+api_url = 'http:\/\/127\.0\.0\.1:\d+\/t\/TOKEN-ISSUED-ON-APPLY\/api\/get_saved_data'/);
     expect(readFileSync(path.join(app, 'config', 'commbase.conf'), 'utf8')).toContain('COMMBASE_DATA_EXCHANGE_SERVER_PORT="5000"');
     await session.key('y');
-    const applied = await session.waitFor(/is set up as client issued-[0-9a-f]{8}; 3 previous/);
+    const applied = await session.waitFor(/is set up as client issued-[0-9a-f]{8}; 4 previous/);
     // Each step was shown as it ran, with its time.
     expect(applied).toMatch(/\d+\.\d s {2}issuing a token for desk from the relay/);
     expect(applied).toMatch(/\d+\.\d s {2}writing .*commbase\.conf/);

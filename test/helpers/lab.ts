@@ -70,6 +70,8 @@ export interface TestHostOptions {
   nginx?: boolean;
   /** Extra namespaces this one is linked to are made by the caller (see link()). */
   name?: string;
+  /** Environment every SSH session gets (sshd's SetEnv), as a login profile would set it (e.g. COMMBASE_APP_DIR). */
+  env?: Record<string, string>;
 }
 
 export class TestHost {
@@ -88,6 +90,7 @@ export class TestHost {
 
   private trustStore = false;
   private nginx = false;
+  private env: Record<string, string> = {};
 
   private constructor(readonly index: number, readonly ufw: boolean) {
     const tag = `${process.pid % 100000}x${index}`;
@@ -106,6 +109,7 @@ export class TestHost {
     const h = new TestHost(++counter, Boolean(opts.ufw));
     h.trustStore = Boolean(opts.trustStore);
     h.nginx = Boolean(opts.nginx);
+    h.env = opts.env ?? {};
     live.add(h);
     try {
       await h.setUp();
@@ -134,6 +138,7 @@ export class TestHost {
       `Port ${this.sshPort}`, `ListenAddress ${this.address}`, `HostKey ${d}/host_ed25519`, `PidFile ${d}/sshd.pid`,
       `AuthorizedKeysFile ${d}/authorized_keys`, 'UsePAM no', 'StrictModes no', 'PermitRootLogin prohibit-password',
       'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'LogLevel VERBOSE', 'Subsystem sftp internal-sftp', 'MaxSessions 50', 'MaxStartups 50',
+      ...Object.entries(this.env).map(([k, v]) => `SetEnv ${k}="${v}"`),
     ].join('\n') + '\n');
     mkdirSync('/run/sshd', { recursive: true });
 
@@ -222,6 +227,23 @@ export class TestHost {
     peer.exec(['ip', 'link', 'set', 'lo', 'up']);
     peer.exec(['ip', 'route', 'add', 'default', 'via', hostAddr]);
     return peer;
+  }
+
+  /**
+   * A direct link to another test host (a veth pair between the two namespaces, a /30 of this host's slot), with
+   * routes so that each reaches the other's own address through it, from its own address: as two hosts on one LAN.
+   */
+  link(other: TestHost): void {
+    const tag = `${process.pid % 100000}l${this.index}${other.index}`;
+    const [here, there] = [`cbl${tag}a`, `cbl${tag}b`];
+    const [a, b] = [`10.213.${this.slot}.5`, `10.213.${this.slot}.6`];
+    sh('ip', ['link', 'add', here, 'netns', this.ns, 'type', 'veth', 'peer', 'name', there, 'netns', other.ns]);
+    this.nsExec(['ip', 'addr', 'add', `${a}/30`, 'dev', here]);
+    this.nsExec(['ip', 'link', 'set', here, 'up']);
+    other.nsExec(['ip', 'addr', 'add', `${b}/30`, 'dev', there]);
+    other.nsExec(['ip', 'link', 'set', there, 'up']);
+    this.nsExec(['ip', 'route', 'add', `${other.address}/32`, 'via', b, 'src', this.address]);
+    other.nsExec(['ip', 'route', 'add', `${this.address}/32`, 'via', a, 'src', other.address]);
   }
 
   /** How many SSH logins sshd has accepted so far (to prove that nothing ran). */

@@ -39,3 +39,24 @@ describe('writeFileAtomic', () => {
     expect((await stat(f)).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('Tab completion over another host\'s listing', () => {
+  const tree: Record<string, Array<{ name: string; dir: boolean }>> = {
+    '/srv': [{ name: 'commbase', dir: true }, { name: 'common.txt', dir: false }, { name: '.hidden', dir: true }],
+    '/srv/commbase': [{ name: 'config', dir: true }],
+    '/home/op': [{ name: 'commbase', dir: true }],
+  };
+  const list = async (d: string) => tree[d.replace(/(.)\/$/, '$1')];
+  it('completes the one match (a directory gets its /), the shared prefix of several, and ~ from the host\'s home', async () => {
+    const { completePathWith } = await import('../../src/core/files.js');
+    expect(await completePathWith('/srv/commb', list, undefined)).toBe('/srv/commbase/');
+    expect(await completePathWith('/srv/com', list, undefined)).toBe('/srv/comm');
+    expect(await completePathWith('/srv/commbase/', list, undefined)).toBe('/srv/commbase/config/');
+    expect(await completePathWith('/srv/.h', list, undefined)).toBe('/srv/.hidden/');
+    expect(await completePathWith('~/comm', list, '/home/op')).toBe('/home/op/commbase/');
+    // Nothing to go on: left as typed.
+    expect(await completePathWith('~/comm', list, undefined)).toBe('~/comm');
+    expect(await completePathWith('relative', list, undefined)).toBe('relative');
+    expect(await completePathWith('/nowhere/x', list, undefined)).toBe('/nowhere/x');
+  });
+});

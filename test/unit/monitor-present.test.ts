@@ -77,6 +77,10 @@ describe('hosts that run no relay', () => {
     expect(relaysLines([none('c'), none('d')])).toEqual(['RELAY: none runs on c, d (start one in Relay & clients)']);
     const down = { host: 'r', dataDir: '/d', state: 'down' as const, since: '', error: 'connection refused' };
     expect(relaysLines([none('c'), down])).toEqual(['RELAY r: DOWN — connection refused']);
+    // Not asked yet: not a relay line of its own (a client host is not a relay that is connecting).
+    const asking = (host: string) => ({ host, dataDir: '/d', state: 'connecting' as const, since: '' });
+    expect(relaysLines([asking('local'), asking('c')])).toEqual(['RELAY: checking local, c…']);
+    expect(relaysLines([down, asking('c')])).toEqual(['RELAY r: DOWN — connection refused']);
     const snap = { relays: [none('c')], timers: [], hosts: [], certs: [], events: [], paused: false } as unknown as Parameters<typeof summaryLine>[0];
     expect(summaryLine(snap, Date.now())).toMatch(/^no relay running, 0 client\(s\)/);
   });

@@ -12,6 +12,17 @@ import { useClientSetup } from './use-client-setup.js';
 
 const BUSY = { previewing: 'working out every change (dry run)', applying: 'issuing the token and writing the files', probing: 'probing the host as Commbase\'s clients would' } as const;
 
+/**
+ * The preview: every step (each names its file), then the lines that change (the headers are in the steps), at
+ * most a screenful so the question stays in view; the rest is one `client setup --dry-run` away.
+ */
+function confirmLines(preview: { steps: string[]; diffs: string[][] }): string[] {
+  const changed = preview.diffs.flat().filter((l) => /^[-+]/.test(l) && !/^(---|\+\+\+)/.test(l));
+  const shown = changed.slice(0, 12);
+  return [...preview.steps.map((s) => `• ${s}`), '', ...shown,
+    ...(changed.length > shown.length ? [`… ${changed.length - shown.length} more changed line(s): commbase-admin client setup --dry-run shows them all`] : []), 'Every file replaced is kept as FILE.bak.'];
+}
+
 /** Prepare a Commbase client host: the same flow as `commbase-admin client setup`, previewed, then probed. */
 export function ClientSetup(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean; suggestHost?: string }) {
   const { state, dispatch, form, trust } = useClientSetup(props.suggestHost ? { suggestHost: props.suggestHost } : {});
@@ -37,7 +48,7 @@ export function ClientSetup(props: { onExit: () => void; readOnly?: boolean; isA
       {state.step === 'applying' || state.step === 'done' ? (state.progress ?? []).map((l, i) => <Text key={`p${i}`} color={theme.dim}>  {l}</Text>) : null}
       {state.step === 'confirm' && preview ? (
         <ConfirmDialog title={`Set up ${preview.host} as a client of ${state.values['relay-url']}?`} isActive={active} readOnly={Boolean(props.readOnly)}
-          lines={[...preview.steps.map((s) => `• ${s}`), '', ...preview.diffs.flat().filter((l) => /^[-+@]/.test(l)).slice(0, 24), 'Every file replaced is kept as FILE.bak.']}
+          lines={confirmLines(preview)}
           onYes={() => dispatch({ type: 'confirm' })} onNo={() => dispatch({ type: 'back' })} />
       ) : null}
       {state.result && (state.step === 'done' || state.step === 'probing') ? (

@@ -9,13 +9,19 @@ export function useJourney() {
   const [journey, setJourney] = useState<Journey | undefined>();
   const [error, setError] = useState<string[] | undefined>();
   const [reading, setReading] = useState(true);
-  const reload = useCallback(() => {
+  const reload = useCallback((quiet = false) => {
     let live = true;
-    setReading(true);
+    if (!quiet) setReading(true);
     readJourney(trust.deps).then((j) => { if (live) { setJourney(j); setError(undefined); } }, (err: unknown) => { if (live) setError(formatErrorLines(classify(err))); })
       .finally(() => { if (live) setReading(false); });
     return () => { live = false; };
   }, []);
-  useEffect(reload, [reload]);
+  useEffect(() => reload(), [reload]);
+  // Read again every few seconds while shown: a client started on its host shows up as online by itself.
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    const t = setInterval(() => { stop?.(); stop = reload(true); }, 5000);
+    return () => { clearInterval(t); stop?.(); };
+  }, [reload]);
   return { journey, error, reading, reload, trust };
 }

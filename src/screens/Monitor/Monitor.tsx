@@ -65,7 +65,7 @@ export function MonitorBody(props: { snapshot: Snapshot | undefined; clients: Cl
   const certs = snapshot ? certLine(snapshot) : undefined;
   return (
     <Box flexDirection="column">
-      {snapshot ? relaysLines(snapshot.relays).map((l, i) => <Text key={`relay${i}`} wrap="truncate-end" color={l.startsWith('RELAY') ? (/: UP /.test(l) ? theme.ok : /: none runs/.test(l) ? theme.dim : theme.error) : undefined}>{l}</Text>) : null}
+      {snapshot ? relaysLines(snapshot.relays).map((l, i) => <Text key={`relay${i}`} wrap="truncate-end" color={l.startsWith('RELAY') ? (/: UP /.test(l) ? theme.ok : /^RELAY: (none runs|checking)/.test(l) ? theme.dim : theme.error) : undefined}>{l}</Text>) : null}
       {certs ? <Text wrap="truncate-end" color={certs.tone === 'error' ? theme.error : certs.tone === 'warn' ? theme.warn : theme.dim}>{certs.text}</Text> : null}
       {hostLine ? <Text wrap="truncate-end" color={hostLine.includes('UNREACHABLE') ? theme.error : theme.dim}>HOSTS {hostLine}</Text> : null}
       <Text bold color={pane === 'clients' ? theme.accent : undefined}>{pane === 'clients' ? '▸ ' : '  '}CLIENTS ({clients.filter((c) => c.connected).length} connected{pendingCount ? `, ${pendingCount} PENDING` : ''})</Text>

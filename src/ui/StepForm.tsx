@@ -2,6 +2,7 @@
 // Esc steps back a field, and the last Enter hands all values over.
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
+import { ChoiceField } from './ChoiceField.js';
 import { TextField } from './TextField.js';
 import { theme } from './theme.js';
 
@@ -16,6 +17,8 @@ export interface FormField {
   mask?: string;
   /** Tab completes the value (a path on this machine). */
   complete?: (value: string) => Promise<string>;
+  /** The only answers there are: shown side by side and picked, not typed (initial is the one offered). */
+  choices?: readonly string[];
 }
 
 export function StepForm(props: { title: string; fields: FormField[]; index: number; values: Record<string, string>; onSubmitField: (key: string, value: string) => void; isActive: boolean }) {
@@ -30,7 +33,9 @@ export function StepForm(props: { title: string; fields: FormField[]; index: num
       {props.fields.slice(0, props.index).map((f) => <Text key={f.key} color={theme.dim}>  {f.label}: {f.mask && props.values[f.key] ? '(given)' : props.values[f.key] || '(none)'}</Text>)}
       <Text>{field.label}</Text>
       {field.hint || field.complete ? <Text color={theme.dim}>{[field.hint, field.complete ? 'Tab completes the path' : ''].filter(Boolean).join('; ')}</Text> : null}
-      <TextField
+      {field.choices?.length ? (
+        <ChoiceField key={field.key} choices={field.choices} {...(typed ?? field.initial ? { initial: typed ?? field.initial } : {})} isDisabled={!props.isActive} onSubmit={(v) => props.onSubmitField(field.key, v)} />
+      ) : <TextField
         key={field.key}
         {...(typed !== undefined ? { value: typed } : field.initial ? { suggestion: field.initial } : {})}
         isDisabled={!props.isActive}
@@ -43,7 +48,7 @@ export function StepForm(props: { title: string; fields: FormField[]; index: num
           if (problem) return setError(problem);
           props.onSubmitField(field.key, v);
         }}
-      />
+      />}
       {error ? <Text color={theme.error}>✗ {error}</Text> : null}
     </Box>
   );

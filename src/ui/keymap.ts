@@ -3,7 +3,7 @@
 
 export type Scope =
   | 'global' | 'home' | 'wizard' | 'wizard.select' | 'wizard.text' | 'wizard.confirm' | 'result'
-  | 'field' | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'confirm-restrict' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy' | 'clientsetup' | 'relay' | 'choose' | 'journey';
+  | 'field' | 'list' | 'hosts' | 'firewall' | 'forwards' | 'config' | 'monitor' | 'monitor.clients' | 'monitor.timers' | 'filter' | 'confirm' | 'confirm-restrict' | 'typed-confirm' | 'trust' | 'secret' | 'history' | 'busy' | 'clientsetup' | 'relay' | 'choose' | 'journey' | 'choice';
 
 export interface Binding {
   id: string;
@@ -82,6 +82,8 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'config.undo', short: 'undo', scope: 'config', keys: ['u'], label: 'u', description: 'undo the last save (restore FILE.bak)', footer: true, dangerous: true },
   { id: 'config.reload', short: 'reload', scope: 'config', keys: ['r'], label: 'r', description: 'read the file again (drops pending changes)', footer: true },
   { id: 'config.file', short: 'choose file', scope: 'config', keys: ['f'], label: 'f', description: 'choose the commbase.conf to work on (path with Tab completion, recent files)', footer: true },
+  { id: 'choice.prev', scope: 'choice', keys: ['left', 'up'], label: '←/↑', description: 'a field with choices: the previous choice (typing its first letter picks it too)' },
+  { id: 'choice.next', scope: 'choice', keys: ['right', 'down', 'tab'], label: '→/↓/Tab', description: 'a field with choices: the next choice' },
   { id: 'choose.prev', short: 'recent', scope: 'choose', keys: ['down'], label: '↓/↑', description: 'pick the next (or previous) recent file', footer: true },
   { id: 'choose.next', scope: 'choose', keys: ['up'], label: '↑', description: 'pick the previous recent file' },
   { id: 'choose.open', short: 'open', scope: 'choose', keys: ['return'], label: 'Enter', description: 'open the file typed or picked', footer: true },

@@ -37,8 +37,9 @@ describe.skipIf(why)(titled('console under tmux: adding a host and pinning its k
     await session.paste(lab.clientKey);
     await session.key('Enter');
     await session.key('Enter'); // iptables
-    await session.waitFor('added desk');
-    await session.key('c'); // checks desk, the host just added
+    const preview = await session.waitFor('Add desk to the inventory?'); // previewed before it is written
+    expect(preview).toContain(`root@${lab.address}:${lab.sshPort}, firewall iptables`);
+    await session.key('y'); // adds desk, selects it and connects to pin its key
     const question = await session.waitFor('Trust it and pin it?');
     expect(question).toContain(lab.fingerprint);
     expect(question).toMatch(/desk/);
@@ -53,7 +54,7 @@ describe.skipIf(why)(titled('console under tmux: adding a host and pinning its k
     await session.key('Up');
     await session.key('e');
     await session.waitFor('Firewall backend (iptables or ufw)');
-    await session.repeat('BSpace', 10);
+    await session.waitFor('[iptables]'); // a choice, not free text
     await session.paste('ufw');
     await session.key('Enter');
     await session.waitFor('local (this machine): firewall backend ufw');

@@ -102,8 +102,8 @@ describe.skipIf(why)(titled('the journey: two bare hosts to a live client, from 
     await s.waitFor(path.join(home, '.ssh', 'id_ed25519'));
     await press('Enter'); // the identity offered
     await press('Enter'); // iptables
-    await s.waitFor('press c to connect');
-    await press('c');
+    await s.waitFor('Add c to the inventory?'); // previewed, then y adds it and connects to pin its key
+    await press('y');
     await s.waitFor(c.fingerprint);
     await press('y');
     await s.waitFor(/reached root@/);
@@ -140,7 +140,7 @@ describe.skipIf(why)(titled('the journey: two bare hosts to a live client, from 
     for (const [host, app] of [['c', appC], ['local', appR]] as const) {
       await checklist(/› [○!] 5\. Commbase client hosts/);
       await press('Enter');
-      await s.waitFor(`› ${host}`);
+      await s.waitFor(new RegExp(`› .*\\[${host}\\]`)); // the host offered: the next one not set up
       await press('Enter');
       await s.waitFor(`› ${app}`, 20_000);
       for (let i = 0; i < 6; i++) await press('Enter');

@@ -147,7 +147,7 @@ describe('hosts screen', () => {
     await tick();
     await press(stdin, '\r');
     await waitForFrame(lastFrame, 'Address (IP or DNS name)');
-    await press(stdin, '192.0.2.1');
+    await press(stdin, '127.0.0.1'); // loopback: adding connects, and nothing leaves this machine
     await tick();
     await press(stdin, '\r');
     await waitForFrame(lastFrame, 'SSH port');
@@ -158,11 +158,16 @@ describe('hosts screen', () => {
     // Ctrl-U empties the field, and the suggestion (22) is back for Enter to take.
     stdin.write('\u0015');
     await waitForFrame(lastFrame, /› 22/);
-    for (const next of ['User', 'Identity file (empty: ssh-agent)', 'Firewall backend (iptables or ufw)', 'added router']) {
+    for (const next of ['User', 'Identity file (empty: ssh-agent)', 'Firewall backend (iptables or ufw)', 'Add router to the inventory?']) {
       await press(stdin, '\r');
       await waitForFrame(lastFrame, next);
     }
-    expect(lastFrame()).toMatch(/router\s+root@192\.0\.2\.1:22\s+iptables\s+not pinned/);
+    // Previewed: nothing is written until y.
+    expect(lastFrame()).toMatch(/root@127\.0\.0\.1:22, firewall iptables/);
+    expect(lastFrame()).not.toMatch(/router\s+root@/);
+    await press(stdin, 'y');
+    await waitForFrame(lastFrame, /router\s+root@127\.0\.0\.1:22\s+iptables\s+not pinned/);
+    await waitForFrame(lastFrame, /failed|refused|denied|reached/i, 15_000); // it connected at once (the result, whatever it is)
     await press(stdin, keyFor('list.down'));
     await tick();
     await press(stdin, keyFor('hosts.remove'));

@@ -45,12 +45,12 @@ export function fields(defaults: { dataDir: string; hosts: string[] }, known: Kn
   const order = [known.suggestHost, ...defaults.hosts.filter((h) => h !== 'local' && !done.has(h)), ...(done.has('local') ? [] : ['local']), ...defaults.hosts];
   const host = order.find((h) => h !== undefined && defaults.hosts.includes(h)) ?? 'local';
   return [
-    { key: 'host', label: 'Client host (from the inventory)', hint: `one of: ${defaults.hosts.join(', ')}`, initial: host, validate: (v) => (defaults.hosts.includes(v) ? undefined : `must be one of ${defaults.hosts.join(', ')} (add hosts in Hosts)`) },
+    { key: 'host', label: 'Client host (from the inventory)', hint: 'add hosts in Hosts', initial: host, choices: defaults.hosts, validate: (v) => (defaults.hosts.includes(v) ? undefined : `must be one of ${defaults.hosts.join(', ')} (add hosts in Hosts)`) },
     { key: 'app-dir', label: 'Commbase\'s directory on that host', hint: 'the one holding config/commbase.conf, e.g. /opt/commbase', ...(known.appDir ? { initial: known.appDir } : {}), validate: fieldCheck(shape['app-dir'], 'app-dir'), ...(known.completeOnHost ? { complete: known.completeOnHost } : {}) },
     { key: 'relay-url', label: 'The relay as the client reaches it', hint: 'https://HOST:PORT (the address in the relay certificate\'s names)', ...(known.relayUrl ? { initial: known.relayUrl } : {}), validate: fieldCheck(relayUrl, 'relay-url') },
     { key: 'name', label: 'A name for this client', hint: 'shown in the clients list and the Monitor', ...(known.host ? { initial: known.host } : {}), validate: fieldCheck(shape.name, 'name') },
     { key: 'ca', label: 'The relay\'s CA certificate on this machine (https; empty for none)', hint: 'ca.pem beside the relay\'s cert.pem', initial: known.ca ?? '', complete: completePath },
-    { key: 'trust', label: 'Also add the CA to the host\'s trust store? (y/n)', hint: 'Commbase\'s Socket.IO clients trust only the system store', initial: 'y', validate: (v) => (/^[yn]$/.test(v) ? undefined : 'answer y or n') },
+    { key: 'trust', label: 'Also add the CA to the host\'s trust store? (y/n)', hint: 'Commbase\'s Socket.IO clients trust only the system store', initial: 'y', choices: ['y', 'n'], validate: (v) => (/^[yn]$/.test(v) ? undefined : 'answer y or n') },
     { key: 'data-dir', label: 'The relay\'s data directory on this machine (to issue the token)', initial: defaults.dataDir, validate: (v) => (v.startsWith('/') ? undefined : 'must be an absolute path'), complete: completePath },
   ];
 }

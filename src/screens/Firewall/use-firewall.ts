@@ -18,7 +18,7 @@ import { initialState, reduce, type Pending } from './state.js';
 
 export const OPEN_FIELDS: FormField[] = [
   { key: 'port', label: 'Port (1-65535)', initial: '5000', validate: fieldCheck(portRuleInput.shape.port, 'port') },
-  { key: 'proto', label: 'Protocol (tcp or udp)', initial: 'tcp', validate: fieldCheck(portRuleInput.shape.proto, 'proto', { optional: true }) },
+  { key: 'proto', label: 'Protocol (tcp or udp)', initial: 'tcp', choices: ['tcp', 'udp'], validate: fieldCheck(portRuleInput.shape.proto, 'proto', { optional: true }) },
   { key: 'from', label: 'Only from (CIDR; empty: anywhere)', initial: '', validate: fieldCheck(portRuleInput.shape.from, 'from', { optional: true }) },
 ];
 

@@ -3,12 +3,12 @@ import { Box, Text } from 'ink';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';
 import { TaskStatus } from '../../ui/TaskStatus.js';
 import { Table } from '../../ui/Table.js';
-import { TypedConfirm } from '../../ui/Dialogs.js';
+import { ConfirmDialog, TypedConfirm } from '../../ui/Dialogs.js';
 import { StepForm } from '../../ui/StepForm.js';
 import { ConnectQuestionDialog } from '../ConnectQuestion.js';
 import { useListKeys } from '../use-list-keys.js';
 import { theme } from '../../ui/theme.js';
-import { useHosts } from './use-hosts.js';
+import { addLines, useHosts } from './use-hosts.js';
 
 export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean; addNow?: boolean }) {
   const h = useHosts(props.addNow ? { addNow: true } : {});
@@ -41,6 +41,7 @@ export function Hosts(props: { onExit: () => void; readOnly?: boolean; isActive?
         ) : null}
         {h.form?.form === 'add' ? <StepForm title="Add a host" fields={h.addFields} index={h.form.index} values={h.form.values} onSubmitField={h.submitField} isActive={active} /> : null}
         {h.form?.form === 'edit' ? <StepForm title={`Edit ${h.hosts[h.cursor]?.name ?? ''} (its pinned key is kept)`} fields={h.editFields} index={h.form.index} values={{ ...h.current, ...h.form.values }} onSubmitField={h.submitField} isActive={active} /> : null}
+        {modal === 'confirm' && h.adding ? <ConfirmDialog title={`Add ${h.adding.name} to the inventory?`} lines={addLines(h.adding)} onYes={h.confirmAdd} onNo={h.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         {modal === 'typed' && pending?.kind === 'remove' ? <TypedConfirm title={`Remove ${pending.host.name}?`} lines={['Its pinned host key is forgotten too.']} target={pending.host.name} onConfirm={h.confirmTyped} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         {modal === 'typed' && pending?.kind === 'retrust' ? <TypedConfirm title={`Trust the new host key of ${pending.host.name}?`} lines={[`pinned now:  ${pending.pinned}`, `to pin:      ${pending.offered}`, 'Only if you checked it on the host itself.']} target={pending.host.name} onConfirm={h.confirmTyped} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
         {h.loadError?.map((l, i) => <Text key={`load${i}`} color={theme.error}>{l}</Text>)}

@@ -4,7 +4,9 @@ import type { HostEntry } from '../../services/hosts.js';
 import { initialList, listReducer, type ListAction, type ListState } from '../list-screen.js';
 
 /** What a typed confirmation is for: removing a host, or trusting the new key of one whose key changed. */
-export type Pending = { kind: 'remove'; host: HostEntry } | { kind: 'retrust'; host: HostEntry; pinned: string; offered: string };
+export type Pending = { kind: 'remove'; host: HostEntry } | { kind: 'retrust'; host: HostEntry; pinned: string; offered: string }
+  /** The add form's answers, previewed before anything is written. */
+  | { kind: 'add'; values: Record<string, string> };
 
 export interface State extends ListState<Pending> {
   hosts: HostEntry[];

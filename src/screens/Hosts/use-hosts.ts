@@ -18,13 +18,24 @@ export const HOST_FIELDS: FormField[] = [
   { key: 'port', label: 'SSH port', initial: '22', validate: check('port') },
   { key: 'user', label: 'User', initial: 'root', validate: check('user') },
   { key: 'identity', label: 'Identity file (empty: ssh-agent)', initial: '', complete: completePath },
-  { key: 'backend', label: 'Firewall backend (iptables or ufw)', initial: 'iptables', validate: check('backend') },
+  { key: 'backend', label: 'Firewall backend (iptables or ufw)', initial: 'iptables', choices: ['iptables', 'ufw'], validate: check('backend') },
 ];
 
 /** The edit form: the add form's fields but the name, each showing the host's current value to edit. */
 export const EDIT_FIELDS: FormField[] = HOST_FIELDS.filter((f) => f.key !== 'name');
 /** This machine ("local") has no address to edit: only its firewall backend. */
 export const LOCAL_EDIT_FIELDS: FormField[] = HOST_FIELDS.filter((f) => f.key === 'backend');
+
+const addRequest = (values: Record<string, string>) => ({ name: values.name!, address: values.address!, port: values.port || undefined, user: values.user || undefined, identity: values.identity || undefined, backend: (values.backend || undefined) as 'ufw' | 'iptables' | undefined, sudo: false });
+
+/** The add preview: the inventory entry, as it will be written. */
+export function addLines(values: Record<string, string>): string[] {
+  return [
+    `${values.user || 'root'}@${values.address}:${values.port || '22'}, firewall ${values.backend || 'iptables'}`,
+    `identity: ${values.identity || '(ssh-agent)'}`,
+    'Written to the inventory (and History); y then connects to check it and pin its host key.',
+  ];
+}
 
 export function useHosts(opts: { addNow?: boolean } = {}) {
   const [state, dispatch] = useReducer(reduce, undefined, (): ReturnType<typeof initialState> => (opts.addNow ? { ...initialState(), modal: { kind: 'form', form: 'add', index: 0, values: {} } } : initialState()));
@@ -45,27 +56,28 @@ export function useHosts(opts: { addNow?: boolean } = {}) {
   }, []);
   useEffect(refresh, [refresh]);
   const { hosts, cursor } = state;
+  /** Connect, check the host, and pin its key if the operator trusts it (the question is a dialog). */
+  const connect = (host: { name: string; identity?: string | undefined }) => {
+    setChanged(undefined);
+    task.start(`connecting to ${host.name}`, async () => {
+      const r = await trust.attempt(host.identity, () => checkHost(host.name, trust.options)).catch((err: unknown) => {
+        if (err instanceof HostKeyChangedError) setChanged(err);
+        refresh(); // a key trusted before the login failed is pinned: the row says so at once
+        throw err;
+      });
+      refresh();
+      return [`reached ${r.where} as uid ${r.uid}`, `iptables: ${r.iptables ? 'yes' : 'no'}   ufw: ${r.ufw ? 'yes' : 'no'}`, ...(r.pinned ? [`host key ${r.pinned}`] : [])];
+    });
+  };
   const selected = hosts[cursor];
   const form = state.modal.kind === 'form' ? state.modal : undefined;
   return {
     hosts, loadError: state.loadError, cursor, state, form, task, trust,
-    removing: state.modal.kind === 'typed' ? state.modal.pending : undefined,
+    removing: state.modal.kind === 'typed' && state.modal.pending.kind !== 'add' ? state.modal.pending : undefined,
     move: (d: number) => dispatch({ type: 'move', delta: d, count: hosts.length }),
     changed,
     addFields: identity ? HOST_FIELDS.map((f) => (f.key === 'identity' ? { ...f, initial: identity } : f)) : HOST_FIELDS,
-    check: () => {
-      if (!selected) return;
-      setChanged(undefined);
-      task.start(`connecting to ${selected.name}`, async () => {
-        const r = await trust.attempt(selected.identity, () => checkHost(selected.name, trust.options)).catch((err: unknown) => {
-          if (err instanceof HostKeyChangedError) setChanged(err);
-          refresh(); // a key trusted before the login failed is pinned: the row says so at once
-          throw err;
-        });
-        refresh();
-        return [`reached ${r.where} as uid ${r.uid}`, `iptables: ${r.iptables ? 'yes' : 'no'}   ufw: ${r.ufw ? 'yes' : 'no'}`, ...(r.pinned ? [`host key ${r.pinned}`] : [])];
-      });
-    },
+    check: () => { if (selected) connect(selected); },
     startAdd: () => { dispatch({ type: 'open-form', form: 'add' }); task.clear(); },
     startEdit: () => { if (selected) { dispatch({ type: 'open-form', form: 'edit' }); task.clear(); } },
     editFields: selected?.name === 'local' ? LOCAL_EDIT_FIELDS : EDIT_FIELDS,
@@ -96,15 +108,25 @@ export function useHosts(opts: { addNow?: boolean } = {}) {
       }
       dispatch({ type: 'field', key, value, count: HOST_FIELDS.length });
       if (form.index + 1 < HOST_FIELDS.length) return;
-      task.start('adding the host', async () => {
-        const h = addHost({ name: values.name!, address: values.address!, port: values.port || undefined, user: values.user || undefined, identity: values.identity || undefined, backend: (values.backend || undefined) as 'ufw' | 'iptables' | undefined, sudo: false });
+      // Previewed first: what will be written to the inventory, and that y then connects to pin its key.
+      dispatch({ type: 'ask', pending: { kind: 'add', values } });
+    },
+    /** y on the preview: add the host, select it, and connect to check it and pin its key. */
+    confirmAdd: () => {
+      if (state.modal.kind !== 'confirm' || state.modal.pending.kind !== 'add') return;
+      const values = state.modal.pending.values;
+      dispatch({ type: 'close' });
+      try {
+        const h = addHost(addRequest(values));
         refresh();
-        // The new host is selected, so the c the result suggests checks it (not the row that was selected before).
         const index = listHosts().findIndex((x) => x.name === h.name);
         if (index >= 0) dispatch({ type: 'select', index });
-        return [`added ${h.name}`, 'press c to connect, check and pin its host key'];
-      });
+        connect(h);
+      } catch (err) {
+        task.start('', async () => { throw err; });
+      }
     },
+    adding: state.modal.kind === 'confirm' && state.modal.pending.kind === 'add' ? state.modal.pending.values : undefined,
     confirmTyped: () => {
       if (state.modal.kind !== 'typed') return;
       const p = state.modal.pending;
@@ -118,6 +140,7 @@ export function useHosts(opts: { addNow?: boolean } = {}) {
         });
         return;
       }
+      if (p.kind !== 'remove') return;
       task.start(`removing ${p.host.name}`, async () => { removeHost(p.host.name); refresh(); dispatch({ type: 'select', index: 0 }); return [`removed ${p.host.name}`]; });
     },
   };

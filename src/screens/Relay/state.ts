@@ -75,13 +75,13 @@ export const FORMS: Record<string, FormField[]> = {
     { key: 'tls-cert', label: 'TLS certificate (empty: plain HTTP, loopback only)', hint: 'cert.pem from the certificate wizard', initial: '', validate: absoluteOrEmpty('certificate'), complete: completePath },
     { key: 'tls-key', label: 'Its key (empty with no certificate)', initial: '', validate: absoluteOrEmpty('key'), complete: completePath },
     { key: 'trusted-proxy', label: 'A reverse proxy to trust for X-Forwarded-For (empty: none)', hint: '127.0.0.1 when nginx on this host is in front (the Proxy screen)', initial: '', validate: fieldCheck(cidr, 'trusted-proxy', { optional: true }) },
-    { key: 'open-loopback', label: 'Let Commbase\'s own scripts on this machine in without a token? (y/n)', hint: 'y: its uploader keeps working unedited (--open-from 127.0.0.1/32; loopback only, recorded in History)', initial: 'n', validate: (v) => (/^[yn]$/.test(v) ? undefined : 'answer y or n') },
+    { key: 'open-loopback', label: 'Let Commbase\'s own scripts on this machine in without a token? (y/n)', hint: 'y: its uploader keeps working unedited (--open-from 127.0.0.1/32; loopback only, recorded in History)', initial: 'n', choices: ['n', 'y'], validate: (v) => (/^[yn]$/.test(v) ? undefined : 'answer y or n') },
   ],
   issue: [
     { key: 'name', label: 'A name for the client', hint: 'shown in this list and the Monitor', validate: (v) => (v.trim() ? undefined : 'name: must not be empty') },
-    { key: 'scope', label: 'What it may do: read, upload or both', initial: 'read', validate: scopeCheck },
+    { key: 'scope', label: 'What it may do: read, upload or both', initial: 'read', choices: SCOPES, validate: scopeCheck },
   ],
   approve: [
-    { key: 'scope', label: 'Approve with which scope: read, upload or both', hint: 'what it asked for is suggested', validate: scopeCheck },
+    { key: 'scope', label: 'Approve with which scope: read, upload or both', hint: 'what it asked for is suggested', choices: SCOPES, validate: scopeCheck },
   ],
 };

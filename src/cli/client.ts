@@ -17,7 +17,7 @@ export function registerClient(program: Command): void {
     .requiredOption('--relay-url <url>', 'the relay as the client reaches it: https://HOST:PORT')
     .requiredOption('--name <name>', 'the client\'s name, for the token and the clients list')
     .option('--ca <file>', 'the relay\'s CA certificate (on this machine); installed as <app>/certificates/ca.pem')
-    .option('--data-dir <dir>', 'the relay runs here, with this data directory: issue the token from it')
+    .option('--data-dir <dir>', 'the relay runs here, with this data directory: issue the token from it (default: the relay the console starts, $XDG_DATA_HOME/commbase-admin/relay)')
     .option('--relay-host <name>', 'the relay runs on this inventory host: issue the token there over SSH')
     .option('--host <name>', 'the client host (default: this machine)', 'local')
     .option('--trust-system', 'also add the CA to the client host\'s trust store (Commbase\'s Socket.IO clients use only that)')
@@ -25,8 +25,8 @@ export function registerClient(program: Command): void {
     .option('--dry-run', 'show every change and diff, issue nothing, write nothing')
     .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
     .action(action(async (o) => {
-      if (!o.dryRun && Boolean(o.dataDir) === Boolean(o.relayHost)) {
-        throw new UserError('say where the relay runs, to issue the token: --data-dir DIR (here) or --relay-host NAME (over SSH), one of them', [], 'data-dir');
+      if (o.dataDir && o.relayHost) {
+        throw new UserError('say where the relay runs, to issue the token: --data-dir DIR (here) or --relay-host NAME (over SSH), not both', [], 'data-dir');
       }
       const conn = connector(o);
       const relayAt = { dataDir: o.dataDir, host: o.relayHost ?? 'local' };

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { z } from 'zod';
 import { parseInput } from '../core/validate.js';
+import { defaultRelayDataDir } from '../core/paths.js';
 import type * as AdminClientModule from '../relay/admin-client.js';
 
 /** The admin client (and ssh2 behind it) loads only when a command needs it. */
@@ -100,6 +101,16 @@ export function registerRelay(program: Command): void {
         `  connected ${x.connected.length}; pending approval ${x.pending.length}; connections dropped ${x.dropped?.total ?? 0}${x.dropped?.total ? ` (${Object.entries(x.dropped.reasons).map(([k, n]) => `${k} ×${n}`).join(', ')})` : ''}`,
         ...(x.tls.enabled && (x.tls.daysLeft ?? 99) < 30 ? [paint.yellow(`warning: the TLS certificate expires in ${x.tls.daysLeft} days`)] : []),
       ]);
+    }));
+
+  withJson(relay.command('stop'))
+    .description('stop the relay running on this machine with that data directory (started here or by the console); recorded in History')
+    .option('--data-dir <dir>', 'the relay\'s data directory (default: the console\'s)')
+    .action(action(async (o) => {
+      const { stopRelay } = await import('../relay/control.js');
+      const dataDir = o.dataDir ?? defaultRelayDataDir();
+      const r = await stopRelay(dataDir);
+      emit(o, { stopped: r.pid, dataDir }, (x) => [`stopped the relay (pid ${x.stopped}) of ${x.dataDir}`]);
     }));
 
   const clients = program.command('clients').description('who may use the relay: pending requests, approvals, tokens, revocation');

@@ -4,6 +4,9 @@
 // nothing: the upload step writes document 1 back as it read it (what the updater does, with the same content).
 export const PROBE_PY = String.raw`
 import json, os, re, sys, time
+# Long enough for a busy host (a loaded machine answered a working relay in seconds, not milliseconds); every wait
+# that runs out says what it waited for and how long.
+WAIT = 20
 app = sys.argv[1]
 def out(step, ok, detail='', fix='', needed=True, skipped=False):
     sys.stdout.write(json.dumps({"step": step, "ok": ok, "detail": detail[:400], "fix": fix, "needed": needed, "skipped": skipped}) + "\n")
@@ -43,7 +46,7 @@ out("find the listener's URLs", True, listener)
 ca = app + conf.get("CERTS_AND_KEYS_CA_PEM_FILE", "")
 https = api.startswith("https://")
 def get(verify):
-    r = requests.get(api, verify=verify, timeout=10)
+    r = requests.get(api, verify=verify, timeout=WAIT)
     if r.status_code != 200:
         raise Exception("HTTP %d: %s" % (r.status_code, r.text[:200]))
     return r.json()
@@ -71,25 +74,25 @@ for transport in ("polling", "websocket"):
     sio.on("update_saved_data", lambda data: got.append(len(data)))
     step = "Socket.IO over " + transport + " (system trust store, as Commbase's clients)"
     try:
-        sio.connect(sio_url, transports=[transport], wait_timeout=10)
+        sio.connect(sio_url, transports=[transport], wait_timeout=WAIT)
         t = time.time()
-        while not got and time.time() - t < 5:
+        while not got and time.time() - t < WAIT:
             time.sleep(0.05)
         sio.disconnect()
         if got:
             out(step, True, "update_saved_data with %d document(s)" % got[0])
         else:
-            out(step, False, "connected, but no update_saved_data within 5 s", "check the relay's token scope (read)")
+            out(step, False, "connected, but no update_saved_data within %d s" % WAIT, "check the relay's token scope (read)")
     except Exception as e:
         fix = "install the relay's CA in this host's trust store: commbase-admin client setup --trust-system …" if https else "check socketio_url in " + listener
-        out(step, False, str(e), fix)
+        out(step, False, "connecting (waited up to %d s): %s" % (WAIT, e), fix)
 if not upd:
     out("upload (the updater's PUT)", False, "no api_url literal in " + updater, "commbase-admin client setup …", needed=False)
 elif not docs:
     out("upload (the updater's PUT)", False, "not checked: nothing is stored yet to write back (upload a document, then probe again)", needed=False, skipped=True)
 else:
     try:
-        r = requests.put(upd + "/1", json=docs[0], verify=(ca if https and os.path.exists(ca) else True), timeout=10)
+        r = requests.put(upd + "/1", json=docs[0], verify=(ca if https and os.path.exists(ca) else True), timeout=WAIT)
         if r.status_code == 200:
             out("upload (the updater's PUT of document 1, unchanged)", True, r.text[:200])
         elif r.status_code == 403:

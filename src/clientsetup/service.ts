@@ -254,7 +254,7 @@ const probeStepSchema = z.object({ step: z.string().max(400), ok: z.boolean(), d
 export async function probeClient(raw: z.input<typeof probeInput>, deps: Connector): Promise<{ host: string; where: string; ok: boolean; steps: ProbeStep[] }> {
   const input = parseInput(probeInput, raw);
   return withRunner(input.host, deps.connect, async (runner, host) => {
-    const r = await runner.run(['env', '-C', '/', '/usr/bin/python3', '-I', '-c', PROBE_PY, input['app-dir'].replace(/\/+$/, '')], { allowFailure: true, timeoutMs: 90_000 });
+    const r = await runner.run(['env', '-C', '/', '/usr/bin/python3', '-I', '-c', PROBE_PY, input['app-dir'].replace(/\/+$/, '')], { allowFailure: true, timeoutMs: 240_000 }); // the probe's own waits (20 s each) end first
     const lines = r.stdout.split('\n');
     const steps = lines.map(probeLine).filter((s): s is ProbeStep => s !== undefined);
     const stray = lines.filter((l) => l.trim() && !probeLine(l)).length;

@@ -19,6 +19,13 @@ export async function appDirCandidates(runner: Runner, local: boolean): Promise<
   return out;
 }
 
+/** The host's own $COMMBASE_APP_DIR as its login shell sets it, if it is an absolute path. */
+export async function hostAppDirEnv(runner: Runner): Promise<string | undefined> {
+  const r = await runner.run(['sh', '-lc', SCRIPT], { allowFailure: true, timeoutMs: 10_000 }).catch(() => undefined);
+  const v = (r?.stdout ?? '').split('\n').find((l) => l.startsWith(`${MARK} `))?.slice(MARK.length + 1);
+  return usable(v) ? v.replace(/(.)\/+$/, '$1') : undefined;
+}
+
 /** The first candidate that holds config/commbase.conf, or undefined. */
 export async function findAppDir(runner: Runner, local: boolean): Promise<string | undefined> {
   for (const dir of await appDirCandidates(runner, local)) {

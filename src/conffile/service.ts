@@ -10,8 +10,11 @@ import { SettingsStore } from '../services/settings.js';
 import { commbaseFindings, missingKeys, schemaFindings, type Finding } from './check.js';
 import { audited, record } from '../services/audit.js';
 import { renderDiff, setValues, type Change } from './edit.js';
-import { parseConf, printConf, type ConfFile } from './parse.js';
+import { getValue, parseConf, printConf, type ConfFile } from './parse.js';
 import { appCertificatePath, appDirFor, managedPaths, type ManagedPath } from './app-paths.js';
+import { hostAppDirEnv } from './find-app.js';
+import { localAddresses } from '../services/machine.js';
+import { getHost } from '../services/hosts.js';
 import { MODE_PUBLIC, MODE_SECRET, ensureDir, writeFileAtomic } from '../core/files.js';
 import { readForEdit, replaceFile, type FileForEdit } from '../services/file-edit.js';
 import { readFile } from 'node:fs/promises';
@@ -62,8 +65,8 @@ async function load(runner: Runner, host: string, givenPath: string, explicitApp
   const read = await readForEdit(runner, given);
   if (!read) throw new UserError(`failed to read ${await runner.realpath(given)} on ${host}: no such file`, ['check the path, or give --file'], 'file');
   const text = read.exact.text;
-  // $COMMBASE_APP_DIR of this process says where Commbase lives here, not on another host.
-  const appDir = appDirFor(given, explicitAppDir, local ? process.env.COMMBASE_APP_DIR : undefined);
+  // $COMMBASE_APP_DIR of this process says where Commbase lives here; on another host, that host's login shell says.
+  const appDir = appDirFor(given, explicitAppDir, local ? process.env.COMMBASE_APP_DIR : explicitAppDir ? undefined : await hostAppDirEnv(runner));
   return { host, where: runner.where, path: given, target: read.target, read, text, hash: sha(text), mode: read.mode, owner: read.owner, appDir, file: parseConf(text, envFor(appDir)) };
 }
 
@@ -177,6 +180,9 @@ export async function readConfWithPaths(opts: { file?: string; host?: string; ap
   });
 }
 
+/** The server's own certificate and key: a client host has none. */
+const SERVER_ONLY = new Set(['CERTS_AND_KEYS_SERVER_CRT_FILE', 'CERTS_AND_KEYS_SERVER_KEY_FILE', 'CERTS_AND_KEYS_CERT_PEM_FILE', 'CERTS_AND_KEYS_KEY_PEM_FILE']);
+
 /** Certificate and key variables that must belong together (checked by certs/check-files.ts). */
 export const CERT_KEY_PAIRS = [['CERTS_AND_KEYS_CERT_PEM_FILE', 'CERTS_AND_KEYS_KEY_PEM_FILE'], ['CERTS_AND_KEYS_SERVER_CRT_FILE', 'CERTS_AND_KEYS_SERVER_KEY_FILE']] as const;
 
@@ -195,7 +201,15 @@ export async function checkFiles(opts: { file?: string; host?: string; appDir?: 
     }
     const findings: Finding[] = [];
     const pemFiles: Array<{ key: string; line: number; kind: 'cert' | 'key'; path: string; text: string }> = [];
+    // A client host (its server address is another host's) never has the server's certificate and key.
+    const server = getValue(doc.file, 'COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS');
+    const own = new Set(['127.0.0.1', '::1', 'localhost', ...(host.name === 'local' ? localAddresses() : [getHost(host.name).address ?? ''])]);
+    const clientOnly = server !== undefined && server !== '' && !own.has(server);
     for (const m of await statusOf(runner, doc)) {
+      if (clientOnly && !m.exists && SERVER_ONLY.has(m.key)) {
+        findings.push({ line: m.line, key: m.key, severity: 'note', message: `${m.key}: ${m.path} is not here, and not needed: this host is a client of the server at ${server} (COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS)` });
+        continue;
+      }
       if (m.absoluteOnly) findings.push({ line: m.line, key: m.key, severity: 'warning', message: `${m.key} "${m.written}": ${m.absoluteOnly}` });
       if (!m.exists) {
         const elsewhere = m.kind !== 'script' && (await runner.stat(m.written).catch(() => undefined)) !== undefined;

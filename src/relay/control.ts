@@ -53,7 +53,12 @@ async function isOurRelay(pid: number, dataDir: string, procStart: string | unde
     if (procStart === undefined || procStartOf(await readFile(`/proc/${pid}/stat`, 'utf8')) !== procStart) return false;
     const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
     const i = argv.indexOf('--data-dir');
-    return argv.includes('relay') && argv.includes('start') && i >= 0 && path.resolve(argv[i + 1] ?? '') === path.resolve(dataDir);
+    if (!argv.includes('relay') || !argv.includes('start')) return false;
+    if (i >= 0) return path.resolve(argv[i + 1] ?? '') === path.resolve(dataDir);
+    // Started without --data-dir (by hand, in a terminal): its default, from its own environment.
+    const env = new Map((await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as const));
+    const base = env.get('XDG_DATA_HOME') || (env.get('HOME') ? path.join(env.get('HOME')!, '.local', 'share') : undefined);
+    return base !== undefined && path.resolve(base, 'commbase-admin', 'relay') === path.resolve(dataDir);
   } catch {
     return false;
   }

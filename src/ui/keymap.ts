@@ -126,6 +126,7 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'secret.cancel', short: 'cancel', scope: 'secret', keys: ['escape'], label: 'Esc', description: 'do not connect', footer: true },
 
   { id: 'result.config', short: 'set commbase.conf', scope: 'result', keys: ['c'], label: 'c', description: 'point commbase.conf at the new files (diff first)', footer: true, dangerous: true },
+  { id: 'certs.existing', short: 'set commbase.conf', scope: 'wizard.select', keys: ['c'], label: 'c', description: 'on the first menu: point commbase.conf at the server certificate already made (cert setup or an earlier run; diff first)', dangerous: true },
   { id: 'result.again', short: 'again', scope: 'result', keys: ['a'], label: 'a', description: 'start the wizard again', footer: true },
 ];
 

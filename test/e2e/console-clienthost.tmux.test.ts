@@ -48,6 +48,8 @@ describe.skipIf(why)(titled('console under tmux: setting up a Commbase client ho
     await session.key('Enter');
     await session.waitFor('CA certificate');
     await session.key('Enter'); // none: plain http on loopback
+    await session.waitFor('[websocket]');
+    await session.key('Enter');
     await session.waitFor('trust store?');
     await session.key('Enter');
     await session.waitFor('data directory on this machine');

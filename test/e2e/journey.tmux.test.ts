@@ -143,7 +143,7 @@ describe.skipIf(why)(titled('the journey: two bare hosts to a live client, from 
       await s.waitFor(new RegExp(`› .*\\[${host}\\]`)); // the host offered: the next one not set up
       await press('Enter');
       await s.waitFor(`› ${app}`, 20_000);
-      for (let i = 0; i < 6; i++) await press('Enter');
+      for (let i = 0; i < 7; i++) await press('Enter');
       await s.waitFor(`Set up ${host} as a client of`, 30_000);
       await press('y');
       await s.waitFor(`✓ ${host} is set up as client`, 30_000);

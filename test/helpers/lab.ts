@@ -70,6 +70,8 @@ export interface TestHostOptions {
   nginx?: boolean;
   /** Extra namespaces this one is linked to are made by the caller (see link()). */
   name?: string;
+  /** sshd also listens on port 22 (inside the namespace: a doc's `hosts add` without --port reaches it). */
+  port22?: boolean;
   /** Environment every SSH session gets (sshd's SetEnv), as a login profile would set it (e.g. COMMBASE_APP_DIR). */
   env?: Record<string, string>;
 }
@@ -91,6 +93,7 @@ export class TestHost {
   private trustStore = false;
   private nginx = false;
   private env: Record<string, string> = {};
+  private port22 = false;
 
   private constructor(readonly index: number, readonly ufw: boolean) {
     const tag = `${process.pid % 100000}x${index}`;
@@ -110,6 +113,7 @@ export class TestHost {
     h.trustStore = Boolean(opts.trustStore);
     h.nginx = Boolean(opts.nginx);
     h.env = opts.env ?? {};
+    h.port22 = Boolean(opts.port22);
     live.add(h);
     try {
       await h.setUp();
@@ -135,7 +139,7 @@ export class TestHost {
     writeFileSync(path.join(d, 'authorized_keys'), readFileSync(`${this.clientKey}.pub`));
     (this as { fingerprint: string }).fingerprint = sh('ssh-keygen', ['-lf', path.join(d, 'host_ed25519.pub')]).split(' ')[1]!;
     writeFileSync(path.join(d, 'sshd_config'), [
-      `Port ${this.sshPort}`, `ListenAddress ${this.address}`, `HostKey ${d}/host_ed25519`, `PidFile ${d}/sshd.pid`,
+      `Port ${this.sshPort}`, ...(this.port22 ? ['Port 22'] : []), `ListenAddress ${this.address}`, `HostKey ${d}/host_ed25519`, `PidFile ${d}/sshd.pid`,
       `AuthorizedKeysFile ${d}/authorized_keys`, 'UsePAM no', 'StrictModes no', 'PermitRootLogin prohibit-password',
       'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'LogLevel VERBOSE', 'Subsystem sftp internal-sftp', 'MaxSessions 50', 'MaxStartups 50',
       ...Object.entries(this.env).map(([k, v]) => `SetEnv ${k}="${v}"`),
@@ -244,6 +248,14 @@ export class TestHost {
     other.nsExec(['ip', 'link', 'set', there, 'up']);
     this.nsExec(['ip', 'route', 'add', `${other.address}/32`, 'via', b, 'src', this.address]);
     other.nsExec(['ip', 'route', 'add', `${this.address}/32`, 'via', a, 'src', other.address]);
+  }
+
+  /**
+   * Bind a directory or file of the test's over a path inside this host only (sshd's private mount namespace, which
+   * every SSH session and nsExec share): e.g. a private /opt or /etc/hosts. Gone with the host.
+   */
+  bind(source: string, target: string): void {
+    this.nsExec(['mount', '--bind', source, target]);
   }
 
   /** How many SSH logins sshd has accepted so far (to prove that nothing ran). */

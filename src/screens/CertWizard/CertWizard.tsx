@@ -20,7 +20,7 @@ const SCOPE_OF: Record<Step, Scope> = {
 };
 
 export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir: string }; onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
-  const { state, dispatch, conf } = useCertWizard(props.defaults);
+  const { state, dispatch, conf, existing } = useCertWizard(props.defaults);
   const [helpOpen, setHelpOpen] = useState(false);
   const scope: Scope = conf.confirming ? 'confirm' : SCOPE_OF[state.step];
   const typing = scope === 'wizard.text';
@@ -39,6 +39,7 @@ export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir:
     'confirm.no': () => dispatch({ type: 'back' }),
     'result.again': () => dispatch({ type: 'restart' }),
     'result.config': conf.start,
+    'certs.existing': () => { if (existing) conf.start(); },
   }, { isActive: active, typing, readOnly: Boolean(props.readOnly) });
 
   const inputActive = active && !helpOpen;
@@ -47,6 +48,8 @@ export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir:
       {props.readOnly ? <Text color={theme.warn}>Read-only console: the wizard shows its plan but writes nothing.</Text> : null}
       <StepBody state={state} dispatch={dispatch} inputActive={inputActive} readOnly={Boolean(props.readOnly)} />
       {state.error ? <Text color={theme.error}>✗ {state.error}</Text> : null}
+      {existing && !conf.confirming ? <Text color={theme.dim}>c: point {conf.confPath ?? 'commbase.conf'} at the server certificate already made ({existing.cert})</Text> : null}
+      {state.step === 'done' && state.result?.server && !conf.confPath ? <Text color={theme.dim}>c: not available: no commbase.conf known (set COMMBASE_APP_DIR, or open one in Configuration)</Text> : null}
       {state.step === 'done' && conf.confPath && conf.proposal ? (
         'pairs' in conf.proposal
           ? <Text>Press c to point {conf.confPath} at these files ({conf.proposal.pairs.map(([k]) => k).join(', ')}).</Text>
@@ -60,7 +63,7 @@ export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir:
   );
 }
 
-type Wiz = Omit<ReturnType<typeof useCertWizard>, 'conf'>;
+type Wiz = Omit<ReturnType<typeof useCertWizard>, 'conf' | 'existing'>;
 
 function StepBody({ state, dispatch, inputActive, readOnly }: Wiz & { inputActive: boolean; readOnly: boolean }) {
   switch (state.step) {

@@ -3,7 +3,8 @@ import { useEffect, useMemo, useReducer, useState } from 'react';
 import { applyCertSettings, configuredConfPath, describeInstalls, proposeCertSettings, setConf } from '../../conffile/service.js';
 import { openRunner, type HostEntry } from '../../services/hosts.js';
 import { useTask } from '../use-task.js';
-import { classify, formatErrorLines } from '../../core/errors.js';
+import { UserError, classify, formatErrorLines } from '../../core/errors.js';
+import { latestServerCert, type KnownServerCert } from '../../certs/known.js';
 import { makeCsr, planWizard, setupLocalPki } from '../../certs/service.js';
 import { certAcme } from '../../certs/acme.js';
 import { TOOLS, initialState, reducer, splitSans, type WizardResult, type WizardState } from './state.js';
@@ -34,23 +35,32 @@ export function useCertWizard(defaults: { cn: string; sans: string[]; dir: strin
     // Runs once per entry into 'running'; the state it reads was fixed by then.
   }, [state.step]);
 
-  return { state, dispatch, conf: useConfOffer(state.result) };
+  // The server certificate already made (by `cert setup` or an earlier run): offered on the first menu.
+  const [existing, setExisting] = useState<KnownServerCert | undefined>();
+  useEffect(() => { let live = true; void latestServerCert([defaults.dir]).then((k) => { if (live) setExisting(k); }, () => undefined); return () => { live = false; }; }, []);
+  const files = state.result?.server ?? (state.step === 'mode' && existing?.ca ? { cert: existing.cert, key: existing.key, ca: existing.ca, sans: [...existing.names.map((n) => `DNS:${n}`), ...existing.ips.map((ip) => `IP:${ip}`)] } : undefined);
+  return { state, dispatch, conf: useConfOffer(files), existing: state.step === 'mode' && existing?.ca ? existing : undefined };
 }
 
 /** After a server certificate: offer to set commbase.conf's CERTS_AND_KEYS_* (and host) through the config editor. */
-function useConfOffer(result: WizardResult | undefined) {
+function useConfOffer(server: { cert: string; key: string; ca: string; sans: string[] } | undefined) {
   const [confirming, setConfirming] = useState(false);
   const [diff, setDiff] = useState<string[] | undefined>();
   const task = useTask<string[]>();
-  const confPath = useMemo(() => (result?.server ? configuredConfPath() : undefined), [result]);
-  const proposal = result?.server && confPath ? proposeCertSettings({ confPath, ...result.server }) : undefined;
+  const confPath = useMemo(() => (server ? configuredConfPath() : undefined), [server?.cert]);
+  const proposal = server && confPath ? proposeCertSettings({ confPath, ...server }) : undefined;
   const deps = { connect: (h: HostEntry) => openRunner(h.name) };
   const ready = proposal && 'pairs' in proposal ? proposal : undefined;
   const pairs = ready?.pairs;
   return {
     confPath, proposal, task, confirming, diff,
     start: () => {
-      if (!pairs || !confPath) return;
+      if (!server) return;
+      if (!pairs || !confPath) {
+        // The key is offered, so it says why it cannot do it instead of doing nothing.
+        task.start('', async () => { throw new UserError(confPath ? `not pointing ${confPath} at these files: ${proposal && 'reason' in proposal ? proposal.reason : 'no proposal'}` : 'no commbase.conf to point at these files: COMMBASE_APP_DIR is not set and none was opened in Configuration', ['set COMMBASE_APP_DIR to Commbase\'s directory, or open its commbase.conf in Configuration (5, then f)']); });
+        return;
+      }
       task.start('working out the diff', async () => {
         const r = await setConf({ file: confPath, pairs, dryRun: true }, deps);
         setDiff([...describeInstalls(ready!), ...r.diff]);

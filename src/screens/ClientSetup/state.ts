@@ -50,6 +50,7 @@ export function fields(defaults: { dataDir: string; hosts: string[] }, known: Kn
     { key: 'relay-url', label: 'The relay as the client reaches it', hint: 'https://HOST:PORT (the address in the relay certificate\'s names)', ...(known.relayUrl ? { initial: known.relayUrl } : {}), validate: fieldCheck(relayUrl, 'relay-url') },
     { key: 'name', label: 'A name for this client', hint: 'shown in the clients list and the Monitor', ...(known.host ? { initial: known.host } : {}), validate: fieldCheck(shape.name, 'name') },
     { key: 'ca', label: 'The relay\'s CA certificate on this machine (https; empty for none)', hint: 'ca.pem beside the relay\'s cert.pem', initial: known.ca ?? '', complete: completePath },
+    { key: 'listener', label: 'Which of Commbase\'s https listeners (websocket or polling)?', hint: 'polling retries every CLIENT_POLLING_INTERVAL_IN_SECS; used only with the CA above', initial: 'websocket', choices: ['websocket', 'polling'] },
     { key: 'trust', label: 'Also add the CA to the host\'s trust store? (y/n)', hint: 'Commbase\'s Socket.IO clients trust only the system store', initial: 'y', choices: ['y', 'n'], validate: (v) => (/^[yn]$/.test(v) ? undefined : 'answer y or n') },
     { key: 'data-dir', label: 'The relay\'s data directory on this machine (to issue the token)', initial: defaults.dataDir, validate: (v) => (v.startsWith('/') ? undefined : 'must be an absolute path'), complete: completePath },
   ];
@@ -75,6 +76,6 @@ export function reduce(s: State, a: Action, count: number): State {
 export function toInput(values: Record<string, string>, dryRun: boolean) {
   return {
     host: values.host ?? 'local', 'app-dir': values['app-dir'] ?? '', 'relay-url': values['relay-url'] ?? '', name: values.name ?? '',
-    ...(values.ca ? { ca: values.ca } : {}), 'trust-system': values.trust === 'y' && Boolean(values.ca), 'dry-run': dryRun,
+    ...(values.ca ? { ca: values.ca } : {}), ...(values.listener === 'polling' ? { listener: 'polling' as const } : {}), 'trust-system': values.trust === 'y' && Boolean(values.ca), 'dry-run': dryRun,
   };
 }

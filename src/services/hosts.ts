@@ -7,6 +7,7 @@ import { SshRunner } from '../runners/ssh.js';
 import { withSignal, type Runner } from '../runners/types.js';
 import { hostNameKey, hostSchema, pinnedKeySchema, SettingsStore, type Backend, type HostConfig } from './settings.js';
 import { BACKENDS } from '../core/names.js';
+import { completePathWith } from '../core/files.js';
 import { record } from './audit.js';
 
 export const LOCAL = 'local';
@@ -245,4 +246,10 @@ export function keepConnections(connect: Connector['connect']): KeptConnections 
       await Promise.all(all.map((r) => r.then((x) => x.close()).catch(() => undefined)));
     },
   };
+}
+
+/** Tab completion of a path on a host (over SFTP for a remote one; ~ is that host's home). */
+export async function completeOnHost(runner: Runner, partial: string): Promise<string> {
+  const home = partial.startsWith('~') ? (await runner.run(['sh', '-c', 'printf %s "$HOME"'], { allowFailure: true, timeoutMs: 10_000 }).catch(() => undefined))?.stdout : undefined;
+  return completePathWith(partial, (d) => runner.listDir(d), home?.startsWith('/') ? home : undefined);
 }

@@ -77,6 +77,25 @@ describe.skipIf(why)(titled('SSH runner against OpenSSH in a test namespace', wh
     }
   });
 
+  it('lists a directory over SFTP (links to directories followed) and Tab-completes paths on the host', async () => {
+    const r = await openRunner('lab', {}, store);
+    try {
+      const base = path.join(lab.dir, 'tree');
+      lab.nsExec(['sh', '-c', `mkdir -p "${base}/commbase/config" "${base}/other" && touch "${base}/commfile" && ln -s "${base}/commbase" "${base}/link-to-dir"`]);
+      const entries = await r.listDir(base);
+      expect(entries?.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+        { name: 'commbase', dir: true }, { name: 'commfile', dir: false }, { name: 'link-to-dir', dir: true }, { name: 'other', dir: true },
+      ]);
+      expect(await r.listDir(path.join(base, 'missing'))).toBeUndefined();
+      const { completeOnHost } = await import('../../src/services/hosts.js');
+      expect(await completeOnHost(r, `${base}/commb`)).toBe(`${base}/commbase/`);
+      expect(await completeOnHost(r, `${base}/comm`)).toBe(`${base}/comm`);
+      expect(await completeOnHost(r, `${base}/commbase/c`)).toBe(`${base}/commbase/config/`);
+    } finally {
+      await r.close();
+    }
+  });
+
   it('logs in with a key held by ssh-agent when no identity file is given', async () => {
     const sock = path.join(tmp.dir, 'agent.sock');
     const agent: ChildProcess = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });

@@ -8,9 +8,8 @@ import { defaultRelayDataDir } from '../../core/paths.js';
 import { probeClient, setupClient } from '../../clientsetup/service.js';
 import { issueTokenFor, relayReachable, withAdmin } from '../../relay/admin-client.js';
 import { useHostList } from '../use-hosts-list.js';
-import { completePathWith } from '../../core/files.js';
 import { findAppDir } from '../../conffile/find-app.js';
-import { keepConnections } from '../../services/hosts.js';
+import { completeOnHost as completeThere, keepConnections } from '../../services/hosts.js';
 import { useTrust } from '../use-trust.js';
 import { FIELD_COUNT, fields, initialState, reduce, toInput, type Action, type Known, type State } from './state.js';
 
@@ -30,7 +29,7 @@ export function useClientSetup(opts: { suggestHost?: string } = {}) {
   // completes paths there (over SFTP), without a login per key.
   const kept = useMemo(() => keepConnections(trust.deps.connect), []);
   useEffect(() => () => { void kept.closeAll(); }, []);
-  const [onHost, setOnHost] = useState<{ host: string; appDir?: string; home?: string }>();
+  const [onHost, setOnHost] = useState<{ host: string; appDir?: string }>();
   // The running relay's URL and the CA the console made, read once when the screen opens (not during render).
   const [known, setKnown] = useState<Known>({});
   useEffect(() => {
@@ -54,15 +53,15 @@ export function useClientSetup(opts: { suggestHost?: string } = {}) {
       if (!entry) return;
       const runner = await kept.connect(entry).catch(() => undefined);
       if (!runner) { kept.forget(chosen); return; }
-      const [appDir, home] = await Promise.all([findAppDir(runner, chosen === 'local'), runner.run(['sh', '-c', 'printf %s "$HOME"'], { allowFailure: true, timeoutMs: 10_000 }).then((r) => r.stdout, () => '')]);
-      if (live) setOnHost({ host: chosen, ...(appDir ? { appDir } : {}), ...(home.startsWith('/') ? { home } : {}) });
+      const appDir = await findAppDir(runner, chosen === 'local');
+      if (live) setOnHost({ host: chosen, ...(appDir ? { appDir } : {}) });
     })();
     return () => { live = false; };
   }, [chosen]);
   const completeOnHost = useCallback(async (partial: string) => {
     const entry = hosts.find((h) => h.name === chosen);
     const runner = entry ? await kept.connect(entry).catch(() => undefined) : undefined;
-    return runner ? completePathWith(partial, (d) => runner.listDir(d), onHost?.host === chosen ? onHost?.home : undefined) : partial;
+    return runner ? completeThere(runner, partial) : partial;
   }, [chosen, onHost]);
   const here = onHost?.host === chosen ? onHost : undefined;
   const form = useMemo(() => fields({ dataDir: defaultRelayDataDir(), hosts: hosts.map((h) => h.name) }, {

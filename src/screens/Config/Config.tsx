@@ -45,8 +45,8 @@ export function Config(props: { onExit: () => void; readOnly?: boolean; isActive
       {mode === 'choose' ? (
         <Box flexDirection="column" borderStyle="round" paddingX={1}>
           <Text bold>Which commbase.conf on {c.host.name}?</Text>
-          <Text color={theme.dim}>{c.chooser.complete ? 'Tab completes the path; ' : ''}↑/↓ picks a recent file; Enter opens it.</Text>
-          <TextField key={`choose-${c.chooser.recentIndex}`} suggestion={c.chooser.suggestion} isDisabled={!active} {...(c.chooser.complete ? { complete: c.chooser.complete } : {})} onSubmit={(v) => v.trim() && c.chooser.choose(v.trim())} />
+          <Text color={theme.dim}>Tab completes the path (on {c.host.name}); ↑/↓ picks a recent file; Enter opens it.</Text>
+          <TextField key={`choose-${c.chooser.recentIndex}`} suggestion={c.chooser.suggestion} isDisabled={!active} complete={c.chooser.complete} onSubmit={(v) => v.trim() && c.chooser.choose(v.trim())} />
           {c.chooser.recent.length ? <Text color={theme.dim}>Recent:</Text> : null}
           {c.chooser.recent.map((r, i) => <Text key={`${r.host}:${r.path}`} {...(i === c.chooser.recentIndex ? { color: theme.accent, bold: true } : { color: theme.dim })}>{i === c.chooser.recentIndex ? '› ' : '  '}{r.host}:{r.path}</Text>)}
         </Box>

@@ -11,6 +11,7 @@ import { completePath } from '../../core/files.js';
 import { useHostList } from '../use-hosts-list.js';
 import { useTask } from '../use-task.js';
 import { useTrust } from '../use-trust.js';
+import { completeOnHost, withRunner } from '../../services/hosts.js';
 import { initialState, reduce } from './state.js';
 
 export interface Row {
@@ -119,7 +120,7 @@ export function useConfig(file?: string, hostName?: string) {
       recentIndex,
       /** What the path field suggests: the recent file picked with ↑/↓, this host's last file, the default file. */
       suggestion: recent.recent[recentIndex]?.path ?? recent.recent.find((r) => r.host === host.name)?.path ?? recent.defaultFile ?? '/opt/commbase/config/commbase.conf',
-      complete: host.name === 'local' ? completePath : undefined,
+      complete: host.name === 'local' ? completePath : (partial: string) => withRunner(host.name, deps.connect, (runner) => completeOnHost(runner, partial)),
       start: () => { setChoosing(true); setRecentIndex(-1); task.clear(); },
       pick: (d: number) => setRecentIndex((i) => Math.max(-1, Math.min(recent.recent.length - 1, i + d))),
       cancel: () => setChoosing(false),

@@ -10,7 +10,6 @@
 // naming the block), and each command is the program's own (a flag renamed under the doc fails the block: the last
 // test shows it, running block 4 with --trust-system renamed).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,30 +19,11 @@ import { TestHost } from '../helpers/lab.js';
 import { missing, titled } from '../helpers/needs.js';
 import { shResult } from '../helpers/proc.js';
 import { withTempDir } from '../helpers/tmp.js';
+import { blockCommands, blockHash as hash, shellBlocks } from '../helpers/docs.js';
 
 const why = commbaseMissing() ?? missing({ root: true, commands: ['ip', 'sshd', 'iptables', 'nsenter', 'curl', 'update-ca-certificates'], python: ['socketio', 'requests', 'websocket'] });
 const DOC = path.join(ROOT, 'docs', 'commbase.md');
 const EXAMPLE_FINGERPRINT = 'SHA256:sIppQd2UPGyS80rkQVJxa+6SqN/26++8bFVeDIjo2sQ';
-
-interface Block { heading: string; text: string; onDesk: boolean }
-
-/** The ```sh blocks of a Markdown file, in order, with the section each is in. */
-export function shellBlocks(md: string): Block[] {
-  const out: Block[] = [];
-  let heading = '';
-  const lines = md.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (l.startsWith('## ')) heading = l.slice(3);
-    if (l.trim() !== '```sh') continue;
-    const body: string[] = [];
-    for (i++; i < lines.length && lines[i]!.trim() !== '```'; i++) body.push(lines[i]!);
-    out.push({ heading, text: body.join('\n'), onDesk: body[0]?.trim() === '# on desk' });
-  }
-  return out;
-}
-
-const hash = (t: string) => createHash('sha256').update(t).digest('hex').slice(0, 12);
 
 /** Each block's hash, in order: change a block and its check below together, then the hash here. */
 const PINNED = ['bcefa55e0033', 'a6b6e6e26ae5', '67ad8f72baa5', '52ae6309a050', '1b7fc040ce32', '4336697fa94c', 'b33d9fd6516c', 'a670174346ba', '64ade8114846', 'ea68caf90d6f'];
@@ -103,7 +83,7 @@ describe.skipIf(why)(titled('docs/commbase.md, run as written on two test hosts'
     .replaceAll('/etc/commbase-admin', etc).replaceAll(EXAMPLE_FINGERPRINT, desk.fingerprint);
 
   /** Its commands, one per line once continuations are joined (comments are the shell's). */
-  const commands = (text: string) => localise(text).replace(/\\\n\s*/g, '').split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
+  const commands = (text: string) => blockCommands(localise(text));
 
   const inHost = (h: TestHost) => ['nsenter', '-t', String(h.sshdPid()), '-n', '-m', '--', 'env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`)];
   const run = async (h: TestHost, cmd: string) => {
@@ -138,7 +118,7 @@ describe.skipIf(why)(titled('docs/commbase.md, run as written on two test hosts'
         await until(`the relay started by: ${cmd}\n${out.text}`, relayUp);
         continue;
       }
-      const res = await run(b.onDesk ? desk : r, cmd);
+      const res = await run(b.on === 'desk' ? desk : r, cmd);
       expect(res.code, `${b.heading}: ${cmd}\n${res.stdout}\n${res.stderr}`).toBe(0);
       results.push({ cmd, ...res });
     }

@@ -94,6 +94,7 @@ export class TestHost {
   private nginx = false;
   private env: Record<string, string> = {};
   private port22 = false;
+  private links = 0;
 
   private constructor(readonly index: number, readonly ufw: boolean) {
     const tag = `${process.pid % 100000}x${index}`;
@@ -240,7 +241,9 @@ export class TestHost {
   link(other: TestHost): void {
     const tag = `${process.pid % 100000}l${this.index}${other.index}`;
     const [here, there] = [`cbl${tag}a`, `cbl${tag}b`];
-    const [a, b] = [`10.213.${this.slot}.5`, `10.213.${this.slot}.6`];
+    // The k-th link of this host takes the k-th /30 after the one to this machine: .5/.6, .9/.10, …
+    const k = ++this.links;
+    const [a, b] = [`10.213.${this.slot}.${4 * k + 1}`, `10.213.${this.slot}.${4 * k + 2}`];
     sh('ip', ['link', 'add', here, 'netns', this.ns, 'type', 'veth', 'peer', 'name', there, 'netns', other.ns]);
     this.nsExec(['ip', 'addr', 'add', `${a}/30`, 'dev', here]);
     this.nsExec(['ip', 'link', 'set', here, 'up']);

@@ -15,7 +15,7 @@ const COMMANDS = [
   ['fw'], ['fw', 'open'], ['fw', 'close'], ['fw', 'list'], ['fw', 'enable'], ['fw', 'disable'],
   ['forward'], ['forward', 'add'], ['forward', 'list'], ['forward', 'extend'], ['forward', 'revoke'], ['forward', 'reap'], ['forward', 'persist'],
   ['config'], ['config', 'show'], ['config', 'get'], ['config', 'set'], ['config', 'diff'], ['config', 'validate'], ['config', 'undo'], ['config', 'default-file'],
-  ['relay'], ['relay', 'start'], ['relay', 'status'], ['proxy'], ['proxy', 'nginx'],
+  ['relay'], ['relay', 'start'], ['relay', 'status'], ['relay', 'stop'], ['proxy'], ['proxy', 'nginx'],
   ['clients'], ['clients', 'list'], ['clients', 'approve'], ['clients', 'deny'], ['clients', 'revoke'], ['clients', 'rotate'], ['clients', 'issue'],
   ['monitor'], ['dashboard'], ['audit'],
 ];

@@ -257,3 +257,37 @@ describe.skipIf(whyRemote)(titled('config over SFTP on a test host', whyRemote),
     expect(v.json.findings.some((f) => f.severity === 'note' && /every interface/.test(f.message))).toBe(true);
   });
 });
+
+describe.skipIf(whyRemote)(titled('config validate --check-files on a client host over SSH', whyRemote), () => {
+  let lab: TestHost;
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  let env: Record<string, string>;
+  let app = '';
+  beforeAll(async () => {
+    tmp = await withTempDir();
+    // Commbase outside the <app>/config layout: only the host's own COMMBASE_APP_DIR (its login environment) says where.
+    app = path.join(tmp.dir, 'remote-app');
+    await mkdir(path.join(app, 'settings'), { recursive: true });
+    lab = await TestHost.create({ env: { COMMBASE_APP_DIR: app } });
+    env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'xdg'), COMMBASE_APP_DIR: '/nowhere/operators-own' };
+    await runCli(lab.addArgs('desk', 'iptables'), { env });
+  }, 30_000);
+  afterAll(async () => { await lab?.destroy(); await tmp?.cleanup(); });
+
+  it('takes the app directory from the host\'s login shell, not the operator\'s, and does not ask a client host for the server\'s certificate', async () => {
+    const file = path.join(app, 'settings', 'commbase.conf');
+    await mkdir(path.join(app, 'certificates'), { recursive: true });
+    await writeFile(path.join(app, 'certificates', 'ca.pem'), 'not checked here\n');
+    await writeFile(file, ['COMMBASE_DATA_EXCHANGE_SERVER_HOST_ADDRESS="relay.lan"', 'COMMBASE_DATA_EXCHANGE_SERVER_PORT="5000"',
+      'CERTS_AND_KEYS_CERT_PEM_FILE="/certificates/cert.pem"', 'CERTS_AND_KEYS_KEY_PEM_FILE="/certificates/key.pem"', 'CERTS_AND_KEYS_CA_PEM_FILE="/certificates/ca.pem"'].join('\n') + '\n');
+    const v = await runJson<{ findings: Array<{ severity: string; key?: string; message: string }> }>(['config', 'validate', '--host', 'desk', '--file', file, '--check-files'], { env });
+    const byKey = (k: string) => v.json.findings.filter((f) => f.key === k);
+    expect(byKey('CERTS_AND_KEYS_CERT_PEM_FILE')).toEqual([expect.objectContaining({ severity: 'note', message: expect.stringMatching(new RegExp(`${app}/certificates/cert\\.pem is not here, and not needed: this host is a client of the server at relay\\.lan`)) })]);
+    expect(byKey('CERTS_AND_KEYS_KEY_PEM_FILE')[0]?.severity).toBe('note');
+    expect(JSON.stringify(v.json)).not.toContain('/nowhere/operators-own');
+    // The same file naming this host as the server: the missing certificate is an error again.
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"relay.lan"', `"${lab.address}"`));
+    const server = await runJson<{ findings: Array<{ severity: string; key?: string }> }>(['config', 'validate', '--host', 'desk', '--file', file, '--check-files'], { env });
+    expect(server.json.findings.find((f) => f.key === 'CERTS_AND_KEYS_CERT_PEM_FILE')?.severity).toBe('error');
+  });
+});

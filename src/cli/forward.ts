@@ -8,13 +8,14 @@ import { action } from './boundary.js';
 import { withHost } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, table } from './output.js';
+import { NOUNS } from './nouns.js';
 
 const hostOpt = (cmd: Command) => withHost(cmd, 'host from the inventory, usually the router');
 
 const changeLines = (r: ForwardChange): string[] => forwardChangeLines(r, 'result').map((l) => (l.startsWith('warning: ') ? paint.yellow(l) : l));
 
 export function registerForward(program: Command): void {
-  const fwd = program.command('forward').description('timed port forwards on a router: DNAT for one source, ending by themselves (iptables time match)');
+  const fwd = program.command('forward').description(NOUNS.forward.description);
 
   hostOpt(fwd.command('add'))
     .description('forward EXT_PORT from one source to a LAN device until a deadline (or, with --permanent, until revoked)')

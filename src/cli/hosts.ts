@@ -6,9 +6,10 @@ import { action } from './boundary.js';
 import { withJson } from './common.js';
 import { connectOptions } from './connect.js';
 import { emit, paint, table } from './output.js';
+import { NOUNS } from './nouns.js';
 
 export function registerHosts(program: Command): void {
-  const hosts = program.command('hosts').description('the hosts commbase-admin reaches over SSH ("local" is this machine)');
+  const hosts = program.command('hosts').description(NOUNS.hosts.description);
 
   withJson(hosts.command('add'))
     .description('add or redefine a host in the inventory')

@@ -4,9 +4,10 @@ import { action } from './boundary.js';
 import { withHost } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, steps } from './output.js';
+import { NOUNS } from './nouns.js';
 
 export function registerProxy(program: Command): void {
-  const proxy = program.command('proxy').description('a reverse proxy in front of the relay: TLS on 443, port 80 redirected');
+  const proxy = program.command('proxy').description(NOUNS.proxy.description);
 
   withHost(proxy.command('nginx'))
     .description('write an nginx site for DOMAIN (443 TLS → the relay, 80 → 301 to https except ACME\'s http-01), check it with nginx -t, then reload')

@@ -14,6 +14,7 @@ import { action } from './boundary.js';
 import { collect, withJson } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, table } from './output.js';
+import { NOUNS } from './nouns.js';
 
 const adminOpts = (cmd: Command) => withJson(cmd)
   .option('--data-dir <dir>', 'the relay\'s data directory (default: the console\'s)')
@@ -37,7 +38,7 @@ export function takeOnSave(argv: string[]): string[] {
 }
 
 export function registerRelay(program: Command): void {
-  const relay = program.command('relay').description('the Commbase-compatible relay: HTTP API + Socket.IO, with TLS, tokens and limits');
+  const relay = program.command('relay').description(NOUNS.relay.description);
 
   withJson(relay.command('start'))
     .description('run the relay in the foreground (Ctrl-C stops it); loopback and TLS by default')
@@ -113,7 +114,7 @@ export function registerRelay(program: Command): void {
       emit(o, { stopped: r.pid, dataDir }, (x) => [`stopped the relay (pid ${x.stopped}) of ${x.dataDir}`]);
     }));
 
-  const clients = program.command('clients').description('who may use the relay: pending requests, approvals, tokens, revocation');
+  const clients = program.command('clients').description(NOUNS.clients.description);
 
   adminOpts(clients.command('list')).description('every client: pending, approved, denied, revoked, and who is connected')
     .action(action(async (o) => {

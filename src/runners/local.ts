@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import { constants, promises as fs } from 'node:fs';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { execa } from 'execa';
 import { ExternalError, UserError } from '../core/errors.js';
 import { listLocalDir, readText, writeFileAtomic } from '../core/files.js';
 import { isIP } from '../core/net.js';
@@ -34,6 +33,8 @@ export class LocalRunner implements Runner {
     const full = [...(this.opts.prefix ?? []), ...privilegedArgv(argv, Boolean(opts.privileged && this.opts.sudo))];
     const [file, ...args] = full;
     if (!file) throw new UserError('no command to run');
+    // Loaded on the first command: a command that only reads files (config get) never pays for it.
+    const { execa } = await import('execa');
     const r = await execa(file, args, {
       reject: false,
       ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }),

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import { LocalRunner } from '../runners/local.js';
-import { SshRunner } from '../runners/ssh.js';
 import { withSignal, type Runner } from '../runners/types.js';
 import { hostNameKey, hostSchema, pinnedKeySchema, SettingsStore, type Backend, type HostConfig } from './settings.js';
 import { BACKENDS } from '../core/names.js';
@@ -120,6 +119,8 @@ export async function openRunner(name: string, opts: ConnectOptions = {}, store 
 async function openPlainRunner(name: string, opts: ConnectOptions, store: SettingsStore): Promise<Runner> {
   const host = getHost(name, store);
   if (host.name === LOCAL) return new LocalRunner({ sudo: host.sudo });
+  // ssh2 loads with the first remote host: a command on this machine never pays for it.
+  const { SshRunner } = await import('../runners/ssh.js');
   return SshRunner.connect(
     { name: host.name, address: host.address!, port: host.port!, user: host.user!, sudo: host.sudo, ...(host.identity ? { identity: host.identity } : {}) },
     {

@@ -63,6 +63,42 @@ describe('the command line', () => {
     }
   });
 
+  it('loads only the noun a command names: --version, cert issue, fw open and relay status each their own graph', async () => {
+    const t = await withTempDir();
+    try {
+      const hooks = path.join(t.dir, 'hooks.mjs');
+      const log = path.join(t.dir, 'resolved.txt');
+      await writeFile(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(process.env.RESOLVED_LOG, r.url + '\\n'); return r; }\n`);
+      const register = path.join(t.dir, 'register.mjs');
+      await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+      const meta = JSON.parse(await readFile(path.join(ROOT, 'dist/bundle/meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+      const graph = async (args: string[]) => {
+        await writeFile(log, '');
+        try { execFileSync(process.execPath, ['--import', pathToFileURL(register).href, BIN, ...args], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, RESOLVED_LOG: log } }); } catch { /* usage output is not the point */ }
+        const loaded = (await readFile(log, 'utf8')).split('\n').filter((u) => u.startsWith('file:')).map((u) => path.relative(ROOT, new URL(u).pathname));
+        return loaded.flatMap((f) => (meta.outputs[f] ? Object.keys(meta.outputs[f].inputs) : [f])).join('\n');
+      };
+      const nouns = /dist\/cli\/(cert|hosts|fw|forward|config|relay|proxy|client|monitor|audit|completion)\.js/;
+      const version = await graph(['--version']);
+      expect(version).not.toMatch(nouns);
+      expect(version).not.toMatch(/node_modules\/(zod|conf|ajv|execa|ssh2|node-forge|socket\.io|ink|react)\//);
+      const certIssue = await graph(['cert', 'issue', '--help']);
+      expect(certIssue).toMatch(/dist\/cli\/cert\.js/);
+      expect(certIssue).not.toMatch(/dist\/cli\/(fw|relay|forward|monitor)\.js/);
+      expect(certIssue).not.toMatch(/node_modules\/(ssh2|socket\.io|ink|react|execa|conf)\//);
+      const fwOpen = await graph(['fw', 'open', '--help']);
+      expect(fwOpen).toMatch(/dist\/cli\/fw\.js/);
+      expect(fwOpen).not.toMatch(/dist\/cli\/(cert|relay|forward|monitor)\.js/);
+      expect(fwOpen).not.toMatch(/node_modules\/(node-forge|ssh2|socket\.io|ink|react|execa|conf)\//);
+      const relayStatus = await graph(['relay', 'status', '--help']);
+      expect(relayStatus).toMatch(/dist\/cli\/relay\.js/);
+      expect(relayStatus).not.toMatch(/dist\/cli\/(cert|fw|forward|monitor)\.js/);
+      expect(relayStatus).not.toMatch(/node_modules\/(node-forge|ssh2|socket\.io|ink|react|execa|conf)\//);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it('opens the console without the command parser, ssh2, zod, conf or execa on the way to the first frame', async () => {
     // bin/commbase-admin.js with no command imports console-entry.js; what that chunk imports statically, and the
     // console module it imports first, is what Node compiles before the home screen draws (the 250 ms budget).

@@ -1,9 +1,12 @@
 // The console's own settings (hosts inventory, pinned host keys, defaults), stored by `conf` in
 // $XDG_CONFIG_HOME/commbase-admin/settings.json (0600) and validated by zod on every read. conf writes
-// atomically; a corrupt or hand-broken file is reported with its path and field and left untouched.
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+// atomically; a corrupt or hand-broken file is reported with its path and field and left untouched. Reading is
+// the file itself (JSON, checked by zod): conf, with the ajv it brings, loads only when something is written, so
+// a command that only reads the inventory starts without it.
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import Conf from 'conf';
+import type Conf from 'conf';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { MODE_PRIVATE_DIR, MODE_SECRET } from '../core/files.js';
@@ -41,31 +44,51 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.output<typeof settingsSchema>;
 
-export class SettingsStore {
-  private readonly conf: Conf<Record<string, unknown>>;
+/** conf, loaded when first needed (synchronously: it is ESM, and Node 20.19+ requires ESM). */
+const loadConf = () => (createRequire(import.meta.url)('conf') as { default: typeof Conf }).default;
 
-  constructor(dir = appConfigDir()) {
+export class SettingsStore {
+  private writer: Conf<Record<string, unknown>> | undefined;
+  readonly path: string;
+
+  constructor(private readonly dir = appConfigDir()) {
+    this.path = path.join(dir, 'settings.json');
     try {
       // 0700: the settings name hosts, users and identity files (docs/security.md); conf would make it 0755.
       mkdirSync(dir, { recursive: true, mode: MODE_PRIVATE_DIR });
       if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, MODE_PRIVATE_DIR);
-      this.conf = new Conf({ cwd: dir, configName: 'settings', configFileMode: MODE_SECRET, projectName: 'commbase-admin' });
     } catch (err) {
-      throw new UserError(`failed to read the settings file ${path.join(dir, 'settings.json')}: ${(err as Error).message}`, [
-        'fix the file by hand (it is JSON), or move it aside to start with empty settings; it was left as it is',
-      ], 'settings');
+      throw this.unreadable(err);
     }
   }
 
-  get path(): string {
-    return this.conf.path;
+  private unreadable(err: unknown): UserError {
+    return new UserError(`failed to read the settings file ${this.path}: ${(err as Error).message}`, [
+      'fix the file by hand (it is JSON), or move it aside to start with empty settings; it was left as it is',
+    ], 'settings');
+  }
+
+  /** The file as it is: {} when there is none yet. */
+  private raw(): unknown {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw this.unreadable(err);
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      throw this.unreadable(err);
+    }
   }
 
   read(): Settings {
-    const result = settingsSchema.safeParse(this.conf.store);
+    const result = settingsSchema.safeParse(this.raw());
     if (!result.success) {
       const issue = result.error.issues[0]!;
-      throw new UserError(`the settings file ${this.conf.path} is invalid at ${issue.path.map(String).join('.') || '(top)'}: ${issue.message}`, [
+      throw new UserError(`the settings file ${this.path} is invalid at ${issue.path.map(String).join('.') || '(top)'}: ${issue.message}`, [
         'fix that field by hand, or remove it; the file was left as it is',
       ], issue.path.map(String).join('.'));
     }
@@ -74,7 +97,12 @@ export class SettingsStore {
 
   update(change: (s: Settings) => Settings): Settings {
     const next = settingsSchema.parse(change(this.read()));
-    this.conf.store = next as unknown as Record<string, unknown>;
+    try {
+      this.writer ??= new (loadConf())({ cwd: this.dir, configName: 'settings', configFileMode: MODE_SECRET, projectName: 'commbase-admin' });
+    } catch (err) {
+      throw this.unreadable(err);
+    }
+    this.writer.store = next as unknown as Record<string, unknown>;
     return next;
   }
 }

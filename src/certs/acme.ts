@@ -230,7 +230,9 @@ export async function runOrder(settings: AcmeSettings, dir: string, deps: AcmeDe
     accountCreated = true;
   }
   const httpsAgent = deps.directoryCaPem ? new https.Agent({ ca: deps.directoryCaPem }) : undefined;
-  if (httpsAgent) acme.axios.defaults.httpsAgent = httpsAgent;
+  // acme-client's HTTP client is one for the process: set (or reset) the agent for this order, so an order after
+  // one to a private CA does not trust only that CA (the console runs several in one session).
+  acme.axios.defaults.httpsAgent = httpsAgent;
   acme.setLogger(() => {});
   // A server that does not answer fails within seconds, not after acme-client's default 75 s of retries.
   acme.axios.defaults.timeout = 30_000;

@@ -93,6 +93,11 @@ export class Relay {
   /** Sources that used the relay without a token under --open-from, shown as anonymous clients. */
   readonly anonymous = new Map<string, ClientRecord & { lastSeen: string; requests: number }>();
   private readonly logged = new Map<string, number>();
+  /** --on-save: idle, running, or running with saves since it started (one more run follows). */
+  private onSave: 'idle' | 'running' | 'again' = 'idle';
+  /** How many times --on-save has run (for the test that bounds it). */
+  onSaveRuns = 0;
+  private closing = false;
   private io!: IoServer;
   private readonly sockets = new Set<NetSocket>();
   private server!: http.Server | https.Server;
@@ -416,13 +421,25 @@ export class Relay {
     sendJson(res, 403, { ...base, status: r.status }, cors);
   }
 
+  /**
+   * --on-save after a save: one run at a time. Saves that arrive while it runs are folded into one more run when it
+   * ends (the command reads the saved state, so it sees them all), so a burst of uploads never starts a process
+   * per upload.
+   */
   private afterSave(): void {
     const argv = this.opts['on-save'];
     if (argv.length === 0) return;
+    if (this.onSave === 'running' || this.onSave === 'again') { this.onSave = 'again'; return; }
+    this.onSave = 'running';
+    this.onSaveRuns++;
     // argv, never a shell: the operator's command and its arguments exactly as given.
     new LocalRunner().run(argv, { timeoutMs: 60_000, allowFailure: true }).then((r) => {
       if (r.exitCode !== 0) { this.errors.add(); process.stderr.write(`relay: on-save ${argv[0]} exited ${r.exitCode}: ${r.stderr.trim().slice(-300)}\n`); }
-    }, (err: Error) => { this.errors.add(); process.stderr.write(`relay: on-save failed: ${err.message}\n`); });
+    }, (err: Error) => { this.errors.add(); process.stderr.write(`relay: on-save failed: ${err.message}\n`); }).finally(() => {
+      const again = this.onSave === 'again';
+      this.onSave = 'idle';
+      if (again && !this.closing) this.afterSave();
+    });
   }
 
   /**
@@ -431,6 +448,7 @@ export class Relay {
    * at once rather than when the slowest client lets go.
    */
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.ticker);
     clearTimeout(this.pushTimer);
     await this.admin?.close();

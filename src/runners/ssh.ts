@@ -35,6 +35,24 @@ export function fingerprintOf(keyBlob: Buffer): string {
 const KEEPALIVE_MS = 5000;
 const KEEPALIVE_COUNT = 3;
 
+/** The most a command's stdout (or stderr) may hold before it is stopped: as much as execa allows locally. */
+export const MAX_OUTPUT = 100 * 2 ** 20;
+
+/** A command's output as bytes, decoded once (never split inside a character), refusing past MAX_OUTPUT. */
+export class Output {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  add(chunk: Buffer): boolean {
+    this.size += chunk.length;
+    if (this.size > MAX_OUTPUT) return false;
+    this.chunks.push(chunk);
+    return true;
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
 export class SshRunner implements Runner {
   readonly where: string;
   readonly sessionPort: number;
@@ -105,19 +123,22 @@ export class SshRunner implements Runner {
     const result = await new Promise<RunResult>((resolve, reject) => {
       this.client.exec(command, (err: Error | undefined, stream: ClientChannel) => {
         if (err) return reject(this.lostError(argv, full) ?? new ExternalError(`failed to start ${argv[0]} on ${this.where}: ${err.message}`, full, null, '', this.where));
-        let stdout = '';
-        let stderr = '';
-        const timer = setTimeout(() => { stream.close(); reject(new ExternalError(`${argv[0]} on ${this.where} timed out`, full, null, stderr, this.where)); }, opts.timeoutMs ?? 60_000);
-        const dropped = () => { clearTimeout(timer); reject(this.lostError(argv, full, stderr)!); };
+        // Bytes are kept as they come and decoded once at the end (a chunk may end inside a UTF-8 character), up to
+        // a bound: a command that floods its output is stopped, not kept in memory.
+        const out = new Output();
+        const errOut = new Output();
+        const timer = setTimeout(() => { stream.close(); reject(new ExternalError(`${argv[0]} on ${this.where} timed out`, full, null, errOut.text(), this.where)); }, opts.timeoutMs ?? 60_000);
+        const flooded = () => { clearTimeout(timer); stream.close(); reject(new ExternalError(`failed to run ${argv[0]} on ${this.where}: it wrote more than ${MAX_OUTPUT / 2 ** 20} MiB`, full, null, errOut.text().slice(-2000), this.where)); };
+        const dropped = () => { clearTimeout(timer); reject(this.lostError(argv, full, errOut.text())!); };
         this.waiting.add(dropped);
         stream.on('close', () => this.waiting.delete(dropped));
         const onAbort = () => { clearTimeout(timer); stream.close(); reject(new UserError(`cancelled: stopped waiting for ${argv[0]} on ${this.where}`, [], 'cancelled')); };
         if (opts.signal?.aborted) return onAbort();
         opts.signal?.addEventListener('abort', onAbort, { once: true });
         stream.on('close', () => opts.signal?.removeEventListener('abort', onAbort));
-        stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-        stream.on('close', (code: number | null) => { clearTimeout(timer); resolve({ exitCode: code ?? 255, stdout, stderr }); });
+        stream.on('data', (d: Buffer) => { if (!out.add(d)) flooded(); });
+        stream.stderr.on('data', (d: Buffer) => { if (!errOut.add(d)) flooded(); });
+        stream.on('close', (code: number | null) => { clearTimeout(timer); resolve({ exitCode: code ?? 255, stdout: out.text(), stderr: errOut.text() }); });
         stream.end(opts.input ?? undefined);
       });
     });

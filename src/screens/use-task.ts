@@ -1,5 +1,5 @@
 // Run one service call at a time from a screen: busy flag, result or error lines, and no state updates
-// after unmount.
+// after unmount. The newest task wins: a slower one started before it never overwrites what it shows.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { classify, formatErrorLines } from '../core/errors.js';
 
@@ -12,14 +12,17 @@ export interface TaskState<T> {
 export function useTask<T>() {
   const [state, setState] = useState<TaskState<T>>({});
   const live = useRef(true);
+  const latest = useRef(0);
   useEffect(() => () => { live.current = false; }, []);
   const start = useCallback((label: string, work: () => Promise<T>, then?: (r: T) => void) => {
+    const n = ++latest.current;
+    const current = () => live.current && n === latest.current;
     setState({ busy: label });
     work().then(
-      (result) => { if (live.current) { setState({ result }); then?.(result); } },
-      (err) => { if (live.current) setState({ error: formatErrorLines(classify(err)) }); },
+      (result) => { if (current()) { setState({ result }); then?.(result); } },
+      (err) => { if (current()) setState({ error: formatErrorLines(classify(err)) }); },
     );
   }, []);
-  const clear = useCallback(() => setState({}), []);
+  const clear = useCallback(() => { latest.current++; setState({}); }, []);
   return { ...state, start, clear };
 }

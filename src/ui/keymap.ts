@@ -19,7 +19,7 @@ export interface Binding {
   short?: string;
 }
 
-export const BINDINGS: readonly Binding[] = [
+const TABLE = [
   { id: 'help', short: 'help', scope: 'global', keys: ['?'], label: '?', description: 'show or hide the help for this screen', footer: true },
   { id: 'back', short: 'back', scope: 'global', keys: ['q', 'escape'], label: 'q/Esc', description: 'go back; on the home screen, quit', footer: true },
   { id: 'quit', scope: 'global', keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit at once' },
@@ -29,7 +29,7 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'home.open', short: 'open', scope: 'home', keys: ['return'], label: 'Enter', description: 'open the selected screen', footer: true },
   { id: 'home.setup', short: 'set up a relay', scope: 'home', keys: ['s'], label: 's', description: 'the "Set up a relay" checklist: certificate → hosts → firewall → relay → client hosts → Monitor', footer: true },
   // The screens in the journey's order have numbers: 1 Certificates … 9 Monitor, 0 History (shown on Home).
-  ...(['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'] as const).map((k, i): Binding => ({
+  ...(['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'] as const).map((k, i): Binding & { id: `home.number.${typeof k}` } => ({
     id: `home.number.${k}`, short: 'open by number', scope: 'home', keys: [k], label: i === 0 ? '1…9 0' : k,
     description: i === 0 ? 'open the screen with that number on Home, without moving the cursor there (1 Certificates … 0 History)' : `open screen ${k}`, footer: i === 0,
   })),
@@ -84,8 +84,8 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'config.file', short: 'choose file', scope: 'config', keys: ['f'], label: 'f', description: 'choose the commbase.conf to work on (path with Tab completion, recent files)', footer: true },
   { id: 'choice.prev', scope: 'choice', keys: ['left', 'up'], label: '←/↑', description: 'a field with choices: the previous choice (typing its first letter picks it too)' },
   { id: 'choice.next', scope: 'choice', keys: ['right', 'down', 'tab'], label: '→/↓/Tab', description: 'a field with choices: the next choice' },
-  { id: 'choose.prev', short: 'recent', scope: 'choose', keys: ['down'], label: '↓/↑', description: 'pick the next (or previous) recent file', footer: true },
-  { id: 'choose.next', scope: 'choose', keys: ['up'], label: '↑', description: 'pick the previous recent file' },
+  { id: 'choose.older', short: 'recent', scope: 'choose', keys: ['down'], label: '↓/↑', description: 'pick an older (↓) or newer (↑) recent file', footer: true },
+  { id: 'choose.newer', scope: 'choose', keys: ['up'], label: '↑', description: 'pick a newer recent file' },
   { id: 'choose.open', short: 'open', scope: 'choose', keys: ['return'], label: 'Enter', description: 'open the file typed or picked', footer: true },
   { id: 'config.host', short: 'next host', scope: 'config', keys: ['tab'], label: 'Tab', description: 'the same file on the next host in the inventory (drops pending changes)', footer: true },
 
@@ -128,7 +128,12 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'result.config', short: 'set commbase.conf', scope: 'result', keys: ['c'], label: 'c', description: 'point commbase.conf at the new files (diff first)', footer: true, dangerous: true },
   { id: 'certs.existing', short: 'set commbase.conf', scope: 'wizard.select', keys: ['c'], label: 'c', description: 'on the first menu: point commbase.conf at the server certificate already made (cert setup or an earlier run; diff first)', dangerous: true },
   { id: 'result.again', short: 'again', scope: 'result', keys: ['a'], label: 'a', description: 'start the wizard again', footer: true },
-];
+] as const satisfies readonly Binding[];
+
+export const BINDINGS: readonly Binding[] = TABLE;
+
+/** Every binding's id, from the table: a handler bound under another name is a type error. */
+export type BindingId = (typeof TABLE)[number]['id'];
 
 export interface InkKey {
   upArrow: boolean; downArrow: boolean; leftArrow: boolean; rightArrow: boolean; home: boolean; end: boolean;

@@ -1,6 +1,6 @@
 import { useCallback, useRef } from 'react';
 import { useInput } from 'ink';
-import { keyName, resolveKey, type InkKey, type Scope } from './keymap.js';
+import { keyName, resolveKey, type BindingId, type InkKey, type Scope } from './keymap.js';
 
 /**
  * Route key presses to handlers by binding id. Only the active pane listens ({isActive}). The latest
@@ -9,7 +9,7 @@ import { keyName, resolveKey, type InkKey, type Scope } from './keymap.js';
  */
 export function useKeymap(
   scopes: readonly Scope[],
-  handlers: Partial<Record<string, () => void>>,
+  handlers: Partial<Record<BindingId, () => void>>,
   opts: { isActive: boolean; readOnly?: boolean; typing?: boolean },
 ): void {
   const latest = useRef({ scopes, handlers, opts });
@@ -17,7 +17,7 @@ export function useKeymap(
   const onInput = useCallback((input: string, key: Partial<InkKey>) => {
     const { scopes: s, handlers: h, opts: o } = latest.current;
     const id = resolveKey(keyName(input, key), s, o);
-    if (id) h[id]?.();
+    if (id) h[id as BindingId]?.();
   }, []);
   useInput(onInput, { isActive: opts.isActive });
 }

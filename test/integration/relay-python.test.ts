@@ -193,6 +193,24 @@ describe.skipIf(why)(titled('relay with Commbase\'s Python clients and curl', wh
     expect(r.stdout).toBe('{"error":"source address not allowed"} 403');
   }, 60_000);
 
+  it('runs the on-save hook once at a time: a burst of uploads folds into one more run, not a process each', async () => {
+    const dataDir = path.join(tmp.dir, 'relay-burst');
+    const port = await freePort();
+    const marker = path.join(tmp.dir, 'burst.txt');
+    await start(['--port', String(port), '--on-save', '/bin/sh', '-c', 'sleep 0.5; echo run >> "$0"', marker], dataDir);
+    const up = await issue(dataDir, 'both');
+    const base = `http://127.0.0.1:${port}`;
+    await Promise.all(Array.from({ length: 30 }, (_, i) => shResult('curl', ['-s', '-X', 'POST', '-d', `{"n":${i}}`, `${base}/api/save_json?token=${up.token}`])));
+    const runs = async () => (await readFile(marker, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+    for (let i = 0; i < 60 && (await runs()) < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1500)); // any run still to come has had time to start and end
+    const n = await runs();
+    expect(n).toBeGreaterThanOrEqual(2); // the burst after the first run started is seen by one more
+    expect(n).toBeLessThanOrEqual(4); // …never 30
+    const saved = JSON.parse((await shResult('curl', ['-s', `${base}/api/get_saved_data?token=${up.token}`])).stdout) as unknown[];
+    expect(saved).toHaveLength(30);
+  }, 60_000);
+
   it('refuses to listen beyond loopback without TLS, saying why', async () => {
     const r = await runJson<{ error: { field: string; message: string } }>(['relay', 'start', '--bind', '0.0.0.0', '--port', String(await freePort()), '--data-dir', path.join(tmp.dir, 'nope')], { env });
     expect(r.code).toBe(2);

@@ -77,6 +77,18 @@ describe.skipIf(why)(titled('SSH runner against OpenSSH in a test namespace', wh
     }
   });
 
+  it('decodes output whole (a character split across packets stays one character) and stops a command that floods it', async () => {
+    const r = await openRunner('lab', {}, store);
+    try {
+      const split = await r.run(['sh', '-c', "printf '\\342\\202'; sleep 0.3; printf '\\254\\n'"]);
+      expect(split.stdout).toBe('€\n');
+      await expect(r.run(['head', '-c', String(101 * 2 ** 20), '/dev/zero'], { timeoutMs: 60_000 })).rejects.toThrow(/wrote more than 100 MiB/);
+      expect((await r.run(['echo', 'still usable'])).stdout).toBe('still usable\n');
+    } finally {
+      await r.close();
+    }
+  }, 90_000);
+
   it('lists a directory over SFTP (links to directories followed) and Tab-completes paths on the host', async () => {
     const r = await openRunner('lab', {}, store);
     try {

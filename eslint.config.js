@@ -2,6 +2,7 @@
 // LAYERS says, for each folder of src/, which other folders it may import; everything else is an error.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const capabilities = ['certs', 'firewall', 'conffile', 'relay', 'proxy'];
 /** folder → the folders it may import (besides itself). Mirrored in docs/architecture.md. */
@@ -57,6 +58,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // Hooks: called unconditionally, and every value an effect or callback reads is in its dependency list (or the
+    // line says why not).
+    files: ['src/screens/**', 'src/ui/**'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   ...Object.keys(LAYERS).map((folder) => ({ files: [`src/${folder}/**`], ignores: folder === 'runners' ? ['src/runners/local.ts'] : [], rules: rule(folder) })),
   {

@@ -44,6 +44,9 @@ export function useMonitor(targets: MonitorTargets, ticks: (s: Snapshot | undefi
       m.start();
     });
     return () => { live = false; m?.removeAllListeners(); void m?.stop(); };
+    // One Monitor per set of targets (compared by value: a caller's new object with the same targets keeps it);
+    // `view` is read when a snapshot arrives.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   const ticking = ticks(snapshot);
   useEffect(() => {

@@ -1,7 +1,7 @@
 // Connecting from the console: what a connection asks is shown in a dialog. An unknown host key is pinned only
 // if the operator says so; an encrypted identity file's passphrase is asked for once, then kept in this
 // process's memory for the rest of the console session (never written anywhere), as ssh-agent would.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { UserError } from '../core/errors.js';
 import { openRunner, type ConnectOptions, type HostEntry } from '../services/hosts.js';
 import { sessionPassphrases as remembered } from '../services/passphrases.js';
@@ -32,7 +32,8 @@ export function useTrust() {
     });
   }, []);
   /** Run something that connects; passphrases given while it ran are kept only if it succeeded. */
-  const attempt = async <T,>(identity: string | undefined, fn: () => Promise<T>): Promise<T> => {
+  // Stable for the screen's life (they read refs), so effects may list them.
+  const attempt = useCallback(async <T,>(identity: string | undefined, fn: () => Promise<T>): Promise<T> => {
     try {
       const result = await fn();
       for (const [file, passphrase] of given.current) remembered.set(file, passphrase);
@@ -43,11 +44,11 @@ export function useTrust() {
     } finally {
       given.current.clear();
     }
-  };
+  }, []);
   // Leaving the screen (q/Esc) aborts what it started: every command of its runners stops waiting, and stops.
   const controller = useRef(new AbortController());
-  useEffect(() => () => controller.current.abort(), []);
+  useEffect(() => { const c = controller.current; return () => c.abort(); }, []);
   ref.current.signal = controller.current.signal;
-  const deps = { connect: (h: HostEntry) => attempt(h.identity, () => openRunner(h.name, ref.current)) };
+  const deps = useMemo(() => ({ connect: (h: HostEntry) => attempt(h.identity, () => openRunner(h.name, ref.current)) }), [attempt]);
   return { question, options: ref.current, deps, attempt };
 }

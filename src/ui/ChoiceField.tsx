@@ -10,7 +10,8 @@ export function ChoiceField(props: { choices: readonly string[]; initial?: strin
   const [index, setIndex] = useState(() => Math.max(0, props.choices.indexOf(props.initial ?? '')));
   const touched = useRef(false);
   // An offer that arrives after the field is shown (read from a host or the relay) moves it while untouched.
-  useEffect(() => { if (!touched.current && props.initial && props.choices.includes(props.initial)) setIndex(props.choices.indexOf(props.initial)); }, [props.initial, props.choices.join('\n')]);
+  const at = props.initial ? props.choices.indexOf(props.initial) : -1;
+  useEffect(() => { if (!touched.current && at >= 0) setIndex(at); }, [at]);
   const n = props.choices.length;
   useInput((input, key) => {
     touched.current = true;

@@ -41,6 +41,8 @@ export function TextField(props: TextFieldProps) {
     const next = props.suggestion ?? '';
     if (next === s.suggestion || !(s.suggested || s.value === '')) return;
     update(initialEdit({ suggestion: next }));
+    // Only a new suggestion matters here; update reads the field's state through a ref.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.suggestion]);
   useInput((input, key) => {
     const s = latest.current;

@@ -33,11 +33,12 @@ export function useCertWizard(defaults: { cn: string; sans: string[]; dir: strin
     );
     return () => { live = false; };
     // Runs once per entry into 'running'; the state it reads was fixed by then.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.step]);
 
   // The server certificate already made (by `cert setup` or an earlier run): offered on the first menu.
   const [existing, setExisting] = useState<KnownServerCert | undefined>();
-  useEffect(() => { let live = true; void latestServerCert([defaults.dir]).then((k) => { if (live) setExisting(k); }, () => undefined); return () => { live = false; }; }, []);
+  useEffect(() => { let live = true; void latestServerCert([defaults.dir]).then((k) => { if (live) setExisting(k); }, () => undefined); return () => { live = false; }; }, [defaults.dir]);
   const files = state.result?.server ?? (state.step === 'mode' && existing?.ca ? { cert: existing.cert, key: existing.key, ca: existing.ca, sans: [...existing.names.map((n) => `DNS:${n}`), ...existing.ips.map((ip) => `IP:${ip}`)] } : undefined);
   return { state, dispatch, conf: useConfOffer(files), existing: state.step === 'mode' && existing?.ca ? existing : undefined };
 }
@@ -47,7 +48,8 @@ function useConfOffer(server: { cert: string; key: string; ca: string; sans: str
   const [confirming, setConfirming] = useState(false);
   const [diff, setDiff] = useState<string[] | undefined>();
   const task = useTask<string[]>();
-  const confPath = useMemo(() => (server ? configuredConfPath() : undefined), [server?.cert]);
+  const certPath = server?.cert;
+  const confPath = useMemo(() => (certPath ? configuredConfPath() : undefined), [certPath]);
   const proposal = server && confPath ? proposeCertSettings({ confPath, ...server }) : undefined;
   const deps = { connect: (h: HostEntry) => openRunner(h.name) };
   const ready = proposal && 'pairs' in proposal ? proposal : undefined;

@@ -27,8 +27,8 @@ export function useClientSetup(opts: { suggestHost?: string } = {}) {
   const trust = useTrust();
   // One connection to the chosen host while the form is open: Commbase's directory is looked up there, and Tab
   // completes paths there (over SFTP), without a login per key.
-  const kept = useMemo(() => keepConnections(trust.deps.connect), []);
-  useEffect(() => () => { void kept.closeAll(); }, []);
+  const kept = useMemo(() => keepConnections(trust.deps.connect), [trust.deps.connect]);
+  useEffect(() => () => { void kept.closeAll(); }, [kept]);
   const [onHost, setOnHost] = useState<{ host: string; appDir?: string }>();
   // The running relay's URL and the CA the console made, read once when the screen opens (not during render).
   const [known, setKnown] = useState<Known>({});
@@ -42,7 +42,7 @@ export function useClientSetup(opts: { suggestHost?: string } = {}) {
       if (live) setKnown({ ...(relay ? { relayUrl: relay } : {}), ...(cert?.ca && status?.tls.enabled ? { ca: cert.ca } : {}), setUp });
     })();
     return () => { live = false; };
-  }, []);
+  }, [trust.deps]);
   const [state, dispatch] = useReducer((s: State, a: Action) => reduce(s, a, FIELD_COUNT), undefined, initialState);
   const chosen = state.values.host;
   useEffect(() => {
@@ -57,16 +57,17 @@ export function useClientSetup(opts: { suggestHost?: string } = {}) {
       if (live) setOnHost({ host: chosen, ...(appDir ? { appDir } : {}) });
     })();
     return () => { live = false; };
-  }, [chosen]);
+  }, [chosen, hosts, kept]);
   const completeOnHost = useCallback(async (partial: string) => {
     const entry = hosts.find((h) => h.name === chosen);
     const runner = entry ? await kept.connect(entry).catch(() => undefined) : undefined;
     return runner ? completeThere(runner, partial) : partial;
-  }, [chosen, onHost]);
+  }, [chosen, hosts, kept]);
   const here = onHost?.host === chosen ? onHost : undefined;
+  const suggestHost = opts.suggestHost;
   const form = useMemo(() => fields({ dataDir: defaultRelayDataDir(), hosts: hosts.map((h) => h.name) }, {
-    ...known, ...(opts.suggestHost ? { suggestHost: opts.suggestHost } : {}), ...(chosen ? { host: chosen, completeOnHost } : {}), ...(here?.appDir ? { appDir: here.appDir } : {}),
-  }), [hosts, known, chosen, here, completeOnHost]);
+    ...known, ...(suggestHost ? { suggestHost } : {}), ...(chosen ? { host: chosen, completeOnHost } : {}), ...(here?.appDir ? { appDir: here.appDir } : {}),
+  }), [hosts, known, suggestHost, chosen, here, completeOnHost]);
 
   useEffect(() => {
     if (state.step !== 'previewing' && state.step !== 'applying' && state.step !== 'probing') return;
@@ -83,6 +84,7 @@ export function useClientSetup(opts: { suggestHost?: string } = {}) {
     }
     return () => { live = false; };
     // Runs once per entry into a working step; what it reads was fixed by then.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.step]);
 
   return { state, dispatch, form, trust };

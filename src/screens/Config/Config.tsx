@@ -92,7 +92,8 @@ function PathLine(props: { status: PathStatus }) {
 function EditField(props: { keyName: string; initial: string; validate: (v: string) => string | undefined; onSubmit: (v: string) => string | undefined; isActive: boolean }) {
   const [problem, setProblem] = useState<string | undefined>(props.validate(props.initial));
   const last = useRef(props.initial);
-  const onChange = useCallback((v: string) => { last.current = v; setProblem(props.validate(v)); }, [props.validate]);
+  const validate = props.validate;
+  const onChange = useCallback((v: string) => { last.current = v; setProblem(validate(v)); }, [validate]);
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>{props.keyName}</Text>

@@ -33,17 +33,21 @@ export function useConfig(file?: string, hostName?: string) {
   const [chosen, setChosen] = useState<string | undefined>(file);
   const [choosing, setChoosing] = useState(false);
   const [recentIndex, setRecentIndex] = useState(-1);
-  const recent = (() => { try { return recentConfFiles(); } catch { return { recent: [] }; } })();
+  // The recent files, read when the screen opens and after each load (never during render: it is a file read).
+  const readRecent = () => { try { return recentConfFiles(); } catch { return { recent: [] }; } };
+  const [recent, setRecent] = useState<{ recent: Array<{ host: string; path: string }>; defaultFile?: string }>({ recent: [] });
   const where = { host: host.name, ...(chosen ? { file: chosen } : {}) };
   const { doc, edits } = state;
 
   const load = useCallback(() => {
     dispatch({ type: 'loading' });
+    setRecent(readRecent());
     // With where each managed value points (joined to the app directory as Commbase does) and whether it is there.
-    readConfWithPaths(where, deps).then(
+    readConfWithPaths({ host: host.name, ...(chosen ? { file: chosen } : {}) }, deps).then(
       (r) => {
         dispatch({ type: 'loaded', doc: r.doc }); dispatch({ type: 'paths', paths: r.paths });
         try { noteRecentConfFile(host.name, r.doc.path); } catch { /* the list of recent files is a convenience */ }
+        setRecent(readRecent());
       },
       (err) => {
         const k = classify(err);
@@ -51,7 +55,7 @@ export function useConfig(file?: string, hostName?: string) {
         if (k.kind === 'user' && k.field === 'file') setChoosing(true); // nothing to work on yet: choose one
       },
     );
-  }, [chosen, host.name]);
+  }, [chosen, host.name, deps]);
   useEffect(load, [load]);
 
   const rows: Row[] = KNOWN_KEYS.map((key) => {

@@ -48,16 +48,19 @@ export function useFirewall(opts: { openWith?: { port: number; from?: string } }
     let live = true;
     void withAdmin({ dataDir: defaultRelayDataDir(), host: 'local' }, trust.deps, (c) => c.status()).then((st) => { if (live) setRelayPort(st.port); }, () => undefined);
     return () => { live = false; };
-  }, []);
+  }, [trust.deps]);
   const sources = [...new Set([opts.openWith?.from, ...hosts.filter((h) => h.name !== host.name).map((h) => asSource(h.address))].filter((x): x is string => Boolean(x)))];
-  const fields = useMemo(() => openFields({ ...(opts.openWith?.port ?? relayPort ? { port: opts.openWith?.port ?? relayPort } : {}), sources }), [relayPort, sources.join(',')]);
+  const sourceList = sources.join(',');
+  const port = opts.openWith?.port ?? relayPort;
+  const fields = useMemo(() => openFields({ ...(port ? { port } : {}), sources: sourceList ? sourceList.split(',') : [] }), [port, sourceList]);
 
+  const { start } = task;
   const refresh = useCallback(() => {
-    task.start(`reading the rules on ${host.name}`, async () => {
+    start(`reading the rules on ${host.name}`, async () => {
       dispatch({ type: 'loaded', rules: await listRules(host.name, trust.deps) });
       return [];
     });
-  }, [host.name]);
+  }, [host.name, start, trust.deps]);
   useEffect(refresh, [refresh]);
 
   const rules = state.rules?.rules ?? [];

@@ -27,6 +27,8 @@ export function Journey(props: { onOpen: (step: StepId, journey: JourneyState) =
     const next = steps.findIndex((s) => s.state !== 'done');
     const fromBack = back >= 0 && steps[back]!.state === 'done' ? steps.findIndex((s, i) => i > back && s.state !== 'done') : back;
     setCursor(Math.max(0, fromBack >= 0 ? fromBack : next >= 0 ? next : steps.length - 1));
+    // Placed once, when the first reading arrives; after that the cursor is the operator's.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [j.journey]);
   const at = cursor ?? 0;
   useKeymap(['global', ...SCOPES], {

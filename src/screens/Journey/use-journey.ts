@@ -15,7 +15,7 @@ export function useJourney() {
     readJourney(trust.deps).then((j) => { if (live) { setJourney(j); setError(undefined); } }, (err: unknown) => { if (live) setError(formatErrorLines(classify(err))); })
       .finally(() => { if (live) setReading(false); });
     return () => { live = false; };
-  }, []);
+  }, [trust.deps]);
   useEffect(() => reload(), [reload]);
   // Read again every few seconds while shown: a client started on its host shows up as online by itself.
   useEffect(() => {

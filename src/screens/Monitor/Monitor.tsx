@@ -23,7 +23,7 @@ export function Monitor(props: { targets?: MonitorTargets; onExit: () => void; r
   const { snapshot, state, dispatch, task, clients, timers, pending } = v;
   const [helpOpen, setHelpOpen] = useState(false);
   const lastFilter = useRef('');
-  const onFilter = useCallback((text: string) => { if (text !== lastFilter.current) { lastFilter.current = text; dispatch({ type: 'filter', text }); } }, []);
+  const onFilter = useCallback((text: string) => { if (text !== lastFilter.current) { lastFilter.current = text; dispatch({ type: 'filter', text }); } }, [dispatch]);
   const { pane, filter, filtering } = state;
 
   const scopes: Scope[] = pending ? ['confirm'] : filtering ? ['filter'] : ['list', 'monitor', pane === 'clients' ? 'monitor.clients' : 'monitor.timers'];

@@ -22,6 +22,7 @@ export function useProxy() {
     );
     return () => { live = false; };
     // Runs once per entry into a working step; what it reads was fixed by then.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.step]);
 
   return { state, dispatch, form, trust };

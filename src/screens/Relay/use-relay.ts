@@ -43,7 +43,7 @@ export function useRelay(dataDir = defaultRelayDataDir(), opts: { startNow?: boo
       shown.current = view;
       dispatch({ type: 'status', status });
     }, (err) => { shown.current = ''; dispatch({ type: 'down', why: classify(err).message }); });
-  }, [admin]);
+  }, [admin, dataDir]);
   useEffect(() => {
     refresh();
     const t = setInterval(refresh, 2000);

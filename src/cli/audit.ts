@@ -5,13 +5,13 @@ import { parseInput, wholeNumber } from '../core/validate.js';
 import { action } from './boundary.js';
 import { withJson } from './common.js';
 import { emit, paint } from './output.js';
-import { NOUNS } from './nouns.js';
+import { NOUN_HELP } from './noun-help.js';
 
 const auditService = () => import('../services/audit.js');
 
 export function registerAudit(program: Command): void {
   withJson(program.command('audit'))
-    .description(NOUNS.audit.description)
+    .description(NOUN_HELP.audit)
     .option('--limit <n>', 'how many of the latest records (default 50)')
     .action(action(async (o) => {
       const { limit } = parseInput(z.object({ limit: wholeNumber().pipe(z.number().min(1, 'must be at least 1').max(100_000, 'must be at most 100000')).default(50) }), { limit: o.limit });

@@ -13,7 +13,7 @@ import { emit, paint, progress, steps } from './output.js';
 import { connector } from './connect.js';
 import { EXIT } from '../core/errors.js';
 import { readPassphrase, PASSPHRASE_ENV } from './secrets.js';
-import { NOUNS } from './nouns.js';
+import { NOUN_HELP } from './noun-help.js';
 
 export function summaryLines(s: CertSummary): string[] {
   return certSummaryLines(s).map((l) => (l.startsWith('warning: ') ? paint.yellow(l) : l));
@@ -38,7 +38,7 @@ export function takeOnRenew(argv: string[]): string[] {
 const hookFailed = (r: { hook?: { exitCode: number } }) => Boolean(r.hook && r.hook.exitCode !== 0);
 
 export function registerCert(program: Command): void {
-  const cert = program.command('cert').description(NOUNS.cert.description);
+  const cert = program.command('cert').description(NOUN_HELP.cert);
 
   withJson(cert.command('ca'))
     .description('create a local certificate authority (DIR/ca.pem, DIR/ca-key.pem)')

@@ -5,12 +5,12 @@ import { action } from './boundary.js';
 import { withJson } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, steps } from './output.js';
-import { NOUNS } from './nouns.js';
+import { NOUN_HELP } from './noun-help.js';
 
 const service = () => import('../clientsetup/service.js');
 
 export function registerClient(program: Command): void {
-  const client = program.command('client').description(NOUNS.client.description);
+  const client = program.command('client').description(NOUN_HELP.client);
 
   withJson(client.command('setup'))
     .description('issue a token, install the relay\'s CA, point Commbase\'s listener, updater and uploader (and commbase.conf) at the relay')

@@ -8,7 +8,7 @@ import { action } from './boundary.js';
 import { withJson } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, table } from './output.js';
-import { NOUNS } from './nouns.js';
+import { NOUN_HELP } from './noun-help.js';
 
 const where = (cmd: Command) => withJson(cmd)
   .option('--file <path>', 'the commbase.conf (default: settings, then $COMMBASE_APP_DIR/config/commbase.conf)')
@@ -29,7 +29,7 @@ const findingLine = (f: Finding) => {
 };
 
 export function registerConfig(program: Command): void {
-  const cfg = program.command('config').description(NOUNS.config.description);
+  const cfg = program.command('config').description(NOUN_HELP.config);
 
   where(cfg.command('show')).description('every variable with its value as bash reads it, and lines that are not assignments')
     .action(action(async (o) => {

@@ -8,14 +8,14 @@ import { action } from './boundary.js';
 import { withHost } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, table } from './output.js';
-import { NOUNS } from './nouns.js';
+import { NOUN_HELP } from './noun-help.js';
 
 const hostOpt = (cmd: Command) => withHost(cmd, 'host from the inventory, usually the router');
 
 const changeLines = (r: ForwardChange): string[] => forwardChangeLines(r, 'result').map((l) => (l.startsWith('warning: ') ? paint.yellow(l) : l));
 
 export function registerForward(program: Command): void {
-  const fwd = program.command('forward').description(NOUNS.forward.description);
+  const fwd = program.command('forward').description(NOUN_HELP.forward);
 
   hostOpt(fwd.command('add'))
     .description('forward EXT_PORT from one source to a LAN device until a deadline (or, with --permanent, until revoked)')

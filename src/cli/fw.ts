@@ -6,7 +6,7 @@ import { action } from './boundary.js';
 import { withHost } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, table } from './output.js';
-import { NOUNS } from './nouns.js';
+import { NOUN_HELP } from './noun-help.js';
 
 const fwService = () => import('../firewall/service.js');
 
@@ -23,7 +23,7 @@ const changeLines = (r: ChangeResult): string[] => presentChange(r, 'result').ma
 const warnColour = (l: string) => (l.startsWith('warning: ') ? paint.yellow(l) : l);
 
 export function registerFw(program: Command): void {
-  const fw = program.command('fw').description(NOUNS.fw.description);
+  const fw = program.command('fw').description(NOUN_HELP.fw);
 
   selectors(fw.command('open')).description('allow a port in (checked first, read back after); says who can reach it afterwards')
     .option('--restrict', 'iptables: also DROP the port for everyone but --from (appended after the ACCEPT, removed with it), for a host whose INPUT policy accepts everything')

@@ -6,10 +6,10 @@ import { action } from './boundary.js';
 import { withJson } from './common.js';
 import { connectOptions } from './connect.js';
 import { emit, paint, table } from './output.js';
-import { NOUNS } from './nouns.js';
+import { NOUN_HELP } from './noun-help.js';
 
 export function registerHosts(program: Command): void {
-  const hosts = program.command('hosts').description(NOUNS.hosts.description);
+  const hosts = program.command('hosts').description(NOUN_HELP.hosts);
 
   withJson(hosts.command('add'))
     .description('add or redefine a host in the inventory')

@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (args[0] === '__complete') {
     // A Tab in the operator's shell: candidates or nothing, never an error in their prompt.
-    const { complete, completionOutput } = await import('./completion.js');
+    const { complete, completionOutput } = await import('./complete.js');
     process.stdout.write(completionOutput(await complete(args.slice(1)).catch(() => ({ candidates: [], files: false }))));
     return;
   }

@@ -8,7 +8,7 @@ import { action } from './boundary.js';
 import { loadConsole } from './interactive.js';
 import { collect } from './common.js';
 import { readPassphrase } from './secrets.js';
-import { NOUNS } from './nouns.js';
+import { NOUN_HELP } from './noun-help.js';
 
 /** --host narrows it; with none, every host in the inventory is watched (each polled on its own). */
 async function targets(o: { host: string[]; dataDir?: string }) {
@@ -26,7 +26,7 @@ async function targets(o: { host: string[]; dataDir?: string }) {
 
 export function registerMonitor(program: Command): void {
   program.command('monitor')
-    .description(NOUNS.monitor.description)
+    .description(NOUN_HELP.monitor)
     .option('--host <name>', 'watch only this host (and this machine); repeatable. Default: every host in the inventory', collect, [])
     .option('--data-dir <dir>', 'the relay\'s data directory (default: the console\'s)')
     .option('--read-only', 'hide every action that changes something')
@@ -37,7 +37,7 @@ export function registerMonitor(program: Command): void {
     }));
 
   program.command('dashboard')
-    .description(NOUNS.dashboard.description)
+    .description(NOUN_HELP.dashboard)
     .option('--host <name>', 'watch only this host (and this machine); repeatable. Default: every host in the inventory', collect, [])
     .option('--data-dir <dir>', 'the relay\'s data directory (default: the console\'s)')
     .action(action(async (o) => {

@@ -4,10 +4,10 @@ import { action } from './boundary.js';
 import { withHost } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, steps } from './output.js';
-import { NOUNS } from './nouns.js';
+import { NOUN_HELP } from './noun-help.js';
 
 export function registerProxy(program: Command): void {
-  const proxy = program.command('proxy').description(NOUNS.proxy.description);
+  const proxy = program.command('proxy').description(NOUN_HELP.proxy);
 
   withHost(proxy.command('nginx'))
     .description('write an nginx site for DOMAIN (443 TLS → the relay, 80 → 301 to https except ACME\'s http-01), check it with nginx -t, then reload')

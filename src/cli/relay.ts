@@ -14,7 +14,7 @@ import { action } from './boundary.js';
 import { collect, withJson } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, table } from './output.js';
-import { NOUNS } from './nouns.js';
+import { NOUN_HELP } from './noun-help.js';
 
 const adminOpts = (cmd: Command) => withJson(cmd)
   .option('--data-dir <dir>', 'the relay\'s data directory (default: the console\'s)')
@@ -38,7 +38,7 @@ export function takeOnSave(argv: string[]): string[] {
 }
 
 export function registerRelay(program: Command): void {
-  const relay = program.command('relay').description(NOUNS.relay.description);
+  const relay = program.command('relay').description(NOUN_HELP.relay);
 
   withJson(relay.command('start'))
     .description('run the relay in the foreground (Ctrl-C stops it); loopback and TLS by default')
@@ -61,8 +61,8 @@ export function registerRelay(program: Command): void {
     .option('--admin-port <n>', 'port of the admin feed on 127.0.0.1 (default: any free one)')
     .option('--on-save <argv...>', 'run this command after each save: everything after --on-save is its argv (no shell), so put it last')
     .action(action(async (o) => {
-      const { Relay, keepServingOnErrors } = await import('../relay/server.js');
-      const r = await Relay.start({
+      const { serveRelay, keepServingOnErrors } = await import('../relay/serve.js');
+      const r = await serveRelay({
         bind: o.bind, port: o.port, 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'data-dir': o.dataDir, 'cors-origin': o.corsOrigin, 'allow-from': o.allowFrom, 'open-from': o.openFrom, 'trusted-proxy': o.trustedProxy,
         'insecure-http': Boolean(o.insecureHttp), 'on-save': onSaveArgv ?? o.onSave ?? [], keep: o.keep, 'max-body': o.maxBody, rate: o.rate, 'max-per-source': o.maxPerSource, name: o.name, 'public-host': o.publicHost, 'admin-port': o.adminPort,
       });
@@ -78,7 +78,7 @@ export function registerRelay(program: Command): void {
         paint.green(`relay "${r.auth.name}" listening on ${r.scheme}://${r.opts.bind}:${r.port} (${r.tls ? `TLS, certificate SHA256 ${r.tls.fingerprint}` : 'plain HTTP'})`),
         `  server id:  ${r.auth.serverId}`,
         `  data:       ${r.opts['data-dir']}`,
-        `  admin feed: 127.0.0.1 only (${r.admin.file})`,
+        `  admin feed: 127.0.0.1 only (${r.adminFile})`,
         `  clients ask with POST ${r.publicBase}/api/authorise {"client_id", "name"}; or: commbase-admin clients issue --name NAME --scope read|upload`,
         ...(r.opts['open-from'].length ? [paint.yellow(`  no token needed from: ${r.opts['open-from'].join(', ')} (anonymous clients, scope both)`)] : []),
       ].join('\n') + '\n');
@@ -114,7 +114,7 @@ export function registerRelay(program: Command): void {
       emit(o, { stopped: r.pid, dataDir }, (x) => [`stopped the relay (pid ${x.stopped}) of ${x.dataDir}`]);
     }));
 
-  const clients = program.command('clients').description(NOUNS.clients.description);
+  const clients = program.command('clients').description(NOUN_HELP.clients);
 
   adminOpts(clients.command('list')).description('every client: pending, approved, denied, revoked, and who is connected')
     .action(action(async (o) => {

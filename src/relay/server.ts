@@ -4,63 +4,24 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type AddressInfo, type Socket as NetSocket } from 'node:net';
+import { isIP, type AddressInfo, type Socket as NetSocket } from 'node:net';
 import os from 'node:os';
 import { Server as IoServer, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import { UserError } from '../core/errors.js';
-import { normaliseCidr } from '../core/net.js';
 import { parseInput } from '../core/validate.js';
 import { LocalRunner } from '../runners/local.js';
-import { AdminFeed } from './admin.js';
 import { AuthStore, allows, type ClientRecord } from './auth.js';
 import { DEFAULT_GATE, HandshakeGate } from './handshake-gate.js';
 import { HttpError, RateLimiter, bearer, readBody, sendJson, sendRawJson } from './http-util.js';
 import { Meter, type ConnectedClient } from './metrics.js';
 import { relayInput, type RelayOptions } from './options.js';
-import { PushPacer } from './pacing.js';
+import { SourcePolicy, plainAddress } from './sources.js';
+import { Fanout } from './fanout.js';
 import { secureDataDir } from './data-dir.js';
 import { DocumentStore, StoreWriteError } from './store.js';
 import { relayUrls } from './urls.js';
 import { authoriseBody, decodeSegment, handshakeToken, parseJsonBody, parseTarget } from './wire.js';
-
-function blockList(cidrs: string[]): BlockList | undefined {
-  if (cidrs.length === 0) return undefined;
-  const list = new BlockList();
-  for (const c of cidrs) {
-    const [addr, bits] = normaliseCidr(c).split('/');
-    list.addSubnet(addr!, Number(bits), isIP(addr!) === 6 ? 'ipv6' : 'ipv4');
-  }
-  return list;
-}
-
-const plainAddress = (address: string) => (address.startsWith('::ffff:') ? address.slice(7) : address);
-
-/**
- * The client's address: the peer's, unless the peer is a trusted proxy; then the right-most address in
- * X-Forwarded-For that is not itself a trusted proxy (each proxy appends the address it saw).
- * `proxied` says that the address is not established: the request came through an untrusted proxy, or a
- * trusted proxy forwarded a header that is not a short list of IP addresses (`unknown`, a name, over 2 KiB).
- * Such a request is never taken to be from the proxy itself: its address is undefined, so it is inside no
- * --allow-from or --open-from network and is never served without a token.
- */
-export function clientAddress(peer: string | undefined, forwarded: string | string[] | undefined, trusted: BlockList | undefined): { address: string | undefined; proxied: boolean } {
-  const header = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
-  if (header === undefined) return { address: peer, proxied: false };
-  if (!trusted || !inList(trusted, peer)) return { address: peer, proxied: true };
-  const hops = header.length > 2048 ? [] : header.split(',').map((h) => h.trim());
-  if (!hops.length || hops.some((h) => isIP(plainAddress(h)) === 0)) return { address: undefined, proxied: true };
-  for (let i = hops.length - 1; i >= 0; i--) {
-    if (!inList(trusted, hops[i]!) || i === 0) return { address: plainAddress(hops[i]!), proxied: false };
-  }
-  return { address: undefined, proxied: true };
-}
-
-function inList(list: BlockList, address: string | undefined): boolean {
-  if (!address) return false;
-  const a = plainAddress(address);
-  return list.check(a, isIP(a) === 6 ? 'ipv6' : 'ipv4');
-}
 
 /**
  * A process that serves the network never exits on a client's input: whatever escapes a handler is logged
@@ -79,17 +40,12 @@ export class Relay {
   readonly superseded = new Meter();
   /** Connections the relay lost without the client or the operator closing them, by reason (bounded). */
   readonly dropped = new Map<string, number>();
-  private pushTimer: NodeJS.Timeout | undefined;
-  private readonly pacer = new PushPacer();
-  /** Per socket, its snapshot packet still waiting in the engine's write buffer. */
-  private readonly waiting = new Map<string, { data?: unknown }>();
+  private readonly fanout: Fanout;
   readonly startedAt = new Date();
   readonly connected = new Map<string, ConnectedClient & { socket: Socket }>();
   private readonly limiter: RateLimiter;
   readonly gate: HandshakeGate;
-  private readonly allowList: BlockList | undefined;
-  private readonly openList: BlockList | undefined;
-  private readonly trustedProxies: BlockList | undefined;
+  private readonly sources: SourcePolicy;
   /** Sources that used the relay without a token under --open-from, shown as anonymous clients. */
   readonly anonymous = new Map<string, ClientRecord & { lastSeen: string; requests: number }>();
   private readonly logged = new Map<string, number>();
@@ -102,15 +58,15 @@ export class Relay {
   private readonly sockets = new Set<NetSocket>();
   private server!: http.Server | https.Server;
   private ticker!: NodeJS.Timeout;
-  admin!: AdminFeed;
+  /** What else serves with the relay (the admin feed, serve.ts): closed first when the relay closes. */
+  private readonly attached: Array<{ close(): Promise<void> }> = [];
   tls?: { fingerprint: string; notAfter: Date };
 
   private constructor(readonly opts: RelayOptions, readonly store: DocumentStore, readonly auth: AuthStore) {
     this.limiter = new RateLimiter(opts.rate);
+    this.fanout = new Fanout(this.connected, () => this.store.json(), { deliveries: this.deliveries, superseded: this.superseded });
     this.gate = new HandshakeGate({ ...DEFAULT_GATE, perWindow: opts['max-per-source'], openPerSource: opts['max-per-source'] });
-    this.allowList = blockList(opts['allow-from']);
-    this.openList = blockList(opts['open-from']);
-    this.trustedProxies = blockList(opts['trusted-proxy']);
+    this.sources = new SourcePolicy(opts);
   }
 
   static async start(raw: z.input<typeof relayInput>): Promise<Relay> {
@@ -171,21 +127,21 @@ export class Relay {
       connectTimeout: 10_000,
       // Before authentication: handshakes bounded per source (relay/handshake-gate.ts); refused with a 403 that says why.
       allowRequest: (req, done) => {
-        const why = this.sourceAllowed(this.sourceOf(req)) ? this.gate.admit(this.sourceOf(req) ?? '?') : 'source address not allowed';
+        const why = this.sources.allowed(this.sources.of(req)) ? this.gate.admit(this.sources.of(req) ?? '?') : 'source address not allowed';
         done(why ?? null, why === undefined);
       },
     });
     this.io.engine.on('connection', (conn: { request: IncomingMessage; once(ev: 'close', fn: () => void): void }) => {
-      const source = this.sourceOf(conn.request) ?? '?';
+      const source = this.sources.of(conn.request) ?? '?';
       this.gate.opened(source);
       conn.once('close', () => this.gate.closed(source));
     });
     this.io.use((socket, next) => {
       // Whatever a handshake carries, it is refused or accepted here: nothing it sends can throw past this.
       try {
-        const from = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], this.trustedProxies);
+        const from = this.sources.from(socket.handshake.address, socket.handshake.headers['x-forwarded-for']);
         (socket.data as { address?: string }).address = from.address;
-        if (!this.sourceAllowed(from.address)) return next(new Error('source address not allowed'));
+        if (!this.sources.allowed(from.address)) return next(new Error('source address not allowed'));
         const client = this.auth.check(handshakeToken(socket.handshake.auth, socket.handshake.query)) ?? (from.proxied ? undefined : this.openClient(from.address));
         if (!client) return next(new Error('unauthorised: a valid token is needed (?token=… or auth: {token})'));
         if (!allows(client.scope, 'read')) return next(new Error('forbidden: this token may not read'));
@@ -207,20 +163,16 @@ export class Relay {
     });
     this.ticker = setInterval(() => { this.uploads.tick(); this.deliveries.tick(); this.errors.tick(); this.superseded.tick(); }, 1000);
     this.ticker.unref();
-    this.admin = await AdminFeed.start(this);
   }
 
-  private sourceOf(req: IncomingMessage): string | undefined {
-    return clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.trustedProxies).address;
-  }
-
-  private sourceAllowed(address: string | undefined): boolean {
-    return !this.allowList || inList(this.allowList, address);
+  /** Something that serves beside the relay and closes with it. */
+  attach(part: { close(): Promise<void> }): void {
+    this.attached.push(part);
   }
 
   /** --open-from: a source in these networks needs no token (scope both), as Commbase's own server never asked. */
   private openClient(address: string | undefined): ClientRecord | undefined {
-    if (!this.openList || !address || !inList(this.openList, address)) return undefined;
+    if (!address || !this.sources.open(address)) return undefined;
     const a = plainAddress(address);
     const now = new Date().toISOString();
     const known = this.anonymous.get(a);
@@ -266,72 +218,11 @@ export class Relay {
     this.connected.set(socket.id, { socket, socketId: socket.id, clientId: client.id, name: client.name, address: plainAddress((socket.data as { address?: string }).address ?? 'unknown (forwarded)'), connectedAt: now, lastActivity: now, messages: 0 });
     socket.on('disconnect', (reason, description) => {
       this.connected.delete(socket.id);
-      this.waiting.delete(socket.id);
+      this.fanout.forget(socket.id);
       this.noteDrop(reason, description);
     });
     socket.onAny(() => { const c = this.connected.get(socket.id); if (c) c.lastActivity = new Date().toISOString(); });
-    this.deliver([socket]);
-  }
-
-  /**
-   * update_saved_data with the whole array, as Commbase sends it; the packet is encoded once per change and shared.
-   * Latest wins per socket: a socket never holds more than one unsent snapshot. While its transport is busy (a
-   * websocket still writing the previous one, a polling client between requests), a newer snapshot replaces the
-   * one waiting in its write buffer instead of queueing behind it; so a slow client costs one snapshot in flight
-   * and one waiting, its pings are not stuck behind a backlog, and the last state always arrives.
-   */
-  private deliver(sockets?: Socket[]): void {
-    const targets = sockets ?? [...this.connected.values()].map((c) => c.socket);
-    if (targets.length === 0) return;
-    // Socket.IO v5 EVENT packet for namespace "/": 2["update_saved_data",<array>] (engine.io adds its own "4").
-    const packet = `2["update_saved_data",${this.store.json()}]`;
-    const at = new Date().toISOString();
-    let sent = 0;
-    for (const s of targets) {
-      if (this.pushLatest(s, packet)) sent += 1;
-      const c = this.connected.get(s.id);
-      if (c) { c.messages += 1; c.lastActivity = at; }
-    }
-    this.deliveries.add(sent);
-  }
-
-  /** Uploads that arrive together reach the clients as one snapshot, when the burst ends (relay/pacing.ts). */
-  private broadcastSoon(): void {
-    const wait = this.pacer.changed(Date.now(), this.connected.size);
-    if (this.pushTimer) return; // already pending: it looks again when it fires
-    if (wait === 0) this.pushNow();
-    else this.pushAfter(wait);
-  }
-
-  private pushAfter(ms: number): void {
-    this.pushTimer = setTimeout(() => {
-      this.pushTimer = undefined;
-      const more = this.pacer.due(Date.now(), this.connected.size);
-      if (more > 0) this.pushAfter(more);
-      else this.pushNow();
-    }, ms);
-  }
-
-  private pushNow(): void {
-    this.pacer.pushed(Date.now());
-    this.deliver();
-  }
-
-  /** Write the packet, or replace this socket's snapshot still waiting to be sent. True when newly queued. */
-  private pushLatest(socket: Socket, packet: string): boolean {
-    const conn = socket.conn as unknown as { writeBuffer: Array<{ data?: unknown }>; write(data: string): void; readyState: string };
-    if (conn.readyState !== 'open') return false;
-    const waiting = this.waiting.get(socket.id);
-    if (waiting && conn.writeBuffer.includes(waiting)) {
-      waiting.data = packet;
-      this.superseded.add();
-      return false;
-    }
-    conn.write(packet);
-    const last = conn.writeBuffer[conn.writeBuffer.length - 1];
-    if (last && last.data === packet) this.waiting.set(socket.id, last);
-    else this.waiting.delete(socket.id);
-    return true;
+    this.fanout.deliver([socket]);
   }
 
   /** Sockets of a client: told their new token on rotation, dropped on revocation. */
@@ -347,8 +238,8 @@ export class Relay {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const from = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.trustedProxies);
-      if (!this.sourceAllowed(from.address)) throw new HttpError(403, 'source address not allowed');
+      const from = this.sources.from(req.socket.remoteAddress, req.headers['x-forwarded-for']);
+      if (!this.sources.allowed(from.address)) throw new HttpError(403, 'source address not allowed');
       const cors = this.corsHeaders(req);
       if (req.method === 'OPTIONS') { res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET, POST, PUT', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' }); res.end(); return; }
       const target = parseTarget(req.url);
@@ -371,7 +262,7 @@ export class Relay {
         const id = await this.store.save(body);
         this.uploads.add();
         sendJson(res, 200, { message: 'JSON data saved successfully', filename: `json_${id}.json` }, cors);
-        this.broadcastSoon();
+        this.fanout.changed();
         this.afterSave();
         return;
       }
@@ -381,7 +272,7 @@ export class Relay {
       if (!(await this.store.update(id, body))) throw new HttpError(404, `JSON file with ID ${idText.slice(0, 40)} not found`);
       this.uploads.add();
       sendJson(res, 200, { message: `JSON data updated successfully for ID ${id}`, filename: `json_${id}.json` }, cors);
-      this.broadcastSoon();
+      this.fanout.changed();
     } catch (err) {
       // A write that did not reach the disk is the disk's state, not a bug: 507 (full) or 503, nothing stored.
       const known = err instanceof HttpError ? err : err instanceof StoreWriteError ? new HttpError(err.full ? 507 : 503, err.message) : undefined;
@@ -450,8 +341,8 @@ export class Relay {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.ticker);
-    clearTimeout(this.pushTimer);
-    await this.admin?.close();
+    this.fanout.close();
+    for (const part of this.attached) await part.close();
     this.io.disconnectSockets(true);
     const closed = new Promise<void>((resolve) => this.io.close(() => resolve()));
     await this.store.close();

@@ -7,7 +7,7 @@ import { render } from 'ink-testing-library';
 import path from 'node:path';
 import { io as ioClient } from 'socket.io-client';
 import { Monitor } from '../../src/screens/Monitor/Monitor.js';
-import { Relay } from '../../src/relay/server.js';
+import { serveRelay } from '../../src/relay/serve.js';
 import { keyFor, press, tick, waitForFrame } from '../helpers/ink.js';
 import { withTempDir } from '../helpers/tmp.js';
 
@@ -22,7 +22,7 @@ describe('Monitor screen with a real relay', () => {
     process.env.XDG_CONFIG_HOME = path.join(t.dir, 'config');
     cleanups.push(() => { if (saved === undefined) delete process.env.XDG_CONFIG_HOME; else process.env.XDG_CONFIG_HOME = saved; });
     const dataDir = path.join(t.dir, 'relay');
-    let relay = await Relay.start({ port: 0, 'data-dir': dataDir });
+    let relay = await serveRelay({ port: 0, 'data-dir': dataDir });
     cleanups.push(() => relay.close());
     const port = relay.port;
     await relay.auth.request('laptop-1', 'Laptop', '127.0.0.1', undefined);
@@ -55,7 +55,7 @@ describe('Monitor screen with a real relay', () => {
     // The relay goes away: the screen says so instead of freezing; it comes back: up again.
     await relay.close();
     await waitForFrame(ui.lastFrame, /RELAY local: DOWN/);
-    relay = await Relay.start({ port, 'data-dir': dataDir });
+    relay = await serveRelay({ port, 'data-dir': dataDir });
     await waitForFrame(ui.lastFrame, /RELAY local: UP/, 15_000);
   }, 60_000);
 });

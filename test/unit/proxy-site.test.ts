@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseInput } from '../../src/core/validate.js';
 import { renderSite, siteInput } from '../../src/proxy/nginx.js';
-import { clientAddress } from '../../src/relay/server.js';
+import { clientAddress } from '../../src/relay/sources.js';
 
 const trusted = () => { const b = new BlockList(); b.addSubnet('127.0.0.1', 32, 'ipv4'); return b; };
 

@@ -70,5 +70,7 @@ function sizeColumns(table: contrib.Widgets.TableElement, columns: { title: stri
   const inner = (typeof table.width === 'number' ? table.width : 40) - 2;
   // contrib.table puts columnSpacing after every column; columnWidths counts one space between columns.
   const widths = columnWidths(columns, rows, inner - columns.length * 2 + (columns.length - 1));
+  // blessed-contrib takes columnWidth only when the table is made, and reads `this.options.columnWidth` on every
+  // setData: the widths, sized to the rows, are set there (pinned by test/unit/blessed-contrib-internals.test.ts).
   (table as unknown as { options: { columnWidth: number[] } }).options.columnWidth = widths;
 }

@@ -2,6 +2,7 @@
 // Host keys are checked like OpenSSH: a pinned SHA-256 fingerprint, asked about on first contact.
 import { createHash, randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
+import net from 'node:net';
 import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { ExternalError, UserError } from '../core/errors.js';
 import { isStrayTemp, readSmallFile } from '../core/files.js';
@@ -63,16 +64,16 @@ export class SshRunner implements Runner {
   /** Commands waiting for their exit status: a connection that drops ends them at once, not at their timeout. */
   private readonly waiting = new Set<() => void>();
 
-  private constructor(private readonly client: InstanceType<typeof Client>, private readonly target: SshTarget) {
+  private constructor(private readonly client: InstanceType<typeof Client>, private readonly target: SshTarget, sock: net.Socket) {
     this.where = `${target.user}@${target.address}:${target.port} (${target.name})`;
     this.sessionPort = target.port;
-    // Our end of the TCP connection is the session's source as the host sees it (no NAT in between assumed;
-    // behind NAT the host sees another source, and the lockout guard then proves nothing and refuses).
-    const sock = (client as unknown as { _sock?: { localAddress?: string; remoteAddress?: string; remotePort?: number } })._sock;
-    const source = sock?.localAddress?.replace(/^::ffff:/, '');
-    const server = sock?.remoteAddress?.replace(/^::ffff:/, '');
+    // Our end of the TCP connection (ours: ssh2 is handed the socket, its `sock` option) is the session's source as
+    // the host sees it (no NAT in between assumed; behind NAT the host sees another source, and the lockout guard
+    // then proves nothing and refuses).
+    const source = sock.localAddress?.replace(/^::ffff:/, '');
+    const server = sock.remoteAddress?.replace(/^::ffff:/, '');
     const family = source ? isIP(source) : 0;
-    this.session = source && server && family ? { family, source, server, port: sock?.remotePort ?? target.port } : undefined;
+    this.session = source && server && family ? { family, source, server, port: sock.remotePort ?? target.port } : undefined;
     client.on('error', (err: Error & { level?: string }) => { this.lost ??= err.level === 'client-timeout' ? `it went silent (no answer to ${KEEPALIVE_COUNT} keepalives, ${KEEPALIVE_MS / 1000} s apart)` : err.message; this.endWaiting(); });
     client.on('close', () => { this.lost ??= 'it was closed'; this.endWaiting(); });
   }
@@ -93,12 +94,14 @@ export class SshRunner implements Runner {
     if (target.identity) Object.assign(config, await loadIdentity(target.identity, trust));
     let refusal: unknown;
     const client = new Client();
+    const sock = new net.Socket();
     await new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const arm = () => {
         clearTimeout(timer);
         timer = setTimeout(() => {
           client.end();
+          sock.destroy();
           reject(connectError(target, Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s (not counting the time a host key question was open)`), { level: 'client-timeout' })));
         }, timeoutMs);
       };
@@ -109,11 +112,16 @@ export class SshRunner implements Runner {
       client.once('ready', () => { clearTimeout(timer); resolve(); });
       client.once('error', (err: Error & { level?: string }) => { clearTimeout(timer); reject(refusal ?? connectError(target, err)); });
       arm();
-      client.connect(config);
-      // Small request/response exchanges: without TCP_NODELAY each command waits out a 40 ms delayed ACK.
-      client.setNoDelay(true);
+      // The TCP connection is opened here and handed to ssh2 (its public `sock` option), so its addresses are ours
+      // to read; a failure to connect is the same error as ssh2's would be.
+      sock.once('error', (err: Error) => { clearTimeout(timer); reject(connectError(target, err)); });
+      sock.connect(target.port, target.address, () => {
+        // Small request/response exchanges: without TCP_NODELAY each command waits out a 40 ms delayed ACK.
+        sock.setNoDelay(true);
+        client.connect({ ...config, sock });
+      });
     });
-    return new SshRunner(client, target);
+    return new SshRunner(client, target, sock);
   }
 
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {

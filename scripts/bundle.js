@@ -5,7 +5,7 @@
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { lazyEmojiRegex } from './string-width-lazy.js';
+import { inkStringWidth, lazyEmojiRegex } from './string-width-lazy.js';
 
 // zod re-exports all its ~40 message locales (a third of its size); only English is used (zod's default).
 const zodEnglishOnly = {
@@ -48,8 +48,9 @@ const yogaWithoutFetch = {
 const stringWidthLazyEmoji = {
   name: 'string-width-lazy-emoji',
   setup(b) {
-    // Ink's own (the version under wrap-ansi has no such regex; it is left as it is).
-    const inks = new URL('../node_modules/string-width/index.js', import.meta.url).pathname;
+    // The copy Ink itself resolves (several are installed; the one under wrap-ansi has no such regex and is left as it
+    // is): resolved from Ink's own entry, as Node would.
+    const inks = inkStringWidth();
     b.onLoad({ filter: /\/string-width\/index\.js$/ }, (args) => {
       if (args.path !== inks) return undefined;
       const patched = lazyEmojiRegex(readFileSync(args.path, 'utf8'));

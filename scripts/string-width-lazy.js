@@ -4,6 +4,8 @@
 // indicator, the keycap mark or a skin-tone modifier can be an RGI emoji, so the patched module tests for those
 // first (a small regex) and builds the big one on the first cluster that has one. Same widths for every input
 // (test/unit/string-width-lazy.test.ts compares it with the original over every code point and emoji sequence).
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 const LOAD = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
 const USE = 'rgiEmojiRegex.test(segment)';
 
@@ -16,4 +18,9 @@ export function lazyEmojiRegex(source) {
       'const mayBeRgiEmoji = /[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3\\u{1F3FB}-\\u{1F3FF}]/u;',
       'const rgiEmojiRegex = { test: (segment) => mayBeRgiEmoji.test(segment) && (rgiEmojiRegexBuilt ??= new RegExp("^\\\\p{RGI_Emoji}$", "v")).test(segment) };',
     ].join('\n'));
+}
+
+/** The string-width file Ink imports (several copies are installed): resolved from Ink's own entry, as Node would. */
+export function inkStringWidth() {
+  return createRequire(fileURLToPath(import.meta.resolve('ink'))).resolve('string-width');
 }

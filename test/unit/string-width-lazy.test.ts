@@ -7,12 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.js';
 // @ts-expect-error: a plain .js build script without types
-import { lazyEmojiRegex } from '../../scripts/string-width-lazy.js';
+import { inkStringWidth, lazyEmojiRegex } from '../../scripts/string-width-lazy.js';
 
 type Width = (s: string) => number;
-const original = path.join(ROOT, 'node_modules/string-width/index.js');
+// The copy Ink resolves (the bundle patches that one, wherever npm put it).
+const original = (inkStringWidth as () => string)();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cba-sw-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -75,9 +75,9 @@ export function registerConfig(program: Command): void {
       const doc = await (await confService()).readConf({ file: o.file, host: o.host, appDir }, connector(o));
       const rep = (await confService()).report(doc, Boolean(o.strict));
       if (o.checkFiles) {
-        const found = await (await confService()).checkFiles({ file: o.file, host: o.host, appDir }, connector(o));
+        const found = await (await import('../conffile/paths-check.js')).checkFiles({ file: o.file, host: o.host, appDir }, connector(o));
         const { checkPemFiles } = await import('../certs/check-files.js');
-        const more = [...found.findings, ...checkPemFiles(found.pemFiles, (await confService()).CERT_KEY_PAIRS)];
+        const more = [...found.findings, ...checkPemFiles(found.pemFiles, (await import('../conffile/paths-check.js')).CERT_KEY_PAIRS)];
         rep.findings.push(...more);
         rep.errors += more.filter((f) => f.severity === 'error').length;
       }
@@ -114,7 +114,7 @@ export function registerConfig(program: Command): void {
 
   withJson(cfg.command('default-file')).description('remember which commbase.conf to use when --file is not given').argument('<path>')
     .action(action(async (file: string, o) => {
-      const abs = (await confService()).rememberConfFile(file);
+      const abs = (await import('../conffile/recent.js')).rememberConfFile(file);
       emit(o, { confFile: abs }, () => [`commbase.conf is now ${abs}`]);
     }));
 }

@@ -1,6 +1,8 @@
 // The wizard's effects: plan on the summary step, run the services on confirm. The screen only renders.
 import { useEffect, useMemo, useReducer, useState } from 'react';
-import { applyCertSettings, configuredConfPath, describeInstalls, proposeCertSettings, setConf } from '../../conffile/service.js';
+import { setConf } from '../../conffile/service.js';
+import { applyCertSettings, describeInstalls, proposeCertSettings } from '../../conffile/cert-settings.js';
+import { configuredConfPath } from '../../conffile/recent.js';
 import { openRunner, type HostEntry } from '../../services/hosts.js';
 import { useTask } from '../use-task.js';
 import { UserError, classify, formatErrorLines } from '../../core/errors.js';

@@ -10,7 +10,7 @@ import { ConnectQuestionDialog, questionScope } from '../ConnectQuestion.js';
 import type { Scope } from '../../ui/keymap.js';
 import { theme } from '../../ui/theme.js';
 import { useConfig } from './use-config.js';
-import type { PathStatus } from '../../conffile/service.js';
+import type { PathStatus } from '../../conffile/paths-check.js';
 
 const short = (key: string) => key.replace(/^COMMBASE_DATA_EXCHANGE_/, '…').replace(/^CERTS_AND_KEYS_/, 'CERTS…');
 

@@ -1,7 +1,8 @@
 // The Configuration screen's state: the file as read on the host shown (and where its paths point), the
 // changes typed but not saved, and the shared list state (selection; the edit is a one-field form; a save or
 // an undo waits for a confirmation showing its diff). Named actions; the hook does the I/O.
-import type { ConfDoc, PathStatus, SaveResult } from '../../conffile/service.js';
+import type { ConfDoc, SaveResult } from '../../conffile/service.js';
+import type { PathStatus } from '../../conffile/paths-check.js';
 import { initialList, listReducer, type ListAction, type ListState } from '../list-screen.js';
 
 export type Pending = { kind: 'save'; preview: SaveResult } | { kind: 'undo' };

@@ -1,7 +1,8 @@
 // A certificate from an ACME CA (Let's Encrypt, or any RFC 8555 server such as pebble), answered with http-01:
 // by a short-lived listener of our own on the challenge port, or by files in a webroot that a web server (nginx)
 // serves. The account key is kept (0600) beside the certificates and reused; what was asked is kept in
-// acme.json so `cert renew` can ask again. Files land through a Runner: here, or on a host over SSH.
+// acme.json so `cert renew` (acme-renew.ts) can ask again. Files land through a Runner: here, or on a host over SSH.
+// The challenge responders are in acme-responders.ts.
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
@@ -25,7 +26,7 @@ export const LETS_ENCRYPT = {
 
 export const ACME_FILES = { cert: 'cert.pem', key: 'key.pem', chain: 'chain.pem', account: 'account-key.pem', settings: 'acme.json' } as const;
 
-const absolute = (what: string) => z.string().min(1, 'must not be empty').refine((v) => path.posix.isAbsolute(v) && !v.split('/').includes('..') && !/[\0\n\r]/.test(v), { message: `must be an absolute ${what} path without ".." or control characters` });
+export const absolute = (what: string) => z.string().min(1, 'must not be empty').refine((v) => path.posix.isAbsolute(v) && !v.split('/').includes('..') && !/[\0\n\r]/.test(v), { message: `must be an absolute ${what} path without ".." or control characters` });
 
 const httpUrl = z.string().refine((v) => { try { const u = new URL(v); return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password; } catch { return false; } }, { message: 'must be an http(s) URL such as https://acme-v02.api.letsencrypt.org/directory' });
 
@@ -68,91 +69,11 @@ export interface AcmeResult {
   summary: CertSummary;
 }
 
-export type Progress = (step: string) => void;
+import { acmeError, listenForChallenges, remoteListener, webrootResponder, type Progress, type Responder } from './acme-responders.js';
 
-/** Where the challenge is answered: by us on a port, or by files a web server serves. */
-export interface Responder {
-  add(token: string, keyAuthorization: string): Promise<void>;
-  remove(token: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** Our own http-01 listener: only GET /.well-known/acme-challenge/<token> for a token we hold; 404 otherwise. */
-export async function listenForChallenges(port: number, host = '::'): Promise<Responder> {
-  const tokens = new Map<string, string>();
-  const server = http.createServer((req, res) => {
-    const m = /^\/\.well-known\/acme-challenge\/([A-Za-z0-9_-]{1,256})$/.exec(req.url ?? '');
-    const answer = req.method === 'GET' && m ? tokens.get(m[1]!) : undefined;
-    res.writeHead(answer ? 200 : 404, { 'content-type': 'text/plain' }).end(answer ?? 'not found\n');
-  });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(new UserError(
-      `cannot answer the http-01 challenge on port ${port}: ${err.code === 'EADDRINUSE' ? 'something already listens there' : err.code === 'EACCES' ? 'ports below 1024 need root' : err.message}`,
-      err.code === 'EADDRINUSE' ? ['if a web server holds the port, use --webroot DIR (the directory it serves /.well-known/acme-challenge/ from)'] : ['run as root, or give --http-port of a port the ACME server is told to use'],
-      'http-port')));
-    server.listen({ port, host, ipv6Only: false }, resolve);
-  });
-  return {
-    add: async (t, k) => { tokens.set(t, k); },
-    remove: async (t) => { tokens.delete(t); },
-    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
-  };
-}
-
-/** Files in WEBROOT/.well-known/acme-challenge/, through the runner (here or over SSH), removed afterwards. */
-export function webrootResponder(runner: Runner, webroot: string, privileged = false): Responder {
-  const dir = path.posix.join(webroot, '.well-known', 'acme-challenge');
-  const fileOf = (token: string) => {
-    if (!/^[A-Za-z0-9_-]{1,256}$/.test(token)) throw acmeError(`the ACME server sent a challenge token that is not base64url: ${JSON.stringify(token.slice(0, 40))}`, 'challenge');
-    return path.posix.join(dir, token);
-  };
-  return {
-    add: async (t, k) => {
-      await runner.run(['mkdir', '-p', '--', dir], { privileged });
-      if (privileged) await runner.run(['sh', '-c', 'cat > "$1" && chmod 644 "$1"', 'sh', fileOf(t)], { privileged, input: k });
-      else await runner.writeFile(fileOf(t), k, 0o644);
-    },
-    remove: async (t) => { await runner.run(['rm', '-f', '--', fileOf(t)], { privileged, allowFailure: true }); },
-    close: async () => {},
-  };
-}
-
-/**
- * On a host over SSH: a short-lived web server there (python3's http.server, which Commbase's own hosts have)
- * serving a private temporary webroot on the challenge port, stopped and removed when the order is done.
- */
-export async function remoteListener(runner: Runner, port: number, onStep: Progress): Promise<Responder> {
-  onStep(`starting a challenge listener on ${runner.where} port ${port}`);
-  const py = await runner.run(['sh', '-c', 'command -v python3'], { allowFailure: true });
-  if (py.exitCode !== 0) throw new UserError(`${runner.where} has no python3 to answer the challenge on port ${port}`, ['use --webroot DIR, the directory its web server serves /.well-known/acme-challenge/ from'], 'http-port');
-  const privileged = port < 1024;
-  const dir = (await runner.run(['mktemp', '-d', '/tmp/commbase-admin-acme.XXXXXXXX'], { privileged })).stdout.trim();
-  if (!/^\/tmp\/commbase-admin-acme\.[A-Za-z0-9]{8}$/.test(dir)) throw acmeError(`mktemp on ${runner.where} answered ${JSON.stringify(dir.slice(0, 80))}`, 'challenge');
-  await runner.run(['chmod', '755', '--', dir], { privileged });
-  const started = await runner.run(['sh', '-c', 'python3 -m http.server "$1" --directory "$2" >/dev/null 2>&1 </dev/null & echo $!', 'sh', String(port), dir], { privileged });
-  const pid = started.stdout.trim();
-  const stop = async () => {
-    if (/^\d+$/.test(pid)) await runner.run(['kill', pid], { privileged, allowFailure: true });
-    await runner.run(['rm', '-rf', '--', dir], { privileged, allowFailure: true });
-  };
-  for (let i = 0; ; i++) {
-    const up = await runner.connectTcp('127.0.0.1', port).then((s) => { s.destroy(); return true; }, () => false);
-    if (up) break;
-    if (i >= 40) { await stop(); throw new UserError(`the challenge listener on ${runner.where} port ${port} did not start (is the port taken?)`, ['use --webroot DIR if a web server holds the port'], 'http-port'); }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const files = webrootResponder(runner, dir, privileged);
-  return { add: files.add, remove: files.remove, close: stop };
-}
+export type { Progress, Responder } from './acme-responders.js';
 
 type AcmeModule = typeof AcmeClient;
-
-/** A failure outside our control (the ACME server, the certificate it sent), named by its step. */
-function acmeError(message: string, stepName = 'order'): ExternalError {
-  return new ExternalError(message, ['ACME', stepName], null, '');
-}
 
 /** A step's failure: which step, and what the ACME server answered. */
 function stepFailed(stepName: string, err: unknown): ExternalError {
@@ -300,7 +221,7 @@ export async function runOrder(settings: AcmeSettings, dir: string, deps: AcmeDe
 
 // ---- entry points: a host from the inventory, the audit log ------------------------------------------
 
-async function readDirectoryCa(file: string | undefined): Promise<string | undefined> {
+export async function readDirectoryCa(file: string | undefined): Promise<string | undefined> {
   if (!file) return undefined;
   const { readText } = await import('../core/files.js');
   const pem = await readText(file, 'directory-ca');
@@ -328,55 +249,4 @@ function rememberManaged(host: string, dir: string, domains: string[]): void {
   } catch (err) {
     notice(`warning: the Monitor will not list ${dir}: ${(err as Error).message}`);
   }
-}
-
-export const renewInput = z.object({
-  dir: absolute('directory'),
-  before: z.string().regex(/^\d{1,3}d$/, 'must be a number of days such as 30d').transform((v) => Number(v.slice(0, -1))).pipe(z.number().min(1, 'must be at least 1d').max(365, 'must be at most 365d')).default(30),
-  force: z.boolean().default(false),
-  'on-renew': z.array(z.string().max(4096).refine((a) => !a.includes('\0'), 'must not contain NUL')).max(64).optional(),
-});
-
-export interface RenewResult {
-  dir: string;
-  renewed: boolean;
-  daysLeft: number;
-  before: number;
-  reason: string;
-  result?: AcmeResult;
-  hook?: { argv: string[]; exitCode: number; stderr: string };
-}
-
-/** `cert renew`: order again when the certificate is due (or --force), then run the reload hook. */
-export async function renewCertificate(raw: Record<string, unknown> & { host?: string }, connector: Connector, onStep: Progress = () => {}, now = new Date()): Promise<RenewResult> {
-  const hostName = parseInput(z.object({ host: hostNameKey.default(LOCAL) }), { host: raw.host }, 'cert renew').host;
-  const input = parseInput(renewInput, { ...raw, host: undefined }, 'cert renew');
-  return withRunner(hostName, connector.connect, async (runner) => {
-    const settingsFile = path.posix.join(input.dir, ACME_FILES.settings);
-    if (!(await runner.stat(settingsFile))) throw new UserError(`${input.dir} holds no ${ACME_FILES.settings}: it was not made by \`commbase-admin cert acme\``, [`commbase-admin cert acme --domain NAME --email E --out-dir ${input.dir} …`], 'dir');
-    let settings: AcmeSettings;
-    try {
-      settings = acmeSettings.parse(JSON.parse(await runner.readFile(settingsFile)));
-    } catch {
-      throw new UserError(`${settingsFile} is not what cert acme writes; run cert acme again to replace it`, [], 'dir');
-    }
-    const certPem = await runner.readFile(path.posix.join(input.dir, ACME_FILES.cert)).catch(() => undefined);
-    const daysLeft = certPem ? summarise(parseCertificateChain(certPem)[0]!, { now }).daysLeft : 0;
-    const due = !certPem || daysLeft <= input.before;
-    if (!due && !input.force) {
-      return { dir: input.dir, renewed: false, daysLeft, before: input.before, reason: `${daysLeft} days left, more than ${input.before}: not due` };
-    }
-    const reason = !certPem ? 'no certificate yet' : input.force && !due ? `forced with ${daysLeft} days left` : `${daysLeft} days left, ${input.before} or fewer: due`;
-    const directoryCaPem = await readDirectoryCa(settings.directoryCa);
-    const result = await audited({ action: 'cert.renew', host: hostName, target: input.dir },
-      () => runOrder(settings, input.dir, { runner, ...(directoryCaPem ? { directoryCaPem } : {}) }, onStep),
-      (r) => ({ outcome: `renewed (${reason}), valid until ${r.summary.notAfter}` }));
-    let hook: RenewResult['hook'];
-    if (input['on-renew']?.length) {
-      onStep(`reload hook: ${input['on-renew'].join(' ')}`);
-      const r = await runner.run(input['on-renew'], { allowFailure: true, timeoutMs: 120_000 });
-      hook = { argv: input['on-renew'], exitCode: r.exitCode, stderr: r.stderr.slice(0, 2000) };
-    }
-    return { dir: input.dir, renewed: true, daysLeft, before: input.before, reason, result, ...(hook ? { hook } : {}) };
-  });
 }

@@ -7,7 +7,7 @@ import type { Runner } from '../runners/types.js';
 import { audited } from '../services/audit.js';
 import { checkCronValue, cronCommand, installCronLine } from '../services/crontab.js';
 import { LOCAL } from '../services/hosts.js';
-import { renewInput } from './acme.js';
+import { renewInput } from './acme-renew.js';
 
 export const RENEW_MARK = '# commbase-admin-renew';
 

@@ -189,7 +189,7 @@ export function registerCert(program: Command): void {
     .option('--dry-run', 'with --install-timer: print the crontab line, change nothing')
     .action(action(async (o) => {
       if (onRenewArgv) o.onRenew = onRenewArgv;
-      const acme = await import('../certs/acme.js');
+      const acme = await import('../certs/acme-renew.js');
       if (o.installTimer) {
         const { installRenewTimer } = await import('../certs/renew-timer.js');
         const { LocalRunner } = await import('../runners/local.js');

@@ -3,6 +3,10 @@
 // timers through the firewall backends (every few seconds), backs off when a host or relay goes away, and
 // hands out plain snapshots. Screens only render them.
 import { EventEmitter } from 'node:events';
+import { deadlineOf, readManagedCerts } from './certs-read.js';
+import type { CertView, HostView, RelayView, Snapshot, TimerView } from './views.js';
+
+export type { CertView, HostView, RelayView, Snapshot, TimerView } from './views.js';
 import { UserError, classify } from '../core/errors.js';
 import type { ForwardDeps } from '../firewall/forward-service.js';
 import { readTimedRules } from '../firewall/timed.js';
@@ -12,55 +16,6 @@ import type { RelayStatus } from '../relay/admin.js';
 import type { Scope } from '../relay/auth.js';
 import type { Runner } from '../runners/types.js';
 import { getHost, type HostEntry } from '../services/hosts.js';
-import { SettingsStore } from '../services/settings.js';
-import { X509Certificate } from 'node:crypto';
-
-export interface RelayView {
-  host: string;
-  dataDir: string;
-  /** none: no relay was ever started there (no admin file): the host is not a relay, so it is not a relay that is down. */
-  state: 'up' | 'down' | 'connecting' | 'none';
-  error?: string;
-  status?: RelayStatus;
-  /** Uploads and deliveries per second, newest last (up to a minute). */
-  since: string;
-}
-
-export interface TimerView {
-  host: string;
-  kind: 'forward' | 'port';
-  id: string;
-  label: string;
-  deadline?: string;
-  expired: boolean;
-}
-
-/** A certificate cert acme made, read from its host: days left (or why it could not be read). */
-export interface CertView {
-  host: string;
-  dir: string;
-  domains: string[];
-  daysLeft?: number;
-  notAfter?: string;
-  error?: string;
-}
-
-export interface HostView {
-  host: string;
-  state: 'ok' | 'unreachable' | 'connecting';
-  error?: string;
-  nextTryInS?: number;
-}
-
-export interface Snapshot {
-  at: string;
-  paused: boolean;
-  relays: RelayView[];
-  timers: TimerView[];
-  hosts: HostView[];
-  certs: CertView[];
-  events: string[];
-}
 
 export interface MonitorOptions {
   /** Hosts whose relay and firewall are watched ('local' is this machine). */
@@ -299,24 +254,4 @@ export class Monitor extends EventEmitter {
   refreshTimers(): Promise<void> {
     return this.pollTimers();
   }
-}
-
-function deadlineOf(t: TimerView): number {
-  return t.deadline ? new Date(t.deadline).getTime() : Number.POSITIVE_INFINITY;
-}
-
-/** The certificates cert acme made on this host (from the settings), each read to tell its days left. */
-async function readManagedCerts(runner: Runner, host: string): Promise<CertView[]> {
-  let managed: { host: string; dir: string; domains: string[] }[];
-  try { managed = new SettingsStore().read().managedCerts.filter((c) => c.host === host); } catch { return []; }
-  return Promise.all(managed.map(async (c): Promise<CertView> => {
-    try {
-      const pem = await runner.readFile(`${c.dir}/cert.pem`);
-      const leaf = new X509Certificate(pem.slice(0, pem.indexOf('-----END CERTIFICATE-----') + 25));
-      const notAfter = new Date(leaf.validTo);
-      return { ...c, notAfter: notAfter.toISOString(), daysLeft: Math.floor((notAfter.getTime() - Date.now()) / 86_400_000) };
-    } catch (err) {
-      return { ...c, error: classify(err).message };
-    }
-  }));
 }

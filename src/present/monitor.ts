@@ -1,6 +1,6 @@
 // Pure presentation of monitor snapshots: model in, rows of strings out (tested without a terminal).
 import { formatDuration } from '../core/duration.js';
-import type { RelayView, Snapshot, TimerView } from '../monitor/service.js';
+import type { RelayView, Snapshot, TimerView } from '../monitor/views.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientRows, relayLines, relaysLines, sparkline, summaryLine, timerRows } from '../../src/present/monitor.js';
-import type { Snapshot, TimerView } from '../../src/monitor/service.js';
+import type { Snapshot, TimerView } from '../../src/monitor/views.js';
 import type { RelayStatus } from '../../src/relay/admin.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');

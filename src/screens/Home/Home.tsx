@@ -5,7 +5,7 @@ import { useKeymap } from '../../ui/useKeymap.js';
 import { theme } from '../../ui/theme.js';
 import { SCREENS, screenKey, type ScreenId } from '../registry.js';
 import { summaryLine } from '../../present/monitor.js';
-import type { Snapshot } from '../../monitor/service.js';
+import type { Snapshot } from '../../monitor/views.js';
 import { hasCountdown, useMonitor, type MonitorTargets } from '../use-monitor.js';
 
 /** The home screen shows one line of the snapshot: it redraws only when that line changes. */

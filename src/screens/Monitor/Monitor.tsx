@@ -12,7 +12,7 @@ import type { MonitorTargets } from '../use-monitor.js';
 import { certLine, relaysLines, type ClientRow, type Row } from '../../present/monitor.js';
 import { useMonitorScreen } from './use-monitor-screen.js';
 import type { Pane } from './state.js';
-import type { Snapshot } from '../../monitor/service.js';
+import type { Snapshot } from '../../monitor/views.js';
 
 export type { Pane };
 

@@ -1,3 +1,4 @@
+// Options every command shares: --json (one JSON document on stdout) and --host (a host from the inventory).
 import { Option, type Command } from 'commander';
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -1,3 +1,4 @@
+// Loads the interactive console for `commbase-admin`, `monitor` and `dashboard` (Ink and React load only here).
 import type * as OpenModule from '../screens/open.js';
 
 // Ink draws nothing but the last frame when it believes it runs in CI (it reads $CI once, at import).

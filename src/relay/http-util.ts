@@ -1,3 +1,4 @@
+// The relay's HTTP plumbing: JSON answers, bodies read with a size cap, bearer tokens, and the per-source rate limiter.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export class HttpError extends Error {

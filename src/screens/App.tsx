@@ -1,3 +1,4 @@
+// The console's root: which screen is open, the checklist's way back to itself, and notices under the frame.
 import React, { Suspense, lazy, useEffect, useState, type ReactElement } from 'react';
 import { Box, Text, useApp } from 'ink';
 import { setNoticeSink } from '../core/notices.js';

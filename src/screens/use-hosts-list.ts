@@ -1,3 +1,4 @@
+// The inventory's hosts for a screen that works on one of them (read in an effect, never during render).
 import { useState } from 'react';
 import { listHosts, type HostEntry } from '../services/hosts.js';
 

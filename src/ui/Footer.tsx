@@ -1,3 +1,4 @@
+// The key hints under every screen, from the keymap (only the bindings marked for the footer).
 import React from 'react';
 import { Box, Text } from 'ink';
 import { footerHints, type Scope } from './keymap.js';

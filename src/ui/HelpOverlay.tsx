@@ -1,3 +1,4 @@
+// The `?` overlay: every key of the screen's scopes, with what it does, from the keymap.
 import React from 'react';
 import { Box, Text } from 'ink';
 import { bindingsFor, type Scope } from './keymap.js';

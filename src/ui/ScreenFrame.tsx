@@ -1,3 +1,4 @@
+// The frame of every screen: its title and status, its body or the help overlay, and the footer.
 import React, { type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import { Footer } from './Footer.js';

@@ -1,3 +1,4 @@
+// A table of rows sized to their contents, with a selected row and a tone per row.
 import React from 'react';
 import { Box, Text, useStdout } from 'ink';
 import { theme } from './theme.js';

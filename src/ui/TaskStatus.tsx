@@ -1,3 +1,4 @@
+// A screen's running task shown: a spinner while it runs, then its result or its error lines.
 import React from 'react';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';

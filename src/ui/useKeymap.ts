@@ -1,3 +1,4 @@
+// Keys routed to a screen's handlers by binding id (BindingId), through the one keymap.
 import { useCallback, useRef } from 'react';
 import { useInput } from 'ink';
 import { keyName, resolveKey, type BindingId, type InkKey, type Scope } from './keymap.js';

@@ -1,3 +1,4 @@
+// The Certificates screen: the wizard's steps (local CA, CSR, ACME, client certificate, import, tools) rendered.
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import { Select, Spinner } from '@inkjs/ui';

@@ -1,3 +1,4 @@
+// The Client host screen: the form, the previewed change, the apply's progress, the probe and what to run there.
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';

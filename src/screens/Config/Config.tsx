@@ -1,3 +1,4 @@
+// The Configuration screen: commbase.conf's managed values on a host, edited in place, saved after a diff, undone.
 import React, { useCallback, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';

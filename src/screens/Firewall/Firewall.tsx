@@ -1,3 +1,4 @@
+// The Firewall screen: a host's rules, and opening, closing and ufw on/off, each previewed with who can reach the port.
 import React from 'react';
 import { Box, Text } from 'ink';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';

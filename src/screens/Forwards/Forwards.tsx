@@ -1,3 +1,4 @@
+// The Forwards screen: timed port forwards on a router, counting down; add, extend, revoke, reap.
 import React from 'react';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';

@@ -1,3 +1,4 @@
+// The home screen: the screens in the journey's order with their number keys, "Set up a relay", and the live summary.
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';

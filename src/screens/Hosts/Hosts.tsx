@@ -1,3 +1,4 @@
+// The Hosts screen: the inventory, adding (previewed), checking and pinning host keys, editing and removing hosts.
 import React from 'react';
 import { Box, Text } from 'ink';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';

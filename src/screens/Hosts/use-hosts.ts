@@ -1,3 +1,4 @@
+// The Hosts screen's effects: the inventory read, the add and edit forms, connecting to pin a key, removal.
 import { useCallback, useEffect, useReducer, useState } from 'react';
 import { classify, formatErrorLines } from '../../core/errors.js';
 import { completePath, defaultIdentity } from '../../core/files.js';

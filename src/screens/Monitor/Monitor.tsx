@@ -1,3 +1,4 @@
+// The Monitor screen: relays, clients and rule timers from the monitoring service, with actions on clients and timers.
 import React, { useCallback, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { TextField } from '../../ui/TextField.js';

@@ -1,3 +1,4 @@
+// The Proxy screen: nginx in front of the relay on a host, as a form with the site previewed, checked by nginx -t.
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';

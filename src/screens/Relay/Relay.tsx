@@ -1,3 +1,4 @@
+// The Relay & clients screen: the local relay's status and its clients, with start, stop, issue, approve and more.
 import React from 'react';
 import { Box, Text } from 'ink';
 import { ScreenFrame } from '../../ui/ScreenFrame.js';

@@ -4,7 +4,7 @@
 import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { keyName, resolveKey, type InkKey } from './keymap.js';
-import { edit, initialEdit, insert, type EditState } from './text-edit.js';
+import { edit, initialEdit, insert, nextBoundary, type EditState } from './text-edit.js';
 import { theme } from './theme.js';
 
 export interface TextFieldProps {
@@ -62,15 +62,17 @@ export function TextField(props: TextFieldProps) {
   const shown = props.mask ? props.mask.repeat(state.value.length) : state.value;
   const problem = props.validate && !state.suggested ? props.validate(state.value) : undefined;
   const cursorOn = !props.isDisabled;
+  // The cursor covers the whole grapheme it is on (a flag, an accented letter), not half of it.
+  const end = nextBoundary(shown, state.cursor);
   const before = shown.slice(0, state.cursor);
-  const at = shown[state.cursor] ?? ' ';
-  const after = shown.slice(state.cursor + 1);
+  const at = shown.slice(state.cursor, end) || ' ';
+  const after = shown.slice(end);
   return (
     <Box flexDirection="column">
       <Box>
         <Text color={theme.accent}>{props.prompt ?? '› '}</Text>
         {state.suggested
-          ? <Text color={theme.dim}>{cursorOn ? <Text inverse>{shown[0] ?? ' '}</Text> : shown[0] ?? ''}{shown.slice(1)}</Text>
+          ? <Text color={theme.dim}>{cursorOn ? <Text inverse>{shown.slice(0, nextBoundary(shown, 0)) || ' '}</Text> : shown.slice(0, nextBoundary(shown, 0))}{shown.slice(nextBoundary(shown, 0))}</Text>
           : <Text>{before}{cursorOn ? <Text inverse>{at}</Text> : at === ' ' ? '' : at}{after}</Text>}
       </Box>
       {problem ? <Text color={theme.warn}>{problem}</Text> : null}

@@ -43,6 +43,26 @@ describe('text field editing', () => {
     }));
   });
 
+  it('moves over and deletes whole graphemes: an accent with its letter, a flag, a family emoji, never half', () => {
+    const e = 'cafe\u0301'; // e + combining acute accent
+    expect(type(initialEdit({ value: e }), 'field.delete-back').value).toBe('caf');
+    expect(type(initialEdit({ value: e }), 'field.left').cursor).toBe(3);
+    const flag = 'de🇩🇪x';
+    expect(type(initialEdit({ value: flag }), 'field.left', 'field.delete-back').value).toBe('dex');
+    const family = '👨‍👩‍👧';
+    expect(type(initialEdit({ value: `a${family}b` }), 'field.start', 'field.right', 'field.delete').value).toBe('ab');
+    expect(type(initialEdit({ value: `a${family}` }), 'field.left').cursor).toBe(1);
+    // After any edits the cursor stands between graphemes (fast-check over emoji and accents too).
+    const ids = ['field.left', 'field.right', 'field.delete-back', 'field.delete', 'field.start', 'field.end', 'field.word-left', 'field.word-right', 'field.kill-word'];
+    const pieces = fc.constantFrom('a', 'é', 'e\u0301', '🇩🇪', family, '👍🏽', 'x', ' ', '-');
+    fc.assert(fc.property(fc.array(pieces, { maxLength: 8 }), fc.array(fc.oneof(fc.constantFrom(...ids), pieces), { maxLength: 12 }), (start, steps) => {
+      let s = initialEdit({ value: start.join('') });
+      for (const st of steps) s = ids.includes(st) ? edit(s, st) : insert(s, st);
+      const bounds = new Set([...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s.value)].map((g) => g.index).concat(s.value.length));
+      expect(bounds.has(s.cursor)).toBe(true);
+    }), { numRuns: 300 });
+  });
+
   it('the keys resolve through the one keymap', () => {
     expect(resolveKey(keyName('a', { ctrl: true }), ['field'])).toBe('field.start');
     expect(resolveKey(keyName('', { home: true }), ['field'])).toBe('field.start');

@@ -6,7 +6,7 @@ import { NOUN_HELP } from './noun-help.js';
 
 export interface Noun {
   description: string;
-  /** The module that registers it (it may register its sibling nouns too: relay and clients, monitor and dashboard). */
+  /** The module that registers it (it may register a sibling noun too: monitor and dashboard). */
   load: () => Promise<(program: Command) => void>;
 }
 
@@ -17,7 +17,7 @@ export const NOUNS = {
   forward: { description: NOUN_HELP.forward, load: () => import('./forward.js').then((m) => m.registerForward) },
   config: { description: NOUN_HELP.config, load: () => import('./config.js').then((m) => m.registerConfig) },
   relay: { description: NOUN_HELP.relay, load: () => import('./relay.js').then((m) => m.registerRelay) },
-  clients: { description: NOUN_HELP.clients, load: () => import('./relay.js').then((m) => m.registerRelay) },
+  clients: { description: NOUN_HELP.clients, load: () => import('./clients.js').then((m) => m.registerClients) },
   proxy: { description: NOUN_HELP.proxy, load: () => import('./proxy.js').then((m) => m.registerProxy) },
   client: { description: NOUN_HELP.client, load: () => import('./client.js').then((m) => m.registerClient) },
   monitor: { description: NOUN_HELP.monitor, load: () => import('./monitor.js').then((m) => m.registerMonitor) },

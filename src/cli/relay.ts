@@ -1,28 +1,13 @@
-// `commbase-admin relay …` and `commbase-admin clients …`: run the relay, and manage who may use it.
+// `commbase-admin relay …`: run the relay (in the foreground), see its status, stop it. Its clients: clients.ts.
 import type { Command } from 'commander';
-import { Option } from 'commander';
-import { z } from 'zod';
-import { parseInput } from '../core/validate.js';
 import { defaultRelayDataDir } from '../core/paths.js';
-import type * as AdminClientModule from '../relay/admin-client.js';
 
-/** The admin client (and ssh2 behind it) loads only when a command needs it. */
-const withAdmin: typeof AdminClientModule.withAdmin = async (...args) => (await import('../relay/admin-client.js')).withAdmin(...args);
-import { SCOPES, clientIdSchema } from '../relay/auth.js';
-import { ttl } from '../firewall/forwards.js';
 import { action } from './boundary.js';
 import { collect, withJson } from './common.js';
 import { connector } from './connect.js';
-import { emit, paint, table } from './output.js';
+import { emit, paint } from './output.js';
 import { NOUN_HELP } from './noun-help.js';
-
-const adminOpts = (cmd: Command) => withJson(cmd)
-  .option('--data-dir <dir>', 'the relay\'s data directory (default: the console\'s)')
-  .option('--host <name>', 'the relay runs on this host; reached through an SSH tunnel (default local)', 'local')
-  .option('--trust-fingerprint <fp>', 'accept this host key on first contact');
-
-const ago = (iso: string) => { const s = Math.floor((Date.now() - new Date(iso).getTime()) / 1000); return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h`; };
-const tokenTtl = (v: string | undefined) => (v === undefined ? undefined : parseInput(z.object({ ttl }), { ttl: v }).ttl);
+import { adminOpts, withAdmin } from './relay-common.js';
 
 let onSaveArgv: string[] | undefined;
 
@@ -112,60 +97,5 @@ export function registerRelay(program: Command): void {
       const dataDir = o.dataDir ?? defaultRelayDataDir();
       const r = await stopRelay(dataDir);
       emit(o, { stopped: r.pid, dataDir }, (x) => [`stopped the relay (pid ${x.stopped}) of ${x.dataDir}`]);
-    }));
-
-  const clients = program.command('clients').description(NOUN_HELP.clients);
-
-  adminOpts(clients.command('list')).description('every client: pending, approved, denied, revoked, and who is connected')
-    .action(action(async (o) => {
-      const s = await withAdmin({ dataDir: o.dataDir, host: o.host }, connector(o), (c) => c.status());
-      emit(o, { clients: s.clients, connected: s.connected }, (x) => [
-        ...table(x.clients.map((c) => [c.id, c.name, c.status === 'pending' ? 'PENDING' : c.status, c.scope, c.address ?? '', c.expiresAt ?? '', String(x.connected.filter((k) => k.clientId === c.id).length)]), ['ID', 'NAME', 'STATUS', 'SCOPE', 'FROM', 'TOKEN EXPIRES', 'SOCKETS']),
-        ...x.connected.map((k) => paint.dim(`  connected: ${k.name} (${k.clientId}) from ${k.address} for ${ago(k.connectedAt)}, ${k.messages} message(s)`)),
-      ]);
-    }));
-
-  for (const verb of ['approve', 'deny', 'revoke', 'rotate'] as const) {
-    const cmd = adminOpts(clients.command(verb)).argument('<id>', 'the client id, as `clients list` shows')
-      .description({ approve: 'approve a pending client: it collects its token on its next request', deny: 'deny a pending client', revoke: 'revoke a client\'s token and drop its connections at once', rotate: 'give a client a new token (sent to its open connections); the old one stops working' }[verb]);
-    if (verb === 'approve') cmd.addOption(new Option('--scope <scope>', 'what the token may do').choices([...SCOPES])).option('--ttl <duration>', 'token lifetime: 90s, 30m, 2h, 1d (default 30 days)');
-    cmd.action(action(async (id: string, o) => {
-      const cid = parseInput(z.object({ id: clientIdSchema }), { id }).id;
-      type Answer = { client: { id: string; name: string }; dropped?: number; notified?: number; token?: string };
-      const r = await withAdmin<Answer>({ dataDir: o.dataDir, host: o.host }, connector(o), (c) =>
-        verb === 'approve' ? c.approve(cid, { ...(o.scope ? { scope: o.scope } : {}), ...(o.ttl ? { ttlS: tokenTtl(o.ttl) } : {}) }) : c[verb](cid));
-      emit(o, r, (x) => [
-        paint.green(`${verb === 'approve' ? 'approved' : verb === 'deny' ? 'denied' : verb === 'revoke' ? 'revoked' : 'rotated the token of'} ${x.client.name} (${x.client.id})`),
-        ...(x.dropped !== undefined ? [`  connections dropped: ${x.dropped}`] : []),
-        ...(x.notified !== undefined ? [`  open connections told the new token: ${x.notified}`] : []),
-      ]);
-    }));
-  }
-
-  adminOpts(clients.command('issue'))
-    .description('issue a token directly, and print the URLs to paste into an unmodified Commbase client')
-    .requiredOption('--name <name>', 'who it is for')
-    .addOption(new Option('--scope <scope>', 'upload (save/update), read (get + Socket.IO), or both').choices([...SCOPES]).makeOptionMandatory())
-    .option('--ttl <duration>', 'lifetime: 90s, 30m, 2h, 1d (default 30 days)')
-    .action(action(async (o) => {
-      const r = await withAdmin({ dataDir: o.dataDir, host: o.host }, connector(o), (c) => c.issue(o.name, o.scope, tokenTtl(o.ttl)));
-      const { commbaseLiterals } = await import('../relay/urls.js');
-      const out = { ...r, commbase: commbaseLiterals(r.urls) };
-      emit(o, out, (x) => [
-        paint.green(`issued a ${x.scope} token for ${x.name} (${x.id}), valid until ${x.expiresAt}`),
-        `  token: ${x.token}`,
-        ...Object.entries(x.urls).map(([k, v]) => `  ${k.padEnd(13)} ${v}`),
-        '',
-        'Paste into Commbase\'s scripts (each literal under the name the script uses):',
-        ...(x.scope !== 'upload' ? [
-          `  listener (client_*.py):     api_url = '${x.commbase.listener.api_url}'`,
-          `                              socketio_url = '${x.commbase.listener.socketio_url}'`,
-        ] : []),
-        ...(x.scope !== 'read' ? [
-          `  uploader (uploader_*.py):   api_url = '${x.commbase.uploader.api_url}'`,
-          `  updater (updater_*.py):     api_url = '${x.commbase.updater.api_url}'`,
-        ] : []),
-        paint.dim('The token is shown once; the relay keeps only its hash.'),
-      ]);
     }));
 }

@@ -26,6 +26,9 @@ describe('home screen', () => {
     // Every screen of the registry, in the journey's order, each with its number key.
     SCREENS.forEach((s, i) => expect(frame).toMatch(new RegExp(`${screenKey(i)} ${s.title.replace(/[&]/g, '\\$&')}\\s+${s.summary.slice(0, 20)}`)));
     expect(frame.indexOf('Hosts')).toBeLessThan(frame.indexOf('Firewall'));
+    // The guided path, above the screens, with its key.
+    expect(frame).toMatch(/s Set up a relay\s+a checklist: certificate → hosts → firewall → relay → client hosts → Monitor/);
+    expect(frame.indexOf('Set up a relay')).toBeLessThan(frame.indexOf('Certificates'));
     expect(frame).toMatch(/Forwards\s+timed port forwards that expire by themselves/);
     expect(frame).toMatch(/\? help/);
     expect(frame).toMatch(/q\/Esc back/);

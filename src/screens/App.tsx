@@ -4,6 +4,7 @@ import { Box, Text, useApp } from 'ink';
 import { setNoticeSink } from '../core/notices.js';
 import { ErrorBoundary } from '../ui/ErrorBoundary.js';
 import { theme } from '../ui/theme.js';
+import { ReadOnlyContext } from '../ui/read-only.js';
 import { Home } from './Home/Home.js';
 import type { MonitorTargets } from './use-monitor.js';
 import { SCREENS, type Intent, type ScreenId } from './registry.js';
@@ -70,10 +71,12 @@ export function App(props: AppProps) {
   const openStep = (step: StepId, j: JourneyState) => { const s = stepScreen(step, j); setGuided({ step, intent: s.intent }); setScreen(s.screen); };
   const nav: Nav = { back, open: (s) => { setGuided(undefined); setScreen(s); }, openStep, exit, last, guided };
   return (
+    <ReadOnlyContext.Provider value={Boolean(props.readOnly)}>
     <Box flexDirection="column">
       <ErrorBoundary key={screen} onBack={back}><Suspense fallback={<Text color={theme.dim}>opening…</Text>}>{screenFor(screen, props, nav)}</Suspense></ErrorBoundary>
       {note ? <Text color={theme.warn}>{note}</Text> : null}
     </Box>
+    </ReadOnlyContext.Provider>
   );
 }
 
@@ -90,32 +93,31 @@ function screenFor(screen: ScreenId | 'home', props: AppProps, nav: Nav): ReactE
   // The Monitor and Clients watch every host in the inventory unless told otherwise (commbase-admin monitor --host).
   const targets = props.monitor;
   const home = nav.back;
-  const readOnly = Boolean(props.readOnly);
   const intent = nav.guided?.intent ?? {};
   switch (screen) {
     case 'journey':
-      return <Journey onOpen={nav.openStep} onExit={home} readOnly={readOnly} {...(nav.guided ? { initialStep: nav.guided.step } : {})} />;
+      return <Journey onOpen={nav.openStep} onExit={home} {...(nav.guided ? { initialStep: nav.guided.step } : {})} />;
     case 'certs':
-      return <CertWizard defaults={props.certDefaults} onExit={home} readOnly={readOnly} />;
+      return <CertWizard defaults={props.certDefaults} onExit={home} />;
     case 'monitor':
-      return <Monitor {...(targets ? { targets } : {})} onExit={home} readOnly={readOnly} />;
+      return <Monitor {...(targets ? { targets } : {})} onExit={home} />;
     case 'relay':
-      return <Relay onExit={home} readOnly={readOnly} {...(intent.startRelay ? { startNow: true } : {})} />;
+      return <Relay onExit={home} {...(intent.startRelay ? { startNow: true } : {})} />;
     case 'config':
-      return <Config onExit={home} readOnly={readOnly} {...(props.config?.file ? { file: props.config.file } : {})} {...(props.config?.host ? { host: props.config.host } : {})} />;
+      return <Config onExit={home} {...(props.config?.file ? { file: props.config.file } : {})} {...(props.config?.host ? { host: props.config.host } : {})} />;
     case 'firewall':
-      return <Firewall onExit={home} readOnly={readOnly} {...(intent.openPort ? { openWith: intent.openPort } : {})} />;
+      return <Firewall onExit={home} {...(intent.openPort ? { openWith: intent.openPort } : {})} />;
     case 'forwards':
-      return <Forwards onExit={home} readOnly={readOnly} />;
+      return <Forwards onExit={home} />;
     case 'hosts':
-      return <Hosts onExit={home} readOnly={readOnly} {...(intent.addHost ? { addNow: true } : {})} />;
+      return <Hosts onExit={home} {...(intent.addHost ? { addNow: true } : {})} />;
     case 'proxy':
-      return <Proxy onExit={home} readOnly={readOnly} />;
+      return <Proxy onExit={home} />;
     case 'clienthost':
-      return <ClientSetup onExit={home} readOnly={readOnly} {...(intent.clientHost ? { suggestHost: intent.clientHost } : {})} />;
+      return <ClientSetup onExit={home} {...(intent.clientHost ? { suggestHost: intent.clientHost } : {})} />;
     case 'history':
-      return <History onExit={home} readOnly={readOnly} />;
+      return <History onExit={home} />;
     default:
-      return <Home onOpen={nav.open} onQuit={nav.exit} readOnly={readOnly} initialCursor={Math.max(0, SCREENS.findIndex((s) => s.id === nav.last))} summaryTargets={{ hosts: ['local'], ...(targets?.dataDir ? { dataDir: targets.dataDir } : {}), relayEveryMs: 5000, timersEveryMs: 30_000 }} />;
+      return <Home onOpen={nav.open} onQuit={nav.exit} initialCursor={Math.max(0, SCREENS.findIndex((s) => s.id === nav.last))} summaryTargets={{ hosts: ['local'], ...(targets?.dataDir ? { dataDir: targets.dataDir } : {}), relayEveryMs: 5000, timersEveryMs: 30_000 }} />;
   }
 }

@@ -18,7 +18,6 @@ export function useListKeys<P>(opts: {
   move: (d: number) => void;
   handlers: Partial<Record<BindingId, () => void>>;
   isActive?: boolean;
-  readOnly?: boolean;
 }) {
   const [helpOpen, setHelpOpen] = useState(false);
   const kind = opts.question ? 'trust' : opts.modal.kind;
@@ -31,6 +30,6 @@ export function useListKeys<P>(opts: {
     'list.up': () => opts.move(-1),
     'list.down': () => opts.move(1),
     ...opts.handlers,
-  }, { isActive: (opts.isActive ?? true) && kind !== 'trust', typing, readOnly: Boolean(opts.readOnly) });
+  }, { isActive: (opts.isActive ?? true) && kind !== 'trust', typing });
   return { helpOpen, scopes, typing, kind, active: (opts.isActive ?? true) && !helpOpen };
 }

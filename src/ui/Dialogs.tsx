@@ -5,21 +5,24 @@ import { Box, Text } from 'ink';
 import { TextField } from './TextField.js';
 import { useKeymap } from './useKeymap.js';
 import { theme } from './theme.js';
+import { useReadOnly } from './read-only.js';
 
-export function ConfirmDialog(props: { title: string; lines: string[]; onYes: () => void; onNo: () => void; readOnly?: boolean; isActive: boolean; onRestrict?: () => void }) {
-  useKeymap(['confirm'], { 'confirm.apply': props.onYes, 'confirm.cancel': props.onNo }, { isActive: props.isActive, readOnly: Boolean(props.readOnly) });
-  useKeymap(['confirm-restrict'], { 'confirm.restrict': () => props.onRestrict?.() }, { isActive: props.isActive && Boolean(props.onRestrict), readOnly: Boolean(props.readOnly) });
+export function ConfirmDialog(props: { title: string; lines: string[]; onYes: () => void; onNo: () => void; isActive: boolean; onRestrict?: () => void }) {
+  const readOnly = useReadOnly();
+  useKeymap(['confirm'], { 'confirm.apply': props.onYes, 'confirm.cancel': props.onNo }, { isActive: props.isActive });
+  useKeymap(['confirm-restrict'], { 'confirm.restrict': () => props.onRestrict?.() }, { isActive: props.isActive && Boolean(props.onRestrict) });
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>{props.title}</Text>
       {props.lines.map((l, i) => <Text key={i}>{l}</Text>)}
-      {props.onRestrict && !props.readOnly ? <Text bold>d: keep everyone else out too (adds a DROP for this port after the rule)</Text> : null}
-      <Text bold>{props.readOnly ? 'Read-only console: nothing will be changed (Esc to go back).' : 'Apply? y to apply, n or Esc to cancel'}</Text>
+      {props.onRestrict && !readOnly ? <Text bold>d: keep everyone else out too (adds a DROP for this port after the rule)</Text> : null}
+      <Text bold>{readOnly ? 'Read-only console: nothing will be changed (Esc to go back).' : 'Apply? y to apply, n or Esc to cancel'}</Text>
     </Box>
   );
 }
 
-export function TypedConfirm(props: { title: string; lines: string[]; target: string; onConfirm: () => void; isActive: boolean; readOnly?: boolean }) {
+export function TypedConfirm(props: { title: string; lines: string[]; target: string; onConfirm: () => void; isActive: boolean }) {
+  const readOnly = useReadOnly();
   const [wrong, setWrong] = useState(false);
   // The submit compares the value it is handed, not a state that may not have caught up with the last key yet.
   const onChange = useCallback(() => setWrong(false), []);
@@ -27,7 +30,7 @@ export function TypedConfirm(props: { title: string; lines: string[]; target: st
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold color={theme.warn}>{props.title}</Text>
       {props.lines.map((l, i) => <Text key={i}>{l}</Text>)}
-      {props.readOnly ? <Text>Read-only console: nothing will be changed (Esc to go back).</Text> : (
+      {readOnly ? <Text>Read-only console: nothing will be changed (Esc to go back).</Text> : (
         <>
           <Text>Type <Text bold>{props.target}</Text> and press Enter to confirm, Esc to cancel:</Text>
           <TextField isDisabled={!props.isActive} onChange={onChange} onSubmit={(value) => (value === props.target ? props.onConfirm() : setWrong(true))} />

@@ -3,9 +3,11 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { bindingsFor, type Scope } from './keymap.js';
 import { theme } from './theme.js';
+import { useReadOnly } from './read-only.js';
 
-export function HelpOverlay({ scopes, readOnly, title }: { scopes: readonly Scope[]; readOnly?: boolean; title: string }) {
-  const rows = bindingsFor(['global', ...scopes], { readOnly: Boolean(readOnly) });
+export function HelpOverlay({ scopes, title }: { scopes: readonly Scope[]; title: string }) {
+  const readOnly = useReadOnly();
+  const rows = bindingsFor(['global', ...scopes], { readOnly });
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>Keys: {title}</Text>

@@ -11,7 +11,6 @@ export function ScreenFrame(props: {
   title: string;
   scopes: readonly Scope[];
   helpOpen: boolean;
-  readOnly?: boolean;
   typing?: boolean;
   status?: ReactNode;
   children: ReactNode;
@@ -23,9 +22,9 @@ export function ScreenFrame(props: {
         {props.status}
       </Box>
       <Box flexDirection="column" marginTop={1} flexGrow={1}>
-        {props.helpOpen ? <HelpOverlay scopes={props.scopes} readOnly={Boolean(props.readOnly)} title={props.title} /> : props.children}
+        {props.helpOpen ? <HelpOverlay scopes={props.scopes} title={props.title} /> : props.children}
       </Box>
-      <Footer scopes={props.scopes} readOnly={Boolean(props.readOnly)} typing={Boolean(props.typing)} />
+      <Footer scopes={props.scopes} typing={Boolean(props.typing)} />
     </Box>
   );
 }

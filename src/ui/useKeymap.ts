@@ -1,6 +1,7 @@
 // Keys routed to a screen's handlers by binding id (BindingId), through the one keymap.
 import { useCallback, useRef } from 'react';
 import { useInput } from 'ink';
+import { useReadOnly } from './read-only.js';
 import { keyName, resolveKey, type BindingId, type InkKey, type Scope } from './keymap.js';
 
 /**
@@ -11,10 +12,11 @@ import { keyName, resolveKey, type BindingId, type InkKey, type Scope } from './
 export function useKeymap(
   scopes: readonly Scope[],
   handlers: Partial<Record<BindingId, () => void>>,
-  opts: { isActive: boolean; readOnly?: boolean; typing?: boolean },
+  opts: { isActive: boolean; typing?: boolean },
 ): void {
-  const latest = useRef({ scopes, handlers, opts });
-  latest.current = { scopes, handlers, opts };
+  const readOnly = useReadOnly();
+  const latest = useRef({ scopes, handlers, opts: { ...opts, readOnly } });
+  latest.current = { scopes, handlers, opts: { ...opts, readOnly } };
   const onInput = useCallback((input: string, key: Partial<InkKey>) => {
     const { scopes: s, handlers: h, opts: o } = latest.current;
     const id = resolveKey(keyName(input, key), s, o);

@@ -115,6 +115,13 @@ describe('certificate wizard', () => {
     await tick();
     expect(lastFrame()).not.toContain('Done.');
     expect(await readdir(t.dir)).toEqual([]);
+    // Every screen reads the same one context: the Hosts screen offers no change either.
+    const other = renderApp(t.dir, true);
+    await waitForFrame(other.lastFrame, 'Certificates');
+    await press(other.stdin, keyFor('home.number.2'));
+    const hosts = await waitForFrame(other.lastFrame, 'this machine');
+    expect(hosts).toMatch(/read-only/);
+    expect(hosts).not.toMatch(/a add|d remove/);
   });
 
   it('Esc steps back through the wizard, and q types a q into a field', async () => {

@@ -13,6 +13,7 @@ import { caFields, type Step, type Tool } from './state.js';
 import { toolFields } from './tools.js';
 import { StepForm } from '../../ui/StepForm.js';
 import { LETS_ENCRYPT } from '../../certs/acme.js';
+import { useReadOnly } from '../../ui/read-only.js';
 
 const SCOPE_OF: Record<Step, Scope> = {
   mode: 'wizard.select', form: 'wizard.text', caOptions: 'wizard.text', cn: 'wizard.text', sans: 'wizard.text', dir: 'wizard.text',
@@ -20,8 +21,9 @@ const SCOPE_OF: Record<Step, Scope> = {
   summary: 'wizard.confirm', running: 'wizard', done: 'result', failed: 'result',
 };
 
-export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir: string }; onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
+export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir: string }; onExit: () => void; isActive?: boolean }) {
   const { state, dispatch, conf, existing } = useCertWizard(props.defaults);
+  const readOnly = useReadOnly();
   const [helpOpen, setHelpOpen] = useState(false);
   const scope: Scope = conf.confirming ? 'confirm' : SCOPE_OF[state.step];
   const typing = scope === 'wizard.text';
@@ -41,13 +43,13 @@ export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir:
     'result.again': () => dispatch({ type: 'restart' }),
     'result.config': conf.start,
     'certs.existing': () => { if (existing) conf.start(); },
-  }, { isActive: active, typing, readOnly: Boolean(props.readOnly) });
+  }, { isActive: active, typing });
 
   const inputActive = active && !helpOpen;
   return (
-    <ScreenFrame title="Certificates" scopes={[scope]} helpOpen={helpOpen} typing={typing} readOnly={Boolean(props.readOnly)}>
-      {props.readOnly ? <Text color={theme.warn}>Read-only console: the wizard shows its plan but writes nothing.</Text> : null}
-      <StepBody state={state} dispatch={dispatch} inputActive={inputActive} readOnly={Boolean(props.readOnly)} />
+    <ScreenFrame title="Certificates" scopes={[scope]} helpOpen={helpOpen} typing={typing}>
+      {readOnly ? <Text color={theme.warn}>Read-only console: the wizard shows its plan but writes nothing.</Text> : null}
+      <StepBody state={state} dispatch={dispatch} inputActive={inputActive} />
       {state.error ? <Text color={theme.error}>✗ {state.error}</Text> : null}
       {existing && !conf.confirming ? <Text color={theme.dim}>c: point {conf.confPath ?? 'commbase.conf'} at the server certificate already made ({existing.cert})</Text> : null}
       {state.step === 'done' && state.result?.server && !conf.confPath ? <Text color={theme.dim}>c: not available: no commbase.conf known (set COMMBASE_APP_DIR, or open one in Configuration)</Text> : null}
@@ -56,7 +58,7 @@ export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir:
           ? <Text>Press c to point {conf.confPath} at these files ({conf.proposal.pairs.map(([k]) => k).join(', ')}).</Text>
           : <Text color={theme.dim}>commbase.conf ({conf.confPath}) not offered: {conf.proposal.reason}</Text>
       ) : null}
-      {conf.confirming && conf.diff ? <ConfirmDialog title="Update commbase.conf?" lines={[...conf.diff, 'The previous version is kept as .bak.']} onYes={conf.apply} onNo={conf.cancel} isActive={inputActive} readOnly={Boolean(props.readOnly)} /> : null}
+      {conf.confirming && conf.diff ? <ConfirmDialog title="Update commbase.conf?" lines={[...conf.diff, 'The previous version is kept as .bak.']} onYes={conf.apply} onNo={conf.cancel} isActive={inputActive} /> : null}
       {conf.task.busy ? <Text color={theme.dim}>{conf.task.busy}…</Text> : null}
       {conf.task.error?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}
       {conf.task.result?.map((l, i) => <Text key={i} color={theme.ok}>{l}</Text>)}
@@ -66,7 +68,8 @@ export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir:
 
 type Wiz = Omit<ReturnType<typeof useCertWizard>, 'conf' | 'existing'>;
 
-function StepBody({ state, dispatch, inputActive, readOnly }: Wiz & { inputActive: boolean; readOnly: boolean }) {
+function StepBody({ state, dispatch, inputActive }: Wiz & { inputActive: boolean }) {
+  const readOnly = useReadOnly();
   switch (state.step) {
     case 'mode':
       return (

@@ -25,7 +25,7 @@ function confirmLines(preview: { steps: string[]; diffs: string[][] }): string[]
 }
 
 /** Prepare a Commbase client host: the same flow as `commbase-admin client setup`, previewed, then probed. */
-export function ClientSetup(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean; suggestHost?: string }) {
+export function ClientSetup(props: { onExit: () => void; isActive?: boolean; suggestHost?: string }) {
   const { state, dispatch, form, trust } = useClientSetup(props.suggestHost ? { suggestHost: props.suggestHost } : {});
   const [helpOpen, setHelpOpen] = useState(false);
   const active = (props.isActive ?? true) && !helpOpen;
@@ -37,18 +37,18 @@ export function ClientSetup(props: { onExit: () => void; readOnly?: boolean; isA
     'text.back': () => (state.index === 0 ? props.onExit() : dispatch({ type: 'back' })),
     'cs.probe': () => dispatch({ type: 'probe' }),
     'cs.again': () => dispatch({ type: 'restart' }),
-  }, { isActive: (props.isActive ?? true) && !asking && state.step !== 'confirm', typing: state.step === 'form', readOnly: Boolean(props.readOnly) });
+  }, { isActive: (props.isActive ?? true) && !asking && state.step !== 'confirm', typing: state.step === 'form' });
 
   const preview = state.preview;
   return (
-    <ScreenFrame title="Client host" scopes={state.step === 'confirm' ? ['confirm'] : scopes} helpOpen={helpOpen} typing={state.step === 'form' || asking?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)}>
+    <ScreenFrame title="Client host" scopes={state.step === 'confirm' ? ['confirm'] : scopes} helpOpen={helpOpen} typing={state.step === 'form' || asking?.kind === 'passphrase'}>
       <Text color={theme.dim}>Point a Commbase client host at the relay: a token, the CA, its listener, updater and uploader, commbase.conf.</Text>
       <ConnectQuestionDialog question={asking} isActive={active} />
       {state.step === 'form' ? <StepForm title="Set up a client host" fields={form} index={state.index} values={state.values} onSubmitField={(key, value) => dispatch({ type: 'field', key, value })} isActive={active && !asking} /> : null}
       {state.step in BUSY && !asking ? <Spinner label={BUSY[state.step as keyof typeof BUSY]} /> : null}
       {state.step === 'applying' || state.step === 'done' ? (state.progress ?? []).map((l, i) => <Text key={`p${i}`} color={theme.dim}>  {l}</Text>) : null}
       {state.step === 'confirm' && preview ? (
-        <ConfirmDialog title={`Set up ${preview.host} as a client of ${state.values['relay-url']}?`} isActive={active} readOnly={Boolean(props.readOnly)}
+        <ConfirmDialog title={`Set up ${preview.host} as a client of ${state.values['relay-url']}?`} isActive={active}
           lines={confirmLines(preview)}
           onYes={() => dispatch({ type: 'confirm' })} onNo={() => dispatch({ type: 'back' })} />
       ) : null}

@@ -15,7 +15,7 @@ import type { PathStatus } from '../../conffile/paths-check.js';
 
 const short = (key: string) => key.replace(/^COMMBASE_DATA_EXCHANGE_/, '…').replace(/^CERTS_AND_KEYS_/, 'CERTS…');
 
-export function Config(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean; file?: string; host?: string }) {
+export function Config(props: { onExit: () => void; isActive?: boolean; file?: string; host?: string }) {
   const c = useConfig(props.file, props.host);
   const [helpOpen, setHelpOpen] = useState(false);
   const active = (props.isActive ?? true) && !helpOpen;
@@ -36,10 +36,10 @@ export function Config(props: { onExit: () => void; readOnly?: boolean; isActive
     'config.undo': c.startUndo,
     'config.reload': c.reload,
     'config.host': c.nextHost,
-  }, { isActive: (props.isActive ?? true) && !asking, typing: mode === 'edit' || mode === 'choose', readOnly: Boolean(props.readOnly) });
+  }, { isActive: (props.isActive ?? true) && !asking, typing: mode === 'edit' || mode === 'choose' });
 
   return (
-    <ScreenFrame title="Configuration" scopes={scopes} helpOpen={helpOpen} typing={mode === 'edit' || mode === 'choose' || asking?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)}
+    <ScreenFrame title="Configuration" scopes={scopes} helpOpen={helpOpen} typing={mode === 'edit' || mode === 'choose' || asking?.kind === 'passphrase'}
       status={<Text>{c.pendingCount ? <Text color={theme.warn}>{c.pendingCount} unsaved · </Text> : null}<Text color={theme.dim}>host {c.host.name} ({c.hostLabel})</Text></Text>}>
       <ConnectQuestionDialog question={asking} isActive={active} />
       {c.loadError ? c.loadError.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>) : null}
@@ -69,8 +69,8 @@ export function Config(props: { onExit: () => void; readOnly?: boolean; isActive
       {mode === 'edit' && c.editing ? <EditField keyName={c.editing.key} initial={c.editing.value === '(not set)' ? '' : c.editing.value} validate={c.validate} onSubmit={c.submitEdit} isActive={active} /> : null}
       {mode === 'list' && c.unknown.length ? <Text color={theme.dim}>Other keys (kept, read-only here): {c.unknown.map((u) => u.key).join(', ')}</Text> : null}
       {mode === 'list' && c.findings.length ? <Text color={theme.warn}>{c.findings.length} warning(s) about lines Commbase's readers will trip on: commbase-admin config validate</Text> : null}
-      {c.pending?.kind === 'save' ? <ConfirmDialog title="Save these changes?" lines={[...c.pending.preview.diff, 'The previous version is kept as .bak.']} onYes={c.save} onNo={c.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
-      {c.pending?.kind === 'undo' && c.doc ? <ConfirmDialog title="Undo the last save?" lines={[`${c.doc.path} gets the content of ${c.doc.path}.bak back.`]} onYes={c.undo} onNo={c.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+      {c.pending?.kind === 'save' ? <ConfirmDialog title="Save these changes?" lines={[...c.pending.preview.diff, 'The previous version is kept as .bak.']} onYes={c.save} onNo={c.cancel} isActive={active} /> : null}
+      {c.pending?.kind === 'undo' && c.doc ? <ConfirmDialog title="Undo the last save?" lines={[`${c.doc.path} gets the content of ${c.doc.path}.bak back.`]} onYes={c.undo} onNo={c.cancel} isActive={active} /> : null}
       <Box flexDirection="column">
         {c.task.busy ? <Spinner label={c.task.busy} /> : null}
         {c.task.error?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}

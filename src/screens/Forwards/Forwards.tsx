@@ -13,7 +13,7 @@ import { useListKeys } from '../use-list-keys.js';
 import { theme } from '../../ui/theme.js';
 import { ADD_FIELDS, EXTEND_FIELDS, useForwards } from './use-forwards.js';
 
-export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
+export function Forwards(props: { onExit: () => void; isActive?: boolean }) {
   const f = useForwards();
   const keys = useListKeys({
     modal: f.state.modal, question: f.trust.question, screenScope: 'forwards', onExit: props.onExit, cancel: f.cancel, back: f.back, move: f.move,
@@ -26,13 +26,12 @@ export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActi
       'fwd.cron': f.startCron,
       'fwd.host': f.nextHost,
     },
-    ...(props.isActive !== undefined ? { isActive: props.isActive } : {}), readOnly: Boolean(props.readOnly),
-  });
+    ...(props.isActive !== undefined ? { isActive: props.isActive } : {}),   });
   const { helpOpen, scopes, typing, active } = keys;
   const modal = keys.kind;
 
   return (
-    <ScreenFrame title="Forwards" scopes={scopes} helpOpen={helpOpen} typing={typing || f.trust.question?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)} status={<Text color={theme.dim}>host {f.host.name} ({f.hostLabel}, Tab for next)</Text>}>
+    <ScreenFrame title="Forwards" scopes={scopes} helpOpen={helpOpen} typing={typing || f.trust.question?.kind === 'passphrase'} status={<Text color={theme.dim}>host {f.host.name} ({f.hostLabel}, Tab for next)</Text>}>
       {f.readError ? <Text color={theme.error}>cannot read forwards on {f.host.name}: {f.readError}</Text> : null}
       {!f.loaded && !f.readError ? <Spinner label={`reading forwards on ${f.host.name}`} /> : null}
       <Table
@@ -51,8 +50,8 @@ export function Forwards(props: { onExit: () => void; readOnly?: boolean; isActi
         <ConnectQuestionDialog question={f.trust.question} isActive={active} />
         {f.form?.form === 'add' ? <StepForm title={`Add a timed forward on ${f.host.name}`} fields={ADD_FIELDS} index={f.form.index} values={f.form.values} onSubmitField={f.submitField} isActive={active} /> : null}
         {f.form?.form === 'extend' ? <StepForm title="Extend the forward" fields={EXTEND_FIELDS} index={f.form.index} values={f.form.values} onSubmitField={f.submitField} isActive={active} /> : null}
-        {modal === 'confirm' && f.pending ? <ConfirmDialog title={{ add: 'Add this forward?', extend: 'Extend this forward?', reap: 'Remove the expired forwards?', cron: 'Install the cron reaper?', revoke: 'Revoke this forward?' }[f.pending.kind]} lines={forwardChangeLines(f.pending.preview, 'preview')} onYes={f.apply} onNo={f.cancel} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
-        {modal === 'typed' && f.pending ? <TypedConfirm title="Revoke this forward?" lines={forwardChangeLines(f.pending.preview, 'preview')} target={f.pending.preview.id ?? ''} onConfirm={f.apply} isActive={active} readOnly={Boolean(props.readOnly)} /> : null}
+        {modal === 'confirm' && f.pending ? <ConfirmDialog title={{ add: 'Add this forward?', extend: 'Extend this forward?', reap: 'Remove the expired forwards?', cron: 'Install the cron reaper?', revoke: 'Revoke this forward?' }[f.pending.kind]} lines={forwardChangeLines(f.pending.preview, 'preview')} onYes={f.apply} onNo={f.cancel} isActive={active} /> : null}
+        {modal === 'typed' && f.pending ? <TypedConfirm title="Revoke this forward?" lines={forwardChangeLines(f.pending.preview, 'preview')} target={f.pending.preview.id ?? ''} onConfirm={f.apply} isActive={active} /> : null}
         <TaskStatus task={f.task} />
       </Box>
     </ScreenFrame>

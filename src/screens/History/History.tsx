@@ -13,7 +13,7 @@ import { useHistory } from './use-history.js';
 
 const SCOPES: Scope[] = ['list', 'history'];
 
-export function History(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
+export function History(props: { onExit: () => void; isActive?: boolean }) {
   const h = useHistory();
   const [helpOpen, setHelpOpen] = useState(false);
   useKeymap(['global', ...SCOPES], {
@@ -22,11 +22,11 @@ export function History(props: { onExit: () => void; readOnly?: boolean; isActiv
     'list.up': () => h.move(-1),
     'list.down': () => h.move(1),
     'history.reload': h.reload,
-  }, { isActive: props.isActive ?? true, readOnly: Boolean(props.readOnly) });
+  }, { isActive: props.isActive ?? true });
 
   const s = h.selected;
   return (
-    <ScreenFrame title="History" scopes={SCOPES} helpOpen={helpOpen} readOnly={Boolean(props.readOnly)} status={<Text color={theme.dim}>{h.records ? `${h.records.length} change(s)` : ''}</Text>}>
+    <ScreenFrame title="History" scopes={SCOPES} helpOpen={helpOpen} status={<Text color={theme.dim}>{h.records ? `${h.records.length} change(s)` : ''}</Text>}>
       {h.error?.map((l, i) => <Text key={i} color={i === 0 ? theme.error : undefined}>{l}</Text>)}
       {!h.records && !h.error ? <Spinner label="reading the audit log" /> : null}
       {h.records ? (

@@ -12,7 +12,7 @@ import { hasCountdown, useMonitor, type MonitorTargets } from '../use-monitor.js
 /** The home screen shows one line of the snapshot: it redraws only when that line changes. */
 const homeView = (s: Snapshot) => summaryLine(s, Date.now());
 
-export function Home({ onOpen, onQuit, readOnly, isActive = true, initialCursor = 0, summaryTargets }: { onOpen: (id: ScreenId) => void; onQuit: () => void; readOnly?: boolean; isActive?: boolean; initialCursor?: number; summaryTargets?: MonitorTargets }) {
+export function Home({ onOpen, onQuit, isActive = true, initialCursor = 0, summaryTargets }: { onOpen: (id: ScreenId) => void; onQuit: () => void; isActive?: boolean; initialCursor?: number; summaryTargets?: MonitorTargets }) {
   const { snapshot, now } = useMonitor(summaryTargets ?? { hosts: ['local'], timersEveryMs: 5000 }, hasCountdown, homeView);
   const [cursor, setCursor] = useState(initialCursor);
   const [helpOpen, setHelpOpen] = useState(false);
@@ -25,9 +25,9 @@ export function Home({ onOpen, onQuit, readOnly, isActive = true, initialCursor 
     'home.open': () => { const entry = SCREENS[cursor]; if (entry) onOpen(entry.id); },
     'home.setup': () => onOpen('journey'),
     ...Object.fromEntries(SCREENS.map((s, i) => [`home.number.${screenKey(i)}`, () => onOpen(s.id)])),
-  }, { isActive, readOnly: Boolean(readOnly) });
+  }, { isActive });
   return (
-    <ScreenFrame title="Home" scopes={['home']} helpOpen={helpOpen} readOnly={Boolean(readOnly)}>
+    <ScreenFrame title="Home" scopes={['home']} helpOpen={helpOpen}>
       <Box marginBottom={1}><Text>  <Text bold color={theme.accent}>s</Text> Set up a relay   <Text color={theme.dim}>a checklist: certificate → hosts → firewall → relay → client hosts → Monitor</Text></Text></Box>
       {SCREENS.map((s, i) => (
         <Text key={s.id} {...(i === cursor ? { color: theme.accent, bold: true } : {})}>

@@ -15,7 +15,7 @@ const SCOPES: Scope[] = ['journey'];
 const MARK: Record<StepState, string> = { done: '✓', todo: '○', partial: '!', unknown: '?' };
 const TONE: Record<StepState, string | undefined> = { done: theme.ok, todo: undefined, partial: theme.warn, unknown: theme.warn };
 
-export function Journey(props: { onOpen: (step: StepId, journey: JourneyState) => void; onExit: () => void; readOnly?: boolean; isActive?: boolean; initialStep?: StepId }) {
+export function Journey(props: { onOpen: (step: StepId, journey: JourneyState) => void; onExit: () => void; isActive?: boolean; initialStep?: StepId }) {
   const j = useJourney();
   const [helpOpen, setHelpOpen] = useState(false);
   const [cursor, setCursor] = useState<number | undefined>();
@@ -38,10 +38,10 @@ export function Journey(props: { onOpen: (step: StepId, journey: JourneyState) =
     'journey.down': () => setCursor((c) => Math.min(steps.length - 1, (c ?? 0) + 1)),
     'journey.open': () => { const s = steps[at]; if (s && j.journey) props.onOpen(s.id, j.journey); },
     'journey.reload': () => { j.reload(); },
-  }, { isActive: (props.isActive ?? true) && !j.trust.question, readOnly: Boolean(props.readOnly) });
+  }, { isActive: (props.isActive ?? true) && !j.trust.question });
 
   return (
-    <ScreenFrame title="Set up a relay" scopes={SCOPES} helpOpen={helpOpen} readOnly={Boolean(props.readOnly)} status={j.reading ? <Spinner label="reading" /> : undefined}>
+    <ScreenFrame title="Set up a relay" scopes={SCOPES} helpOpen={helpOpen} status={j.reading ? <Spinner label="reading" /> : undefined}>
       <Text color={theme.dim}>Each step is read from the files, hosts, rules and relay themselves. Enter does the selected one.</Text>
       {j.error?.map((l, i) => <Text key={`e${i}`} color={i === 0 ? theme.error : undefined}>{l}</Text>)}
       {!j.journey && !j.error ? <Spinner label="reading the certificate, the inventory, this machine's rules and the relay" /> : null}

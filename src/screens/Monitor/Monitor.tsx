@@ -18,7 +18,7 @@ import type { Snapshot } from '../../monitor/views.js';
 export type { Pane };
 
 /** `targets` left out: this machine and every host in the inventory (read when the screen opens). */
-export function Monitor(props: { targets?: MonitorTargets; onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
+export function Monitor(props: { targets?: MonitorTargets; onExit: () => void; isActive?: boolean }) {
   const inventory = useHostList();
   const v = useMonitorScreen(props.targets ?? { hosts: inventory.map((h) => h.name) });
   const { snapshot, state, dispatch, task, clients, timers, pending } = v;
@@ -42,14 +42,14 @@ export function Monitor(props: { targets?: MonitorTargets; onExit: () => void; r
     'mon.revoke': v.revoke,
     'mon.extend': v.extend,
     'mon.end': v.end,
-  }, { isActive: (props.isActive ?? true) && !pending, typing: filtering, readOnly: Boolean(props.readOnly) });
+  }, { isActive: (props.isActive ?? true) && !pending, typing: filtering });
 
   const status = <Text color={snapshot?.paused ? theme.warn : theme.dim}>{snapshot?.paused ? 'PAUSED' : `updated ${snapshot ? snapshot.at.slice(11, 19) : '…'}`}</Text>;
   return (
-    <ScreenFrame title="Monitor" scopes={scopes} helpOpen={helpOpen} typing={filtering} readOnly={Boolean(props.readOnly)} status={status}>
+    <ScreenFrame title="Monitor" scopes={scopes} helpOpen={helpOpen} typing={filtering} status={status}>
       <MonitorBody snapshot={snapshot} clients={clients} timers={timers} pane={pane} clientCursor={v.clientCursor} timerCursor={v.timerCursor} />
       {filtering || filter ? <Box><Text color={theme.accent}>filter › </Text>{filtering ? <TextField prompt="" value={filter} onChange={onFilter} onSubmit={() => {}} /> : <Text>{filter}</Text>}</Box> : null}
-      {pending ? <ConfirmDialog title={pending.title} lines={pending.lines} onYes={v.confirm} onNo={() => dispatch({ type: 'close' })} isActive={props.isActive ?? true} readOnly={Boolean(props.readOnly)} /> : null}
+      {pending ? <ConfirmDialog title={pending.title} lines={pending.lines} onYes={v.confirm} onNo={() => dispatch({ type: 'close' })} isActive={props.isActive ?? true} /> : null}
       {task.busy ? <Text color={theme.dim}>{task.busy}…</Text> : null}
       {task.error ? <Text wrap="truncate-end" color={theme.error}>{task.error[0]}</Text> : null}
       {task.result ? <Text color={theme.ok}>{task.result[0]}</Text> : null}

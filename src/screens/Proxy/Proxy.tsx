@@ -14,7 +14,7 @@ import { useProxy } from './use-proxy.js';
 const BUSY = { previewing: 'reading the certificate and the current site (dry run)', applying: 'writing the site, nginx -t, reloading' } as const;
 
 /** nginx in front of the relay: the same flow as `commbase-admin proxy nginx`, previewed, then applied. */
-export function Proxy(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean }) {
+export function Proxy(props: { onExit: () => void; isActive?: boolean }) {
   const { state, dispatch, form, trust } = useProxy();
   const [helpOpen, setHelpOpen] = useState(false);
   const active = (props.isActive ?? true) && !helpOpen;
@@ -25,18 +25,18 @@ export function Proxy(props: { onExit: () => void; readOnly?: boolean; isActive?
     back: () => (helpOpen ? setHelpOpen(false) : (state.step === 'form' && state.index === 0) || state.step === 'done' ? props.onExit() : dispatch({ type: 'back' })),
     'text.back': () => (state.index === 0 ? props.onExit() : dispatch({ type: 'back' })),
     'result.again': () => dispatch({ type: 'restart' }),
-  }, { isActive: (props.isActive ?? true) && !asking && state.step !== 'confirm', typing: state.step === 'form', readOnly: Boolean(props.readOnly) });
+  }, { isActive: (props.isActive ?? true) && !asking && state.step !== 'confirm', typing: state.step === 'form' });
 
   const preview = state.preview;
   const result = state.result;
   return (
-    <ScreenFrame title="Proxy" scopes={state.step === 'confirm' ? ['confirm'] : scopes} helpOpen={helpOpen} typing={state.step === 'form' || asking?.kind === 'passphrase'} readOnly={Boolean(props.readOnly)}>
+    <ScreenFrame title="Proxy" scopes={state.step === 'confirm' ? ['confirm'] : scopes} helpOpen={helpOpen} typing={state.step === 'form' || asking?.kind === 'passphrase'}>
       <Text color={theme.dim}>nginx in front of the relay: TLS on 443, port 80 redirected (ACME's http-01 path left alone), websockets passed through.</Text>
       <ConnectQuestionDialog question={asking} isActive={active} />
       {state.step === 'form' ? <StepForm title="Set up nginx" fields={form} index={state.index} values={state.values} onSubmitField={(key, value) => dispatch({ type: 'field', key, value })} isActive={active && !asking} /> : null}
       {state.step in BUSY && !asking ? <Spinner label={BUSY[state.step as keyof typeof BUSY]} /> : null}
       {state.step === 'confirm' && preview ? (
-        <ConfirmDialog title={`Put nginx in front of the relay on ${preview.where}?`} isActive={active} readOnly={Boolean(props.readOnly)}
+        <ConfirmDialog title={`Put nginx in front of the relay on ${preview.where}?`} isActive={active}
           lines={[...preview.files.map((f) => `• ${f.action} ${f.path} (${f.mode})`), ...preview.warnings.map((w) => `warning: ${w}`), '', ...preview.text.split('\n').filter((l) => /listen|server_name|return 301|proxy_pass|ssl_certificate |root /.test(l)).map((l) => l.trim()),
             'nginx -t checks it before nginx reloads; on any failure the previous files come back.']}
           onYes={() => dispatch({ type: 'confirm' })} onNo={() => dispatch({ type: 'back' })} />

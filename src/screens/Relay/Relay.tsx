@@ -25,19 +25,18 @@ function describe(p: Pending, port: number | undefined): { title: string; lines:
 }
 
 /** The relay on this machine and every client it knows: start/stop, issue, approve with a scope, deny, rotate, revoke. */
-export function Relay(props: { onExit: () => void; readOnly?: boolean; isActive?: boolean; startNow?: boolean }) {
+export function Relay(props: { onExit: () => void; isActive?: boolean; startNow?: boolean }) {
   const r = useRelay(undefined, props.startNow ? { startNow: true } : {});
   const keys = useListKeys({
     modal: r.state.modal, question: undefined, screenScope: 'relay', onExit: props.onExit, cancel: r.cancel, back: r.back, move: r.move,
     handlers: { 'relay.start': r.start, 'relay.stop': r.stop, 'relay.issue': r.issue, 'relay.approve': r.approve, 'relay.deny': r.deny, 'relay.rotate': r.rotate, 'relay.revoke': r.revoke },
-    ...(props.isActive !== undefined ? { isActive: props.isActive } : {}), readOnly: Boolean(props.readOnly),
-  });
+    ...(props.isActive !== undefined ? { isActive: props.isActive } : {}),   });
   const st = r.state.status;
   const d = r.pending ? describe(r.pending, st?.port) : undefined;
   const formTitle = r.form?.form === 'start' ? 'Start the relay' : r.form?.form === 'issue' ? 'Issue a token' : `Approve ${r.selected?.name ?? ''}`;
   const suggested = r.form?.form === 'approve' && r.selected ? r.formFields.map((f) => ({ ...f, initial: r.selected!.scope })) : r.formFields;
   return (
-    <ScreenFrame title="Relay & clients" scopes={keys.scopes} helpOpen={keys.helpOpen} typing={keys.typing} readOnly={Boolean(props.readOnly)}>
+    <ScreenFrame title="Relay & clients" scopes={keys.scopes} helpOpen={keys.helpOpen} typing={keys.typing}>
       {st ? relayLines({ host: 'local', dataDir: r.dataDir, state: 'up', since: '', status: st }).map((l, i) => <Text key={i} color={i === 0 ? theme.ok : undefined} wrap="truncate-end">{l}</Text>)
         : <Text color={theme.warn}>No relay runs with {r.dataDir}{r.state.down && !/no relay is running/.test(r.state.down) ? ` (${r.state.down})` : ''}. Press s to start one.</Text>}
       <Table columns={[{ title: 'STATE', width: 10 }, { title: 'NAME', width: 14 }, { title: 'ID', width: 14 }, { title: 'SCOPE', width: 6 }, { title: 'FROM', width: 14 }]}
@@ -45,8 +44,8 @@ export function Relay(props: { onExit: () => void; readOnly?: boolean; isActive?
         cursor={r.cursor} empty={st ? 'no clients yet: i issues a token, or clients ask with POST /api/authorise' : 'the relay is not running'} />
       <Box marginTop={1} flexDirection="column">
         {r.form ? <StepForm title={formTitle} fields={suggested} index={r.form.index} values={r.form.values} onSubmitField={r.submitField} isActive={keys.active} /> : null}
-        {keys.kind === 'confirm' && d ? <ConfirmDialog title={d.title} lines={d.lines} onYes={r.confirm} onNo={r.cancel} isActive={keys.active} readOnly={Boolean(props.readOnly)} /> : null}
-        {keys.kind === 'typed' && d?.target !== undefined ? <TypedConfirm title={d.title} lines={d.lines} target={d.target} onConfirm={r.confirm} isActive={keys.active} readOnly={Boolean(props.readOnly)} /> : null}
+        {keys.kind === 'confirm' && d ? <ConfirmDialog title={d.title} lines={d.lines} onYes={r.confirm} onNo={r.cancel} isActive={keys.active} /> : null}
+        {keys.kind === 'typed' && d?.target !== undefined ? <TypedConfirm title={d.title} lines={d.lines} target={d.target} onConfirm={r.confirm} isActive={keys.active} /> : null}
         <TaskStatus task={r.task} />
       </Box>
     </ScreenFrame>

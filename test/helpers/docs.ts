@@ -30,3 +30,8 @@ export const blockHash = (text: string) => createHash('sha256').update(text).dig
 
 /** A block's commands, one per line once continuations are joined; comment lines dropped (the rest is the shell's). */
 export const blockCommands = (text: string) => text.replace(/\\\n\s*/g, '').split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
+
+/** Each block's pin, and (for the failure message) each block with its section, to compare with a test's PINNED list. */
+export function pins(blocks: readonly Block[]): { hashes: string[]; shown: string } {
+  return { hashes: blocks.map((b) => blockHash(b.text)), shown: blocks.map((b, i) => `${i}: ${b.heading}\n${b.text}`).join('\n\n') };
+}

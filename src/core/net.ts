@@ -50,6 +50,12 @@ export function isCidr(value: string): boolean {
   return n >= 0 && n <= (family === 4 ? 32 : 128);
 }
 
+/** One host's address as a CIDR of just it (/32 or /128), for a firewall source; undefined for a name or nothing. */
+export function hostCidr(address: string | undefined): string | undefined {
+  const family = address ? isIP(address) : 0;
+  return family ? `${address}/${family === 6 ? 128 : 32}` : undefined;
+}
+
 export function normaliseCidr(value: string): string {
   if (value.includes('/')) return value;
   return isIP(value) === 6 ? `${value}/128` : `${value}/32`;

@@ -3,7 +3,7 @@
 // sees connected), never from what the console remembers doing. Each step says what is done, what is missing, and
 // what the next screen should offer; a step that could not be read says so instead of passing.
 import { latestServerCert, type KnownServerCert } from '../certs/known.js';
-import { isIP } from '../core/net.js';
+import { hostCidr, isIP } from '../core/net.js';
 import { defaultRelayDataDir } from '../core/paths.js';
 import { listRules } from '../firewall/service.js';
 import { reachOf } from '../firewall/reach.js';
@@ -37,7 +37,6 @@ export interface Journey {
   source?: string;
 }
 
-const asSource = (address: string | undefined) => (address && isIP(address) ? `${address}/${isIP(address) === 6 ? 128 : 32}` : undefined);
 const problem = (err: unknown) => ((err as Error).message ?? String(err)).split('\n')[0]!;
 
 export async function readJourney(deps: Connector, opts: { dataDir?: string } = {}): Promise<Journey> {
@@ -82,7 +81,7 @@ export async function readJourney(deps: Connector, opts: { dataDir?: string } = 
 
   steps.push({ id: 'monitor', title: 'Watch it live', state: relay ? 'done' : 'todo', lines: [relay ? `${relay.connected.length} client(s) connected, ${relay.pending.length} waiting for approval` : 'the Monitor shows the relay, rule timers and clients once the relay runs'] });
 
-  const source = asSource(clientHosts.find((h) => asSource(h.address))?.address);
+  const source = hostCidr(clientHosts.find((h) => hostCidr(h.address))?.address);
   return { steps, ...(cert ? { cert } : {}), ...(relay ? { relay } : {}), port, clientHosts, ...(nextClient ? { nextClient } : {}), ...(source ? { source } : {}) };
 }
 
@@ -97,7 +96,7 @@ async function firewallStep(deps: Connector, port: number, clientHosts: HostEntr
   }
   const rule = { port, proto: 'tcp' as const };
   const server = relay && isIP(relay.bind) === 4 && relay.bind !== '0.0.0.0' ? { 4: relay.bind } : {};
-  const sources = clientHosts.map((h) => ({ h, src: asSource(h.address) })).filter((x): x is { h: HostEntry; src: string } => Boolean(x.src));
+  const sources = clientHosts.map((h) => ({ h, src: hostCidr(h.address) })).filter((x): x is { h: HostEntry; src: string } => Boolean(x.src));
   if (sources.length === 0) {
     const r = reachOf(set, rule, server);
     const open = Object.values(r.fromOthers).some((v) => v === 'yes');

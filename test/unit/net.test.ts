@@ -3,7 +3,7 @@
 import { BlockList } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hostBitsSet, ipToBigInt, isCidr, isIP, normaliseCidr, sameNetwork } from '../../src/core/net.js';
+import { hostBitsSet, hostCidr, ipToBigInt, isCidr, isIP, normaliseCidr, sameNetwork } from '../../src/core/net.js';
 
 const v6Text = (n: bigint) => Array.from({ length: 8 }, (_, i) => ((n >> BigInt(112 - 16 * i)) & 0xffffn).toString(16)).join(':');
 
@@ -39,5 +39,11 @@ describe('address arithmetic', () => {
     for (const bad of ['fe80::1%eth0', 'fe80::1%eth0/64', '10.0.0.0/33', '10.0.0.0/8/8', '10.0.0.0/-1', '10.0.0.0/ 8']) expect(isCidr(bad), bad).toBe(false);
     expect(isIP('fe80::1%eth0')).toBe(0);
     expect(normaliseCidr('2001:db8::1')).toBe('2001:db8::1/128');
+  });
+
+  it('hostCidr: one host\'s address as a source of just it; names, zones and nothing give none', () => {
+    expect(hostCidr('10.213.5.2')).toBe('10.213.5.2/32');
+    expect(hostCidr('2001:db8::7')).toBe('2001:db8::7/128');
+    for (const bad of [undefined, '', 'relay.lan', 'fe80::1%eth0', '10.0.0.0/8', '999.1.1.1']) expect(hostCidr(bad), String(bad)).toBeUndefined();
   });
 });

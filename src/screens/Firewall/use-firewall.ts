@@ -1,7 +1,7 @@
 // The Firewall screen's effects: read the rules of the host shown, preview a change (dry run), apply it.
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import { UserError } from '../../core/errors.js';
-import { isIP } from '../../core/net.js';
+import { hostCidr } from '../../core/net.js';
 import { defaultRelayDataDir } from '../../core/paths.js';
 import { withAdmin } from '../../relay/admin-client.js';
 import { closePort, disableUfw, enableUfw, listRules, openPort, type PortRequest } from '../../firewall/service.js';
@@ -34,7 +34,6 @@ export function openFields(known: { port?: number; sources: string[] }): FormFie
   });
 }
 
-const asSource = (address: string | undefined) => (address && isIP(address) ? `${address}/${isIP(address) === 6 ? 128 : 32}` : undefined);
 
 export function useFirewall(opts: { openWith?: { port: number; from?: string } } = {}) {
   const hosts = useHostList();
@@ -49,7 +48,7 @@ export function useFirewall(opts: { openWith?: { port: number; from?: string } }
     void withAdmin({ dataDir: defaultRelayDataDir(), host: 'local' }, trust.deps, (c) => c.status()).then((st) => { if (live) setRelayPort(st.port); }, () => undefined);
     return () => { live = false; };
   }, [trust.deps]);
-  const sources = [...new Set([opts.openWith?.from, ...hosts.filter((h) => h.name !== host.name).map((h) => asSource(h.address))].filter((x): x is string => Boolean(x)))];
+  const sources = [...new Set([opts.openWith?.from, ...hosts.filter((h) => h.name !== host.name).map((h) => hostCidr(h.address))].filter((x): x is string => Boolean(x)))];
   const sourceList = sources.join(',');
   const port = opts.openWith?.port ?? relayPort;
   const fields = useMemo(() => openFields({ ...(port ? { port } : {}), sources: sourceList ? sourceList.split(',') : [] }), [port, sourceList]);

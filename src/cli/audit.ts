@@ -1,5 +1,5 @@
 // `commbase-admin audit`: what commbase-admin changed, from the audit log (src/services/audit.ts).
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { z } from 'zod';
 import { parseInput, wholeNumber } from '../core/validate.js';
 import { action } from './boundary.js';

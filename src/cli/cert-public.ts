@@ -1,6 +1,6 @@
 // `cert csr | import | acme | renew`: a certificate from a public CA, by a CSR and import, or over ACME, and its
 // renewal with a reload hook.
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { EXIT } from '../core/errors.js';
 import { action } from './boundary.js';
 import { certs } from './cert-common.js';

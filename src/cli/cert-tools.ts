@@ -1,5 +1,5 @@
 // `cert strip-passphrase | inspect`: a key's passphrase removed, and a certificate (a file or a live server) shown.
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { readKeyFile, stripPassphrase } from '../certs/passphrase.js';
 import { liveSummaryLines } from '../present/certs.js';
 import { action } from './boundary.js';

@@ -1,6 +1,6 @@
 // `commbase-admin cert …`: certificates with node-forge (src/certs). The local CA's verbs (ca, issue, setup) here;
 // a public CA's (csr, import, acme, renew) in cert-public.ts; strip-passphrase and inspect in cert-tools.ts.
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { quoteArg } from '../core/quote.js';
 import { action } from './boundary.js';
 import { certs } from './cert-common.js';

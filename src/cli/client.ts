@@ -1,5 +1,5 @@
 // `commbase-admin client …`: prepare a Commbase client host to use the relay, and check it from that host.
-import type { Command } from 'commander';
+import { Option, type Command } from '@commander-js/extra-typings';
 import { UserError } from '../core/errors.js';
 import { action } from './boundary.js';
 import { withJson } from './common.js';
@@ -22,7 +22,7 @@ export function registerClient(program: Command): void {
     .option('--relay-host <name>', 'the relay runs on this inventory host: issue the token there over SSH')
     .option('--host <name>', 'the client host (default: this machine)', 'local')
     .option('--trust-system', 'also add the CA to the client host\'s trust store (Commbase\'s Socket.IO clients use only that)')
-    .option('--listener <kind>', 'for a local-CA https relay: Commbase\'s websocket or polling listener template', 'websocket')
+    .addOption(new Option('--listener <kind>', 'for a local-CA https relay: Commbase\'s websocket or polling listener template').choices(['websocket', 'polling'] as const).default('websocket' as const))
     .option('--dry-run', 'show every change and diff, issue nothing, write nothing')
     .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
     .action(action(async (o) => {

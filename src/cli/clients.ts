@@ -1,6 +1,6 @@
 // `commbase-admin clients …`: who may use the relay: pending requests, approvals, tokens, rotation, revocation.
-import type { Command } from 'commander';
-import { Option } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
+import { Option } from '@commander-js/extra-typings';
 import { z } from 'zod';
 import { parseInput } from '../core/validate.js';
 import { SCOPES, clientIdSchema } from '../relay/auth.js';
@@ -22,22 +22,26 @@ export function registerClients(program: Command): void {
       ]);
     }));
 
-  for (const verb of ['approve', 'deny', 'revoke', 'rotate'] as const) {
-    const cmd = adminOpts(clients.command(verb)).argument('<id>', 'the client id, as `clients list` shows')
-      .description({ approve: 'approve a pending client: it collects its token on its next request', deny: 'deny a pending client', revoke: 'revoke a client\'s token and drop its connections at once', rotate: 'give a client a new token (sent to its open connections); the old one stops working' }[verb]);
-    if (verb === 'approve') cmd.addOption(new Option('--scope <scope>', 'what the token may do').choices([...SCOPES])).option('--ttl <duration>', 'token lifetime: 90s, 30m, 2h, 1d (default 30 days)');
-    cmd.action(action(async (id: string, o) => {
-      const cid = parseInput(z.object({ id: clientIdSchema }), { id }).id;
-      type Answer = { client: { id: string; name: string }; dropped?: number; notified?: number; token?: string };
-      const r = await withAdmin<Answer>({ dataDir: o.dataDir, host: o.host }, connector(o), (c) =>
-        verb === 'approve' ? c.approve(cid, { ...(o.scope ? { scope: o.scope } : {}), ...(o.ttl ? { ttlS: tokenTtl(o.ttl) } : {}) }) : c[verb](cid));
-      emit(o, r, (x) => [
-        paint.green(`${verb === 'approve' ? 'approved' : verb === 'deny' ? 'denied' : verb === 'revoke' ? 'revoked' : 'rotated the token of'} ${x.client.name} (${x.client.id})`),
-        ...(x.dropped !== undefined ? [`  connections dropped: ${x.dropped}`] : []),
-        ...(x.notified !== undefined ? [`  open connections told the new token: ${x.notified}`] : []),
-      ]);
-    }));
-  }
+  type Verb = 'approve' | 'deny' | 'revoke' | 'rotate';
+  type Answer = { client: { id: string; name: string }; dropped?: number; notified?: number; token?: string };
+  const HELP: Record<Verb, string> = { approve: 'approve a pending client: it collects its token on its next request', deny: 'deny a pending client', revoke: 'revoke a client\'s token and drop its connections at once', rotate: 'give a client a new token (sent to its open connections); the old one stops working' };
+  const DONE: Record<Verb, string> = { approve: 'approved', deny: 'denied', revoke: 'revoked', rotate: 'rotated the token of' };
+  const verbCommand = (verb: Verb) => adminOpts(clients.command(verb)).argument('<id>', 'the client id, as `clients list` shows').description(HELP[verb]);
+  const run = async (verb: Verb, id: string, o: { json?: true; dataDir?: string; host: string; trustFingerprint?: string; scope?: (typeof SCOPES)[number]; ttl?: string }) => {
+    const cid = parseInput(z.object({ id: clientIdSchema }), { id }).id;
+    const r = await withAdmin<Answer>({ dataDir: o.dataDir, host: o.host }, connector(o), (c) =>
+      verb === 'approve' ? c.approve(cid, { ...(o.scope ? { scope: o.scope } : {}), ...(o.ttl ? { ttlS: tokenTtl(o.ttl) } : {}) }) : c[verb](cid));
+    emit(o, r, (x) => [
+      paint.green(`${DONE[verb]} ${x.client.name} (${x.client.id})`),
+      ...(x.dropped !== undefined ? [`  connections dropped: ${x.dropped}`] : []),
+      ...(x.notified !== undefined ? [`  open connections told the new token: ${x.notified}`] : []),
+    ]);
+  };
+  verbCommand('approve')
+    .addOption(new Option('--scope <scope>', 'what the token may do').choices([...SCOPES]))
+    .option('--ttl <duration>', 'token lifetime: 90s, 30m, 2h, 1d (default 30 days)')
+    .action(action(async (id, o) => run('approve', id, o)));
+  for (const verb of ['deny', 'revoke', 'rotate'] as const) verbCommand(verb).action(action(async (id, o) => run(verb, id, o)));
 
   adminOpts(clients.command('issue'))
     .description('issue a token directly, and print the URLs to paste into an unmodified Commbase client')

@@ -3,7 +3,7 @@
 // being typed) and from live values: the inventory's hosts after --host, the relay's client ids after `clients
 // approve|deny|revoke|rotate`, forward ids after `forward extend|revoke --host H`. Nothing here asks a question or
 // prints an error: what cannot be read (in 2.5 s) completes nothing.
-import type { Command, Option } from 'commander';
+import type { CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { NOUNS, nounEntry } from './nouns.js';
 
 const FILE_FLAGS = new Set(['--file', '--cert', '--key', '--ca', '--identity', '--dir', '--out-dir', '--ca-dir', '--app-dir', '--data-dir', '--webroot', '--tls-cert', '--tls-key', '--directory-ca', '--csr', '--passphrase-file']);
@@ -20,7 +20,7 @@ export async function complete(words: readonly string[]): Promise<{ candidates: 
   const noun = done[nounAt]!;
   const entry = nounEntry(noun);
   if (!entry) return none;
-  const { Command: Cmd } = await import('commander');
+  const { Command: Cmd } = await import('@commander-js/extra-typings');
   const program = new Cmd('commbase-admin');
   (await entry.load())(program);
   let cmd = program.commands.find((c) => c.name() === noun);
@@ -50,7 +50,7 @@ export async function complete(words: readonly string[]): Promise<{ candidates: 
   return { candidates: [], files: cmd.registeredArguments.some((a) => /file|dir|path/i.test(a.name())) };
 }
 
-const flags = (cmd: Command) => [...cmd.options.map((o: Option) => o.long).filter((l): l is string => Boolean(l)), '--help'];
+const flags = (cmd: CommandUnknownOpts) => [...cmd.options.map((o: Option) => o.long).filter((l): l is string => Boolean(l)), '--help'];
 const valueOf = (words: readonly string[], flag: string) => { const i = words.indexOf(flag); return i >= 0 ? words[i + 1] : undefined; };
 
 /** A read that takes too long (a host that does not answer) completes nothing. */

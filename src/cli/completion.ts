@@ -5,7 +5,7 @@
 // the inventory's hosts after --host, the relay's client ids after `clients approve|deny|revoke|rotate`, forward
 // ids after `forward extend|revoke --host H`. Nothing here asks a question or prints an error: what cannot be read
 // completes nothing. The scripts add each candidate as one word, quoted by the shell (never evaluated).
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { NOUN_HELP } from './noun-help.js';
 
 export function registerCompletion(program: Command): void {

@@ -1,5 +1,5 @@
 // `commbase-admin config …`: read, check and edit commbase.conf, here or on a host (SFTP).
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { UserError } from '../core/errors.js';
 const confService = () => import('../conffile/service.js');
 import { getValue } from '../conffile/parse.js';
@@ -108,7 +108,7 @@ export function registerConfig(program: Command): void {
       const file = o.file ? (host === 'local' ? (await import('node:path')).resolve(o.file) : o.file) : undefined;
       const { loadConsole } = await import('./interactive.js');
       const { openConsole } = await loadConsole();
-      await openConsole({ readOnly: Boolean(o.readOnly || program.opts().readOnly), initialScreen: 'config', config: { ...(file ? { file } : {}), host } });
+      await openConsole({ readOnly: Boolean(o.readOnly || program.getOptionValue('readOnly')), initialScreen: 'config', config: { ...(file ? { file } : {}), host } });
       process.exit(process.exitCode ?? 0);
     }));
 

@@ -1,5 +1,5 @@
 // `commbase-admin forward …`: timed port forwards (DNAT + FORWARD accept) that expire by themselves.
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '@commander-js/extra-typings';
 import type { ForwardChange } from '../firewall/forward-service.js';
 
 const fwdService = () => import('../firewall/forward-service.js');

@@ -1,5 +1,5 @@
 // `commbase-admin fw …`: open and close ports with ufw or iptables, here or over SSH.
-import { Option, type Command } from 'commander';
+import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import type { ChangeResult } from '../firewall/service.js';
 import { RULE_HEADERS, changeLines as presentChange, firewallStatus, ruleCells } from '../present/firewall.js';
 import { action } from './boundary.js';
@@ -10,7 +10,7 @@ import { NOUN_HELP } from './noun-help.js';
 
 const fwService = () => import('../firewall/service.js');
 
-function selectors(cmd: Command): Command {
+function selectors<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return withHost(cmd)
     .requiredOption('--port <n>', 'port, 1-65535')
     .addOption(new Option('--proto <p>', 'protocol').choices(['tcp', 'udp']).default('tcp'))

@@ -1,6 +1,6 @@
 // `commbase-admin hosts …`: the inventory of hosts reached over SSH.
 import path from 'node:path';
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '@commander-js/extra-typings';
 const hostsService = () => import('../services/hosts.js');
 import { action } from './boundary.js';
 import { withJson } from './common.js';

@@ -2,7 +2,7 @@
 // the noun it names (src/cli/nouns.ts): `fw open` does not load the relay or the certificates. --version loads
 // nothing at all; --help with no noun lists the nouns from their table.
 import { createRequire } from 'node:module';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from '@commander-js/extra-typings';
 import { EXIT } from '../core/errors.js';
 import { renderFailure } from './boundary.js';
 import { NOUNS, nounEntry, nounOf } from './nouns.js';

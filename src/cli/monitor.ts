@@ -1,6 +1,6 @@
 // `commbase-admin monitor` (the console, opened on the Monitor screen) and `commbase-admin dashboard`
 // (a full-screen wall display). Both load their UI only when run.
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { z } from 'zod';
 import { parseInput } from '../core/validate.js';
 import { hostNameKey } from '../core/names.js';
@@ -32,7 +32,7 @@ export function registerMonitor(program: Command): void {
     .option('--read-only', 'hide every action that changes something')
     .action(action(async (o) => {
       const { openConsole } = await loadConsole();
-      await openConsole({ readOnly: Boolean(o.readOnly || program.opts().readOnly), monitor: await targets(o), initialScreen: 'monitor' });
+      await openConsole({ readOnly: Boolean(o.readOnly || program.getOptionValue('readOnly')), monitor: await targets(o), initialScreen: 'monitor' });
       process.exit(process.exitCode ?? 0); // nothing a host left half-open keeps the process up after q
     }));
 

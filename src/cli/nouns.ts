@@ -1,7 +1,7 @@
 // The command line's nouns: each one's help line, and where its code is. main.ts registers only the noun a
 // command names (so `fw open` never loads the relay, the certificates or ssh2 unless it needs them); --help with
 // no noun lists them from here without loading any.
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { NOUN_HELP } from './noun-help.js';
 
 export interface Noun {

@@ -13,7 +13,7 @@ const wrap = (code: number) => (text: string, stream?: NodeJS.WriteStream) =>
 export const paint = { red: wrap(31), green: wrap(32), yellow: wrap(33), dim: wrap(2), bold: wrap(1) };
 
 export interface CommonOptions {
-  json?: boolean;
+  json?: boolean | undefined;
 }
 
 export function emit<T>(opts: CommonOptions, result: T, human: (r: T) => string[]): void {

@@ -1,5 +1,5 @@
 // `commbase-admin proxy nginx`: nginx in front of the relay (src/proxy).
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { action } from './boundary.js';
 import { withHost } from './common.js';
 import { connector } from './connect.js';

@@ -1,6 +1,6 @@
 // What `relay` and `clients` share: the admin client (loaded only when a command needs it: ssh2 is behind it), the
 // options that say where the relay runs, and how long ago something happened.
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type * as AdminClientModule from '../relay/admin-client.js';
 import { z } from 'zod';
 import { parseInput } from '../core/validate.js';

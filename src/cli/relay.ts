@@ -1,5 +1,5 @@
 // `commbase-admin relay …`: run the relay (in the foreground), see its status, stop it. Its clients: clients.ts.
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { defaultRelayDataDir } from '../core/paths.js';
 
 import { action } from './boundary.js';

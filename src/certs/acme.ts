@@ -132,41 +132,64 @@ export async function obtainCertificate(raw: unknown, deps: AcmeDeps, onStep: Pr
   return runOrder(settings, input['out-dir'], deps, onStep);
 }
 
+type AcmeFiles = Record<keyof typeof ACME_FILES, string>;
+type OrderClient = InstanceType<AcmeModule['Client']>;
+
 /** The order itself, from settings (a first order, or a renewal reading acme.json). */
 export async function runOrder(settings: AcmeSettings, dir: string, deps: AcmeDeps, onStep: Progress): Promise<AcmeResult> {
   const { runner } = deps;
   const acme: AcmeModule = (await import('acme-client')).default as unknown as AcmeModule;
-  const files = Object.fromEntries(Object.entries(ACME_FILES).map(([k, v]) => [k, path.posix.join(dir, v)])) as Record<keyof typeof ACME_FILES, string>;
+  const files = Object.fromEntries(Object.entries(ACME_FILES).map(([k, v]) => [k, path.posix.join(dir, v)])) as AcmeFiles;
   await runner.run(['mkdir', '-p', '--', dir]);
   await runner.run(['chmod', '700', '--', dir]);
-
-  // The account key: reused when there is one (a CA counts orders per account).
-  let accountKey: string;
-  let accountCreated = false;
-  if (await runner.stat(files.account)) {
-    accountKey = await runner.readFile(files.account);
-  } else {
-    accountKey = (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
-    await runner.writeFile(files.account, accountKey, 0o600);
-    accountCreated = true;
-  }
+  const account = await accountKey(runner, files.account, acme);
   const httpsAgent = deps.directoryCaPem ? new https.Agent({ ca: deps.directoryCaPem }) : undefined;
-  // acme-client's HTTP client is one for the process: set (or reset) the agent for this order, so an order after
-  // one to a private CA does not trust only that CA (the console runs several in one session).
-  acme.axios.defaults.httpsAgent = httpsAgent;
-  acme.setLogger(() => {});
-  // A server that does not answer fails within seconds, not after acme-client's default 75 s of retries.
-  acme.axios.defaults.timeout = 30_000;
-  Object.assign((acme.axios.defaults as { acmeSettings?: object }).acmeSettings ?? {}, { retryMaxAttempts: 3, retryDefaultDelay: 1 });
-  const client = new acme.Client({ directoryUrl: settings.directory, accountKey });
+  const client = acmeClient(acme, settings.directory, account.key, httpsAgent);
 
   await step('directory', onStep, () => checkDirectory(settings.directory, httpsAgent));
   await step('account (new-account)', onStep, () => client.createAccount({ termsOfServiceAgreed: true, contact: [`mailto:${settings.email}`] }));
   const order = await step('order (new-order)', onStep, () => client.createOrder({ identifiers: settings.domains.map((value) => ({ type: 'dns', value })) }));
   const authorizations = await step('authorizations', onStep, () => client.getAuthorizations(order));
-
   const responder = deps.responder ?? (settings.webroot ? webrootResponder(runner, settings.webroot)
     : runner.where === 'local' ? await listenForChallenges(settings.httpPort!) : await remoteListener(runner, settings.httpPort!, onStep));
+  await answerChallenges(client, authorizations, responder, onStep);
+
+  const [keyPem, csr] = await step('key and CSR', onStep, () => acme.crypto.createCsr({ commonName: settings.domains[0]!, altNames: settings.domains }));
+  const finalized = await step('finalize', onStep, () => client.finalizeOrder(order, csr));
+  const fullchain = await step('certificate download', onStep, () => client.getCertificate(finalized));
+  const { chain, summary } = await checkIssued(fullchain, keyPem.toString(), settings.domains);
+
+  onStep('writing files');
+  const backups = await backUp(runner, [files.cert, files.chain, files.key]);
+  const chainOnly = chain.slice(1).map((c) => c.toString().trim()).join('\n');
+  await runner.writeFile(files.key, keyPem.toString(), 0o600);
+  await runner.writeFile(files.chain, chainOnly ? `${chainOnly}\n` : '', 0o644);
+  await runner.writeFile(files.cert, fullchain.endsWith('\n') ? fullchain : `${fullchain}\n`, 0o644);
+  await runner.writeFile(files.settings, `${JSON.stringify(settings, null, 2)}\n`, 0o600);
+  return { dir, cert: files.cert, key: files.key, chain: files.chain, account: files.account, accountCreated: account.created, domains: settings.domains, directory: settings.directory, backups, summary };
+}
+
+/** The account key: reused when there is one (a CA counts orders per account), else made and kept 0600. */
+async function accountKey(runner: Runner, file: string, acme: AcmeModule): Promise<{ key: string; created: boolean }> {
+  if (await runner.stat(file)) return { key: await runner.readFile(file), created: false };
+  const key = (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
+  await runner.writeFile(file, key, 0o600);
+  return { key, created: true };
+}
+
+/** acme-client's HTTP client is one for the process: set (or reset) the agent for this order, so an order after
+ * one to a private CA does not trust only that CA (the console runs several in one session). */
+function acmeClient(acme: AcmeModule, directoryUrl: string, accountKey: string, httpsAgent: https.Agent | undefined): OrderClient {
+  acme.axios.defaults.httpsAgent = httpsAgent;
+  acme.setLogger(() => {});
+  // A server that does not answer fails within seconds, not after acme-client's default 75 s of retries.
+  acme.axios.defaults.timeout = 30_000;
+  Object.assign((acme.axios.defaults as { acmeSettings?: object }).acmeSettings ?? {}, { retryMaxAttempts: 3, retryDefaultDelay: 1 });
+  return new acme.Client({ directoryUrl, accountKey });
+}
+
+/** Each pending authorization's http-01 challenge: published, completed, validated, withdrawn; the responder closed. */
+async function answerChallenges(client: OrderClient, authorizations: Awaited<ReturnType<OrderClient['getAuthorizations']>>, responder: Responder, onStep: Progress): Promise<void> {
   try {
     for (const authz of authorizations) {
       const name = authz.identifier.value;
@@ -185,38 +208,33 @@ export async function runOrder(settings: AcmeSettings, dir: string, deps: AcmeDe
   } finally {
     await responder.close();
   }
+}
 
-  const [keyPem, csr] = await step('key and CSR', onStep, () => acme.crypto.createCsr({ commonName: settings.domains[0]!, altNames: settings.domains }));
-  const finalized = await step('finalize', onStep, () => client.finalizeOrder(order, csr));
-  const fullchain = await step('certificate download', onStep, () => client.getCertificate(finalized));
-
-  // Checked before anything is replaced: it parses, it matches the key, it names every domain.
+/** Checked before anything is replaced: it parses, it matches the key, it names every domain. */
+async function checkIssued(fullchain: string, keyPem: string, domains: string[]) {
   const chain = parseCertificateChain(fullchain, 'the certificate the ACME server sent');
   const leaf = chain[0]!;
   const { createPrivateKey, createPublicKey } = await import('node:crypto');
-  const same = createPublicKey(createPrivateKey(keyPem.toString())).export({ type: 'spki', format: 'der' }).equals(leaf.publicKey.export({ type: 'spki', format: 'der' }));
+  const same = createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' }).equals(leaf.publicKey.export({ type: 'spki', format: 'der' }));
   if (!same) throw acmeError('the ACME server sent a certificate that does not match the key we made; nothing was replaced', 'certificate download');
   const summary = summarise(leaf);
-  const missing = settings.domains.filter((d) => !summary.sans.includes(`DNS:${d}`));
+  const missing = domains.filter((d) => !summary.sans.includes(`DNS:${d}`));
   if (missing.length) throw acmeError(`the certificate the ACME server sent does not name ${missing.join(', ')}; nothing was replaced`, 'certificate download');
+  return { chain, summary };
+}
 
-  onStep('writing files');
+/** A timestamped .bak copy of each file that exists (same mode); the copies' paths. */
+async function backUp(runner: Runner, files: string[]): Promise<string[]> {
   const backups: string[] = [];
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  for (const f of [files.cert, files.chain, files.key]) {
+  for (const f of files) {
     const st = await runner.stat(f);
-    if (st) {
-      const bak = `${f}.${stamp}.bak`;
-      await runner.writeFile(bak, await runner.readFile(f), st.mode & 0o777);
-      backups.push(bak);
-    }
+    if (!st) continue;
+    const bak = `${f}.${stamp}.bak`;
+    await runner.writeFile(bak, await runner.readFile(f), st.mode & 0o777);
+    backups.push(bak);
   }
-  const chainOnly = chain.slice(1).map((c) => c.toString().trim()).join('\n');
-  await runner.writeFile(files.key, keyPem.toString(), 0o600);
-  await runner.writeFile(files.chain, chainOnly ? `${chainOnly}\n` : '', 0o644);
-  await runner.writeFile(files.cert, fullchain.endsWith('\n') ? fullchain : `${fullchain}\n`, 0o644);
-  await runner.writeFile(files.settings, `${JSON.stringify(settings, null, 2)}\n`, 0o600);
-  return { dir, cert: files.cert, key: files.key, chain: files.chain, account: files.account, accountCreated, domains: settings.domains, directory: settings.directory, backups, summary };
+  return backups;
 }
 
 // ---- entry points: a host from the inventory, the audit log ------------------------------------------

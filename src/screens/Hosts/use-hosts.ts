@@ -38,15 +38,42 @@ export function addLines(values: Record<string, string>): string[] {
   ];
 }
 
+type Host = ReturnType<typeof listHosts>[number];
+
+/** The selected host's current values, for the edit form to show. */
+function currentValues(selected: Host | undefined): Record<string, string> {
+  if (!selected) return {};
+  if (selected.name === 'local') return { backend: selected.backend };
+  return { address: selected.address ?? '', port: String(selected.port ?? 22), user: selected.user ?? 'root', identity: selected.identity ?? '', backend: selected.backend };
+}
+
+/** The edit form's last field: the entry saved, and what it now says. */
+function saveEdit(name: string, values: Record<string, string>): string[] {
+  const h = editHost(name, { address: values.address, port: values.port, user: values.user, identity: values.identity, backend: (values.backend || undefined) as 'ufw' | 'iptables' | undefined });
+  if (h.name === 'local') return [`local (this machine): firewall backend ${h.backend}`];
+  return [`${h.name}: ${h.user}@${h.address}:${h.port} (${h.backend})`, h.pinned ? `host key still pinned: ${h.pinned}` : 'host key not pinned yet'];
+}
+
+/** The key ssh would use, offered as the identity (read in an effect, never during render). */
+function useDefaultIdentity(): string | undefined {
+  const [identity, setIdentity] = useState<string | undefined>();
+  useEffect(() => { let live = true; void defaultIdentity().then((f) => { if (live) setIdentity(f); }); return () => { live = false; }; }, []);
+  return identity;
+}
+
+/** Pin the key the host now offers, in place of the one pinned before. */
+function retrust(p: { host: { name: string }; pinned: string; offered: string }): string[] {
+  trustHostKey(p.host.name, p.offered);
+  return [`pinned ${p.offered} for ${p.host.name} (was ${p.pinned})`, 'press c to connect with it'];
+}
+
 export function useHosts(opts: { addNow?: boolean } = {}) {
   const [state, dispatch] = useReducer(reduce, undefined, (): ReturnType<typeof initialState> => (opts.addNow ? { ...initialState(), modal: { kind: 'form', form: 'add', index: 0, values: {} } } : initialState()));
   // The last check refused a changed host key: both fingerprints, until trusted or another check.
   const [changed, setChanged] = useState<HostKeyChangedError | undefined>();
   const task = useTask<string[]>();
   const trust = useTrust();
-  // The key ssh would use offered as the identity (read in an effect, never during render).
-  const [identity, setIdentity] = useState<string | undefined>();
-  useEffect(() => { let live = true; void defaultIdentity().then((f) => { if (live) setIdentity(f); }); return () => { live = false; }; }, []);
+  const identity = useDefaultIdentity();
   // Read in an effect, not during render, so an unreadable settings file can be shown (loadError).
   const refresh = useCallback(() => {
     try {
@@ -87,8 +114,7 @@ export function useHosts(opts: { addNow?: boolean } = {}) {
       const host = changed && hosts.find((h) => h.name === changed.host);
       if (host && changed) { dispatch({ type: 'ask', pending: { kind: 'retrust', host, pinned: changed.pinned, offered: changed.offered }, typed: true }); task.clear(); }
     },
-    /** The current values of the selected host, for the edit form to show. */
-    current: (selected ? (selected.name === 'local' ? { backend: selected.backend } : { address: selected.address ?? '', port: String(selected.port ?? 22), user: selected.user ?? 'root', identity: selected.identity ?? '', backend: selected.backend }) : {}) as Record<string, string>,
+    current: currentValues(selected),
     back: () => dispatch({ type: 'form-back' }),
     cancel: () => dispatch({ type: 'close' }),
     submitField: (key: string, value: string) => {
@@ -99,12 +125,7 @@ export function useHosts(opts: { addNow?: boolean } = {}) {
         dispatch({ type: 'field', key, value, count: fields.length });
         if (form.index + 1 < fields.length || !selected) return;
         const name = selected.name;
-        task.start(`saving ${name}`, async () => {
-          const h = editHost(name, { address: values.address, port: values.port, user: values.user, identity: values.identity, backend: (values.backend || undefined) as 'ufw' | 'iptables' | undefined });
-          refresh();
-          if (h.name === 'local') return [`local (this machine): firewall backend ${h.backend}`];
-          return [`${h.name}: ${h.user}@${h.address}:${h.port} (${h.backend})`, h.pinned ? `host key still pinned: ${h.pinned}` : 'host key not pinned yet'];
-        });
+        task.start(`saving ${name}`, async () => { const lines = saveEdit(name, values); refresh(); return lines; });
         return;
       }
       dispatch({ type: 'field', key, value, count: HOST_FIELDS.length });
@@ -132,17 +153,8 @@ export function useHosts(opts: { addNow?: boolean } = {}) {
       if (state.modal.kind !== 'typed') return;
       const p = state.modal.pending;
       dispatch({ type: 'close' });
-      if (p.kind === 'retrust') {
-        task.start(`pinning the new key of ${p.host.name}`, async () => {
-          trustHostKey(p.host.name, p.offered);
-          setChanged(undefined);
-          refresh();
-          return [`pinned ${p.offered} for ${p.host.name} (was ${p.pinned})`, 'press c to connect with it'];
-        });
-        return;
-      }
-      if (p.kind !== 'remove') return;
-      task.start(`removing ${p.host.name}`, async () => { removeHost(p.host.name); refresh(); dispatch({ type: 'select', index: 0 }); return [`removed ${p.host.name}`]; });
+      if (p.kind === 'retrust') task.start(`pinning the new key of ${p.host.name}`, async () => { const lines = retrust(p); setChanged(undefined); refresh(); return lines; });
+      if (p.kind === 'remove') task.start(`removing ${p.host.name}`, async () => { removeHost(p.host.name); refresh(); dispatch({ type: 'select', index: 0 }); return [`removed ${p.host.name}`]; });
     },
   };
 }

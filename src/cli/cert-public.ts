@@ -27,6 +27,14 @@ export function takeOnRenew(argv: string[]): string[] {
 const hookFailed = (r: { hook?: { exitCode: number } }) => Boolean(r.hook && r.hook.exitCode !== 0);
 
 export function registerCertPublic(cert: Command): void {
+  certCsr(cert);
+  certImport(cert);
+  certAcme(cert);
+  certRenew(cert);
+}
+
+/** `cert csr` */
+function certCsr(cert: Command): void {
   withJson(cert.command('csr'))
     .description('make a key and a certificate signing request with SANs, for a public CA')
     .requiredOption('--out-dir <dir>', 'where to write key.pem and request.csr')
@@ -43,7 +51,10 @@ export function registerCertPublic(cert: Command): void {
         `next: commbase-admin cert import --key ${x.key} --cert SIGNED.pem [--chain CHAIN.pem]`,
       ]);
     }));
+}
 
+/** `cert import` */
+function certImport(cert: Command): void {
   withJson(cert.command('import'))
     .description('accept a certificate signed by a public CA, checking that it matches the key and chains')
     .requiredOption('--key <file>', 'the key the CSR was made with')
@@ -59,7 +70,10 @@ export function registerCertPublic(cert: Command): void {
         ...x.summary.warnings.map((w) => paint.yellow(`warning: ${w}`)),
       ]);
     }));
+}
 
+/** `cert acme` */
+function certAcme(cert: Command): void {
   withHost(cert.command('acme'), 'host from the inventory where the files go and the webroot is')
     .description('a certificate from an ACME CA (Let\'s Encrypt staging unless --production): DIR/cert.pem (leaf + chain), DIR/chain.pem, DIR/key.pem (0600)')
     .option('--domain <name>', 'a DNS name the certificate is for, pointing at the host that answers the challenge (repeatable)', collect, [])
@@ -84,7 +98,10 @@ export function registerCertPublic(cert: Command): void {
         `next: commbase-admin cert renew --dir ${x.dir} --install-timer --on-renew systemctl reload nginx`,
       ]);
     }));
+}
 
+/** `cert renew` */
+function certRenew(cert: Command): void {
   withHost(cert.command('renew'), 'host from the inventory where the certificate is')
     .description('renew a certificate made by cert acme when it is due (nothing otherwise); previous files kept as backups')
     .requiredOption('--dir <dir>', 'the --out-dir cert acme wrote')

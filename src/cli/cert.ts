@@ -16,7 +16,15 @@ export { takeOnRenew } from './cert-public.js';
 
 export function registerCert(program: Command): void {
   const cert = program.command('cert').description(NOUN_HELP.cert);
+  certCa(cert);
+  certIssue(cert);
+  certSetup(cert);
+  registerCertPublic(cert);
+  registerCertTools(cert);
+}
 
+/** `cert ca` */
+function certCa(cert: Command): void {
   withJson(cert.command('ca'))
     .description('create a local certificate authority (DIR/ca.pem, DIR/ca-key.pem)')
     .requiredOption('--dir <dir>', 'directory for ca.pem and ca-key.pem')
@@ -38,7 +46,10 @@ export function registerCert(program: Command): void {
         `next: commbase-admin cert issue --ca-dir ${o.dir} --out-dir DIR --cn HOST --san DNS:HOST --san IP:ADDR`,
       ]);
     }));
+}
 
+/** `cert issue` */
+function certIssue(cert: Command): void {
   withJson(cert.command('issue'))
     .description('issue a server (or client) certificate signed by a local CA: OUT/cert.pem, OUT/key.pem, OUT/ca.pem')
     .requiredOption('--ca-dir <dir>', 'directory holding ca.pem and ca-key.pem')
@@ -63,7 +74,10 @@ export function registerCert(program: Command): void {
         ...x.summary.warnings.map((w) => paint.yellow(`warning: ${w}`)),
       ]);
     }));
+}
 
+/** `cert setup` */
+function certSetup(cert: Command): void {
   withJson(cert.command('setup'))
     .description('a local CA and a server certificate in one step, as the console\'s wizard does: DIR/ca (made unless it exists) and DIR/server')
     .requiredOption('--dir <dir>', 'the CA goes in DIR/ca, the server\'s cert.pem, key.pem and ca.pem in DIR/server')
@@ -97,7 +111,4 @@ export function registerCert(program: Command): void {
         '  commbase-admin config set CERTS_AND_KEYS_CERT_PEM_FILE /certificates/cert.pem CERTS_AND_KEYS_KEY_PEM_FILE /certificates/key.pem CERTS_AND_KEYS_CA_PEM_FILE /certificates/ca.pem',
       ]);
     }));
-
-  registerCertPublic(cert);
-  registerCertTools(cert);
 }

@@ -30,7 +30,18 @@ const findingLine = (f: Finding) => {
 
 export function registerConfig(program: Command): void {
   const cfg = program.command('config').description(NOUN_HELP.config);
+  configShow(cfg);
+  configGet(cfg);
+  configSet(cfg);
+  configDiff(cfg);
+  configValidate(cfg);
+  configUndo(cfg);
+  configEdit(cfg, program);
+  configDefaultFile(cfg);
+}
 
+/** `config show` */
+function configShow(cfg: Command): void {
   where(cfg.command('show')).description('every variable with its value as bash reads it, and lines that are not assignments')
     .action(action(async (o) => {
       const doc = await (await confService()).readConf({ file: o.file, host: o.host, appDir: o.appDir }, connector(o));
@@ -42,7 +53,10 @@ export function registerConfig(program: Command): void {
         ...x.unparsed.map((u) => paint.yellow(`line ${u.line} kept as written, not understood (${u.reason}): ${u.raw}`)),
       ]);
     }));
+}
 
+/** `config get` */
+function configGet(cfg: Command): void {
   where(cfg.command('get')).description('the value of KEY as bash reads it (exit 2 if unset)').argument('<key>')
     .action(action(async (key: string, o) => {
       const doc = await (await confService()).readConf({ file: o.file, host: o.host }, connector(o));
@@ -50,7 +64,10 @@ export function registerConfig(program: Command): void {
       if (value === undefined) throw new UserError(`${key} is not set in ${doc.path}`, [], 'key');
       emit(o, { key, value }, (x) => [x.value]);
     }));
+}
 
+/** `config set` */
+function configSet(cfg: Command): void {
   where(cfg.command('set')).description('set KEY to VALUE (several pairs at once); validates the whole file first, keeps FILE.bak')
     .argument('<pairs...>', 'KEY VALUE [KEY VALUE …]')
     .option('--dry-run', 'show the diff and write nothing')
@@ -58,14 +75,20 @@ export function registerConfig(program: Command): void {
       const r = await (await confService()).setConf({ file: o.file, host: o.host, pairs: pairsOf(args), dryRun: Boolean(o.dryRun) }, connector(o));
       emit(o, r, (x) => [...x.diff, x.changes.length === 0 ? 'nothing to change' : x.dryRun ? '(dry run: nothing written)' : paint.green(`written; previous version kept as ${x.backup}`), ...x.report.findings.filter((f) => f.severity !== 'note' && x.changes.some((c) => c.line === f.line)).map(findingLine)]);
     }));
+}
 
+/** `config diff` */
+function configDiff(cfg: Command): void {
   where(cfg.command('diff')).description('what `config set KEY VALUE …` would change, as a diff (writes nothing)')
     .argument('<pairs...>', 'KEY VALUE [KEY VALUE …]')
     .action(action(async (args: string[], o) => {
       const r = await (await confService()).setConf({ file: o.file, host: o.host, pairs: pairsOf(args), dryRun: true }, connector(o));
       emit(o, r, (x) => x.diff);
     }));
+}
 
+/** `config validate` */
+function configValidate(cfg: Command): void {
   where(cfg.command('validate')).description('check the data-exchange values and what Commbase\'s Python readers will make of each line')
     .option('--strict', 'treat the Commbase-reader warnings as errors')
     .option('--check-files', 'also check that the files exist, certificates are certificates and keys match them')
@@ -88,13 +111,19 @@ export function registerConfig(program: Command): void {
       ]);
       if (rep.errors > 0) process.exitCode = 4;
     }));
+}
 
+/** `config undo` */
+function configUndo(cfg: Command): void {
   where(cfg.command('undo')).description('put back the version before the last save (FILE.bak)')
     .action(action(async (o) => {
       const r = await (await confService()).undoConf({ file: o.file, host: o.host }, connector(o));
       emit(o, r, (x) => [paint.green(`restored ${x.path} from ${x.restoredFrom}`)]);
     }));
+}
 
+/** `config edit` */
+function configEdit(cfg: Command, program: Command): void {
   cfg.command('edit').description('open the console\'s Configuration screen on this commbase.conf (here, or --host over SFTP)')
     .option('--file <path>', 'the commbase.conf (default: settings, then $COMMBASE_APP_DIR/config/commbase.conf)')
     .option('--host <name>', 'the file on this inventory host (default local)', 'local')
@@ -111,7 +140,10 @@ export function registerConfig(program: Command): void {
       await openConsole({ readOnly: Boolean(o.readOnly || program.getOptionValue('readOnly')), initialScreen: 'config', config: { ...(file ? { file } : {}), host } });
       process.exit(process.exitCode ?? 0);
     }));
+}
 
+/** `config default-file` */
+function configDefaultFile(cfg: Command): void {
   withJson(cfg.command('default-file')).description('remember which commbase.conf to use when --file is not given').argument('<path>')
     .action(action(async (file: string, o) => {
       const abs = (await import('../conffile/recent.js')).rememberConfFile(file);

@@ -16,7 +16,16 @@ const changeLines = (r: ForwardChange): string[] => forwardChangeLines(r, 'resul
 
 export function registerForward(program: Command): void {
   const fwd = program.command('forward').description(NOUN_HELP.forward);
+  forwardAdd(fwd);
+  forwardList(fwd);
+  forwardExtend(fwd);
+  forwardRevoke(fwd);
+  forwardPersist(fwd);
+  forwardReap(fwd);
+}
 
+/** `forward add` */
+function forwardAdd(fwd: Command): void {
   hostOpt(fwd.command('add'))
     .description('forward EXT_PORT from one source to a LAN device until a deadline (or, with --permanent, until revoked)')
     .requiredOption('--from <ip|cidr>', 'the one source allowed (IPv4 address or network)')
@@ -33,7 +42,10 @@ export function registerForward(program: Command): void {
       const r = await (await fwdService()).addForward({ host: o.host, from: o.from, port: o.port, to: o.to, ttl: o.ttl, permanent: Boolean(o.permanent), public: Boolean(o.public), proto: o.proto, 'dry-run': Boolean(o.dryRun), 'allow-any-source': Boolean(o.allowAnySource), 'allow-public-destination': Boolean(o.allowPublicDestination) }, connector(o));
       emit(o, r, changeLines);
     }));
+}
 
+/** `forward list` */
+function forwardList(fwd: Command): void {
   hostOpt(fwd.command('list'))
     .description('forwards read back from the firewall, soonest deadline first')
     .action(action(async (o) => {
@@ -44,25 +56,37 @@ export function registerForward(program: Command): void {
         ...x.warnings.map((w) => paint.yellow(`warning: ${w}`)),
       ]);
     }));
+}
 
+/** `forward extend` */
+function forwardExtend(fwd: Command): void {
   hostOpt(fwd.command('extend'))
     .description('move a forward\'s deadline to now + TTL (one atomic replace)')
     .argument('<id>')
     .requiredOption('--ttl <duration>', '90s, 30m, 2h, 1d')
     .option('--dry-run', 'print what would change')
     .action(action(async (id: string, o) => emit(o, await (await fwdService()).extendForward({ host: o.host, id, ttl: o.ttl, 'dry-run': Boolean(o.dryRun) }, connector(o)), changeLines)));
+}
 
+/** `forward revoke` */
+function forwardRevoke(fwd: Command): void {
   hostOpt(fwd.command('revoke'))
     .description('remove a forward now (both rules, one transaction)')
     .argument('<id>')
     .option('--dry-run', 'print what would change')
     .action(action(async (id: string, o) => emit(o, await (await fwdService()).revokeForward({ host: o.host, id, 'dry-run': Boolean(o.dryRun) }, connector(o)), changeLines)));
+}
 
+/** `forward persist` */
+function forwardPersist(fwd: Command): void {
   hostOpt(fwd.command('persist'))
     .description('save the running iptables rules with netfilter-persistent, so permanent forwards come back after a reboot')
     .option('--dry-run', 'print what would run')
     .action(action(async (o) => emit(o, await (await fwdService()).persistRules({ host: o.host, 'dry-run': Boolean(o.dryRun) }, connector(o)), changeLines)));
+}
 
+/** `forward reap` */
+function forwardReap(fwd: Command): void {
   hostOpt(fwd.command('reap'))
     .description('remove every expired forward; --install-cron makes the host do it every minute by itself')
     .option('--install-cron', 'install a POSIX sh reaper script and a crontab line on the host')

@@ -24,7 +24,13 @@ export function takeOnSave(argv: string[]): string[] {
 
 export function registerRelay(program: Command): void {
   const relay = program.command('relay').description(NOUN_HELP.relay);
+  relayStart(relay);
+  relayStatus(relay);
+  relayStop(relay);
+}
 
+/** `relay start` */
+function relayStart(relay: Command): void {
   withJson(relay.command('start'))
     .description('run the relay in the foreground (Ctrl-C stops it); loopback and TLS by default')
     .option('--bind <addr>', 'address to listen on (default 127.0.0.1)')
@@ -76,7 +82,10 @@ export function registerRelay(program: Command): void {
       // A client that keeps its connection open (a long poll, a stalled socket) must not keep the process up.
       process.exit(process.exitCode ?? 0);
     }));
+}
 
+/** `relay status` */
+function relayStatus(relay: Command): void {
   adminOpts(relay.command('status'))
     .description('health, uptime, TLS, throughput and clients of a running relay')
     .action(action(async (o) => {
@@ -88,7 +97,10 @@ export function registerRelay(program: Command): void {
         ...(x.tls.enabled && (x.tls.daysLeft ?? 99) < 30 ? [paint.yellow(`warning: the TLS certificate expires in ${x.tls.daysLeft} days`)] : []),
       ]);
     }));
+}
 
+/** `relay stop` */
+function relayStop(relay: Command): void {
   withJson(relay.command('stop'))
     .description('stop the relay running on this machine with that data directory (started here or by the console); recorded in History')
     .option('--data-dir <dir>', 'the relay\'s data directory (default: the console\'s)')

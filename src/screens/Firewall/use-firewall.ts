@@ -6,6 +6,7 @@ import { defaultRelayDataDir } from '../../core/paths.js';
 import { withAdmin } from '../../relay/admin-client.js';
 import { closePort, disableUfw, enableUfw, listRules, openPort, type PortRequest } from '../../firewall/service.js';
 import { persistRules } from '../../firewall/forward-service.js';
+import type { Connector } from '../../services/hosts.js';
 import { quoteArgv } from '../../core/quote.js';
 import { portRuleInput } from '../../firewall/model.js';
 import { fieldCheck } from '../../present/fields.js';
@@ -34,6 +35,20 @@ export function openFields(known: { port?: number; sources: string[] }): FormFie
   });
 }
 
+/** ufw on/off or saving iptables rules: previewed (dryRun) or done. */
+const hostChange = (kind: 'enable' | 'disable' | 'persist', host: string, deps: Connector, dryRun: boolean) =>
+  kind === 'persist' ? persistRules({ host, ...(dryRun ? { 'dry-run': true } : {}) }, deps) : (kind === 'enable' ? enableUfw : disableUfw)(host, deps, dryRun);
+
+/** The local relay's port, read once (its status), for the open form's suggestion. */
+function useRelayPort(deps: Connector): number | undefined {
+  const [port, setPort] = useState<number | undefined>();
+  useEffect(() => {
+    let live = true;
+    void withAdmin({ dataDir: defaultRelayDataDir(), host: 'local' }, deps, (c) => c.status()).then((st) => { if (live) setPort(st.port); }, () => undefined);
+    return () => { live = false; };
+  }, [deps]);
+  return port;
+}
 
 export function useFirewall(opts: { openWith?: { port: number; from?: string } } = {}) {
   const hosts = useHostList();
@@ -41,13 +56,7 @@ export function useFirewall(opts: { openWith?: { port: number; from?: string } }
   const task = useTask<string[]>();
   const trust = useTrust();
   const host = hosts[state.hostIndex]!;
-  // The relay's port, read once (the local relay's status), for the form's suggestion.
-  const [relayPort, setRelayPort] = useState<number | undefined>();
-  useEffect(() => {
-    let live = true;
-    void withAdmin({ dataDir: defaultRelayDataDir(), host: 'local' }, trust.deps, (c) => c.status()).then((st) => { if (live) setRelayPort(st.port); }, () => undefined);
-    return () => { live = false; };
-  }, [trust.deps]);
+  const relayPort = useRelayPort(trust.deps);
   const sources = [...new Set([opts.openWith?.from, ...hosts.filter((h) => h.name !== host.name).map((h) => hostCidr(h.address))].filter((x): x is string => Boolean(x)))];
   const sourceList = sources.join(',');
   const port = opts.openWith?.port ?? relayPort;
@@ -76,7 +85,7 @@ export function useFirewall(opts: { openWith?: { port: number; from?: string } }
   // ufw on/off and saving iptables rules: the dry run first (the lockout guard speaks here), then a confirmation.
   const previewHostChange = (kind: 'enable' | 'disable' | 'persist') => {
     task.start('working out the exact commands', async () => {
-      const r = kind === 'persist' ? await persistRules({ host: host.name, 'dry-run': true }, trust.deps) : await (kind === 'enable' ? enableUfw : disableUfw)(host.name, trust.deps, true);
+      const r = await hostChange(kind, host.name, trust.deps, true);
       if (r.commands.length === 0) return [`${host.name}: ufw ${r.outcome}`];
       const lines = [`${host.name} (${r.where}): ${r.outcome}`, ...r.commands.map((c) => `  $ ${quoteArgv(c)}`),
         ...(kind === 'disable' ? ['The host then accepts whatever its default policies allow.'] : kind === 'persist' ? ['The rules running now (yours and everyone\'s) come back after a reboot.'] : [])];
@@ -121,7 +130,7 @@ export function useFirewall(opts: { openWith?: { port: number; from?: string } }
       dispatch({ type: 'close' });
       task.start('applying', async () => {
         if (pending.kind === 'enable' || pending.kind === 'disable' || pending.kind === 'persist') {
-          const r = pending.kind === 'persist' ? await persistRules({ host: host.name }, trust.deps) : await (pending.kind === 'enable' ? enableUfw : disableUfw)(host.name, trust.deps);
+          const r = await hostChange(pending.kind, host.name, trust.deps, false);
           dispatch({ type: 'loaded', rules: await listRules(host.name, trust.deps) });
           return [`${host.name}: ${pending.kind === 'persist' ? '' : 'ufw '}${r.outcome}`];
         }

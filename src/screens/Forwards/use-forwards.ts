@@ -10,7 +10,7 @@ import { useHostList } from '../use-hosts-list.js';
 import { useTask } from '../use-task.js';
 import { useTrust } from '../use-trust.js';
 import { initialState, reduce, shownForwards, type Pending } from './state.js';
-import { keepConnections, type KeptConnections } from '../../services/hosts.js';
+import { keepConnections, type Connector, type KeptConnections } from '../../services/hosts.js';
 
 /** How often the rules are read again; countdowns tick every second in between. */
 export const REFRESH_MS = 5000;
@@ -34,6 +34,53 @@ export const EXTEND_FIELDS: FormField[] = [{ key: 'ttl', label: 'New time to liv
 
 export type { Pending };
 
+type Dispatch = (a: Parameters<typeof reduce>[1]) => void;
+
+/** The host's forwards, read every REFRESH_MS over one kept connection per host while the screen is open (not a
+ * new SSH login each); what expired is reaped on the way (the console reaps on the hosts it watches). */
+function useForwardsPoll(hostName: string, trustDeps: Connector, dispatch: Dispatch): () => Promise<void> {
+  const kept = useRef<KeptConnections | undefined>(undefined);
+  kept.current ??= keepConnections((h) => trustDeps.connect(h));
+  useEffect(() => () => void kept.current?.closeAll(), []);
+  const read = useCallback(async () => {
+    const deps = { connect: kept.current!.connect };
+    try {
+      const r = await listForwards(hostName, deps);
+      if (r.forwards.some((f) => f.expired)) {
+        const reap = await reapForwards({ host: hostName }, deps);
+        dispatch({ type: 'read', forwards: (await listForwards(hostName, deps)).forwards, at: Date.now(), reaped: reap.removed ?? [] });
+      } else {
+        dispatch({ type: 'read', forwards: r.forwards, at: Date.now() });
+      }
+    } catch (err) {
+      kept.current!.forget(hostName);
+      dispatch({ type: 'read-failed', message: (err as Error).message });
+    }
+  }, [hostName, dispatch]);
+  useEffect(() => {
+    let live = true;
+    void read();
+    const poll = setInterval(() => { if (live) void read(); }, REFRESH_MS);
+    return () => { live = false; clearInterval(poll); };
+  }, [read]);
+  return read;
+}
+
+/** A one-second clock only while a countdown is on screen (a permanent or expired forward does not move). */
+function useCountdown(counting: boolean, dispatch: Dispatch): void {
+  useEffect(() => {
+    if (!counting) return undefined;
+    const tick = setInterval(() => dispatch({ type: 'tick', now: Date.now() }), 1000);
+    return () => clearInterval(tick);
+  }, [counting, dispatch]);
+}
+
+/** What a change did, in the task's result lines. */
+function appliedLines(kind: Pending['kind'], r: Awaited<ReturnType<typeof changeForward>>): string[] {
+  const what = kind === 'reap' ? `reap: ${r.outcome}${r.removed?.length ? ` (${r.removed.join(', ')})` : ''}` : kind === 'cron' ? `cron reaper: ${r.outcome}` : `forward ${r.id}: ${r.outcome}${r.deadline && kind !== 'revoke' ? ` until ${r.deadline}` : ''}`;
+  return [what, ...r.warnings.map((w) => `warning: ${w}`)];
+}
+
 export function useForwards() {
   const hosts = useHostList();
   const [state, dispatch] = useReducer(reduce, undefined, () => initialState());
@@ -41,41 +88,8 @@ export function useForwards() {
   const trust = useTrust();
   const host = hosts[state.hostIndex]!;
 
-  // The reads every REFRESH_MS share one connection per host while the screen is open (not a new SSH login each).
-  const kept = useRef<KeptConnections | undefined>(undefined);
-  kept.current ??= keepConnections((h) => trust.deps.connect(h));
-  useEffect(() => () => void kept.current?.closeAll(), []);
-  const read = useCallback(async () => {
-    const deps = { connect: kept.current!.connect };
-    try {
-      const r = await listForwards(host.name, deps);
-      if (r.forwards.some((f) => f.expired)) {
-        // The console reaps what expired on the hosts it watches.
-        const reap = await reapForwards({ host: host.name }, deps);
-        dispatch({ type: 'read', forwards: (await listForwards(host.name, deps)).forwards, at: Date.now(), reaped: reap.removed ?? [] });
-      } else {
-        dispatch({ type: 'read', forwards: r.forwards, at: Date.now() });
-      }
-    } catch (err) {
-      kept.current!.forget(host.name);
-      dispatch({ type: 'read-failed', message: (err as Error).message });
-    }
-  }, [host.name]);
-
-  useEffect(() => {
-    let live = true;
-    void read();
-    const poll = setInterval(() => { if (live) void read(); }, REFRESH_MS);
-    return () => { live = false; clearInterval(poll); };
-  }, [read]);
-
-  // A one-second clock only while a countdown is on screen (a permanent or expired forward does not move).
-  const counting = Boolean(state.forwards?.some((f) => !f.permanent && !f.expired));
-  useEffect(() => {
-    if (!counting) return undefined;
-    const tick = setInterval(() => dispatch({ type: 'tick', now: Date.now() }), 1000);
-    return () => clearInterval(tick);
-  }, [counting]);
+  const read = useForwardsPoll(host.name, trust.deps, dispatch);
+  useCountdown(Boolean(state.forwards?.some((f) => !f.permanent && !f.expired)), dispatch);
 
   const shown = shownForwards(state);
   const selected = shown[state.cursor];
@@ -118,8 +132,7 @@ export function useForwards() {
       task.start('applying', async () => {
         const r = await changeForward(pending, trust.deps);
         await read();
-        const what = pending.kind === 'reap' ? `reap: ${r.outcome}${r.removed?.length ? ` (${r.removed.join(', ')})` : ''}` : pending.kind === 'cron' ? `cron reaper: ${r.outcome}` : `forward ${r.id}: ${r.outcome}${r.deadline && pending.kind !== 'revoke' ? ` until ${r.deadline}` : ''}`;
-        return [what, ...r.warnings.map((w) => `warning: ${w}`)];
+        return appliedLines(pending.kind, r);
       });
     },
   };

@@ -34,12 +34,12 @@ export async function renewCertificate(raw: Record<string, unknown> & { host?: s
   const input = parseInput(renewInput, { ...raw, host: undefined }, 'cert renew');
   return withRunner(hostName, connector.connect, async (runner) => {
     const settingsFile = path.posix.join(input.dir, ACME_FILES.settings);
-    if (!(await runner.stat(settingsFile))) throw new UserError(`${input.dir} holds no ${ACME_FILES.settings}: it was not made by \`commbase-admin cert acme\``, [`commbase-admin cert acme --domain NAME --email E --out-dir ${input.dir} …`], 'dir');
+    if (!(await runner.stat(settingsFile))) throw new UserError(`failed to renew the certificate in ${input.dir}: it holds no ${ACME_FILES.settings}, so it was not made by \`commbase-admin cert acme\``, [`commbase-admin cert acme --domain NAME --email E --out-dir ${input.dir} …`], 'dir');
     let settings: AcmeSettings;
     try {
       settings = acmeSettings.parse(JSON.parse(await runner.readFile(settingsFile)));
     } catch {
-      throw new UserError(`${settingsFile} is not what cert acme writes; run cert acme again to replace it`, [], 'dir');
+      throw new UserError(`failed to renew the certificate: ${settingsFile} is not what cert acme writes; run cert acme again to replace it`, [], 'dir');
     }
     const certPem = await runner.readFile(path.posix.join(input.dir, ACME_FILES.cert)).catch(() => undefined);
     const daysLeft = certPem ? summarise(parseCertificateChain(certPem)[0]!, { now }).daysLeft : 0;

@@ -26,7 +26,7 @@ export async function listenForChallenges(port: number, host = '::'): Promise<Re
   server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new UserError(
-      `cannot answer the http-01 challenge on port ${port}: ${err.code === 'EADDRINUSE' ? 'something already listens there' : err.code === 'EACCES' ? 'ports below 1024 need root' : err.message}`,
+      `failed to answer the http-01 challenge on port ${port}: ${err.code === 'EADDRINUSE' ? 'something already listens there' : err.code === 'EACCES' ? 'ports below 1024 need root' : err.message}`,
       err.code === 'EADDRINUSE' ? ['if a web server holds the port, use --webroot DIR (the directory it serves /.well-known/acme-challenge/ from)'] : ['run as root, or give --http-port of a port the ACME server is told to use'],
       'http-port')));
     server.listen({ port, host, ipv6Only: false }, resolve);
@@ -63,7 +63,7 @@ export function webrootResponder(runner: Runner, webroot: string, privileged = f
 export async function remoteListener(runner: Runner, port: number, onStep: Progress): Promise<Responder> {
   onStep(`starting a challenge listener on ${runner.where} port ${port}`);
   const py = await runner.run(['sh', '-c', 'command -v python3'], { allowFailure: true });
-  if (py.exitCode !== 0) throw new UserError(`${runner.where} has no python3 to answer the challenge on port ${port}`, ['use --webroot DIR, the directory its web server serves /.well-known/acme-challenge/ from'], 'http-port');
+  if (py.exitCode !== 0) throw new UserError(`failed to answer the challenge on ${runner.where} port ${port}: it has no python3`, ['use --webroot DIR, the directory its web server serves /.well-known/acme-challenge/ from'], 'http-port');
   const privileged = port < 1024;
   const dir = (await runner.run(['mktemp', '-d', '/tmp/commbase-admin-acme.XXXXXXXX'], { privileged })).stdout.trim();
   if (!/^\/tmp\/commbase-admin-acme\.[A-Za-z0-9]{8}$/.test(dir)) throw acmeError(`mktemp on ${runner.where} answered ${JSON.stringify(dir.slice(0, 80))}`, 'challenge');
@@ -77,7 +77,7 @@ export async function remoteListener(runner: Runner, port: number, onStep: Progr
   for (let i = 0; ; i++) {
     const up = await runner.connectTcp('127.0.0.1', port).then((s) => { s.destroy(); return true; }, () => false);
     if (up) break;
-    if (i >= 40) { await stop(); throw new UserError(`the challenge listener on ${runner.where} port ${port} did not start (is the port taken?)`, ['use --webroot DIR if a web server holds the port'], 'http-port'); }
+    if (i >= 40) { await stop(); throw new UserError(`failed to answer the challenge on ${runner.where} port ${port}: the listener did not start (is the port taken?)`, ['use --webroot DIR if a web server holds the port'], 'http-port'); }
     await new Promise((r) => setTimeout(r, 100));
   }
   const files = webrootResponder(runner, dir, privileged);

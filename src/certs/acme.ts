@@ -120,7 +120,7 @@ export interface AcmeDeps {
 export async function obtainCertificate(raw: unknown, deps: AcmeDeps, onStep: Progress = () => {}): Promise<AcmeResult> {
   const input = parseInput(acmeInput, raw, 'cert acme');
   if (input['http-port'] === undefined && input.webroot === undefined) {
-    throw new UserError('say how the http-01 challenge is answered: --http-port N (commbase-admin listens there; 80 for a real CA) or --webroot DIR (a web server serves it)', [], 'http-port');
+    throw new UserError('failed to order the certificate: say how the http-01 challenge is answered: --http-port N (commbase-admin listens there; 80 for a real CA) or --webroot DIR (a web server serves it)', [], 'http-port');
   }
   const directory = input.directory ?? (input.production ? LETS_ENCRYPT.production : LETS_ENCRYPT.staging);
   const settings: AcmeSettings = {
@@ -243,7 +243,7 @@ export async function readDirectoryCa(file: string | undefined): Promise<string 
   if (!file) return undefined;
   const { readText } = await import('../core/files.js');
   const pem = await readText(file, 'directory-ca');
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UserError(`--directory-ca ${file} holds no PEM certificate`, [], 'directory-ca');
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UserError(`invalid directory-ca ${file}: it holds no PEM certificate`, [], 'directory-ca');
   return pem;
 }
 

@@ -39,7 +39,7 @@ export async function inspectLive(raw: { target: string; ca?: string }, now = ne
     const socket = tls.connect({ host, port: p, ...(isIP(host) ? {} : { servername: host }), rejectUnauthorized: false, ...(ca ? { ca } : {}), timeout: 10_000 }, () => {
       try {
         const peer = socket.getPeerCertificate(true);
-        if (!peer || !peer.raw) throw new ExternalError(`${host}:${p} presented no certificate`, ['TLS', `${host}:${p}`], null, '');
+        if (!peer || !peer.raw) throw new ExternalError(`failed to inspect ${host}:${p}: it presented no certificate`, ['TLS', `${host}:${p}`], null, '');
         const leaf = new X509Certificate(peer.raw);
         const chain: string[] = [];
         for (let c: tls.DetailedPeerCertificate | undefined = peer, i = 0; c?.raw && i < 10; i++) {
@@ -56,6 +56,6 @@ export async function inspectLive(raw: { target: string; ca?: string }, now = ne
       }
     });
     socket.on('timeout', () => socket.destroy(new Error('no TLS handshake within 10 s')));
-    socket.on('error', (err: NodeJS.ErrnoException) => reject(new ExternalError(`cannot inspect ${host}:${p}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' '), ['TLS', `${host}:${p}`], null, '')));
+    socket.on('error', (err: NodeJS.ErrnoException) => reject(new ExternalError(`failed to inspect ${host}:${p}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' '), ['TLS', `${host}:${p}`], null, '')));
   });
 }

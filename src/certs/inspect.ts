@@ -33,11 +33,11 @@ export function splitPemCertificates(pem: string): string[] {
 
 export function parseCertificate(pem: string, field = 'certificate'): X509Certificate {
   const first = splitPemCertificates(pem)[0];
-  if (!first) throw new UserError(`the ${field} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, [], field);
+  if (!first) throw new UserError(`failed to read the ${field}: it holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, [], field);
   try {
     return new X509Certificate(first);
   } catch (err) {
-    throw new UserError(`the ${field} is not a valid certificate: ${(err as Error).message}`, [], field);
+    throw new UserError(`failed to read the ${field}: it is not a valid certificate: ${(err as Error).message}`, [], field);
   }
 }
 

@@ -33,14 +33,14 @@ export function rsaKeyFromPem(pem: string): RsaKey {
 /** Load an unencrypted private key of any type Node understands (RSA, EC, Ed25519). */
 export function loadPrivateKey(pem: string, field = 'key'): KeyObject {
   if (/ENCRYPTED/.test(pem)) {
-    throw new UserError(`the ${field} is encrypted with a passphrase`, [
+    throw new UserError(`failed to read the ${field}: it is encrypted with a passphrase`, [
       'remove the passphrase first: commbase-admin cert strip-passphrase --in KEY --out KEY.plain',
     ], field);
   }
   try {
     return createPrivateKey(pem);
   } catch (err) {
-    throw new UserError(`the ${field} is not a PEM private key: ${(err as Error).message}`, [], field);
+    throw new UserError(`failed to read the ${field}: it is not a PEM private key: ${(err as Error).message}`, [], field);
   }
 }
 

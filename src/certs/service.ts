@@ -91,16 +91,16 @@ export async function loadCa(dir: string, passphrase?: string): Promise<LoadedCa
   const pem = await readText(files.cert, 'CA certificate');
   const stored = await readText(files.key, 'CA key');
   if (isEncryptedPem(stored) && passphrase === undefined) {
-    throw new UserError(`the CA key ${files.key} is encrypted: give its passphrase`, ['prompted on a terminal, or --ca-passphrase-file FILE / $COMMBASE_ADMIN_PASSPHRASE'], 'ca-passphrase');
+    throw new UserError(`failed to open the CA key ${files.key}: it is encrypted; give its passphrase`, ['prompted on a terminal, or --ca-passphrase-file FILE / $COMMBASE_ADMIN_PASSPHRASE'], 'ca-passphrase');
   }
   const keyPem = isEncryptedPem(stored) ? decryptKey(stored, passphrase ?? '') : stored;
   const x509 = parseCertificate(pem, 'CA certificate');
-  if (!x509.ca) throw new UserError(`${files.cert} is not a CA certificate (basicConstraints CA:FALSE)`, [], 'ca-dir');
+  if (!x509.ca) throw new UserError(`failed to use the CA in ${dir}: ${files.cert} is not a CA certificate (basicConstraints CA:FALSE)`, [], 'ca-dir');
   if (!keyMatchesCert(loadPrivateKey(keyPem, 'CA key'), x509.publicKey)) {
-    throw new UserError(`${files.key} is not the key of ${files.cert}`, ['restore the matching pair from its .bak files'], 'ca-dir');
+    throw new UserError(`failed to use the CA in ${dir}: ${files.key} is not the key of ${files.cert}`, ['restore the matching pair from its .bak files'], 'ca-dir');
   }
   if (new Date(x509.validTo) < new Date()) {
-    throw new UserError(`the CA in ${dir} expired on ${new Date(x509.validTo).toISOString()}`, ['create a new CA with --force'], 'ca-dir');
+    throw new UserError(`failed to use the CA in ${dir}: it expired on ${new Date(x509.validTo).toISOString()}`, ['create a new CA with --force'], 'ca-dir');
   }
   const key = rsaKeyFromPem(keyPem);
   return { cert: forge.pki.certificateFromPem(pem), pem, key, notAfter: new Date(x509.validTo) };

@@ -27,7 +27,7 @@ export function registerClient(program: Command): void {
     .option('--trust-fingerprint <fp>', 'accept this host key on first contact')
     .action(action(async (o) => {
       if (o.dataDir && o.relayHost) {
-        throw new UserError('say where the relay runs, to issue the token: --data-dir DIR (here) or --relay-host NAME (over SSH), not both', [], 'data-dir');
+        throw new UserError('invalid --data-dir with --relay-host: say where the relay runs, to issue the token: --data-dir DIR (here) or --relay-host NAME (over SSH), not both', [], 'data-dir');
       }
       const conn = connector(o);
       const relayAt = { dataDir: o.dataDir, host: o.relayHost ?? 'local' };

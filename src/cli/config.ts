@@ -17,7 +17,7 @@ const where = (cmd: Command) => withJson(cmd)
   .option('--trust-fingerprint <fp>', 'accept this host key on first contact');
 
 function pairsOf(args: string[]): Array<[string, string]> {
-  if (args.length === 0 || args.length % 2 !== 0) throw new UserError('give KEY VALUE pairs: config set KEY VALUE [KEY VALUE …]', [], 'pairs');
+  if (args.length === 0 || args.length % 2 !== 0) throw new UserError(`invalid pairs ${JSON.stringify(args.join(' '))}: give KEY VALUE pairs: config set KEY VALUE [KEY VALUE …]`, [], 'pairs');
   const out: Array<[string, string]> = [];
   for (let i = 0; i < args.length; i += 2) out.push([args[i]!, args[i + 1]!]);
   return out;
@@ -61,7 +61,7 @@ function configGet(cfg: Command): void {
     .action(action(async (key: string, o) => {
       const doc = await (await confService()).readConf({ file: o.file, host: o.host }, connector(o));
       const value = getValue(doc.file, key);
-      if (value === undefined) throw new UserError(`${key} is not set in ${doc.path}`, [], 'key');
+      if (value === undefined) throw new UserError(`failed to get ${key}: it is not set in ${doc.path}`, [], 'key');
       emit(o, { key, value }, (x) => [x.value]);
     }));
 }

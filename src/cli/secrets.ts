@@ -17,7 +17,7 @@ export async function readPassphrase(opts: { passphraseFile?: string; passphrase
   const fromEnv = process.env[envName];
   if (fromEnv !== undefined) return fromEnv;
   if (!process.stdin.isTTY) {
-    throw new UserError('a passphrase is needed and there is no terminal to ask it on', [
+    throw new UserError('failed to read a passphrase: one is needed and there is no terminal to ask it on', [
       `give it with --passphrase-file FILE or the ${PASSPHRASE_ENV} environment variable`,
     ], 'passphrase');
   }

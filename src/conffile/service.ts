@@ -42,7 +42,7 @@ export function resolveConfPath(file?: string, store = new SettingsStore()): str
   const fromSettings = store.read().confFile;
   if (fromSettings) return fromSettings;
   if (process.env.COMMBASE_APP_DIR) return path.join(process.env.COMMBASE_APP_DIR, 'config', 'commbase.conf');
-  throw new UserError('no commbase.conf to work on', [
+  throw new UserError('failed to find a commbase.conf to work on', [
     'give it with --file PATH, set COMMBASE_APP_DIR, or remember one: commbase-admin config default-file PATH',
   ], 'file');
 }
@@ -115,7 +115,7 @@ export async function setConf(opts: { file?: string; host?: string; pairs: Array
     const written = new Set(changes.map((c) => c.line));
     const invalid = schemaFindings(next).filter((f) => f.severity === 'error' && f.line !== undefined && written.has(f.line));
     if (invalid.length) {
-      throw new UserError(`refusing to write ${file}: after the change it would be invalid: ${invalid.map((f) => `line ${f.line}: ${f.message}`).join('; ')}`, ['fix those values in the same command'], invalid[0]!.key);
+      throw new UserError(`failed to write ${file}: after the change it would be invalid: ${invalid.map((f) => `line ${f.line}: ${f.message}`).join('; ')}`, ['fix those values in the same command'], invalid[0]!.key);
     }
     if (opts.dryRun || changes.length === 0) return base;
     const target = `${file}: ${changes.map((c) => c.key).join(', ')}`;
@@ -131,13 +131,13 @@ function refuseNonUtf8(doc: ConfDoc): void {
   if (doc.read.exact.encoding === 'utf8') return;
   const utf8 = doc.read.bytes.toString('utf8');
   const line = utf8.slice(0, Math.max(0, utf8.indexOf('\uFFFD'))).split('\n').length;
-  throw new UserError(`refusing to write ${doc.path}: line ${line} holds bytes that are not UTF-8, and rewriting the file would change them`, [
+  throw new UserError(`failed to write ${doc.path}: line ${line} holds bytes that are not UTF-8, and rewriting the file would change them`, [
     'convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8), or edit that line by hand; nothing was written',
   ], 'file');
 }
 
 function concurrent(file: string): UserError {
-  return new UserError(`refusing to write ${file}: it changed since it was read (someone else edited it)`, ['read it again and redo the change: nothing was written'], 'file');
+  return new UserError(`failed to write ${file}: it changed since it was read (someone else edited it)`, ['read it again and redo the change: nothing was written'], 'file');
 }
 
 /** Put FILE.bak back (the state before the last save); the current file becomes the new FILE.bak. */
@@ -147,7 +147,7 @@ export async function undoConf(opts: { file?: string; host?: string }, deps: Con
     const doc = await loadConf(runner, host.name, file);
     const backup = `${doc.target}.bak`;
     const st = await runner.stat(backup);
-    if (!st) throw new UserError(`nothing to undo: there is no ${backup}`, [], 'file');
+    if (!st) throw new UserError(`failed to undo: there is no ${backup}`, [], 'file');
     refuseNonUtf8(doc);
     return audited({ action: 'config.undo', host: host.name, target: file }, async () => {
       const old = await runner.readBytes(backup);

@@ -12,6 +12,6 @@ export function quoteArg(arg: string): string {
 }
 
 export function quoteArgv(argv: readonly string[]): string {
-  if (argv.length === 0) throw new UserError('no command to run');
+  if (argv.length === 0) throw new UserError('failed to run a command: none was given');
   return argv.map(quoteArg).join(' ');
 }

@@ -10,7 +10,7 @@ import { openRunner, type HostEntry } from '../services/hosts.js';
 import { rememberedOnly } from '../services/passphrases.js';
 
 export async function openDashboard(targets: { hosts: string[]; dataDir?: string }): Promise<void> {
-  if (!process.stdout.isTTY) throw new UserError('the dashboard needs a terminal', ['use commbase-admin relay status --json for scripts']);
+  if (!process.stdout.isTTY) throw new UserError('failed to open the dashboard: it needs a terminal', ['use commbase-admin relay status --json for scripts']);
   process.stdin.ref(); // after any earlier Ink app that read keys (see docs/architecture.md)
   const screen = blessed.screen({ smartCSR: true, title: 'commbase-admin dashboard', fullUnicode: true });
   const grid = new contrib.grid({ rows: 12, cols: 12, screen });

@@ -138,7 +138,7 @@ export async function addForward(raw: z.input<typeof forwardInput>, deps: Forwar
       // Neither half may stay alone: take back whatever landed, then report.
       if (back) await applyBatch(runner, removeBatch([back]));
       if (failure) throw failure;
-      throw new ExternalError(`the forward ${spec.id} did not take on ${runner.where}: read back, ${back ? 'only half of it was there (removed again)' : 'neither rule is there'}`, SAVE_NAT_ARGV, 0, '', runner.where);
+      throw new ExternalError(`failed to add the forward ${spec.id} on ${runner.where}: read back, ${back ? 'only half of it was there (removed again)' : 'neither rule is there'}`, SAVE_NAT_ARGV, 0, '', runner.where);
     }, (r) => r);
   });
 }
@@ -179,10 +179,10 @@ export async function extendForward(raw: ExtendRequest, deps: ForwardDeps): Prom
   return withHost(raw.host ?? 'local', deps, async (runner, host) => {
     const now = deps.now?.() ?? new Date();
     const f = findOrFail(await readForwards(runner, now), id, host.name);
-    if (f.permanent) throw new UserError(`the forward ${id} on ${host.name} is permanent: it has no deadline to extend`, [`revoke it when it is no longer wanted: commbase-admin forward revoke ${id} --host ${host.name}`], 'id');
+    if (f.permanent) throw new UserError(`failed to extend the forward ${id} on ${host.name}: it is permanent and has no deadline to extend`, [`revoke it when it is no longer wanted: commbase-admin forward revoke ${id} --host ${host.name}`], 'id');
     const [address, portText] = (f.to ?? '').split(':');
     if (!f.complete || !address || f.port === undefined || (f.proto !== 'tcp' && f.proto !== 'udp')) {
-      throw new UserError(`the forward ${id} on ${host.name} is incomplete (one half is missing) and cannot be extended`, [`revoke it: commbase-admin forward revoke ${id} --host ${host.name}`], 'id');
+      throw new UserError(`failed to extend the forward ${id} on ${host.name}: it is incomplete (one half is missing)`, [`revoke it: commbase-admin forward revoke ${id} --host ${host.name}`], 'id');
     }
     const spec: ForwardSpec = { id, from: f.from === 'any' ? '0.0.0.0/0' : f.from, port: f.port, proto: f.proto, to: { address, port: Number(portText) }, deadline: deadlineAfter(now, seconds) };
     const del = removeBatch([f]);
@@ -252,7 +252,7 @@ export async function installReaper(raw: { host?: string; 'script-path'?: string
 export async function persistRules(raw: { host?: string; 'dry-run'?: boolean }, deps: ForwardDeps): Promise<ForwardChange> {
   return withHost(raw.host ?? 'local', deps, async (runner, host) => {
     const has = await runner.run(['sh', '-c', 'command -v netfilter-persistent'], { allowFailure: true });
-    if (has.exitCode !== 0) throw new UserError(`${host.name} has no netfilter-persistent to save the rules with`, ['apt-get install iptables-persistent (on that host), then run this again'], 'host');
+    if (has.exitCode !== 0) throw new UserError(`failed to save the rules on ${host.name}: it has no netfilter-persistent to save them with`, ['apt-get install iptables-persistent (on that host), then run this again'], 'host');
     const argv = ['netfilter-persistent', 'save'];
     const base = { host: host.name, where: runner.where, dryRun: Boolean(raw['dry-run']), commands: [argv], batch: '', warnings: [] };
     if (raw['dry-run']) return { ...base, outcome: 'would save the rules' };

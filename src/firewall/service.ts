@@ -248,7 +248,7 @@ async function confirm(runner: Runner, backend: Backend, rule: PortRule, shouldE
   const after = await readState(runner, backend);
   const present = after.rules.some((r) => r.ours && sameRule(r, rule));
   if (present !== shouldExist) {
-    throw new ExternalError(`the change to ${describeRule(rule)} did not take on ${runner.where}: read back, the rule is ${present ? 'still there' : 'missing'}`,
+    throw new ExternalError(`failed to change ${describeRule(rule)} on ${runner.where}: read back, the rule is ${present ? 'still there' : 'missing'}`,
       backend === 'ufw' ? ufw.showAddedArgv : ipt.listArgv(4), 0, '', runner.where);
   }
   return after;

@@ -49,15 +49,15 @@ function pemBlocks(pem: string): string[] {
 /** The certificate must parse, match the key and name the domain: nginx would start with a wrong one. */
 function checkPair(certPem: string, keyPem: string, domain: string, certPath: string, keyPath: string): string[] {
   const blocks = pemBlocks(certPem);
-  if (!blocks.length) throw new UserError(`--cert ${certPath} holds no PEM certificate`, [], 'cert');
+  if (!blocks.length) throw new UserError(`invalid cert ${certPath}: it holds no PEM certificate`, [], 'cert');
   let leaf: X509Certificate;
-  try { leaf = new X509Certificate(blocks[0]!); } catch { throw new UserError(`--cert ${certPath}: its first certificate does not parse`, [], 'cert'); }
+  try { leaf = new X509Certificate(blocks[0]!); } catch { throw new UserError(`invalid cert ${certPath}: its first certificate does not parse`, [], 'cert'); }
   let pub: Buffer;
   try { pub = createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' }); } catch {
-    throw new UserError(`--key ${keyPath} is not an unencrypted private key (nginx cannot ask for a passphrase)`, ['commbase-admin cert strip-passphrase --in KEY --out KEY.plain'], 'key');
+    throw new UserError(`invalid key ${keyPath}: it is not an unencrypted private key (nginx cannot ask for a passphrase)`, ['commbase-admin cert strip-passphrase --in KEY --out KEY.plain'], 'key');
   }
-  if (!pub.equals(leaf.publicKey.export({ type: 'spki', format: 'der' }))) throw new UserError(`--key ${keyPath} does not match --cert ${certPath}`, [], 'key');
-  if (!leaf.checkHost(domain)) throw new UserError(`--cert ${certPath} is not valid for ${domain} (it names ${leaf.subjectAltName ?? leaf.subject})`, [`commbase-admin cert acme --domain ${domain} …`], 'cert');
+  if (!pub.equals(leaf.publicKey.export({ type: 'spki', format: 'der' }))) throw new UserError(`invalid key ${keyPath}: it does not match the certificate ${certPath}`, [], 'key');
+  if (!leaf.checkHost(domain)) throw new UserError(`invalid cert ${certPath}: it is not valid for ${domain} (it names ${leaf.subjectAltName ?? leaf.subject})`, [`commbase-admin cert acme --domain ${domain} …`], 'cert');
   const warnings: string[] = [];
   const daysLeft = Math.floor((new Date(leaf.validTo).getTime() - Date.now()) / 86_400_000);
   if (daysLeft < 0) warnings.push(`the certificate expired ${-daysLeft} day(s) ago`);
@@ -101,20 +101,20 @@ export async function setupNginx(raw: Record<string, unknown>, connector: Connec
   return withRunner(f.host, connector.connect, async (runner) => {
     onStep('nginx on the host');
     const v = await run(runner, ['nginx', '-v'], true).catch(() => ({ exitCode: 127, stderr: '', stdout: '' }));
-    if (v.exitCode !== 0) throw new UserError(`nginx is not installed on ${runner.where}`, ['apt-get install nginx-light (or nginx)'], 'host');
+    if (v.exitCode !== 0) throw new UserError(`failed to set up the proxy on ${runner.where}: nginx is not installed`, ['apt-get install nginx-light (or nginx)'], 'host');
     onStep('reading the certificate and key');
-    const certPem = await runner.readFile(f.cert).catch(() => { throw new UserError(`cannot read --cert ${f.cert} on ${runner.where}`, [], 'cert'); });
-    const keyPem = await runner.readFile(f.key).catch(() => { throw new UserError(`cannot read --key ${f.key} on ${runner.where}`, [], 'key'); });
+    const certPem = await runner.readFile(f.cert).catch(() => { throw new UserError(`failed to read the certificate ${f.cert} on ${runner.where}`, [], 'cert'); });
+    const keyPem = await runner.readFile(f.key).catch(() => { throw new UserError(`failed to read the key ${f.key} on ${runner.where}`, [], 'key'); });
     const warnings = checkPair(certPem, keyPem, site.domain, f.cert, f.key);
     const text = renderSite(site);
     const previous = { site: await readIfThere(runner, p.site), cert: await readIfThere(runner, p.cert), key: await readIfThere(runner, p.key) };
     const enabledBefore = Boolean(await runner.stat(p.enabled));
     if (previous.site && !previous.site.text.startsWith(SITE_MARK)) {
-      throw new UserError(`${p.site} exists and was not written by commbase-admin; move it away first`, [], 'domain');
+      throw new UserError(`failed to write ${p.site}: it exists and was not written by commbase-admin; move it away first`, [], 'domain');
     }
     // sites-enabled/…: only our own link to our own site is ever replaced; a file (or a link elsewhere) is someone's.
     if (enabledBefore && (await runner.realpath(p.enabled)) !== (await runner.realpath(p.site))) {
-      throw new UserError(`${p.enabled} exists and is not commbase-admin's link to ${p.site}: it is left as it is`, [`move it away first (e.g. mv ${p.enabled} /root/), then run this again`], 'domain');
+      throw new UserError(`failed to enable ${p.site}: ${p.enabled} exists and is not commbase-admin's link to it (it is left as it is)`, [`move it away first (e.g. mv ${p.enabled} /root/), then run this again`], 'domain');
     }
     const files: ProxyResult['files'] = [
       { path: p.site, mode: '0644', action: previous.site ? 'replace' : 'create' },
@@ -148,7 +148,7 @@ export async function setupNginx(raw: Record<string, unknown>, connector: Connec
         await run(runner, ['ln', '-sfn', '--', p.site, p.enabled]);
         onStep('nginx -t');
         const t = await run(runner, ['nginx', '-t'], true);
-        if (t.exitCode !== 0) throw new ExternalError(`nginx -t refused the configuration with the new site; the previous files are back and nginx was not reloaded:\n${t.stderr.trim()}`, ['nginx', '-t'], t.exitCode, t.stderr, runner.where);
+        if (t.exitCode !== 0) throw new ExternalError(`failed to add the site: nginx -t refused the configuration with it; the previous files are back and nginx was not reloaded:\n${t.stderr.trim()}`, ['nginx', '-t'], t.exitCode, t.stderr, runner.where);
         onStep('reloading nginx');
         let action: 'reloaded' | 'started' = 'reloaded';
         touched = true;
@@ -157,12 +157,12 @@ export async function setupNginx(raw: Record<string, unknown>, connector: Connec
           // No running master (no pid file, or a stale one): start it.
           action = 'started';
           const start = await run(runner, ['nginx'], true);
-          if (start.exitCode !== 0) throw new ExternalError(`nginx did not start: ${start.stderr.trim()}`, ['nginx'], start.exitCode, start.stderr, runner.where);
+          if (start.exitCode !== 0) throw new ExternalError(`failed to start nginx: ${start.stderr.trim()}`, ['nginx'], start.exitCode, start.stderr, runner.where);
         }
         onStep(`checking that port ${site['https-port']} serves the new site`);
         const notLive = await siteLive(runner, site['https-port'], site.domain, leafDer(certPem));
         if (notLive) {
-          throw new ExternalError(`nginx ${action === 'reloaded' ? 'accepted the reload' : 'started'} but the new site is not live on port ${site['https-port']}: ${notLive} (see /var/log/nginx/error.log on ${runner.where}; a port another program holds is the usual cause); the previous files are back`, ['nginx', '-s', 'reload'], null, '', runner.where);
+          throw new ExternalError(`failed to put the site live: nginx ${action === 'reloaded' ? 'accepted the reload' : 'started'} but the new site is not live on port ${site['https-port']}: ${notLive} (see /var/log/nginx/error.log on ${runner.where}; a port another program holds is the usual cause); the previous files are back`, ['nginx', '-s', 'reload'], null, '', runner.where);
         }
         return { ...base, dryRun: false, action, backups };
       } catch (err) {

@@ -48,7 +48,7 @@ export class AdminClient {
       ], 'data-dir');
     }
     const parsed = adminInfoSchema.safeParse(JSON.parse(await runner.readFile(file)));
-    if (!parsed.success) throw new UserError(`${file} on ${hostName} is not a relay admin file`, [], 'data-dir');
+    if (!parsed.success) throw new UserError(`failed to read the relay's admin file ${file} on ${hostName}: it is not one`, [], 'data-dir');
     return new AdminClient(runner, parsed.data, `${hostName}:${dataDir}`, ownsRunner, hostName);
   }
 
@@ -71,10 +71,10 @@ export class AdminClient {
         res.on('data', (c: string) => (text += c));
         res.on('end', () => {
           let json: unknown;
-          try { json = JSON.parse(text); } catch { return reject(new ExternalError(`the relay's admin feed answered ${res.statusCode} with no JSON`, [method, pathname], res.statusCode ?? null, text.slice(0, 200), this.where)); }
+          try { json = JSON.parse(text); } catch { return reject(new ExternalError(`failed to read the relay's admin feed: it answered ${res.statusCode} with no JSON`, [method, pathname], res.statusCode ?? null, text.slice(0, 200), this.where)); }
           if ((res.statusCode ?? 500) >= 400) {
             const msg = (json as { error?: string }).error ?? 'error';
-            return reject(res.statusCode === 404 || res.statusCode === 400 ? new UserError(msg, [], 'id') : new ExternalError(`the relay refused: ${msg}`, [method, pathname], res.statusCode ?? null, msg, this.where));
+            return reject(res.statusCode === 404 || res.statusCode === 400 ? new UserError(msg, [], 'id') : new ExternalError(`failed to ${method} ${pathname} on the relay: it refused: ${msg}`, [method, pathname], res.statusCode ?? null, msg, this.where));
           }
           resolve(json as T);
         });

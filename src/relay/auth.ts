@@ -86,7 +86,7 @@ export class AuthStore {
       let json: unknown;
       try { json = JSON.parse(text); } catch { json = undefined; }
       const parsed = stateSchema.safeParse(json);
-      if (!parsed.success) throw new UserError(`the relay's ${a.file} is invalid at ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`, ['restore it from a backup, or move it aside to start over (all clients will have to ask again)'], 'data-dir');
+      if (!parsed.success) throw new UserError(`failed to read the relay's clients: ${a.file} is invalid at ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`, ['restore it from a backup, or move it aside to start over (all clients will have to ask again)'], 'data-dir');
       a.state = parsed.data;
     } else {
       a.state = { serverId: randomUUID(), name, clients: [] };
@@ -171,7 +171,7 @@ export class AuthStore {
 
   private mustFind(id: string): ClientRecord {
     const c = this.find(id);
-    if (!c) throw new UserError(`there is no client ${JSON.stringify(id)}`, ['see them: commbase-admin clients list'], 'id');
+    if (!c) throw new UserError(`failed to find the client ${JSON.stringify(id)}: there is no such client`, ['see them: commbase-admin clients list'], 'id');
     return c;
   }
 
@@ -182,7 +182,7 @@ export class AuthStore {
   async approve(id: string, opts: { scope?: Scope; ttlS?: number } = {}): Promise<{ client: ClientRecord }> {
     // An operator may change their mind: a denied or revoked client can be approved again.
     const c = this.mustFind(id);
-    if (!c.collectHash) throw new UserError(`client ${id} has no way to collect a token (it never asked with POST /api/authorise)`, ['issue it one instead: commbase-admin clients issue --name NAME --scope read|upload|both'], 'id');
+    if (!c.collectHash) throw new UserError(`failed to approve client ${id}: it has no way to collect a token (it never asked with POST /api/authorise)`, ['issue it one instead: commbase-admin clients issue --name NAME --scope read|upload|both'], 'id');
     c.status = 'approved';
     c.scope = opts.scope ?? c.scope;
     delete c.tokenHash;
@@ -214,7 +214,7 @@ export class AuthStore {
   /** A new token for an approved client; the old one stops working at once. */
   async rotate(id: string): Promise<{ client: ClientRecord; token: string }> {
     const c = this.mustFind(id);
-    if (c.status !== 'approved') throw new UserError(`client ${id} is ${c.status}, not approved: there is no token to rotate`, [], 'id');
+    if (c.status !== 'approved') throw new UserError(`failed to rotate the token of client ${id}: it is ${c.status}, not approved, so there is no token to rotate`, [], 'id');
     const left = c.expiresAt ? Math.max(60, Math.floor((new Date(c.expiresAt).getTime() - Date.now()) / 1000)) : c.collectTtlS ?? DEFAULT_TOKEN_TTL_S;
     const token = this.mint(c, left);
     delete c.collectTtlS; // delivered over its sockets instead

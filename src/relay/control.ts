@@ -74,7 +74,7 @@ export async function startRelay(req: StartRequest, bin = process.argv[1] ?? 'co
   const argv = startArgv(req, bin);
   const dataDir = argv[argv.indexOf('--data-dir') + 1]!;
   const already = await relayRunning(dataDir);
-  if (already) throw new UserError(`a relay already runs with ${dataDir} (pid ${already})`, ['stop it first (t), or choose another data directory'], 'data-dir');
+  if (already) throw new UserError(`failed to start the relay: one already runs with ${dataDir} (pid ${already})`, ['stop it first (t), or choose another data directory'], 'data-dir');
   await secureDataDir(dataDir);
   const log = path.join(dataDir, 'relay.log');
   const pid = await startDetached(argv, log, { NO_COLOR: '1' });
@@ -83,17 +83,17 @@ export async function startRelay(req: StartRequest, bin = process.argv[1] ?? 'co
     if ((await adminPid(dataDir)) === pid) return { pid, log, argv };
     try { process.kill(pid, 0); } catch {
       const tail = (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-3).join('; ');
-      throw new UserError(`the relay did not start: ${tail || 'it exited at once'}`, [`its log: ${log}`], 'relay');
+      throw new UserError(`failed to start the relay: ${tail || 'it exited at once'}`, [`its log: ${log}`], 'relay');
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new UserError(`the relay (pid ${pid}) did not come up within 10 s`, [`its log: ${log}`], 'relay');
+  throw new UserError(`failed to start the relay: pid ${pid} did not come up within 10 s`, [`its log: ${log}`], 'relay');
 }
 
 /** Stop the relay that runs with `dataDir`: SIGTERM, then wait (it exits within 2 s). */
 export async function stopRelay(dataDir: string): Promise<{ pid: number }> {
   const pid = await relayRunning(dataDir);
-  if (!pid) throw new UserError(`no relay runs with ${dataDir} on this machine`, [], 'data-dir');
+  if (!pid) throw new UserError(`failed to stop the relay: none runs with ${dataDir} on this machine`, [], 'data-dir');
   const procStart = (await adminInfo(dataDir))?.procStart;
   process.kill(pid, 'SIGTERM');
   for (let i = 0; i < 50; i++) {
@@ -103,5 +103,5 @@ export async function stopRelay(dataDir: string): Promise<{ pid: number }> {
       return { pid };
     }
   }
-  throw new UserError(`the relay (pid ${pid}) did not stop within 5 s of SIGTERM`, [`kill -9 ${pid} if it must go`], 'relay');
+  throw new UserError(`failed to stop the relay: pid ${pid} did not stop within 5 s of SIGTERM`, [`kill -9 ${pid} if it must go`], 'relay');
 }

@@ -61,7 +61,7 @@ export async function readNoFollow(file: string): Promise<string | undefined> {
   }
   try {
     const st = await h.stat();
-    if (!st.isFile()) throw new UserError(`${file} is not a regular file: the relay refuses to read it`, ['move it aside'], 'data-dir');
+    if (!st.isFile()) throw new UserError(`failed to open the relay's data: ${file} is not a regular file: the relay refuses to read it`, ['move it aside'], 'data-dir');
     return await h.readFile('utf8');
   } finally {
     await h.close();
@@ -69,5 +69,5 @@ export async function readNoFollow(file: string): Promise<string | undefined> {
 }
 
 function linked(file: string): UserError {
-  return new UserError(`${file} is a symbolic link: the relay never follows links in its data directory`, [`remove the link (rm ${file}) and, if it pointed at the relay's real file, move that file there`], 'data-dir');
+  return new UserError(`failed to open the relay's data: ${file} is a symbolic link: the relay never follows links in its data directory`, [`remove the link (rm ${file}) and, if it pointed at the relay's real file, move that file there`], 'data-dir');
 }

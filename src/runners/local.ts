@@ -32,7 +32,7 @@ export class LocalRunner implements Runner {
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const full = [...(this.opts.prefix ?? []), ...privilegedArgv(argv, Boolean(opts.privileged && this.opts.sudo))];
     const [file, ...args] = full;
-    if (!file) throw new UserError('no command to run');
+    if (!file) throw new UserError('failed to run a command: none was given');
     // Loaded on the first command: a command that only reads files (config get) never pays for it.
     const { execa } = await import('execa');
     const r = await execa(file, args, {
@@ -51,7 +51,7 @@ export class LocalRunner implements Runner {
       throw new ExternalError(`failed to run ${argv[0]}: ${why}`, full, null, result.stderr, this.where);
     }
     if (SUDO_PASSWORD_RE.test(result.stderr)) {
-      throw new UserError(`sudo on ${this.where} wants a password, and commbase-admin never types one`, [
+      throw new UserError(`failed to run ${argv[0]}: sudo on ${this.where} wants a password, and commbase-admin never types one`, [
         'allow the commands without a password (a NOPASSWD sudoers rule), or run as root',
       ], 'sudo');
     }
@@ -67,7 +67,7 @@ export class LocalRunner implements Runner {
   }
 
   async readBytes(file: string): Promise<Buffer> {
-    if (this.opts.prefix?.length) throw new UserError('reading files as bytes through a command prefix is not supported');
+    if (this.opts.prefix?.length) throw new UserError('failed to read the file: reading files as bytes through a command prefix is not supported');
     try {
       return await fs.readFile(file);
     } catch (err) {
@@ -76,12 +76,12 @@ export class LocalRunner implements Runner {
   }
 
   async writeFile(file: string, data: string | Uint8Array, mode: number, owner?: { uid: number; gid: number }): Promise<void> {
-    if (this.opts.prefix?.length) throw new UserError('writing files through a command prefix is not supported');
+    if (this.opts.prefix?.length) throw new UserError('failed to write the file: writing files through a command prefix is not supported');
     await writeFileAtomic(file, data, { mode, backup: 'none', ...(owner ? { owner } : {}) });
   }
 
   async stat(file: string): Promise<FileStat | undefined> {
-    if (this.opts.prefix?.length) throw new UserError('reading file details through a command prefix is not supported');
+    if (this.opts.prefix?.length) throw new UserError('failed to read the file\'s details: reading them through a command prefix is not supported');
     try {
       const st = await fs.stat(file);
       return { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size };
@@ -116,7 +116,7 @@ export class LocalRunner implements Runner {
  */
 export async function startDetached(argv: readonly string[], logFile: string, env: Record<string, string> = {}): Promise<number> {
   const [file, ...args] = argv;
-  if (!file) throw new UserError('no command to run');
+  if (!file) throw new UserError('failed to run a command: none was given');
   // Never through a link someone planted where the log goes.
   const log = await fs.open(logFile, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
   try {

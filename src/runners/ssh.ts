@@ -125,7 +125,7 @@ export class SshRunner implements Runner {
   }
 
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-    if (this.lost) throw new ExternalError(`the SSH connection to ${this.where} is gone: ${this.lost}`, argv, null, '', this.where);
+    if (this.lost) throw new ExternalError(`failed to run ${argv[0]} on ${this.where}: the SSH connection is gone: ${this.lost}`, argv, null, '', this.where);
     const full = privilegedArgv(argv, Boolean(opts.privileged && this.target.sudo));
     const command = quoteArgv(full);
     const result = await new Promise<RunResult>((resolve, reject) => {
@@ -135,7 +135,7 @@ export class SshRunner implements Runner {
         // a bound: a command that floods its output is stopped, not kept in memory.
         const out = new Output();
         const errOut = new Output();
-        const timer = setTimeout(() => { stream.close(); reject(new ExternalError(`${argv[0]} on ${this.where} timed out`, full, null, errOut.text(), this.where)); }, opts.timeoutMs ?? 60_000);
+        const timer = setTimeout(() => { stream.close(); reject(new ExternalError(`failed to run ${argv[0]} on ${this.where}: it timed out`, full, null, errOut.text(), this.where)); }, opts.timeoutMs ?? 60_000);
         const flooded = () => { clearTimeout(timer); stream.close(); reject(new ExternalError(`failed to run ${argv[0]} on ${this.where}: it wrote more than ${MAX_OUTPUT / 2 ** 20} MiB`, full, null, errOut.text().slice(-2000), this.where)); };
         const dropped = () => { clearTimeout(timer); reject(this.lostError(argv, full, errOut.text())!); };
         this.waiting.add(dropped);
@@ -152,7 +152,7 @@ export class SshRunner implements Runner {
     });
     if (result.exitCode === 255) { const lost = this.lostError(argv, full, result.stderr); if (lost) throw lost; }
     if (SUDO_PASSWORD_RE.test(result.stderr)) {
-      throw new UserError(`sudo on ${this.where} wants a password, and commbase-admin never types one`, [
+      throw new UserError(`failed to run ${argv[0]}: sudo on ${this.where} wants a password, and commbase-admin never types one`, [
         `allow the commands for ${this.target.user} without a password (a NOPASSWD sudoers rule), or connect as root`,
       ], 'sudo');
     }
@@ -167,7 +167,7 @@ export class SshRunner implements Runner {
 
   private lostError(argv: readonly string[], full: readonly string[], stderr = ''): ExternalError | undefined {
     if (!this.lost) return undefined;
-    return new ExternalError(`lost the SSH connection to ${this.where} while running ${argv[0]}: ${this.lost}. A firewall change may have cut it off: check the host from its console`, full, null, stderr, this.where);
+    return new ExternalError(`failed to run ${argv[0]} on ${this.where}: lost the SSH connection: ${this.lost}. A firewall change may have cut it off: check the host from its console`, full, null, stderr, this.where);
   }
 
   private async sftp(): Promise<SFTPWrapper> {
@@ -277,7 +277,7 @@ export async function readIdentity(file: string): Promise<Buffer> {
   const key = await readSmallFile(file, 'identity', 64 * 1024);
   const st = await stat(file);
   if ((st.mode & 0o077) !== 0 && st.uid === (process.getuid?.() ?? st.uid)) {
-    throw new UserError(`the identity file ${file} can be read by others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}): like OpenSSH, commbase-admin does not use a private key that is not private`, [`chmod 600 ${file}`], 'identity');
+    throw new UserError(`failed to use the identity file ${file}: it can be read by others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}): like OpenSSH, commbase-admin does not use a private key that is not private`, [`chmod 600 ${file}`], 'identity');
   }
   return key;
 }
@@ -299,10 +299,10 @@ async function loadIdentity(file: string, trust: SshTrust): Promise<Partial<Conn
   const parsed = utils.parseKey(key);
   if (!(parsed instanceof Error)) return { privateKey: key };
   if (!/encrypted|passphrase/i.test(parsed.message)) {
-    throw new UserError(`the identity file ${file} is not a private key ssh2 can read: ${parsed.message}`, [], 'identity');
+    throw new UserError(`failed to use the identity file ${file}: it is not a private key ssh2 can read: ${parsed.message}`, [], 'identity');
   }
   if (!trust.passphrase) {
-    throw new UserError(`the identity file ${file} is encrypted and there is no terminal to ask for its passphrase`, [
+    throw new UserError(`failed to use the identity file ${file}: it is encrypted and there is no terminal to ask for its passphrase`, [
       'load the key into ssh-agent (ssh-add) and leave --identity out, or run from a terminal',
     ], 'identity');
   }

@@ -10,7 +10,7 @@ import type { MonitorTargets } from './use-monitor.js';
 
 export async function openConsole(opts: { readOnly: boolean; monitor?: MonitorTargets; initialScreen?: ScreenId; config?: { file?: string; host?: string } }): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UserError('the console needs a terminal: standard input and output are not a TTY', [
+    throw new UserError('failed to open the console: standard input and output are not a TTY', [
       'run a command instead, e.g. commbase-admin cert inspect FILE --json; see commbase-admin --help',
     ]);
   }

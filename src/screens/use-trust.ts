@@ -24,7 +24,7 @@ export function useTrust() {
       setQuestion({
         kind: 'passphrase', identity, answer: (passphrase) => {
           setQuestion(undefined);
-          if (passphrase === undefined) return reject(new UserError(`not connecting: no passphrase was given for ${identity}`, [], 'identity'));
+          if (passphrase === undefined) return reject(new UserError(`failed to connect: no passphrase was given for ${identity}`, [], 'identity'));
           given.current.set(identity, passphrase);
           resolve(passphrase);
         },

@@ -46,7 +46,7 @@ export async function readCrontab(runner: Runner, opts: RunOptions = {}): Promis
   const r = await runner.run(['crontab', '-l'], { ...opts, allowFailure: true });
   if (r.exitCode === 0) {
     // Decoded as UTF-8: a crontab with other bytes would come back changed, so it is not rewritten.
-    if (r.stdout.includes('\uFFFD')) throw new UserError(`the crontab on ${runner.where} holds bytes that are not UTF-8: it is left as it is`, ['add the line by hand with crontab -e'], 'crontab');
+    if (r.stdout.includes('\uFFFD')) throw new UserError(`failed to edit the crontab on ${runner.where}: it holds bytes that are not UTF-8 (it is left as it is)`, ['add the line by hand with crontab -e'], 'crontab');
     return r.stdout;
   }
   if (/no crontab for /i.test(r.stderr)) return '';

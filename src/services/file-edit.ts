@@ -82,5 +82,5 @@ export async function replaceFile(runner: Runner, file: string, before: FileForE
 }
 
 function changedMeanwhile(file: string): UserError {
-  return new UserError(`refusing to write ${file}: it changed since it was read (someone else edited it)`, ['read it again and redo the change: nothing was written'], 'file');
+  return new UserError(`failed to write ${file}: it changed since it was read (someone else edited it)`, ['read it again and redo the change: nothing was written'], 'file');
 }

@@ -71,7 +71,7 @@ export function editHost(name: string, changes: Partial<z.input<typeof hostSchem
   if (host.name === LOCAL) {
     // This machine has no address, port, user or identity; its firewall backend and sudo are its own settings.
     const extra = (['address', 'port', 'user', 'identity'] as const).find((k) => changes[k] !== undefined && changes[k] !== '');
-    if (extra) throw new UserError(`the host "local" is this machine: it has no ${extra} to edit (its backend and sudo can be changed)`, [], extra);
+    if (extra) throw new UserError(`failed to edit the host "local": it is this machine and has no ${extra} (its backend and sudo can be changed)`, [], extra);
     const next = parseInput(z.object({ backend: z.enum(BACKENDS, { message: 'must be ufw or iptables' }).optional(), sudo: z.boolean().optional() }), { backend: changes.backend || undefined, sudo: changes.sudo });
     store.update((s) => ({ ...s, ...(next.backend ? { localBackend: next.backend } : {}), ...(next.sudo !== undefined ? { localSudo: next.sudo } : {}) }));
     const local = getHost(LOCAL, store);
@@ -89,7 +89,7 @@ export function editHost(name: string, changes: Partial<z.input<typeof hostSchem
 
 export function removeHost(name: string, store = new SettingsStore()): boolean {
   const host = getHost(name, store);
-  if (host.name === LOCAL) throw new UserError('the host "local" cannot be removed: it is this machine', [], 'host');
+  if (host.name === LOCAL) throw new UserError('failed to remove the host "local": it is this machine', [], 'host');
   store.update((s) => ({ ...s, hosts: omit(s.hosts, name), knownHosts: omit(s.knownHosts, name) }));
   void record({ action: 'hosts.remove', host: host.name, target: host.name, outcome: 'removed with its pinned key' });
   return true;
@@ -147,7 +147,7 @@ export async function verifyHostKey(name: string, offered: string, opts: Connect
     ok = true;
   } else if (opts.askTrust) {
     ok = await opts.askTrust(name, offered);
-    if (!ok) throw new UserError(`not connecting to ${name}: its host key ${offered} was not trusted`, [], 'host');
+    if (!ok) throw new UserError(`failed to connect to ${name}: its host key ${offered} was not trusted`, [], 'host');
   } else {
     throw new UserError(`REFUSED: ${name} offered the unknown host key ${offered}, and there is no terminal to ask whether to trust it`, [
       'check it on the host: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub',
@@ -162,7 +162,7 @@ export async function verifyHostKey(name: string, offered: string, opts: Connect
 export function trustHostKey(name: string, fingerprint: string, store = new SettingsStore()): void {
   const host = getHost(name, store);
   const fp = parseInput(z.object({ fingerprint: pinnedKeySchema.shape.fingerprint }), { fingerprint }).fingerprint;
-  if (host.name === LOCAL) throw new UserError('the host "local" is not reached over SSH', [], 'host');
+  if (host.name === LOCAL) throw new UserError('failed to connect to the host "local" over SSH: it is this machine', [], 'host');
   const before = store.read().knownHosts[name]?.fingerprint;
   store.update((s) => ({ ...s, knownHosts: { ...s.knownHosts, [name]: { fingerprint: fp, pinnedAt: new Date().toISOString() } } }));
   void record({ action: 'hosts.pin', host: name, target: fp, outcome: before ? `pinned, replacing ${before}` : 'pinned' });

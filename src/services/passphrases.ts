@@ -19,7 +19,7 @@ export function rememberedOnly(): ConnectOptions {
     askPassphrase: async (identity) => {
       const known = remembered.get(identity);
       if (known === undefined) {
-        throw new UserError(`the identity file ${identity} is encrypted and its passphrase has not been given in this session`, [
+        throw new UserError(`failed to use the identity file ${identity}: it is encrypted and its passphrase has not been given in this session`, [
           'start the monitor from a terminal (it asks first), or unlock it in Hosts (c), or load the key into ssh-agent',
         ], 'identity');
       }

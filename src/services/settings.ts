@@ -88,7 +88,7 @@ export class SettingsStore {
     const result = settingsSchema.safeParse(this.raw());
     if (!result.success) {
       const issue = result.error.issues[0]!;
-      throw new UserError(`the settings file ${this.path} is invalid at ${issue.path.map(String).join('.') || '(top)'}: ${issue.message}`, [
+      throw new UserError(`failed to read the settings: ${this.path} is invalid at ${issue.path.map(String).join('.') || '(top)'}: ${issue.message}`, [
         'fix that field by hand, or remove it; the file was left as it is',
       ], issue.path.map(String).join('.'));
     }

@@ -62,7 +62,7 @@ function useConfOffer(server: { cert: string; key: string; ca: string; sans: str
       if (!server) return;
       if (!pairs || !confPath) {
         // The key is offered, so it says why it cannot do it instead of doing nothing.
-        task.start('', async () => { throw new UserError(confPath ? `not pointing ${confPath} at these files: ${proposal && 'reason' in proposal ? proposal.reason : 'no proposal'}` : 'no commbase.conf to point at these files: COMMBASE_APP_DIR is not set and none was opened in Configuration', ['set COMMBASE_APP_DIR to Commbase\'s directory, or open its commbase.conf in Configuration (5, then f)']); });
+        task.start('', async () => { throw new UserError(confPath ? `failed to point ${confPath} at these files: ${proposal && 'reason' in proposal ? proposal.reason : 'no proposal'}` : 'failed to point commbase.conf at these files: COMMBASE_APP_DIR is not set and none was opened in Configuration', ['set COMMBASE_APP_DIR to Commbase\'s directory, or open its commbase.conf in Configuration (5, then f)']); });
         return;
       }
       task.start('working out the diff', async () => {

@@ -105,14 +105,14 @@ export function useFirewall(opts: { openWith?: { port: number; from?: string } }
     canRestrict: pending?.kind === 'open' && Boolean(pending.preview.restrictsNothing) && pending.preview.backend === 'iptables' && !pending.request.restrict && Boolean(pending.request.from),
     restrict: () => { if (pending?.kind === 'open') { dispatch({ type: 'close' }); preview('open', { ...pending.request, restrict: true }); } },
     toggleUfw: () => {
-      if (state.rules?.backend !== 'ufw') { task.start('', async () => { throw new UserError(`${host.name} is managed with iptables, not ufw`, ['change its backend in Hosts: select it, e, then ufw (this machine, local, too)']); }); return; }
+      if (state.rules?.backend !== 'ufw') { task.start('', async () => { throw new UserError(`failed to switch ufw on ${host.name}: it is managed with iptables, not ufw`, ['change its backend in Hosts: select it, e, then ufw (this machine, local, too)']); }); return; }
       previewHostChange(state.rules.active ? 'disable' : 'enable');
     },
     persist: () => previewHostChange('persist'),
     startClose: () => {
       if (!selected) return;
       if (!selected.ours || selected.port === undefined || selected.proto === 'any') {
-        task.start('', async () => { throw new UserError('only rules made by commbase-admin (marked *) can be closed here', ['remove other rules with the firewall tool that made them']); });
+        task.start('', async () => { throw new UserError('failed to close the rule: only rules made by commbase-admin (marked *) can be closed here', ['remove other rules with the firewall tool that made them']); });
         return;
       }
       preview('close', request({ port: selected.port, proto: selected.proto, ...(selected.from !== 'any' ? { from: selected.from } : {}) }));

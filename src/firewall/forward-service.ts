@@ -179,7 +179,7 @@ export async function extendForward(raw: ExtendRequest, deps: ForwardDeps): Prom
   return withHost(raw.host ?? 'local', deps, async (runner, host) => {
     const now = deps.now?.() ?? new Date();
     const f = findOrFail(await readForwards(runner, now), id, host.name);
-    if (f.permanent) throw new UserError(`failed to extend the forward ${id} on ${host.name}: it is permanent and has no deadline to extend`, [`revoke it when it is no longer wanted: commbase-admin forward revoke ${id} --host ${host.name}`], 'id');
+    if (f.permanent) throw new UserError(`failed to extend the forward ${id} on ${host.name}: it is permanent: it has no deadline to extend`, [`revoke it when it is no longer wanted: commbase-admin forward revoke ${id} --host ${host.name}`], 'id');
     const [address, portText] = (f.to ?? '').split(':');
     if (!f.complete || !address || f.port === undefined || (f.proto !== 'tcp' && f.proto !== 'udp')) {
       throw new UserError(`failed to extend the forward ${id} on ${host.name}: it is incomplete (one half is missing)`, [`revoke it: commbase-admin forward revoke ${id} --host ${host.name}`], 'id');

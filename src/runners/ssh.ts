@@ -167,7 +167,7 @@ export class SshRunner implements Runner {
 
   private lostError(argv: readonly string[], full: readonly string[], stderr = ''): ExternalError | undefined {
     if (!this.lost) return undefined;
-    return new ExternalError(`failed to run ${argv[0]} on ${this.where}: lost the SSH connection: ${this.lost}. A firewall change may have cut it off: check the host from its console`, full, null, stderr, this.where);
+    return new ExternalError(`failed to run ${argv[0]}: lost the SSH connection to ${this.where} while running it: ${this.lost}. A firewall change may have cut it off: check the host from its console`, full, null, stderr, this.where);
   }
 
   private async sftp(): Promise<SFTPWrapper> {

@@ -2,6 +2,7 @@
 // echo off, a file, or an environment variable, in that order of preference.
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
+import { keyTaken } from '../core/input-log.js';
 
 export const PASSPHRASE_ENV = 'COMMBASE_ADMIN_PASSPHRASE';
 
@@ -41,6 +42,7 @@ function promptHidden(prompt: string): Promise<string> {
       else resolve(value);
     };
     const onData = (chunk: string) => {
+      keyTaken();
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return done();
         if (ch === '\u0003') return done(new UserError('cancelled'));

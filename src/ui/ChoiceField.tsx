@@ -3,6 +3,7 @@
 // Nothing to mistype, and every answer it can give is one the schema accepts.
 import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
+import { keyTaken } from '../core/input-log.js';
 import { keyName, resolveKey, type InkKey } from './keymap.js';
 import { theme } from './theme.js';
 
@@ -14,6 +15,7 @@ export function ChoiceField(props: { choices: readonly string[]; initial?: strin
   useEffect(() => { if (!touched.current && at >= 0) setIndex(at); }, [at]);
   const n = props.choices.length;
   useInput((input, key) => {
+    keyTaken();
     touched.current = true;
     if (key.return) return props.onSubmit(props.choices[index]!);
     const id = resolveKey(keyName(input, key as Partial<InkKey>), ['choice']);

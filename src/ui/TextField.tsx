@@ -3,6 +3,7 @@
 // under the field as the value changes.
 import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
+import { keyTaken } from '../core/input-log.js';
 import { keyName, resolveKey, type InkKey } from './keymap.js';
 import { edit, initialEdit, insert, nextBoundary, type EditState } from './text-edit.js';
 import { theme } from './theme.js';
@@ -45,6 +46,7 @@ export function TextField(props: TextFieldProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.suggestion]);
   useInput((input, key) => {
+    keyTaken();
     const s = latest.current;
     if (key.return) return props.onSubmit(s.value);
     if (key.tab && props.complete) {

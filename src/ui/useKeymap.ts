@@ -2,6 +2,7 @@
 import { useCallback, useRef } from 'react';
 import { useInput } from 'ink';
 import { useReadOnly } from './read-only.js';
+import { keyTaken } from '../core/input-log.js';
 import { keyName, resolveKey, type BindingId, type InkKey, type Scope } from './keymap.js';
 
 /**
@@ -18,6 +19,7 @@ export function useKeymap(
   const latest = useRef({ scopes, handlers, opts: { ...opts, readOnly } });
   latest.current = { scopes, handlers, opts: { ...opts, readOnly } };
   const onInput = useCallback((input: string, key: Partial<InkKey>) => {
+    keyTaken();
     const { scopes: s, handlers: h, opts: o } = latest.current;
     const id = resolveKey(keyName(input, key), s, o);
     if (id) h[id as BindingId]?.();

@@ -1,14 +1,25 @@
-// Drive the real console in tmux: one key per send-keys with a pause (Ink reads a multi-key chunk as one input).
+// Drive the real console in tmux, one key per send-keys (Ink reads a multi-key chunk as one input). No fixed sleeps
+// for the console: it counts every key its handlers take in a file (COMMBASE_ADMIN_INPUT_LOG, src/core/input-log.ts),
+// and each key waits for that count to move. A key the console did not take (sent in the moment a screen swaps
+// its handlers) is sent again. Another program in the session (the blessed dashboard) counts nothing: start it with
+// { counted: false } and its keys are sent with a short pause instead.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class TmuxSession {
-  constructor(readonly name: string, readonly socket: string) {}
+  constructor(readonly name: string, readonly socket: string, private readonly log: string | undefined, private readonly logDir: string | undefined) {}
 
-  static start(name: string, command: string[], env: Record<string, string>, size = { cols: 80, rows: 24 }): TmuxSession {
+  static start(name: string, command: string[], env: Record<string, string>, size = { cols: 80, rows: 24 }, opts: { counted?: boolean } = {}): TmuxSession {
     const socket = `cba-test-${process.pid}-${name}`;
-    const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    const logDir = opts.counted === false ? undefined : mkdtempSync(path.join(os.tmpdir(), 'cba-keys-'));
+    const log = logDir ? path.join(logDir, 'taken') : undefined;
+    const envArgs = Object.entries({ ...env, ...(log ? { COMMBASE_ADMIN_INPUT_LOG: log } : {}) }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     execFileSync('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', name, '-x', String(size.cols), '-y', String(size.rows), ...envArgs, ...command]);
-    return new TmuxSession(name, socket);
+    return new TmuxSession(name, socket, log, logDir);
   }
 
   private tmux(args: string[]): string {
@@ -24,26 +35,42 @@ export class TmuxSession {
     return this.tmux(['capture-pane', '-p', '-t', this.name]);
   }
 
-  async key(k: string): Promise<void> {
-    await new Promise((r) => setTimeout(r, 50)); // a screen just drawn subscribes to keys right after
-    this.tmux(['send-keys', '-t', this.name, k]);
-    await new Promise((r) => setTimeout(r, 150));
+  /** How many keys the console's handlers have taken so far. */
+  private taken(): number {
+    try { return Number(readFileSync(this.log!, 'utf8')) || 0; } catch { return 0; }
   }
 
-  /** Editing keys (BSpace) are safe to send faster: each arrives as its own event at 25 ms. */
-  async repeat(k: string, times: number): Promise<void> {
-    for (let i = 0; i < times; i++) {
-      this.tmux(['send-keys', '-t', this.name, k]);
-      await new Promise((r) => setTimeout(r, 25));
+  /** Send, then wait until the console has taken it; sent again (at most twice) when it was not taken within 3 s. */
+  private async sendCounted(args: string[], what: string): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = this.taken();
+      this.tmux(args);
+      for (const end = Date.now() + 3000; Date.now() < end;) {
+        if (this.taken() > before) return;
+        await pause(10);
+      }
+      if (!this.alive()) return;
     }
-    await new Promise((r) => setTimeout(r, 150));
+    throw new Error(`the console did not take ${what}; screen:\n${this.capture()}`);
+  }
+
+  async key(k: string): Promise<void> {
+    if (this.log) return this.sendCounted(['send-keys', '-t', this.name, k], `the key ${k}`);
+    await pause(50);
+    this.tmux(['send-keys', '-t', this.name, k]);
+    await pause(150);
+  }
+
+  async repeat(k: string, times: number): Promise<void> {
+    for (let i = 0; i < times; i++) await this.key(k);
   }
 
   /** The whole text in one chunk, as a terminal pastes it (the shared text field takes it at once). */
   async paste(text: string): Promise<void> {
-    await new Promise((r) => setTimeout(r, 50));
+    if (this.log) return this.sendCounted(['send-keys', '-l', '-t', this.name, text], `the pasted ${JSON.stringify(text)}`);
+    await pause(50);
     this.tmux(['send-keys', '-l', '-t', this.name, text]);
-    await new Promise((r) => setTimeout(r, 150));
+    await pause(150);
   }
 
   async type(text: string): Promise<void> {
@@ -57,7 +84,7 @@ export class TmuxSession {
       try { screen = this.capture(); } catch { screen = '(session gone)'; }
       if (typeof match === 'string' ? screen.includes(match) : typeof match === 'function' ? match(screen) : match.test(screen)) return screen;
       if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${typeof match === 'function' ? 'a condition' : String(match)}; screen:\n${screen}`);
-      await new Promise((r) => setTimeout(r, 100));
+      await pause(100);
     }
   }
 
@@ -83,5 +110,6 @@ export class TmuxSession {
 
   kill(): void {
     try { this.tmux(['kill-server']); } catch { /* already gone */ }
+    if (this.logDir) rmSync(this.logDir, { recursive: true, force: true });
   }
 }

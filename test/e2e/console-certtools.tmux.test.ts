@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runJson } from '../helpers/cli.js';
 import { missing, titled } from '../helpers/needs.js';
-import { freePort } from '../helpers/port.js';
+import { freePort, listening } from '../helpers/port.js';
 import { sh } from '../helpers/proc.js';
 import { withTempDir } from '../helpers/tmp.js';
 import { TmuxSession } from '../helpers/tmux.js';
@@ -76,7 +76,7 @@ describe.skipIf(why)(titled('console under tmux: certificate tools', why), () =>
     // A live server: openssl s_server with the server certificate.
     const port = await freePort();
     server = spawn('openssl', ['s_server', '-accept', String(port), '-cert', path.join(pki, 'server', 'cert.pem'), '-key', path.join(pki, 'server', 'key.pem'), '-quiet'], { stdio: ['pipe', 'ignore', 'ignore'] });
-    await new Promise((r) => setTimeout(r, 700));
+    await listening(port);
     await session.key('a');
     await open(5);
     await session.waitFor('A certificate file, or a live server');

@@ -11,7 +11,7 @@ import { TmuxSession } from '../helpers/tmux.js';
 import { TestHost } from '../helpers/lab.js';
 import { missing, titled } from '../helpers/needs.js';
 import { Pebble } from '../helpers/pebble.js';
-import { freePort } from '../helpers/port.js';
+import { freePort, listening } from '../helpers/port.js';
 import { shResult } from '../helpers/proc.js';
 import { withTempDir } from '../helpers/tmp.js';
 
@@ -99,7 +99,7 @@ describe.skipIf(why)(titled('ACME certificates from pebble', why), () => {
     let server: ChildProcess | undefined;
     try {
       server = spawn('/usr/bin/python3', ['-m', 'http.server', '--bind', '127.0.0.1', '--directory', webroot, String(pebble.httpPort)], { stdio: 'ignore' });
-      await new Promise((r) => setTimeout(r, 700));
+      await listening(pebble.httpPort);
       const ok = await runJson(['cert', 'acme', '--domain', 'web.test', ...base(), '--webroot', webroot, '--out-dir', out, '--json'], { env });
       expect(ok.code, ok.stderr).toBe(0);
       expect((await verify(out)).code).toBe(0);

@@ -13,6 +13,7 @@ import { HandshakeGate } from '../../src/relay/handshake-gate.js';
 import { relayInput } from '../../src/relay/options.js';
 import { readIdentity } from '../../src/runners/ssh.js';
 import { withTempDir } from '../helpers/tmp.js';
+import { until } from '../helpers/port.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 beforeAll(async () => { tmp = await withTempDir(); });
@@ -66,7 +67,7 @@ describe('the console\'s relay stop', () => {
     const dir = tmp.dir;
     const impostor = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', 'relay', 'start', '--data-dir', dir], { stdio: 'ignore' });
     try {
-      await new Promise((r) => setTimeout(r, 200));
+      await until(() => { try { return readFileSync(`/proc/${impostor.pid}/cmdline`, 'utf8').includes('relay'); } catch { return false; } }, 'the impostor to run');
       const real = procStartOf(readFileSync(`/proc/${impostor.pid}/stat`, 'utf8'))!;
       expect(real).toMatch(/^\d+$/);
       writeFileSync(path.join(dir, 'admin.json'), JSON.stringify({ pid: impostor.pid }));

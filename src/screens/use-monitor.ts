@@ -1,5 +1,5 @@
 // Subscribe a screen to the monitoring service: created on mount, stopped on unmount.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { Monitor, Snapshot } from '../monitor/service.js';
 import type { HostEntry } from '../services/hosts.js';
 
@@ -28,25 +28,26 @@ export function useMonitor(targets: MonitorTargets, ticks: (s: Snapshot | undefi
   const [now, setNow] = useState(Date.now());
   const ref = useRef<Monitor | undefined>(undefined);
   const key = JSON.stringify(targets);
+  // The targets as this render has them, and the view of a snapshot when it arrives.
+  const current = useEffectEvent(() => targets);
+  const seenOf = useEffectEvent((s: Snapshot) => view(s));
   useEffect(() => {
     let live = true;
     let m: Monitor | undefined;
     void load().then(({ Monitor, openRunner, rememberedOnly }) => {
       if (!live) return;
-      m = new Monitor({ ...targets, connect: (h: HostEntry) => openRunner(h.name, rememberedOnly()) });
+      m = new Monitor({ ...current(), connect: (h: HostEntry) => openRunner(h.name, rememberedOnly()) });
       ref.current = m;
       let last = '';
       m.on('snapshot', (s: Snapshot) => {
         // A poll that found nothing new does not redraw.
-        const seen = view(s);
+        const seen = seenOf(s);
         if (seen !== last) { last = seen; setSnapshot(s); }
       });
       m.start();
     });
     return () => { live = false; m?.removeAllListeners(); void m?.stop(); };
-    // One Monitor per set of targets (compared by value: a caller's new object with the same targets keeps it);
-    // `view` is read when a snapshot arrives.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // One Monitor per set of targets, compared by value: a caller's new object with the same targets keeps it.
   }, [key]);
   const ticking = ticks(snapshot);
   useEffect(() => {

@@ -1,7 +1,7 @@
 // The one text field every form, dialog and filter uses: readline's editing keys (the keymap's `field` scope),
 // a suggested value shown dim (Enter takes it, typing replaces it), an optional mask, and the validation message
 // under the field as the value changes.
-import React, { useEffect, useRef, useState } from 'react';
+import React, { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { keyTaken } from '../core/input-log.js';
 import { keyName, resolveKey, type InkKey } from './keymap.js';
@@ -37,14 +37,12 @@ export function TextField(props: TextFieldProps) {
     if (changed) props.onChange?.(next.value);
   };
   // A suggestion that arrives after the field is shown (read from a host) replaces an untouched one.
-  useEffect(() => {
+  const offer = useEffectEvent((next: string) => {
     const s = latest.current;
-    const next = props.suggestion ?? '';
     if (next === s.suggestion || !(s.suggested || s.value === '')) return;
     update(initialEdit({ suggestion: next }));
-    // Only a new suggestion matters here; update reads the field's state through a ref.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.suggestion]);
+  });
+  useEffect(() => offer(props.suggestion ?? ''), [props.suggestion]);
   useInput((input, key) => {
     keyTaken();
     const s = latest.current;

@@ -1,5 +1,5 @@
 // The wizard's effects: plan on the summary step, run the services on confirm. The screen only renders.
-import { useEffect, useMemo, useReducer, useState } from 'react';
+import { useEffect, useEffectEvent, useMemo, useReducer, useState } from 'react';
 import { setConf } from '../../conffile/service.js';
 import { applyCertSettings, describeInstalls, proposeCertSettings } from '../../conffile/cert-settings.js';
 import { configuredConfPath } from '../../conffile/recent.js';
@@ -25,17 +25,19 @@ export function useCertWizard(defaults: { cn: string; sans: string[]; dir: strin
     return () => { live = false; };
   }, [state.step, state.plan, state.mode, state.dir]);
 
+  // Once per entry into 'running', with the state as it is then.
+  const begin = useEffectEvent((live: () => boolean) => {
+    const onStep = (step: string) => live() && dispatch({ type: 'progress', step });
+    run(state, onStep).then(
+      (result) => live() && dispatch({ type: 'succeeded', result }),
+      (err) => live() && dispatch({ type: 'failed', lines: formatErrorLines(classify(err)) }),
+    );
+  });
   useEffect(() => {
     if (state.step !== 'running') return;
     let live = true;
-    const onStep = (step: string) => live && dispatch({ type: 'progress', step });
-    run(state, onStep).then(
-      (result) => live && dispatch({ type: 'succeeded', result }),
-      (err) => live && dispatch({ type: 'failed', lines: formatErrorLines(classify(err)) }),
-    );
+    begin(() => live);
     return () => { live = false; };
-    // Runs once per entry into 'running'; the state it reads was fixed by then.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.step]);
 
   // The server certificate already made (by `cert setup` or an earlier run): offered on the first menu.

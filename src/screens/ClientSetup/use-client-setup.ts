@@ -1,6 +1,6 @@
 // Effects of the client-setup flow: the dry run when the form is complete, the change once confirmed, the probe.
 // Results that arrive after the screen is gone are ignored.
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useReducer, useState } from 'react';
 import { latestServerCert, type KnownServerCert } from '../../certs/known.js';
 import type { RelayStatus } from '../../relay/admin.js';
 import { classify, formatErrorLines } from '../../core/errors.js';
@@ -69,22 +69,24 @@ export function useClientSetup(opts: { suggestHost?: string } = {}) {
     ...known, ...(suggestHost ? { suggestHost } : {}), ...(chosen ? { host: chosen, completeOnHost } : {}), ...(here?.appDir ? { appDir: here.appDir } : {}),
   }), [hosts, known, suggestHost, chosen, here, completeOnHost]);
 
-  useEffect(() => {
-    if (state.step !== 'previewing' && state.step !== 'applying' && state.step !== 'probing') return;
-    let live = true;
+  // Once per entry into a working step, with the values as they are then.
+  const begin = useEffectEvent((live: () => boolean) => {
     const deps = { ...trust.deps, issueToken: (name: string) => issueTokenFor({ dataDir: state.values['data-dir'] }, trust.deps, name), checkRelay: () => relayReachable({ dataDir: state.values['data-dir'] }, trust.deps) };
-    const fail = (err: unknown) => live && dispatch({ type: 'failed', lines: formatErrorLines(classify(err)) });
+    const fail = (err: unknown) => live() && dispatch({ type: 'failed', lines: formatErrorLines(classify(err)) });
     if (state.step === 'probing') {
-      probeClient({ host: state.values.host ?? 'local', 'app-dir': state.values['app-dir'] ?? '' }, trust.deps).then((probe) => live && dispatch({ type: 'probed', probe }), fail);
+      probeClient({ host: state.values.host ?? 'local', 'app-dir': state.values['app-dir'] ?? '' }, trust.deps).then((probe) => live() && dispatch({ type: 'probed', probe }), fail);
     } else {
       const dry = state.step === 'previewing';
       const began = Date.now();
-      const onStep = (line: string) => { if (live && !dry) dispatch({ type: 'progress', line: `${((Date.now() - began) / 1000).toFixed(1)} s  ${line}` }); };
-      setupClient(toInput(state.values, dry), deps, onStep).then((r) => live && dispatch(dry ? { type: 'previewed', preview: r } : { type: 'applied', result: r }), fail);
+      const onStep = (line: string) => { if (live() && !dry) dispatch({ type: 'progress', line: `${((Date.now() - began) / 1000).toFixed(1)} s  ${line}` }); };
+      setupClient(toInput(state.values, dry), deps, onStep).then((r) => live() && dispatch(dry ? { type: 'previewed', preview: r } : { type: 'applied', result: r }), fail);
     }
+  });
+  useEffect(() => {
+    if (state.step !== 'previewing' && state.step !== 'applying' && state.step !== 'probing') return;
+    let live = true;
+    begin(() => live);
     return () => { live = false; };
-    // Runs once per entry into a working step; what it reads was fixed by then.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.step]);
 
   return { state, dispatch, form, trust };

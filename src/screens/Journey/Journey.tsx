@@ -1,7 +1,7 @@
 // "Set up a relay": the journey as a checklist, each step's state read from the real thing (monitor/journey.ts).
 // Enter opens the step's screen filled in from the steps before; q there comes back here and the list is read
 // again. Every step can be skipped (move past it) and resumed later: nothing here is remembered, only read.
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useEffectEvent, useState } from 'react';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import type { Journey as JourneyState, StepId, StepState } from '../../monitor/journey.js';
@@ -21,15 +21,15 @@ export function Journey(props: { onOpen: (step: StepId, journey: JourneyState) =
   const [cursor, setCursor] = useState<number | undefined>();
   const steps = j.journey?.steps ?? [];
   // The cursor starts on the step the operator came back from, else on the first step not done.
-  useEffect(() => {
+  // Placed once, when the first reading arrives; after that the cursor is the operator's.
+  const place = useEffectEvent(() => {
     if (cursor !== undefined || !j.journey) return;
     const back = props.initialStep ? steps.findIndex((s) => s.id === props.initialStep) : -1;
     const next = steps.findIndex((s) => s.state !== 'done');
     const fromBack = back >= 0 && steps[back]!.state === 'done' ? steps.findIndex((s, i) => i > back && s.state !== 'done') : back;
     setCursor(Math.max(0, fromBack >= 0 ? fromBack : next >= 0 ? next : steps.length - 1));
-    // Placed once, when the first reading arrives; after that the cursor is the operator's.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [j.journey]);
+  });
+  useEffect(() => place(), [j.journey]);
   const at = cursor ?? 0;
   useKeymap(['global', ...SCOPES], {
     help: () => setHelpOpen((v) => !v),

@@ -5,6 +5,7 @@ import { setNoticeSink } from '../core/notices.js';
 import { ErrorBoundary } from '../ui/ErrorBoundary.js';
 import { theme } from '../ui/theme.js';
 import { ReadOnlyContext } from '../ui/read-only.js';
+import { KeyStateProvider } from '../ui/key-state.js';
 import { Home } from './Home/Home.js';
 import type { MonitorTargets } from './use-monitor.js';
 import { SCREENS, type Intent, type ScreenId } from './registry.js';
@@ -72,10 +73,12 @@ export function App(props: AppProps) {
   const nav: Nav = { back, open: (s) => { setGuided(undefined); setScreen(s); }, openStep, exit, last, guided };
   return (
     <ReadOnlyContext.Provider value={Boolean(props.readOnly)}>
+    <KeyStateProvider>
     <Box flexDirection="column">
       <ErrorBoundary key={screen} onBack={back}><Suspense fallback={<Text color={theme.dim}>opening…</Text>}>{screenFor(screen, props, nav)}</Suspense></ErrorBoundary>
       {note ? <Text color={theme.warn}>{note}</Text> : null}
     </Box>
+    </KeyStateProvider>
     </ReadOnlyContext.Provider>
   );
 }

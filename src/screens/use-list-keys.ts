@@ -2,7 +2,8 @@
 // screen), the form's Esc, up and down; which scopes are live follows the open modal (or a connection's
 // question). A screen adds its own bindings.
 import { useState } from 'react';
-import type { BindingId, Scope } from '../ui/keymap.js';
+import type { Scope } from '../ui/keymap.js';
+import type { Handlers } from '../ui/key-state.js';
 import { useKeymap } from '../ui/useKeymap.js';
 import { questionScope } from './ConnectQuestion.js';
 import type { ConnectQuestion } from './use-trust.js';
@@ -16,7 +17,7 @@ export function useListKeys<P>(opts: {
   cancel: () => void;
   back: () => void;
   move: (d: number) => void;
-  handlers: Partial<Record<BindingId, () => void>>;
+  handlers: Handlers;
   isActive?: boolean;
 }) {
   const [helpOpen, setHelpOpen] = useState(false);

@@ -10,6 +10,7 @@ import { useCertWizard } from './use-cert-wizard.js';
 import type { Step } from './state.js';
 import { StepBody } from './StepBody.js';
 import { useReadOnly } from '../../ui/read-only.js';
+import { disabled } from '../../ui/key-state.js';
 
 const SCOPE_OF: Record<Step, Scope> = {
   mode: 'wizard.select', form: 'wizard.text', caOptions: 'wizard.text', cn: 'wizard.text', sans: 'wizard.text', dir: 'wizard.text',
@@ -38,7 +39,7 @@ export function CertWizard(props: { defaults: { cn: string; sans: string[]; dir:
     'confirm.no': () => dispatch({ type: 'back' }),
     'result.again': () => dispatch({ type: 'restart' }),
     'result.config': conf.start,
-    'certs.existing': () => { if (existing) conf.start(); },
+    'certs.existing': existing ? conf.start : disabled('no server certificate made yet in the certificate directory'),
   }, { isActive: active, typing });
 
   const inputActive = active && !helpOpen;

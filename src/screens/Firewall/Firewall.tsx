@@ -8,6 +8,7 @@ import { ConfirmDialog, TypedConfirm } from '../../ui/Dialogs.js';
 import { StepForm } from '../../ui/StepForm.js';
 import { ConnectQuestionDialog } from '../ConnectQuestion.js';
 import { useListKeys } from '../use-list-keys.js';
+import { disabled } from '../../ui/key-state.js';
 import { theme } from '../../ui/theme.js';
 import { useFirewall } from './use-firewall.js';
 import { changeLines, firewallStatus, ruleCells } from '../../present/firewall.js';
@@ -18,10 +19,10 @@ export function Firewall(props: { onExit: () => void; isActive?: boolean; openWi
     modal: f.state.modal, question: f.trust.question, screenScope: 'firewall', onExit: props.onExit, cancel: f.cancel, back: f.back, move: f.move,
     handlers: {
       'fw.open': f.startOpen,
-      'fw.close': f.startClose,
+      'fw.close': f.closeOff ? disabled(f.closeOff) : f.startClose,
       'fw.refresh': f.refresh,
       'fw.host': f.nextHost,
-      'fw.ufw': f.toggleUfw,
+      'fw.ufw': f.ufwOff ? disabled(f.ufwOff) : f.toggleUfw,
       'fw.persist': f.persist,
     },
     ...(props.isActive !== undefined ? { isActive: props.isActive } : {}),   });

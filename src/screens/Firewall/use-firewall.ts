@@ -1,6 +1,5 @@
 // The Firewall screen's effects: read the rules of the host shown, preview a change (dry run), apply it.
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import { UserError } from '../../core/errors.js';
 import { hostCidr } from '../../core/net.js';
 import { defaultRelayDataDir } from '../../core/paths.js';
 import { withAdmin } from '../../relay/admin-client.js';
@@ -104,17 +103,14 @@ export function useFirewall(opts: { openWith?: { port: number; from?: string } }
     /** The preview says "restricts nothing" on an iptables host: d previews the same rule with its DROP. */
     canRestrict: pending?.kind === 'open' && Boolean(pending.preview.restrictsNothing) && pending.preview.backend === 'iptables' && !pending.request.restrict && Boolean(pending.request.from),
     restrict: () => { if (pending?.kind === 'open') { dispatch({ type: 'close' }); preview('open', { ...pending.request, restrict: true }); } },
-    toggleUfw: () => {
-      if (state.rules?.backend !== 'ufw') { task.start('', async () => { throw new UserError(`failed to switch ufw on ${host.name}: it is managed with iptables, not ufw`, ['change its backend in Hosts: select it, e, then ufw (this machine, local, too)']); }); return; }
-      previewHostChange(state.rules.active ? 'disable' : 'enable');
-    },
+    /** Why u cannot act on this host, if it cannot. */
+    ufwOff: state.rules && state.rules.backend !== 'ufw' ? `${host.name} is managed with iptables, not ufw (change its backend in Hosts: e)` : undefined,
+    toggleUfw: () => { if (state.rules?.backend === 'ufw') previewHostChange(state.rules.active ? 'disable' : 'enable'); },
     persist: () => previewHostChange('persist'),
+    /** Why x cannot close the selected row, if it cannot. */
+    closeOff: !selected ? 'no rule selected' : !selected.ours || selected.port === undefined || selected.proto === 'any' ? 'only rules made by commbase-admin (marked *) can be closed here; remove others with the tool that made them' : undefined,
     startClose: () => {
-      if (!selected) return;
-      if (!selected.ours || selected.port === undefined || selected.proto === 'any') {
-        task.start('', async () => { throw new UserError('failed to close the rule: only rules made by commbase-admin (marked *) can be closed here', ['remove other rules with the firewall tool that made them']); });
-        return;
-      }
+      if (!selected || !selected.ours || selected.port === undefined || selected.proto === 'any') return;
       preview('close', request({ port: selected.port, proto: selected.proto, ...(selected.from !== 'any' ? { from: selected.from } : {}) }));
     },
     back: () => dispatch({ type: 'form-back' }),

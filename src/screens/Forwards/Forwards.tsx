@@ -12,6 +12,7 @@ import { ConnectQuestionDialog } from '../ConnectQuestion.js';
 import { useListKeys } from '../use-list-keys.js';
 import { theme } from '../../ui/theme.js';
 import { ADD_FIELDS, EXTEND_FIELDS, useForwards } from './use-forwards.js';
+import { disabled } from '../../ui/key-state.js';
 
 export function Forwards(props: { onExit: () => void; isActive?: boolean }) {
   const f = useForwards();
@@ -19,8 +20,8 @@ export function Forwards(props: { onExit: () => void; isActive?: boolean }) {
     modal: f.state.modal, question: f.trust.question, screenScope: 'forwards', onExit: props.onExit, cancel: f.cancel, back: f.back, move: f.move,
     handlers: {
       'fwd.add': f.startAdd,
-      'fwd.extend': f.startExtend,
-      'fwd.revoke': f.startRevoke,
+      'fwd.extend': !f.selected ? disabled('no forward selected') : f.selected.permanent ? disabled('a permanent forward has no deadline to extend') : f.startExtend,
+      'fwd.revoke': f.selected ? f.startRevoke : disabled('no forward selected'),
       'fwd.refresh': f.refresh,
       'fwd.reap': f.startReap,
       'fwd.cron': f.startCron,

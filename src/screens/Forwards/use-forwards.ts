@@ -106,7 +106,7 @@ export function useForwards() {
 
   return {
     hosts, host, hostLabel: `${state.hostIndex + 1}/${hosts.length}`, forwards: shown, loaded: state.forwards !== undefined, state, form, pending, task, trust,
-    reaped: state.reaped, readError: state.readError,
+    reaped: state.reaped, readError: state.readError, selected,
     move: (d: number) => dispatch({ type: 'move', delta: d, count: shown.length }),
     nextHost: () => dispatch({ type: 'next-host', hosts: hosts.length }),
     refresh: () => void read(),

@@ -11,13 +11,18 @@ import { useListKeys } from '../use-list-keys.js';
 import { theme } from '../../ui/theme.js';
 import { addLines, useHosts } from './use-hosts.js';
 import { useReadOnly } from '../../ui/read-only.js';
+import { disabled } from '../../ui/key-state.js';
 
 export function Hosts(props: { onExit: () => void; isActive?: boolean; addNow?: boolean }) {
   const h = useHosts(props.addNow ? { addNow: true } : {});
   const readOnly = useReadOnly();
   const keys = useListKeys({
     modal: h.state.modal, question: h.trust.question, screenScope: 'hosts', onExit: props.onExit, cancel: h.cancel, back: h.back, move: h.move,
-    handlers: { 'hosts.check': h.check, 'hosts.add': h.startAdd, 'hosts.edit': h.startEdit, 'hosts.remove': h.startRemove, 'hosts.retrust': h.startRetrust },
+    handlers: {
+      'hosts.check': h.selected ? h.check : disabled('no host selected'), 'hosts.add': h.startAdd, 'hosts.edit': h.selected ? h.startEdit : disabled('no host selected'),
+      'hosts.remove': !h.selected ? disabled('no host selected') : h.selected.name === 'local' ? disabled('local is this machine: it cannot be removed') : h.startRemove,
+      'hosts.retrust': h.changed ? h.startRetrust : disabled('no changed host key to trust: a check (c) finds one'),
+    },
     ...(props.isActive !== undefined ? { isActive: props.isActive } : {}),   });
   const { helpOpen, scopes, active } = keys;
   const modal = keys.kind;

@@ -100,7 +100,7 @@ export function useHosts(opts: { addNow?: boolean } = {}) {
   const selected = hosts[cursor];
   const form = state.modal.kind === 'form' ? state.modal : undefined;
   return {
-    hosts, loadError: state.loadError, cursor, state, form, task, trust,
+    hosts, loadError: state.loadError, cursor, state, form, task, trust, selected,
     removing: state.modal.kind === 'typed' && state.modal.pending.kind !== 'add' ? state.modal.pending : undefined,
     move: (d: number) => dispatch({ type: 'move', delta: d, count: hosts.length }),
     changed,

@@ -71,6 +71,9 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   metafile: true,
+  // Whitespace and syntax only (names kept, so a stack trace still reads): less for Node to parse at each start.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   // ssh2: optional native crypto; blessed: terminfo files and widgets loaded by name; the rest are optional peers.
   external: ['ssh2', 'cpu-features', 'blessed', 'blessed-contrib', 'react-devtools-core', 'bufferutil', 'utf-8-validate'],
@@ -78,7 +81,8 @@ const result = await build({
   plugins: [zodEnglishOnly, yogaWithoutFetch, stringWidthLazyEmoji],
   // React's development build (checks every prop of every render) is left out: the console always runs React's
   // production build, which also halves what Node has to compile at start-up.
-  define: { 'process.env.NODE_ENV': '"production"' },
+  // …and the version, so --version reads no package.json (src/cli/main.ts).
+  define: { 'process.env.NODE_ENV': '"production"', COMMBASE_ADMIN_VERSION: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version) },
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
 });
 // Which sources each output holds: the start-up test reads it to check what a command loads.

@@ -9,4 +9,5 @@ import { afterAll } from 'vitest';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cba-xdg-'));
 process.env.XDG_CONFIG_HOME = path.join(dir, 'config');
 process.env.XDG_DATA_HOME = path.join(dir, 'data');
+process.env.XDG_CACHE_HOME = path.join(dir, 'cache'); // Node 22+: V8's compile cache (bin/commbase-admin.js)
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

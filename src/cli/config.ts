@@ -59,7 +59,10 @@ function configShow(cfg: Command): void {
 function configGet(cfg: Command): void {
   where(cfg.command('get')).description('the value of KEY as bash reads it (exit 2 if unset)').argument('<key>')
     .action(action(async (key: string, o) => {
-      const doc = await (await confService()).readConf({ file: o.file, host: o.host }, connector(o));
+      // On this machine with --file, nothing but the file is needed: read without the inventory or the schemas.
+      const doc = o.host === 'local' && o.file !== undefined
+        ? await (await import('../conffile/read-local.js')).readLocalConf(o.file)
+        : await (await confService()).readConf({ file: o.file, host: o.host }, connector(o));
       const value = getValue(doc.file, key);
       if (value === undefined) throw new UserError(`failed to get ${key}: it is not set in ${doc.path}`, [], 'key');
       emit(o, { key, value }, (x) => [x.value]);

@@ -1,10 +1,10 @@
 // How the command line answers the questions a connection asks: trust this host key? the key's passphrase?
 // Only on a terminal; without one, the service refuses with a message saying how to answer non-interactively.
-import { createInterface } from 'node:readline/promises';
 import type { ConnectOptions, HostEntry } from '../services/hosts.js';
 import { readPassphrase } from './secrets.js';
 
 async function askTrust(host: string, fingerprint: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises'); // only when a question is asked
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     process.stderr.write(`The host ${host} is not known yet. Its key fingerprint is\n  ${fingerprint}\nCompare it with \`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\` run on that host.\n`);

@@ -7,8 +7,10 @@ import { EXIT } from '../core/errors.js';
 import { renderFailure } from './boundary.js';
 import { NOUNS, nounEntry, nounOf } from './nouns.js';
 
-const require = createRequire(import.meta.url);
-const { version } = require('../../package.json') as { version: string };
+// The bundle has the version written in by scripts/bundle.js (no package.json to read at each start); tsc's
+// unbundled output reads it.
+declare const COMMBASE_ADMIN_VERSION: string | undefined;
+const version = typeof COMMBASE_ADMIN_VERSION === 'string' ? COMMBASE_ADMIN_VERSION : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /** The parser for this command line: the noun it names registered in full, every other as a line of help. */
 export async function buildProgram(args: readonly string[]): Promise<Command> {

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { lastAssignment, type ConfFile } from './parse.js';
 import { CERT_KEYS, FILE_PATH_KEYS } from './schema.js';
+export { appDirFor } from './app-dir.js';
 
 export const MANAGED_PATH_KEYS = [...FILE_PATH_KEYS, ...Object.keys(CERT_KEYS), 'MESSAGING_FILE'] as const;
 
@@ -17,17 +18,6 @@ export interface ManagedPath {
   kind: 'script' | 'cert' | 'key' | 'data';
   /** Set when the value works only as an absolute path of this machine: why, and what to write instead. */
   absoluteOnly?: string;
-}
-
-/**
- * The app directory: --app-dir, else $COMMBASE_APP_DIR, else the conf file's grandparent when the file is
- * `<dir>/config/commbase.conf` (Commbase's layout). Undefined when none of these says.
- */
-export function appDirFor(confPath: string, explicit?: string, env = process.env.COMMBASE_APP_DIR): string | undefined {
-  if (explicit) return explicit.replace(/\/+$/, '') || '/';
-  if (env) return env.replace(/\/+$/, '') || '/';
-  const p = path.posix;
-  return p.basename(confPath) === 'commbase.conf' && p.basename(p.dirname(confPath)) === 'config' ? p.dirname(p.dirname(confPath)) : undefined;
 }
 
 /** The value between the quotes, as written (so `$COMMBASE_APP_DIR/…` stays as is). */

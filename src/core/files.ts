@@ -3,7 +3,6 @@
 // in which a key is world-readable).
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { UserError } from './errors.js';
 
 /** 0600: private keys, tokens, settings with secrets. 0644: certificates anyone may read. */
@@ -106,7 +105,7 @@ async function writeNow(file: string, data: string | Uint8Array, opts: WriteOpti
   const how = opts.backup && opts.backup !== 'none' ? opts.backup : undefined;
   if (how && (await alreadyThere(file, data, opts))) return {};
   const backup = how ? await backupFile(file, how) : undefined;
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(file)}.${(await import('node:crypto')).randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'wx', opts.mode);
   try {
     await handle.writeFile(data);

@@ -84,7 +84,7 @@ export class LocalRunner implements Runner {
     if (this.opts.prefix?.length) throw new UserError('failed to read the file\'s details: reading them through a command prefix is not supported');
     try {
       const st = await fs.stat(file);
-      return { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size };
+      return { kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new UserError(`failed to read the details of ${file}: ${(err as Error).message}`, [], 'file');

@@ -229,7 +229,8 @@ export class SshRunner implements Runner {
     const sftp = await this.sftp();
     return new Promise((resolve, reject) => sftp.stat(file, (err, st) => {
       if (err) return (err as { code?: number }).code === 2 ? resolve(undefined) : reject(new UserError(`failed to read the details of ${file} on ${this.where}: ${err.message}`, [], 'file'));
-      resolve({ mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size });
+      const type = st.mode & 0o170000;
+      resolve({ kind: type === 0o100000 ? 'file' : type === 0o040000 ? 'dir' : 'other', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size });
     }));
   }
 

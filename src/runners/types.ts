@@ -34,6 +34,8 @@ export interface RunResult {
 import type { Duplex } from 'node:stream';
 
 export interface FileStat {
+  /** A regular file, a directory, or anything else (a device, a FIFO, a socket): the link's target, for a link. */
+  kind: 'file' | 'dir' | 'other';
   mode: number;
   uid: number;
   gid: number;

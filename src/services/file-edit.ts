@@ -43,11 +43,16 @@ export interface FileForEdit {
   owner: { uid: number; gid: number };
 }
 
-/** Read a file to edit it; undefined when there is none. */
+/** The most a file edited in place may hold (commbase.conf and Commbase's scripts are a few KiB). */
+export const MAX_EDIT_BYTES = 4 * 1024 * 1024;
+
+/** Read a file to edit it; undefined when there is none. A device, a FIFO or a huge file is refused before reading. */
 export async function readForEdit(runner: Runner, file: string): Promise<FileForEdit | undefined> {
   const target = await runner.realpath(file);
   const st = await runner.stat(target);
   if (!st) return undefined;
+  if (st.kind !== 'file') throw new UserError(`invalid file ${JSON.stringify(file)}: not a regular file${st.kind === 'dir' ? ' (a directory)' : ''}`, ['give the path of the file itself'], 'file');
+  if (st.size > MAX_EDIT_BYTES) throw new UserError(`invalid file ${JSON.stringify(file)}: ${st.size} bytes, more than the ${MAX_EDIT_BYTES} a file edited here may hold`, [], 'file');
   const bytes = await runner.readBytes(target);
   return { path: file, target, bytes, exact: decodeExact(bytes), mode: st.mode & 0o7777, owner: { uid: st.uid, gid: st.gid } };
 }

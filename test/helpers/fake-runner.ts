@@ -25,7 +25,7 @@ export class FakeRunner implements Runner {
   async readFile(path: string): Promise<string> { const t = this.files.get(path); if (t === undefined) throw new Error(`fake: no ${path}`); return t; }
   async readBytes(path: string): Promise<Buffer> { return Buffer.from(await this.readFile(path)); }
   async writeFile(path: string, data: string | Uint8Array): Promise<void> { this.files.set(path, typeof data === 'string' ? data : Buffer.from(data).toString('utf8')); }
-  async stat(path: string): Promise<FileStat | undefined> { return this.files.has(path) ? { mode: 0o644, uid: 0, gid: 0, size: this.files.get(path)!.length } : undefined; }
+  async stat(path: string): Promise<FileStat | undefined> { return this.files.has(path) ? { kind: 'file', mode: 0o644, uid: 0, gid: 0, size: this.files.get(path)!.length } : undefined; }
   async realpath(path: string): Promise<string> { return path; }
   /** The files held under `dir`, one level: the names of files and of the directories that lead to deeper ones. */
   async listDir(dir: string): Promise<DirEntry[] | undefined> {

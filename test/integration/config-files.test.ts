@@ -7,6 +7,7 @@ import { REAL_CONF, commbaseMissing } from '../helpers/commbase.js';
 import { TestHost } from '../helpers/lab.js';
 import { missing, titled } from '../helpers/needs.js';
 import { withTempDir } from '../helpers/tmp.js';
+import { sh } from '../helpers/proc.js';
 import { readConf, setConf } from '../../src/conffile/service.js';
 import { LocalRunner } from '../../src/runners/local.js';
 
@@ -50,6 +51,31 @@ describe('config on local files', () => {
     expect(await readFile(file, 'utf8')).toBe(after);
     const v = await runJson<{ errors: number }>(['config', 'validate', '--file', file], { env });
     expect(v.json.errors).toBe(0);
+  });
+
+  it('get on this machine (read without the inventory or schemas) answers as the full reading does; a device, a FIFO or a directory is refused before reading', async () => {
+    const app = path.join(tmp.dir, 'app');
+    await writeFile(file, `${SEED}COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH="$COMMBASE_APP_DIR/bundles/u.py"\n`);
+    const doc = await readConf({ file, host: 'local' }, { connect: async () => new LocalRunner() });
+    const { getValue } = await import('../../src/conffile/parse.js');
+    for (const key of ['COMMBASE_DATA_EXCHANGE_SERVER_PORT', 'UNKNOWN_KEY', 'COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH']) {
+      const r = await runJson<{ value: string }>(['config', 'get', key, '--file', file, '--json'], { env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json.value).toBe(getValue(doc.file, key));
+    }
+    expect((await runJson<{ value: string }>(['config', 'get', 'COMMBASE_DATA_EXCHANGE_CLIENT_UPDATER_FILE_PATH', '--file', file, '--json'], { env })).json.value).toBe(`${app}/bundles/u.py`);
+    const fifo = path.join(tmp.dir, 'fifo');
+    sh('mkfifo', [fifo]);
+    for (const bad of ['/dev/zero', fifo, tmp.dir]) {
+      for (const verb of [['get', 'COMMBASE_DATA_EXCHANGE_SERVER_PORT'], ['show']]) {
+        const r = await runCli(['config', ...verb, '--file', bad], { env, timeoutMs: 20_000 });
+        expect(r.code, `${verb[0]} ${bad}: ${r.stderr}`).toBe(2);
+        expect(r.stderr).toMatch(/not a regular file/);
+      }
+    }
+    const missingFile = await runCli(['config', 'get', 'X', '--file', path.join(tmp.dir, 'none.conf')], { env });
+    expect(missingFile.code).toBe(2);
+    expect(missingFile.stderr).toMatch(/none\.conf on local: no such file/);
   });
 
   it('validate reports a CRLF file (bash reads every value with a carriage return)', async () => {

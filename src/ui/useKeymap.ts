@@ -18,17 +18,17 @@ export function useKeymap(scopes: readonly Scope[], handlers: Handlers, opts: { 
   const latest = useRef({ scopes, handlers, opts: { ...opts, readOnly } });
   latest.current = { scopes, handlers, opts: { ...opts, readOnly } };
   const onInput = useCallback((input: string, key: Partial<InkKey>) => {
-    keyTaken();
     const { scopes: s, handlers: h, opts: o } = latest.current;
     const id = resolveKey(keyName(input, key), s, o) as BindingId | undefined;
     const handler = id ? h[id] : undefined;
     if (isDisabled(handler)) {
       const b = bindingsFor(s, o).find((x) => x.id === id);
       setNotice(`${b?.label ?? id}: ${handler.disabled}`);
-      return;
+    } else {
+      setNotice(undefined);
+      handler?.();
     }
-    setNotice(undefined);
-    handler?.();
+    keyTaken();
   }, [setNotice]);
   useInput(onInput, { isActive: opts.isActive });
   // The active keymap's disabled keys, for the footer (published when they change, cleared when it stops listening).

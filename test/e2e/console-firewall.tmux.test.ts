@@ -42,7 +42,9 @@ describe.skipIf(why)(titled('console under tmux: hosts and firewall over SSH', w
     await session.repeat('BSpace', 6);
     await session.type('5055');
     await session.key('Enter');
+    await session.waitFor('Protocol');
     await session.key('Enter');
+    await session.waitFor(/Only from|Source|From/);
     await session.type('10.20.0.0/16');
     await session.key('Enter');
     const preview = await session.waitFor('Open this port?');

@@ -87,3 +87,25 @@ const result = await build({
 });
 // Which sources each output holds: the start-up test reads it to check what a command loads.
 writeFileSync(`${out}meta.json`, JSON.stringify(result.metafile));
+
+// The relay as a system service (`relay deploy`): one self-contained file a host runs with its own Node, no
+// node_modules beside it. socket.io's optional native helpers are left out (ws works without them).
+const service = await build({
+  entryPoints: [new URL('../dist/relay/service-main.js', import.meta.url).pathname],
+  outfile: new URL('../dist/relay/commbase-relay.mjs', import.meta.url).pathname,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  metafile: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  external: ['bufferutil', 'utf-8-validate'],
+  plugins: [zodEnglishOnly],
+  define: { 'process.env.NODE_ENV': '"production"' },
+  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+});
+const inputs = Object.keys(service.metafile.inputs);
+const stray = inputs.filter((i) => /node_modules\/(ssh2|ink|react|blessed|node-forge|acme-client)\//.test(i));
+if (stray.length) throw new Error(`the relay service bundle pulls in what it must not: ${stray.slice(0, 5).join(', ')}`);

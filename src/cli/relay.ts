@@ -8,6 +8,7 @@ import { connector } from './connect.js';
 import { emit, paint } from './output.js';
 import { NOUN_HELP } from './noun-help.js';
 import { adminOpts, withAdmin } from './relay-common.js';
+import { registerRelayService } from './relay-service.js';
 
 let onSaveArgv: string[] | undefined;
 
@@ -27,6 +28,7 @@ export function registerRelay(program: Command): void {
   relayStart(relay);
   relayStatus(relay);
   relayStop(relay);
+  registerRelayService(relay);
 }
 
 /** `relay start` */

@@ -18,7 +18,7 @@ const SLOTS = path.join(os.tmpdir(), 'cba-lab-slots');
  * Picking by pid alone let two test files running at once get the same addresses, and one reached the
  * other's sshd.
  */
-function claimSlot(): number {
+export function claimSlot(): number {
   mkdirSync(SLOTS, { recursive: true });
   for (let i = 0; i < 220; i++) {
     const slot = ((process.pid + i) % 220) + 20;

@@ -1,0 +1,75 @@
+// `commbase-admin relay deploy|service|logs|uninstall --host H`: the relay as a systemd service on a host
+// (src/relay/deploy.ts, service-control.ts).
+import { Argument, type Command } from '@commander-js/extra-typings';
+import { action } from './boundary.js';
+import { collect, withHost } from './common.js';
+import { connector } from './connect.js';
+import { emit, paint, steps } from './output.js';
+
+export function registerRelayService(relay: Command): void {
+  relayDeploy(relay);
+  relayService(relay);
+  relayLogs(relay);
+  relayUninstall(relay);
+}
+
+/** `relay deploy` */
+function relayDeploy(relay: Command): void {
+  withHost(relay.command('deploy'), 'the host to run the relay on, as a systemd service')
+    .description('install the relay on a host as a hardened systemd service and start it (enabled at boot); previews every file and command with --dry-run')
+    .option('--bind <addr>', 'address to listen on (default 0.0.0.0)')
+    .option('--port <n>', 'port (default 5000; below 1024 gives the service CAP_NET_BIND_SERVICE only)')
+    .option('--tls-cert <file>', 'server certificate, on this machine (copied to /etc/commbase-admin/tls)')
+    .option('--tls-key <file>', 'its key, on this machine (copied 0600, readable by the service user only)')
+    .option('--open-from <cidr>', 'sources that need no token (repeatable; beyond loopback only with TLS)', collect, [])
+    .option('--trusted-proxy <cidr>', 'a reverse proxy whose X-Forwarded-For names the client (repeatable)', collect, [])
+    .option('--insecure-http', 'allow plain HTTP beyond loopback')
+    .option('--dry-run', 'print every file and command, change nothing')
+    .action(action(async (o) => {
+      const { deployRelay } = await import('../relay/deploy.js');
+      const r = await deployRelay({ host: o.host, ...(o.bind ? { bind: o.bind } : {}), ...(o.port ? { port: o.port } : {}), 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'open-from': o.openFrom, 'trusted-proxy': o.trustedProxy, 'insecure-http': Boolean(o.insecureHttp), 'dry-run': Boolean(o.dryRun) }, connector(o), o.json ? () => {} : steps);
+      emit(o, r, (x) => [
+        `${x.host} (${x.where}): the relay ${x.version} under ${x.node}`,
+        ...x.steps.map((s) => `  ${s}`),
+        ...(x.dryRun ? ['(dry run: nothing changed)', 'the unit:', ...x.unit.trimEnd().split('\n').map((l) => `  ${l}`)] : [paint.green(`deployed: ${x.active}`), `  logs: commbase-admin relay logs --host ${x.host}`]),
+      ]);
+    }));
+}
+
+/** `relay service` */
+function relayService(relay: Command): void {
+  withHost(relay.command('service'), 'the host the relay was deployed on')
+    .description('the deployed relay\'s systemd service: status (default), start, stop or restart')
+    .addArgument(new Argument('[verb]', 'what to do').choices(['status', 'start', 'stop', 'restart'] as const).default('status' as const))
+    .action(action(async (verb, o) => {
+      const m = await import('../relay/service-control.js');
+      const s = verb === 'status' ? await m.serviceStatus({ host: o.host }, connector(o)) : await m.serviceAction({ host: o.host, verb }, connector(o));
+      emit(o, s, (x) => [x.installed ? `${x.host}: ${x.active} (${x.sub}), ${x.enabled} at boot${x.pid ? `, pid ${x.pid}` : ''}, restarted ${x.restarts} time(s)${x.version ? `, version ${x.version}` : ''}` : `${x.host}: no relay deployed (no commbase-relay service)`]);
+    }));
+}
+
+/** `relay logs` */
+function relayLogs(relay: Command): void {
+  withHost(relay.command('logs'), 'the host the relay was deployed on')
+    .description('the deployed relay\'s journal (journald)')
+    .option('--lines <n>', 'how many of the last lines (default 100)')
+    .option('--since <time>', 'from this time on, as journalctl reads it ("10 min ago", "today", "2026-12-05 10:00")')
+    .action(action(async (o) => {
+      const { serviceLogs } = await import('../relay/service-control.js');
+      const r = await serviceLogs({ host: o.host, ...(o.lines ? { lines: o.lines } : {}), ...(o.since ? { since: o.since } : {}) }, connector(o));
+      emit(o, r, (x) => x.lines);
+    }));
+}
+
+/** `relay uninstall` */
+function relayUninstall(relay: Command): void {
+  withHost(relay.command('uninstall'), 'the host the relay was deployed on')
+    .description('remove the deployed relay: its unit, binaries, settings and user; its data stays unless --purge')
+    .option('--purge', 'also remove /var/lib/commbase-relay (documents, tokens, approvals)')
+    .option('--dry-run', 'print the commands, change nothing')
+    .action(action(async (o) => {
+      const { uninstallRelay } = await import('../relay/service-control.js');
+      const r = await uninstallRelay({ host: o.host, purge: Boolean(o.purge), 'dry-run': Boolean(o.dryRun) }, connector(o));
+      emit(o, r, (x) => [...x.commands.map((c) => `  $ ${c.join(' ')}`), ...(x.dryRun ? ['(dry run: nothing changed)'] : [paint.green(`removed from ${x.host}`)]), ...x.kept.map((k) => `kept: ${k}`)]);
+    }));
+}

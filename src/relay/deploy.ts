@@ -224,8 +224,9 @@ async function ownerOf(runner: Runner): Promise<{ uid: number; gid: number }> {
 async function waitActive(runner: Runner): Promise<string> {
   const end = Date.now() + 20_000;
   for (;;) {
-    const st = await runner.run(['systemctl', 'show', SERVICE, '-p', 'ActiveState', '-p', 'SubState', '-p', 'MainPID', '--value'], { allowFailure: true, timeoutMs: 10_000 });
-    const [state, sub, pid] = st.stdout.trim().split('\n');
+    const st = await runner.run(['systemctl', 'show', SERVICE, '-p', 'ActiveState', '-p', 'SubState', '-p', 'MainPID'], { allowFailure: true, timeoutMs: 10_000 });
+    const v = Object.fromEntries(st.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const [state, sub, pid] = [v.ActiveState, v.SubState, v.MainPID];
     if (state === 'active' && sub === 'running' && await runner.stat(`${PATHS.data}/admin.json`)) return `active (running), pid ${pid}`;
     if (Date.now() > end || state === 'failed') {
       const log = await runner.run(['journalctl', '-u', SERVICE, '-n', '15', '--no-pager', '-o', 'cat'], { allowFailure: true, timeoutMs: 10_000 });

@@ -1,0 +1,120 @@
+// The relay as a systemd service (#22), against a real systemd: a Debian 13 host booted by systemd-nspawn in a
+// network namespace this test creates (helpers/nspawn.ts), reached over its own sshd as an inventory host.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, runJson } from '../helpers/cli.js';
+import { missing, titled } from '../helpers/needs.js';
+import { SystemdHost } from '../helpers/nspawn.js';
+import { TestHost } from '../helpers/lab.js';
+import { until } from '../helpers/port.js';
+import { withTempDir } from '../helpers/tmp.js';
+
+const why = missing({ root: true, commands: ['systemd-nspawn', 'debootstrap', 'curl', 'ssh'] });
+
+describe.skipIf(why)(titled('relay deploy on a host with systemd (systemd-nspawn)', why), () => {
+  let host: SystemdHost;
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  let env: Record<string, string>;
+  let pki: string;
+  const curl = (args: string[]) => execFileSync('curl', ['-sS', '--max-time', '10', ...args], { encoding: 'utf8' });
+
+  beforeAll(async () => {
+    tmp = await withTempDir();
+    env = { XDG_CONFIG_HOME: path.join(tmp.dir, 'config'), XDG_DATA_HOME: path.join(tmp.dir, 'data') };
+    host = await SystemdHost.boot();
+    const add = await runCli(host.addArgs('sd'), { env });
+    expect(add.code, add.stderr).toBe(0);
+    pki = path.join(tmp.dir, 'pki');
+    const cert = await runCli(['cert', 'setup', '--dir', pki, '--cn', 'relayhost', '--san', `IP:${host.address}`], { env });
+    expect(cert.code, cert.stderr).toBe(0);
+  }, 600_000);
+  afterAll(async () => { await host?.destroy(); await tmp?.cleanup(); });
+
+  it('previews every file and command with --dry-run and changes nothing', async () => {
+    const r = await runJson<{ steps: string[]; unit: string; node: string }>(['relay', 'deploy', '--host', 'sd', '--tls-cert', path.join(pki, 'server/cert.pem'), '--tls-key', path.join(pki, 'server/key.pem'), '--dry-run', '--json'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.node).toMatch(/^\/usr\/bin\/node v2\d\./);
+    expect(r.json.unit).toMatch(/NoNewPrivileges=yes/);
+    expect(r.json.steps.join('\n')).toMatch(/key\.pem \(0600/);
+    expect(host.exec('test -e /etc/systemd/system/commbase-relay.service && echo yes || echo no').trim()).toBe('no');
+  });
+
+  it('deploys: a hardened service, enabled at boot, serving TLS; kill -9 restarts it with every document kept; uninstall leaves no unit, user or binary, and keeps the data', async () => {
+    const d = await runJson<{ active: string; version: string }>(['relay', 'deploy', '--host', 'sd', '--tls-cert', path.join(pki, 'server/cert.pem'), '--tls-key', path.join(pki, 'server/key.pem'), '--json'], { env, timeoutMs: 120_000 });
+    expect(d.code, d.stderr + JSON.stringify(d.json)).toBe(0);
+    expect(d.json.active).toMatch(/active \(running\)/);
+    const info = JSON.parse(curl(['--cacert', path.join(pki, 'server/ca.pem'), `https://${host.address}:5000/info`])) as { name: string };
+    expect(info.name).toBeTruthy();
+    expect(host.exec('stat -c "%a %U" /etc/commbase-admin/tls/key.pem /var/lib/commbase-relay').trim().split('\n')).toEqual(['600 commbase-relay', '700 commbase-relay']);
+    expect(host.exec('systemctl is-enabled commbase-relay').trim()).toBe('enabled');
+    const exposure = host.exec('systemd-analyze security commbase-relay --no-pager 2>&1 | tail -1').trim();
+    process.stdout.write(`systemd-analyze security: ${exposure}\n`);
+    expect(exposure).toMatch(/Overall exposure level for commbase-relay\.service: \d+\.\d (OK|SAFE)/);
+
+    // An upload acknowledged before the relay is killed is there after systemd restarts it.
+    const issued = await runJson<{ token: string }>(['clients', 'issue', '--host', 'sd', '--data-dir', '/var/lib/commbase-relay', '--name', 'uploader', '--scope', 'both', '--json'], { env });
+    expect(issued.code, issued.stderr).toBe(0);
+    const base = `https://${host.address}:5000`;
+    const ca = ['--cacert', path.join(pki, 'server/ca.pem')];
+    expect(curl([...ca, '-X', 'POST', '-H', 'Content-Type: application/json', '-d', '{"n":1}', `${base}/api/save_json?token=${issued.json.token}`])).toMatch(/1/);
+    const pid = host.exec('systemctl show commbase-relay -p MainPID --value').trim();
+    host.exec(`kill -9 ${pid}`);
+    await until(() => { const now = host.exec('systemctl show commbase-relay -p MainPID --value').trim(); return now !== pid && now !== '0'; }, 'systemd to restart the relay', 30_000);
+    await until(() => { try { curl([...ca, `${base}/info`]); return true; } catch { return false; } }, 'the restarted relay to answer', 30_000);
+    expect(JSON.parse(curl([...ca, `${base}/api/get_saved_data?token=${issued.json.token}`]))).toEqual([{ n: 1 }]);
+    const st = await runJson<{ restarts: number; active: string }>(['relay', 'service', 'status', '--host', 'sd', '--json'], { env });
+    expect(st.json).toMatchObject({ active: 'active', restarts: 1 });
+    const logs = await runCli(['relay', 'logs', '--host', 'sd', '--lines', '50'], { env });
+    expect(logs.stdout).toMatch(/listening on https:\/\//);
+
+    // A reboot of the host: the relay is back without the console (enabled at boot), the document still there.
+    try { host.exec('systemctl reboot'); } catch { /* the connection ends with the host */ }
+    await host.exited();
+    await host.start();
+    await until(() => { try { curl([...ca, `${base}/info`]); return true; } catch { return false; } }, 'the relay to answer after the reboot', 60_000);
+    expect(JSON.parse(curl([...ca, `${base}/api/get_saved_data?token=${issued.json.token}`]))).toEqual([{ n: 1 }]);
+
+    const u = await runCli(['relay', 'uninstall', '--host', 'sd'], { env, timeoutMs: 60_000 });
+    expect(u.code, u.stderr).toBe(0);
+    expect(host.exec('ls /etc/systemd/system/commbase-relay.service /opt/commbase-admin 2>&1; getent passwd commbase-relay || echo no-user').trim()).toMatch(/No such file[\s\S]*No such file[\s\S]*no-user/);
+    expect(host.exec('ls /var/lib/commbase-relay').trim()).toMatch(/documents\.log/);
+  }, 240_000);
+
+  it('refuses a host without systemd (a container, a plain namespace) before changing anything, and says what to do', async () => {
+    const plain = await TestHost.create();
+    try {
+      expect((await runCli(plain.addArgs('plain', 'iptables'), { env })).code).toBe(0);
+      const r = await runJson<{ error: { message: string; nextSteps: string[] } }>(['relay', 'deploy', '--host', 'plain', '--tls-cert', path.join(pki, 'server/cert.pem'), '--tls-key', path.join(pki, 'server/key.pem'), '--json'], { env });
+      expect(r.code).toBe(2);
+      expect(r.json.error.message).toMatch(/systemd is not running there/);
+      expect(r.json.error.nextSteps.join(' ')).toMatch(/relay start/);
+      // The namespace host shares this machine's files: nothing was written here either.
+      expect(existsSync('/opt/commbase-admin') || existsSync('/etc/systemd/system/commbase-relay.service')).toBe(false);
+    } finally {
+      await plain.destroy();
+    }
+  });
+});
+
+describe('relay deploy, service, logs and uninstall refuse bad input before connecting to anything', () => {
+  it('names the field and the value, exit 2, nothing contacted', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['relay', 'deploy', '--host', 'x;reboot'], /invalid host/],
+      [['relay', 'deploy', '--host', 'nowhere', '--port', '99999'], /invalid port/],
+      [['relay', 'deploy', '--host', 'nowhere', '--bind', '0.0.0.0'], /without TLS/],
+      [['relay', 'deploy', '--host', 'nowhere', '--tls-cert', '/etc/hostname'], /tls-key/],
+      [['relay', 'deploy', '--host', 'nowhere', '--open-from', 'everyone'], /invalid open-from/],
+      [['relay', 'logs', '--host', 'nowhere', '--since', '$(reboot)'], /invalid since/],
+      [['relay', 'logs', '--host', 'nowhere', '--lines', '-5'], /invalid lines/],
+      [['relay', 'service', 'explode', '--host', 'nowhere'], /'explode' is invalid/],
+      [['relay', 'uninstall', '--host', '../etc'], /invalid host/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+  });
+});

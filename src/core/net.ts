@@ -26,7 +26,6 @@ export function isDnsSanName(value: string): boolean {
   return isHostName(value.startsWith('*.') ? value.slice(2) : value) && !value.endsWith('.');
 }
 
-export const ipAddress = z.string().refine((v) => isIP(v) !== 0, { message: 'must be an IPv4 or IPv6 address (without a %zone)' });
 export const hostName = z.string().refine(isHostName, { message: 'must be a host name (letters, digits, hyphens and dots)' });
 export const hostOrIp = z.string().refine((v) => isIP(v) !== 0 || isHostName(v), {
   message: 'must be an IP address or a host name (letters, digits, hyphens and dots)',

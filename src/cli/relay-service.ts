@@ -10,7 +10,21 @@ export function registerRelayService(relay: Command): void {
   relayDeploy(relay);
   relayService(relay);
   relayLogs(relay);
+  relayUpgrade(relay);
   relayUninstall(relay);
+}
+
+/** `relay upgrade` */
+function relayUpgrade(relay: Command): void {
+  withHost(relay.command('upgrade'), 'the host the relay was deployed on')
+    .description('install this console\'s relay (or --bundle FILE) beside the running one, switch, restart and check it within 10 s; back to the old one when it does not come up')
+    .option('--bundle <file>', 'a relay build (commbase-relay.mjs) instead of this console\'s own')
+    .option('--dry-run', 'say what would change, change nothing')
+    .action(action(async (o) => {
+      const { upgradeRelay } = await import('../relay/upgrade.js');
+      const r = await upgradeRelay({ host: o.host, ...(o.bundle ? { bundle: o.bundle } : {}), 'dry-run': Boolean(o.dryRun) }, connector(o), o.json ? () => {} : steps);
+      emit(o, r, (x) => [x.dryRun ? x.outcome : paint.green(`${x.host}: ${x.outcome} (${x.from} → ${x.to})`)]);
+    }));
 }
 
 /** `relay deploy` */

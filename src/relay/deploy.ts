@@ -153,9 +153,9 @@ export async function checkHost(runner: Runner, hostName: string): Promise<{ nod
 }
 
 /** The relay file this console ships, and its version directory (package version and the file's own hash). */
-export async function relayBundle(): Promise<{ bytes: Buffer; version: string }> {
-  const file = new URL('../../dist/relay/commbase-relay.mjs', import.meta.url);
-  const bytes = await readFile(file).catch(() => { throw new UserError('failed to find the built relay (dist/relay/commbase-relay.mjs)', ['run npm run build in commbase-admin\'s directory'], 'relay'); });
+export async function relayBundle(given?: string): Promise<{ bytes: Buffer; version: string }> {
+  const file = given ?? new URL('../../dist/relay/commbase-relay.mjs', import.meta.url);
+  const bytes = await readFile(file).catch(() => { throw new UserError(given ? `failed to read the relay build ${given}` : 'failed to find the built relay (dist/relay/commbase-relay.mjs)', given ? [] : ['run npm run build in commbase-admin\'s directory'], 'bundle'); });
   const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return { bytes, version: `${pkg.version}-${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}` };
 }
@@ -220,18 +220,30 @@ async function ownerOf(runner: Runner): Promise<{ uid: number; gid: number }> {
   return { uid: uid!, gid: gid! };
 }
 
-/** The service is active and the relay wrote its admin file (it listens), within 20 s; else what the journal says. */
-async function waitActive(runner: Runner): Promise<string> {
-  const end = Date.now() + 20_000;
+/**
+ * The service is active and the relay now running wrote its admin file (the pid in it is systemd's main pid: a file
+ * left by an earlier process does not count), within budgetMs; else what the journal says.
+ */
+export async function waitActive(runner: Runner, budgetMs = 20_000): Promise<string> {
+  const end = Date.now() + budgetMs;
   for (;;) {
     const st = await runner.run(['systemctl', 'show', SERVICE, '-p', 'ActiveState', '-p', 'SubState', '-p', 'MainPID'], { allowFailure: true, timeoutMs: 10_000 });
     const v = Object.fromEntries(st.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     const [state, sub, pid] = [v.ActiveState, v.SubState, v.MainPID];
-    if (state === 'active' && sub === 'running' && await runner.stat(`${PATHS.data}/admin.json`)) return `active (running), pid ${pid}`;
+    if (state === 'active' && sub === 'running' && pid && pid !== '0' && await adminPid(runner) === Number(pid)) return `active (running), pid ${pid}`;
     if (Date.now() > end || state === 'failed') {
       const log = await runner.run(['journalctl', '-u', SERVICE, '-n', '15', '--no-pager', '-o', 'cat'], { allowFailure: true, timeoutMs: 10_000 });
-      throw new UserError(`failed to start the relay on ${runner.where}: the service is ${state}/${sub}`, [...log.stdout.trim().split('\n').slice(-8), `see all of it: commbase-admin relay logs --host …`], 'host');
+      throw new UserError(`failed to start the relay on ${runner.where}: the service is ${state}/${sub} after ${Math.round(budgetMs / 1000)} s`, [...log.stdout.trim().split('\n').slice(-8), 'see all of it: commbase-admin relay logs --host …'], 'host');
     }
     await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function adminPid(runner: Runner): Promise<number | undefined> {
+  try {
+    const v = JSON.parse(await runner.readFile(`${PATHS.data}/admin.json`)) as { pid?: unknown };
+    return typeof v.pid === 'number' ? v.pid : undefined;
+  } catch {
+    return undefined;
   }
 }

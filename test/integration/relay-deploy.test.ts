@@ -1,10 +1,10 @@
 // The relay as a systemd service (#22), against a real systemd: a Debian 13 host booted by systemd-nspawn in a
 // network namespace this test creates (helpers/nspawn.ts), reached over its own sshd as an inventory host.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runJson } from '../helpers/cli.js';
+import { ROOT, runCli, runJson } from '../helpers/cli.js';
 import { missing, titled } from '../helpers/needs.js';
 import { SystemdHost } from '../helpers/nspawn.js';
 import { TestHost } from '../helpers/lab.js';
@@ -41,7 +41,7 @@ describe.skipIf(why)(titled('relay deploy on a host with systemd (systemd-nspawn
     expect(host.exec('test -e /etc/systemd/system/commbase-relay.service && echo yes || echo no').trim()).toBe('no');
   });
 
-  it('deploys: a hardened service, enabled at boot, serving TLS; kill -9 restarts it with every document kept; uninstall leaves no unit, user or binary, and keeps the data', async () => {
+  it('deploys: a hardened service, enabled at boot, serving TLS; kill -9 restarts it with every document kept; a broken upgrade rolls back, a good one switches; a reboot brings it back; uninstall leaves no unit, user or binary, and keeps the data', async () => {
     const d = await runJson<{ active: string; version: string }>(['relay', 'deploy', '--host', 'sd', '--tls-cert', path.join(pki, 'server/cert.pem'), '--tls-key', path.join(pki, 'server/key.pem'), '--json'], { env, timeoutMs: 120_000 });
     expect(d.code, d.stderr + JSON.stringify(d.json)).toBe(0);
     expect(d.json.active).toMatch(/active \(running\)/);
@@ -68,6 +68,24 @@ describe.skipIf(why)(titled('relay deploy on a host with systemd (systemd-nspawn
     expect(st.json).toMatchObject({ active: 'active', restarts: 1 });
     const logs = await runCli(['relay', 'logs', '--host', 'sd', '--lines', '50'], { env });
     expect(logs.stdout).toMatch(/listening on https:\/\//);
+
+    // An upgrade to a build that does not start: rolled back at once, the old one serving, nothing lost.
+    const broken = path.join(tmp.dir, 'broken-relay.mjs');
+    writeFileSync(broken, 'throw new Error("this build is broken");\n');
+    const before = host.exec('readlink /opt/commbase-admin/current').trim();
+    const bad = await runJson<{ error: { message: string } }>(['relay', 'upgrade', '--host', 'sd', '--bundle', broken, '--json'], { env, timeoutMs: 120_000 });
+    expect(bad.code, JSON.stringify(bad.json)).toBe(3);
+    expect(bad.json.error.message).toMatch(new RegExp(`did not come up .*rolled back to ${before}, active \\(running\\)`));
+    expect(host.exec('readlink /opt/commbase-admin/current').trim()).toBe(before);
+    expect(JSON.parse(curl([...ca, `${base}/api/get_saved_data?token=${issued.json.token}`]))).toEqual([{ n: 1 }]);
+    // …and to one that does: switched, serving, the same data.
+    const next = path.join(tmp.dir, 'next-relay.mjs');
+    writeFileSync(next, `${readFileSync(path.join(ROOT, 'dist/relay/commbase-relay.mjs'), 'utf8')}\n// the next build\n`);
+    const good = await runJson<{ from: string; to: string; outcome: string }>(['relay', 'upgrade', '--host', 'sd', '--bundle', next, '--json'], { env, timeoutMs: 120_000 });
+    expect(good.code, JSON.stringify(good.json)).toBe(0);
+    expect(good.json).toMatchObject({ from: before, outcome: expect.stringMatching(/^upgraded: active \(running\)/) });
+    expect(host.exec('readlink /opt/commbase-admin/current').trim()).toBe(good.json.to);
+    expect(JSON.parse(curl([...ca, `${base}/api/get_saved_data?token=${issued.json.token}`]))).toEqual([{ n: 1 }]);
 
     // A reboot of the host: the relay is back without the console (enabled at boot), the document still there.
     try { host.exec('systemctl reboot'); } catch { /* the connection ends with the host */ }
@@ -110,6 +128,7 @@ describe('relay deploy, service, logs and uninstall refuse bad input before conn
       [['relay', 'logs', '--host', 'nowhere', '--lines', '-5'], /invalid lines/],
       [['relay', 'service', 'explode', '--host', 'nowhere'], /'explode' is invalid/],
       [['relay', 'uninstall', '--host', '../etc'], /invalid host/],
+      [['relay', 'upgrade', '--host', 'nowhere', '--bundle', '/nonexistent/relay.mjs'], /failed to read the relay build/],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args);

@@ -60,30 +60,35 @@ const stringWidthLazyEmoji = {
   },
 };
 
-const out = new URL('../dist/bundle/', import.meta.url).pathname;
-rmSync(out, { recursive: true, force: true });
-const result = await build({
-  entryPoints: [new URL('../dist/cli/main.js', import.meta.url).pathname, new URL('../dist/cli/console-entry.js', import.meta.url).pathname],
-  outdir: out,
+/** What both builds share: one ES module file set for Node 20+, minified in whitespace and syntax only (names kept,
+ * so a stack trace still reads; less for Node to parse at each start), React's production build (its development
+ * build checks every prop of every render, and doubles what Node compiles at start-up), and a require() for the
+ * CommonJS packages inside that still call it for Node's built-ins. */
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   metafile: true,
-  // Whitespace and syntax only (names kept, so a stack trace still reads): less for Node to parse at each start.
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+};
+
+const out = new URL('../dist/bundle/', import.meta.url).pathname;
+rmSync(out, { recursive: true, force: true });
+const result = await build({
+  ...common,
+  entryPoints: [new URL('../dist/cli/main.js', import.meta.url).pathname, new URL('../dist/cli/console-entry.js', import.meta.url).pathname],
+  outdir: out,
+  splitting: true,
   // ssh2: optional native crypto; blessed: terminfo files and widgets loaded by name; the rest are optional peers.
   external: ['ssh2', 'cpu-features', 'blessed', 'blessed-contrib', 'react-devtools-core', 'bufferutil', 'utf-8-validate'],
-  // CommonJS packages inside an ES module bundle still call require() for Node's built-ins.
   plugins: [zodEnglishOnly, yogaWithoutFetch, stringWidthLazyEmoji],
-  // React's development build (checks every prop of every render) is left out: the console always runs React's
-  // production build, which also halves what Node has to compile at start-up.
   // …and the version, so --version reads no package.json (src/cli/main.ts).
-  define: { 'process.env.NODE_ENV': '"production"', COMMBASE_ADMIN_VERSION: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version) },
-  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  define: { ...common.define, COMMBASE_ADMIN_VERSION: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version) },
 });
 // Which sources each output holds: the start-up test reads it to check what a command loads.
 writeFileSync(`${out}meta.json`, JSON.stringify(result.metafile));
@@ -91,20 +96,11 @@ writeFileSync(`${out}meta.json`, JSON.stringify(result.metafile));
 // The relay as a system service (`relay deploy`): one self-contained file a host runs with its own Node, no
 // node_modules beside it. socket.io's optional native helpers are left out (ws works without them).
 const service = await build({
+  ...common,
   entryPoints: [new URL('../dist/relay/service-main.js', import.meta.url).pathname],
   outfile: new URL('../dist/relay/commbase-relay.mjs', import.meta.url).pathname,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  metafile: true,
-  minifyWhitespace: true,
-  minifySyntax: true,
-  logLevel: 'warning',
   external: ['bufferutil', 'utf-8-validate'],
   plugins: [zodEnglishOnly],
-  define: { 'process.env.NODE_ENV': '"production"' },
-  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
 });
 const inputs = Object.keys(service.metafile.inputs);
 const stray = inputs.filter((i) => /node_modules\/(ssh2|ink|react|blessed|node-forge|acme-client)\//.test(i));

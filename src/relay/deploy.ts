@@ -7,6 +7,7 @@
 // anything changes.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { readSmallFile } from '../core/files.js';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { hostNameKey } from '../core/names.js';
@@ -155,7 +156,9 @@ export async function checkHost(runner: Runner, hostName: string): Promise<{ nod
 /** The relay file this console ships, and its version directory (package version and the file's own hash). */
 export async function relayBundle(given?: string): Promise<{ bytes: Buffer; version: string }> {
   const file = given ?? new URL('../../dist/relay/commbase-relay.mjs', import.meta.url);
-  const bytes = await readFile(file).catch(() => { throw new UserError(given ? `failed to read the relay build ${given}` : 'failed to find the built relay (dist/relay/commbase-relay.mjs)', given ? [] : ['run npm run build in commbase-admin\'s directory'], 'bundle'); });
+  // A given build is bounded and must be a regular file (a device or a FIFO is refused, not read for ever).
+  const bytes = given ? await readSmallFile(given, 'bundle', 64 * 1024 * 1024)
+    : await readFile(file).catch(() => { throw new UserError('failed to find the built relay (dist/relay/commbase-relay.mjs)', ['run npm run build in commbase-admin\'s directory'], 'bundle'); });
   const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return { bytes, version: `${pkg.version}-${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}` };
 }
@@ -188,7 +191,7 @@ export async function deployRelay(raw: z.input<typeof deployInput>, deps: Connec
   const input = parseInput(deployInput, raw, 'relay deploy');
   const settings = serviceSettings(input);
   const tls = settings['tls-cert'] !== undefined;
-  const [cert, key] = tls ? await Promise.all([readFile(input['tls-cert']!), readFile(input['tls-key']!)]).catch((err: Error) => { throw new UserError(`failed to read the TLS files: ${err.message}`, [], 'tls-cert'); }) : [undefined, undefined];
+  const [cert, key] = tls ? await Promise.all([readSmallFile(input['tls-cert']!, 'tls-cert'), readSmallFile(input['tls-key']!, 'tls-key')]) : [undefined, undefined];
   const { bytes, version } = await relayBundle();
   return withRunner(input.host, deps.connect, async (runner, host) => {
     const found = await checkHost(runner, host.name);

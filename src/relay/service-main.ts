@@ -3,7 +3,7 @@
 // by the same schema (options.ts); the log goes to standard output and error, which journald keeps. Built into one
 // self-contained file by scripts/bundle.js (dist/relay/commbase-relay.mjs), so a host needs only Node.
 import { readFileSync, statSync } from 'node:fs';
-import { classify, formatErrorLines } from '../core/errors.js';
+import { UserError, classify, formatErrorLines } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import { relayInput } from './options.js';
 import { keepServingOnErrors, serveRelay } from './serve.js';
@@ -13,10 +13,16 @@ const MAX_SETTINGS = 64 * 1024;
 function readSettings(argv: string[]): unknown {
   const at = argv.indexOf('--settings');
   const file = at >= 0 ? argv[at + 1] : undefined;
-  if (!file || !file.startsWith('/')) throw new Error('usage: commbase-relay --settings /etc/commbase-admin/relay.json');
-  const st = statSync(file);
-  if (!st.isFile() || st.size > MAX_SETTINGS) throw new Error(`${file}: not a regular file of at most ${MAX_SETTINGS} bytes`);
-  return JSON.parse(readFileSync(file, 'utf8'));
+  if (!file || !file.startsWith('/')) throw new UserError('invalid settings: give --settings /etc/commbase-admin/relay.json (an absolute path)', [], 'settings');
+  try {
+    const st = statSync(file);
+    if (!st.isFile() || st.size > MAX_SETTINGS) throw new UserError(`invalid settings ${file}: not a regular file of at most ${MAX_SETTINGS} bytes`, [], 'settings');
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    // A missing or broken settings file is the operator's to fix (redeploy), not a bug of the relay.
+    if (err instanceof UserError) throw err;
+    throw new UserError(`failed to read the settings ${file}: ${(err as Error).message}`, ['deploy again: commbase-admin relay deploy --host …'], 'settings');
+  }
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -128,7 +128,9 @@ describe('relay deploy, service, logs and uninstall refuse bad input before conn
       [['relay', 'logs', '--host', 'nowhere', '--lines', '-5'], /invalid lines/],
       [['relay', 'service', 'explode', '--host', 'nowhere'], /'explode' is invalid/],
       [['relay', 'uninstall', '--host', '../etc'], /invalid host/],
-      [['relay', 'upgrade', '--host', 'nowhere', '--bundle', '/nonexistent/relay.mjs'], /failed to read the relay build/],
+      [['relay', 'upgrade', '--host', 'nowhere', '--bundle', '/nonexistent/relay.mjs'], /failed to read the bundle/],
+      [['relay', 'upgrade', '--host', 'nowhere', '--bundle', '/dev/zero'], /invalid bundle "\/dev\/zero": not a regular file/],
+      [['relay', 'deploy', '--host', 'nowhere', '--tls-cert', '/dev/zero', '--tls-key', '/dev/zero'], /invalid tls-cert "\/dev\/zero": not a regular file/],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args);

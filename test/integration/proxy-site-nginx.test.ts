@@ -26,9 +26,11 @@ describe.skipIf(why)(titled('nginx sites from hostile values', why), () => {
     let accepted = 0;
     const hostile = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('a;b', 'x}', '{', '$host', 'a b', "'q'", '"q"', '\\n', '#c', 'relay.example.org#x'));
     fc.assert(fc.property(
-      fc.oneof(fc.domain(), hostile),
-      fc.oneof(fc.constantFrom('127.0.0.1:5000', '[::1]:5000', 'relay-backend:5000'), hostile.map((h) => `${h}:5000`)),
-      fc.oneof(fc.constantFrom('/var/www/acme', '/srv/a-b_c.d'), hostile.map((h) => `/var/www/${h}`)),
+      // Valid values weigh three to one, so enough whole sites reach nginx in every run (at one to one about 15 of
+      // 120 did, and the count below failed now and then); every run still throws hostile values at each field.
+      fc.oneof({ arbitrary: fc.domain(), weight: 3 }, { arbitrary: hostile, weight: 1 }),
+      fc.oneof({ arbitrary: fc.constantFrom('127.0.0.1:5000', '[::1]:5000', 'relay-backend:5000'), weight: 3 }, { arbitrary: hostile.map((h) => `${h}:5000`), weight: 1 }),
+      fc.oneof({ arbitrary: fc.constantFrom('/var/www/acme', '/srv/a-b_c.d'), weight: 3 }, { arbitrary: hostile.map((h) => `/var/www/${h}`), weight: 1 }),
       (domain, upstream, webroot) => {
         const parsed = siteInput.safeParse({ domain, upstream, webroot, 'http-port': '8080', 'https-port': '8443' });
         if (!parsed.success) return;

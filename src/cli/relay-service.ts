@@ -5,6 +5,8 @@ import { action } from './boundary.js';
 import { collect, withHost } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, steps } from './output.js';
+import { quoteArgv } from '../core/quote.js';
+import type { ServiceState } from '../relay/service-control.js';
 
 export function registerRelayService(relay: Command): void {
   relayDeploy(relay);
@@ -12,6 +14,11 @@ export function registerRelayService(relay: Command): void {
   relayLogs(relay);
   relayUpgrade(relay);
   relayUninstall(relay);
+}
+
+/** systemd's view of the deployed relay, in one line. */
+export function serviceLine(x: ServiceState): string {
+  return x.installed ? `${x.active} (${x.sub}), ${x.enabled} at boot${x.pid ? `, pid ${x.pid}` : ''}, restarted ${x.restarts} time(s)${x.version ? `, version ${x.version}` : ''}` : 'no relay deployed (no commbase-relay service)';
 }
 
 /** `relay upgrade` */
@@ -37,11 +44,12 @@ function relayDeploy(relay: Command): void {
     .option('--tls-key <file>', 'its key, on this machine (copied 0600, readable by the service user only)')
     .option('--open-from <cidr>', 'sources that need no token (repeatable; beyond loopback only with TLS)', collect, [])
     .option('--trusted-proxy <cidr>', 'a reverse proxy whose X-Forwarded-For names the client (repeatable)', collect, [])
+    .option('--public-host <host>', 'the name or address clients use, for the URLs it hands out (default: the host\'s address in the inventory)')
     .option('--insecure-http', 'allow plain HTTP beyond loopback')
     .option('--dry-run', 'print every file and command, change nothing')
     .action(action(async (o) => {
       const { deployRelay } = await import('../relay/deploy.js');
-      const r = await deployRelay({ host: o.host, ...(o.bind ? { bind: o.bind } : {}), ...(o.port ? { port: o.port } : {}), 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'open-from': o.openFrom, 'trusted-proxy': o.trustedProxy, 'insecure-http': Boolean(o.insecureHttp), 'dry-run': Boolean(o.dryRun) }, connector(o), o.json ? () => {} : steps);
+      const r = await deployRelay({ host: o.host, ...(o.bind ? { bind: o.bind } : {}), ...(o.port ? { port: o.port } : {}), 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'open-from': o.openFrom, 'trusted-proxy': o.trustedProxy, ...(o.publicHost ? { 'public-host': o.publicHost } : {}), 'insecure-http': Boolean(o.insecureHttp), 'dry-run': Boolean(o.dryRun) }, connector(o), o.json ? () => {} : steps);
       emit(o, r, (x) => [
         `${x.host} (${x.where}): the relay ${x.version} under ${x.node}`,
         ...x.steps.map((s) => `  ${s}`),
@@ -58,20 +66,30 @@ function relayService(relay: Command): void {
     .action(action(async (verb, o) => {
       const m = await import('../relay/service-control.js');
       const s = verb === 'status' ? await m.serviceStatus({ host: o.host }, connector(o)) : await m.serviceAction({ host: o.host, verb }, connector(o));
-      emit(o, s, (x) => [x.installed ? `${x.host}: ${x.active} (${x.sub}), ${x.enabled} at boot${x.pid ? `, pid ${x.pid}` : ''}, restarted ${x.restarts} time(s)${x.version ? `, version ${x.version}` : ''}` : `${x.host}: no relay deployed (no commbase-relay service)`]);
+      emit(o, s, (x) => [`${x.host}: ${serviceLine(x)}`]);
     }));
 }
 
 /** `relay logs` */
 function relayLogs(relay: Command): void {
   withHost(relay.command('logs'), 'the host the relay was deployed on')
-    .description('the deployed relay\'s journal (journald)')
+    .description('the deployed relay\'s journal (journald); --follow keeps printing new lines until Ctrl-C')
     .option('--lines <n>', 'how many of the last lines (default 100)')
     .option('--since <time>', 'from this time on, as journalctl reads it ("10 min ago", "today", "2026-12-05 10:00")')
+    .option('-f, --follow', 'keep printing new lines as the relay writes them (Ctrl-C stops); with --json, one JSON line each')
     .action(action(async (o) => {
-      const { serviceLogs } = await import('../relay/service-control.js');
-      const r = await serviceLogs({ host: o.host, ...(o.lines ? { lines: o.lines } : {}), ...(o.since ? { since: o.since } : {}) }, connector(o));
-      emit(o, r, (x) => x.lines);
+      const m = await import('../relay/service-control.js');
+      const input = { host: o.host, ...(o.lines ? { lines: o.lines } : {}), ...(o.since ? { since: o.since } : {}) };
+      if (!o.follow) {
+        const r = await m.serviceLogs(input, connector(o));
+        return emit(o, r, (x) => x.lines);
+      }
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      process.once('SIGTERM', () => stop.abort());
+      await m.followLogs(input, connector(o), (lines) => {
+        process.stdout.write(lines.map((l) => (o.json ? JSON.stringify({ host: o.host, line: l }) : l)).join('\n') + '\n');
+      }, stop.signal);
     }));
 }
 
@@ -84,6 +102,6 @@ function relayUninstall(relay: Command): void {
     .action(action(async (o) => {
       const { uninstallRelay } = await import('../relay/service-control.js');
       const r = await uninstallRelay({ host: o.host, purge: Boolean(o.purge), 'dry-run': Boolean(o.dryRun) }, connector(o));
-      emit(o, r, (x) => [...x.commands.map((c) => `  $ ${c.join(' ')}`), ...(x.dryRun ? ['(dry run: nothing changed)'] : [paint.green(`removed from ${x.host}`)]), ...x.kept.map((k) => `kept: ${k}`)]);
+      emit(o, r, (x) => [...x.commands.map((c) => `  $ ${quoteArgv(c)}`), ...(x.dryRun ? ['(dry run: nothing changed)'] : [paint.green(`removed from ${x.host}`)]), ...x.kept.map((k) => `kept: ${k}`)]);
     }));
 }

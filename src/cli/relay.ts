@@ -1,14 +1,15 @@
 // `commbase-admin relay …`: run the relay (in the foreground), see its status, stop it. Its clients: clients.ts.
 import type { Command } from '@commander-js/extra-typings';
 import { defaultRelayDataDir } from '../core/paths.js';
+import { UserError } from '../core/errors.js';
 
 import { action } from './boundary.js';
-import { collect, withJson } from './common.js';
+import { collect, withHost, withJson } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint } from './output.js';
 import { NOUN_HELP } from './noun-help.js';
-import { adminOpts, withAdmin } from './relay-common.js';
-import { registerRelayService } from './relay-service.js';
+import { adminOpts } from './relay-common.js';
+import { registerRelayService, serviceLine } from './relay-service.js';
 
 let onSaveArgv: string[] | undefined;
 
@@ -28,13 +29,16 @@ export function registerRelay(program: Command): void {
   relayStart(relay);
   relayStatus(relay);
   relayStop(relay);
+  relayRestart(relay);
   registerRelayService(relay);
 }
 
 /** `relay start` */
 function relayStart(relay: Command): void {
   withJson(relay.command('start'))
-    .description('run the relay in the foreground (Ctrl-C stops it); loopback and TLS by default')
+    .description('run the relay in the foreground (Ctrl-C stops it); loopback and TLS by default. With --host H: start the relay deployed on H (relay deploy)')
+    .option('--host <name>', 'start the relay deployed on this inventory host (systemctl start; its settings are the deploy\'s)')
+    .option('--trust-fingerprint <fp>', 'accept this host key on first contact (with --host)')
     .option('--bind <addr>', 'address to listen on (default 127.0.0.1)')
     .option('--port <n>', 'port (default 5000)')
     .option('--tls-cert <file>', 'server certificate (commbase-admin cert issue makes one)')
@@ -54,6 +58,14 @@ function relayStart(relay: Command): void {
     .option('--admin-port <n>', 'port of the admin feed on 127.0.0.1 (default: any free one)')
     .option('--on-save <argv...>', 'run this command after each save: everything after --on-save is its argv (no shell), so put it last')
     .action(action(async (o) => {
+      if (o.host !== undefined) {
+        const given = Object.entries(o).filter(([k, v]) => !['host', 'trustFingerprint', 'json'].includes(k) && !(Array.isArray(v) && v.length === 0) && v !== undefined)
+          .map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), v] as const);
+        if (onSaveArgv) given.push(['on-save', onSaveArgv.join(' ')]);
+        const [flag, value] = given[0] ?? [];
+        if (flag) throw new UserError(`invalid ${flag} ${JSON.stringify(String(value))}: with --host, relay start starts the deployed service as it was deployed`, [`change its settings with: commbase-admin relay deploy --host ${o.host} … (again)`], flag);
+        return serviceVerb('start', o);
+      }
       const { serveRelay, keepServingOnErrors } = await import('../relay/serve.js');
       const r = await serveRelay({
         bind: o.bind, port: o.port, 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'data-dir': o.dataDir, 'cors-origin': o.corsOrigin, 'allow-from': o.allowFrom, 'open-from': o.openFrom, 'trusted-proxy': o.trustedProxy,
@@ -89,11 +101,13 @@ function relayStart(relay: Command): void {
 /** `relay status` */
 function relayStatus(relay: Command): void {
   adminOpts(relay.command('status'))
-    .description('health, uptime, TLS, throughput and clients of a running relay')
+    .description('health, uptime, TLS, throughput and clients of a running relay; on a host it was deployed on, systemd\'s view too')
     .action(action(async (o) => {
-      const s = await withAdmin({ dataDir: o.dataDir, host: o.host }, connector(o), (c) => c.status());
+      const { relayStatusOn } = await import('../relay/service-control.js');
+      const s = await relayStatusOn({ host: o.host, ...(o.dataDir ? { dataDir: o.dataDir } : {}) }, connector(o));
       emit(o, s, (x) => [
         `${x.name}: up ${x.uptimeS}s at ${x.publicUrl} (${x.tls.enabled ? `TLS, certificate ${x.tls.daysLeft} days left` : 'plain HTTP'})`,
+        ...(x.service ? [`  service: ${serviceLine(x.service)}`] : []),
         `  documents ${x.documents}; uploads ${x.uploads.total} (${x.uploads.perSecond}/s); deliveries ${x.deliveries.total} (${x.deliveries.perSecond}/s); errors ${x.errors.total}; snapshots superseded for busy clients ${x.superseded?.total ?? 0}`,
         `  connected ${x.connected.length}; pending approval ${x.pending.length}; connections dropped ${x.dropped?.total ?? 0}${x.dropped?.total ? ` (${Object.entries(x.dropped.reasons).map(([k, n]) => `${k} ×${n}`).join(', ')})` : ''}`,
         ...(x.tls.enabled && (x.tls.daysLeft ?? 99) < 30 ? [paint.yellow(`warning: the TLS certificate expires in ${x.tls.daysLeft} days`)] : []),
@@ -104,12 +118,29 @@ function relayStatus(relay: Command): void {
 /** `relay stop` */
 function relayStop(relay: Command): void {
   withJson(relay.command('stop'))
-    .description('stop the relay running on this machine with that data directory (started here or by the console); recorded in History')
+    .description('stop the relay running on this machine with that data directory (started here or by the console); with --host H, the relay deployed on H. Recorded in History')
     .option('--data-dir <dir>', 'the relay\'s data directory (default: the console\'s)')
+    .option('--host <name>', 'stop the relay deployed on this inventory host (systemctl stop; it stays enabled at boot)')
+    .option('--trust-fingerprint <fp>', 'accept this host key on first contact (with --host)')
     .action(action(async (o) => {
+      if (o.host !== undefined) return serviceVerb('stop', o);
       const { stopRelay } = await import('../relay/control.js');
       const dataDir = o.dataDir ?? defaultRelayDataDir();
       const r = await stopRelay(dataDir);
       emit(o, { stopped: r.pid, dataDir }, (x) => [`stopped the relay (pid ${x.stopped}) of ${x.dataDir}`]);
     }));
+}
+
+/** `relay restart` */
+function relayRestart(relay: Command): void {
+  withHost(relay.command('restart'), 'the host the relay was deployed on')
+    .description('restart the relay deployed on a host (systemctl restart); acknowledged uploads are kept, clients reconnect by themselves')
+    .action(action(async (o) => serviceVerb('restart', o)));
+}
+
+/** start, stop or restart of the deployed relay, and systemd's view after it. */
+async function serviceVerb(verb: 'start' | 'stop' | 'restart', o: { host?: string; json?: boolean; trustFingerprint?: string }): Promise<void> {
+  const { serviceAction } = await import('../relay/service-control.js');
+  const s = await serviceAction({ host: o.host ?? 'local', verb }, connector(o));
+  emit(o, s, (x) => [`${x.host}: ${serviceLine(x)}`]);
 }

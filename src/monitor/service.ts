@@ -13,6 +13,7 @@ import { readTimedRules } from '../firewall/timed.js';
 import { FW_DROP_TAG, describeRule, toPortRule } from '../firewall/model.js';
 import { AdminClient, NoRelayError, relayDataDirFor } from '../relay/admin-client.js';
 import type { RelayStatus } from '../relay/admin.js';
+import { PATHS, SERVICE } from '../relay/service-paths.js';
 import type { Scope } from '../relay/auth.js';
 import type { Runner } from '../runners/types.js';
 import { getHost, type HostEntry } from '../services/hosts.js';
@@ -150,8 +151,10 @@ export class Monitor extends EventEmitter {
         const runner = await this.runnerFor(s);
         if (!runner) return;
         try {
-          const client = await AdminClient.over(runner, s.name, s.relay.dataDir);
+          const client = await AdminClient.over(runner, s.name, this.opts.dataDir);
           const status = await client.status();
+          s.relay.dataDir = client.dataDir;
+          if (client.deployed) s.relay.service = true;
           // The event's time is the relay's own start when it started while watched; otherwise when it was seen.
           if (s.relay.state !== 'up') {
             const started = new Date(Date.now() - status.uptimeS * 1000).toISOString();
@@ -164,6 +167,13 @@ export class Monitor extends EventEmitter {
         } catch (err) {
           // Is it the relay that is gone, or the host? A cheap command over the same connection tells.
           if (s.name !== 'local' && (await runner.run(['true'], { allowFailure: true, timeoutMs: 5000 }).then(() => false, () => true))) return this.fail(s, err);
+          // A deployed service that is not running is a relay that is down, whatever systemd says of it.
+          if (err instanceof NoRelayError && (await runner.stat(PATHS.unit).catch(() => undefined))) {
+            const active = await runner.run(['systemctl', 'is-active', SERVICE], { allowFailure: true, timeoutMs: 5000 }).then((r) => r.stdout.trim() || 'unknown', () => 'unknown');
+            if (s.relay.state === 'up') this.log(`${s.name}: relay down (service ${active})`);
+            s.relay = { ...s.relay, service: true, dataDir: PATHS.data, state: 'down', error: `the ${SERVICE} service is ${active}: commbase-admin relay start --host ${s.name}`, since: s.relay.state === 'down' ? s.relay.since : new Date().toISOString() };
+            return;
+          }
           // No relay there, and none seen there while watching: a client host, not a relay that is down.
           if (err instanceof NoRelayError && s.relay.state !== 'up' && s.relay.state !== 'down') {
             const { error: _e, status: _s, ...rest } = s.relay;
@@ -212,7 +222,9 @@ export class Monitor extends EventEmitter {
         s.certs = await readManagedCerts(runner, s.name);
       } catch (err) {
         s.timers = [];
-        if (s.name !== 'local') this.fail(s, err);
+        // A host whose firewall cannot be read (no iptables there, no sudo) is still reachable: only a connection
+        // that is gone makes it unreachable.
+        if (s.name !== 'local' && (await runner.run(['true'], { allowFailure: true, timeoutMs: 5000 }).then(() => false, () => true))) this.fail(s, err);
       } finally {
         this.emitSnapshot();
       }
@@ -225,7 +237,7 @@ export class Monitor extends EventEmitter {
     const s = this.states.find((x) => x.name === host);
     const runner = s && (await this.runnerFor(s));
     if (!s || !runner) throw new UserError(`failed to reach ${host}: it is not reachable now`, [`wait for its line to say up, or check it: commbase-admin hosts check ${host}`], 'host');
-    return AdminClient.over(runner, s.name, s.relay.dataDir);
+    return AdminClient.over(runner, s.name, this.opts.dataDir);
   }
 
   async approve(host: string, id: string, scope?: Scope): Promise<void> {

@@ -9,6 +9,8 @@ export interface RelayView {
   state: 'up' | 'down' | 'connecting' | 'none';
   error?: string;
   status?: RelayStatus;
+  /** The relay deployed there as a systemd service (relay deploy), rather than one started by hand or the console. */
+  service?: boolean;
   /** Uploads and deliveries per second, newest last (up to a minute). */
   since: string;
 }

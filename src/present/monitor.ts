@@ -37,13 +37,14 @@ export function relaysLines(relays: readonly RelayView[]): string[] {
 
 export function relayLines(r: RelayView): string[] {
   if (r.state === 'none') return [];
+  const who = `${r.host}${r.service ? ' (service)' : ''}`;
   if (r.state !== 'up' || !r.status) {
-    return [`RELAY ${r.host}: ${r.state === 'connecting' ? 'connecting…' : `DOWN${r.error ? ` — ${r.error}` : ''}`}`];
+    return [`RELAY ${who}: ${r.state === 'connecting' ? 'connecting…' : `DOWN${r.error ? ` — ${r.error}` : ''}`}`];
   }
   const s = r.status;
   const tls = s.tls.enabled ? `TLS ${s.tls.daysLeft}d${(s.tls.daysLeft ?? 99) < 30 ? ' (RENEW)' : ''}` : 'no TLS';
   return [
-    `RELAY ${r.host}: UP ${uptime(s.uptimeS)}  ${s.publicUrl}  ${tls}  docs ${s.documents}`,
+    `RELAY ${who}: UP ${uptime(s.uptimeS)}  ${s.publicUrl}  ${tls}  docs ${s.documents}`,
     `  up/s ${String(s.uploads.perSecond).padStart(3)} ${sparkline(s.uploads.history)}  out/s ${String(s.deliveries.perSecond).padStart(4)} ${sparkline(s.deliveries.history)}  errors ${s.errors.total}${s.dropped?.total ? `  dropped ${s.dropped.total}` : ''}`,
   ];
 }

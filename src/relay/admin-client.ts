@@ -8,6 +8,7 @@ import { defaultRelayDataDir } from '../core/paths.js';
 import type { Runner } from '../runners/types.js';
 import { audited } from '../services/audit.js';
 import { getHost, type Connector } from '../services/hosts.js';
+import { PATHS } from './service-paths.js';
 import { ADMIN_FILE, type AdminInfo, type RelayStatus, type PublicClient } from './admin.js';
 import type { Scope } from './auth.js';
 
@@ -16,7 +17,8 @@ const adminInfoSchema = z.object({ url: z.string().regex(/^http:\/\/127\.0\.0\.1
 export type AdminDeps = Connector;
 
 /** Where a host's relay keeps its data when --data-dir is not given: this machine's default; elsewhere the
- * same path relative to the login's home directory (SFTP resolves relative paths there). */
+ * same path relative to the login's home directory (SFTP resolves relative paths there). A relay deployed as a
+ * service (deploy.ts) is found after that: its directory, /var/lib/commbase-relay. */
 export function relayDataDirFor(host: string, dataDir?: string): string {
   if (dataDir) return dataDir;
   return host === 'local' ? defaultRelayDataDir() : '.local/share/commbase-admin/relay';
@@ -25,31 +27,53 @@ export function relayDataDirFor(host: string, dataDir?: string): string {
 /** There is no relay there at all (no admin file): a host that is only a client, not a relay that is down. */
 export class NoRelayError extends UserError {}
 
+/** The admin file in dir, or undefined when there is none. The deployed service's directory is its own user's
+ * alone (0700): its file is read with root rights (sudo -n where the host is set up for it). */
+async function readAdminFile(runner: Runner, dir: string): Promise<string | undefined> {
+  const file = path.posix.join(dir, ADMIN_FILE);
+  if (await runner.stat(file).catch(() => undefined)) return runner.readFile(file);
+  if (dir !== PATHS.data || !(await runner.stat(PATHS.unit).catch(() => undefined))) return undefined;
+  const r = await runner.run(['cat', '--', file], { privileged: true, allowFailure: true, timeoutMs: 10_000 });
+  return r.exitCode === 0 ? r.stdout : undefined;
+}
+
 export class AdminClient {
-  private constructor(private readonly runner: Runner, private readonly info: AdminInfo, readonly where: string, private readonly ownsRunner: boolean, private readonly hostName: string) {}
+  private constructor(private readonly runner: Runner, private readonly info: AdminInfo, readonly where: string, private readonly ownsRunner: boolean, private readonly hostName: string, readonly dataDir: string) {}
+
+  /** Whether this is the relay deployed as a systemd service. */
+  get deployed(): boolean { return this.dataDir === PATHS.data; }
 
   static async connect(opts: { dataDir?: string; host?: string }, deps: AdminDeps): Promise<AdminClient> {
     const host = getHost(opts.host ?? 'local');
     const runner = await deps.connect(host);
     try {
-      return await AdminClient.over(runner, host.name, relayDataDirFor(host.name, opts.dataDir), true);
+      return await AdminClient.over(runner, host.name, opts.dataDir, true);
     } catch (err) {
       await runner.close();
       throw err;
     }
   }
 
-  /** Over a runner the caller keeps open (the monitor polls every second). */
-  static async over(runner: Runner, hostName: string, dataDir: string, ownsRunner = false): Promise<AdminClient> {
-    const file = path.posix.join(dataDir, ADMIN_FILE);
-    if (!(await runner.stat(file))) {
-      throw new NoRelayError(`no relay is running with the data directory ${dataDir} on ${hostName} (there is no ${ADMIN_FILE})`, [
-        'start one: commbase-admin relay start [--data-dir DIR]', 'or name its directory with --data-dir',
+  /**
+   * Over a runner the caller keeps open (the monitor polls every second). Without a data directory: the one
+   * relayDataDirFor names, then the deployed service's.
+   */
+  static async over(runner: Runner, hostName: string, dataDir?: string, ownsRunner = false): Promise<AdminClient> {
+    const first = relayDataDirFor(hostName, dataDir);
+    let dir = first;
+    let text = await readAdminFile(runner, dir);
+    if (text === undefined && !dataDir && (text = await readAdminFile(runner, PATHS.data)) !== undefined) dir = PATHS.data;
+    if (text === undefined) {
+      throw new NoRelayError(`no relay is running with the data directory ${first} on ${hostName} (there is no ${ADMIN_FILE})${dataDir ? '' : ', and none was deployed there as a service'}`, [
+        'start one: commbase-admin relay start [--data-dir DIR]', `or deploy one: commbase-admin relay deploy --host ${hostName} …`, 'or name its directory with --data-dir',
       ], 'data-dir');
     }
-    const parsed = adminInfoSchema.safeParse(JSON.parse(await runner.readFile(file)));
+    let json: unknown;
+    try { json = JSON.parse(text); } catch { json = undefined; }
+    const parsed = adminInfoSchema.safeParse(json);
+    const file = path.posix.join(dir, ADMIN_FILE);
     if (!parsed.success) throw new UserError(`failed to read the relay's admin file ${file} on ${hostName}: it is not one`, [], 'data-dir');
-    return new AdminClient(runner, parsed.data, `${hostName}:${dataDir}`, ownsRunner, hostName);
+    return new AdminClient(runner, parsed.data, `${hostName}:${dir}`, ownsRunner, hostName, dir);
   }
 
   async request<T>(method: 'GET' | 'POST', pathname: string, body?: unknown): Promise<T> {

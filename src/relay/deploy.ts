@@ -19,17 +19,7 @@ import { audited } from '../services/audit.js';
 import { withRunner, type Connector } from '../services/hosts.js';
 import { relayInput, type RelayOptions } from './options.js';
 
-export const SERVICE = 'commbase-relay';
-export const SERVICE_USER = 'commbase-relay';
-export const PATHS = {
-  opt: '/opt/commbase-admin',
-  etc: '/etc/commbase-admin',
-  settings: '/etc/commbase-admin/relay.json',
-  cert: '/etc/commbase-admin/tls/cert.pem',
-  key: '/etc/commbase-admin/tls/key.pem',
-  data: '/var/lib/commbase-relay',
-  unit: `/etc/systemd/system/${SERVICE}.service`,
-} as const;
+import { PATHS, SERVICE, SERVICE_USER } from './service-paths.js';
 
 /** The oldest Node the relay runs on (package.json's engines). */
 const MIN_NODE: [number, number] = [20, 19];
@@ -42,6 +32,8 @@ export const deployInput = z.object({
   'tls-key': z.string().min(1).optional(),
   'open-from': z.array(cidr).default([]),
   'trusted-proxy': z.array(z.string()).default([]),
+  /** The name or address clients use, for the URLs the relay hands out (default: the inventory's address for the host). */
+  'public-host': relayInput.shape['public-host'],
   'insecure-http': z.boolean().default(false),
   'dry-run': z.boolean().default(false),
 });
@@ -66,7 +58,7 @@ export function serviceSettings(input: z.output<typeof deployInput>): RelayOptio
   const tls = input['tls-cert'] && input['tls-key'] ? { 'tls-cert': PATHS.cert, 'tls-key': PATHS.key } : {};
   if (Boolean(input['tls-cert']) !== Boolean(input['tls-key'])) throw new UserError('invalid tls-key: give both --tls-cert and --tls-key, or neither', [], 'tls-key');
   return parseInput(relayInput, {
-    bind: input.bind, port: String(input.port), ...tls, 'data-dir': PATHS.data, 'open-from': input['open-from'], 'trusted-proxy': input['trusted-proxy'], 'insecure-http': input['insecure-http'],
+    bind: input.bind, port: String(input.port), ...tls, 'data-dir': PATHS.data, ...(input['public-host'] ? { 'public-host': input['public-host'] } : {}), 'open-from': input['open-from'], 'trusted-proxy': input['trusted-proxy'], 'insecure-http': input['insecure-http'],
   }, 'relay deploy');
 }
 
@@ -189,11 +181,13 @@ export function deploySteps(version: string, settings: RelayOptions, tls: boolea
 /** `relay deploy --host H`: preview, or install and start. */
 export async function deployRelay(raw: z.input<typeof deployInput>, deps: Connector, onStep: (s: string) => void = () => {}): Promise<DeployResult> {
   const input = parseInput(deployInput, raw, 'relay deploy');
-  const settings = serviceSettings(input);
-  const tls = settings['tls-cert'] !== undefined;
+  const checked = serviceSettings(input);
+  const tls = checked['tls-cert'] !== undefined;
   const [cert, key] = tls ? await Promise.all([readSmallFile(input['tls-cert']!, 'tls-cert'), readSmallFile(input['tls-key']!, 'tls-key')]) : [undefined, undefined];
   const { bytes, version } = await relayBundle();
   return withRunner(input.host, deps.connect, async (runner, host) => {
+    // Clients reach the relay by the address the inventory knows the host by, unless told otherwise.
+    const settings = input['public-host'] || host.name === 'local' || !host.address ? checked : serviceSettings({ ...input, 'public-host': host.address.includes(':') ? `[${host.address}]` : host.address });
     const found = await checkHost(runner, host.name);
     const unit = unitFile({ node: found.node, port: settings.port });
     const steps = deploySteps(version, settings, tls);
@@ -244,7 +238,9 @@ export async function waitActive(runner: Runner, budgetMs = 20_000): Promise<str
 
 async function adminPid(runner: Runner): Promise<number | undefined> {
   try {
-    const v = JSON.parse(await runner.readFile(`${PATHS.data}/admin.json`)) as { pid?: unknown };
+    // The service's directory is its user's alone: read with root rights (sudo -n for a login that is not root).
+    const r = await runner.run(['cat', '--', `${PATHS.data}/admin.json`], { privileged: true, allowFailure: true, timeoutMs: 10_000 });
+    const v = JSON.parse(r.stdout) as { pid?: unknown };
     return typeof v.pid === 'number' ? v.pid : undefined;
   } catch {
     return undefined;

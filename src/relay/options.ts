@@ -29,7 +29,8 @@ export const relayInput = z.object({
   'max-body': wholeNumber('must be a whole number of bytes').pipe(z.number().min(2, 'must be at least 2 bytes').max(64 * 1024 * 1024, 'must be at most 64 MiB')).default(1024 * 1024),
   rate: wholeNumber('must be a whole number of requests a second').pipe(z.number().min(1, 'must be at least 1 request a second')).default(20),
   name: z.string().min(1).max(64).default('commbase relay'),
-  'public-host': z.string().min(1).optional(),
+  // Written into every URL the relay hands out: a DNS name, an IPv4 address or a bracketed IPv6 one, nothing else.
+  'public-host': z.string().regex(/^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]{2,45}\])$/, 'must be a host name, an IPv4 address or an IPv6 address in brackets').optional(),
   'admin-port': wholeNumber('must be a whole number between 0 and 65535').pipe(z.number().max(65535, 'must be between 0 and 65535')).default(0),
 }).superRefine((v, ctx) => {
   if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) ctx.addIssue({ code: 'custom', path: ['tls-key'], message: 'give both --tls-cert and --tls-key, or neither' });

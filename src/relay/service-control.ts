@@ -7,12 +7,15 @@ import { parseInput } from '../core/validate.js';
 import type { Runner } from '../runners/types.js';
 import { audited } from '../services/audit.js';
 import { withRunner, type Connector } from '../services/hosts.js';
-import { PATHS, SERVICE, SERVICE_USER } from './deploy.js';
+import type { RelayStatus } from './admin.js';
+import { AdminClient, NoRelayError } from './admin-client.js';
+import { PATHS, SERVICE, SERVICE_USER } from './service-paths.js';
 
 export interface ServiceState { host: string; installed: boolean; active: string; sub: string; enabled: string; pid: number; restarts: number; version?: string }
 
 async function state(runner: Runner, host: string): Promise<ServiceState> {
   const installed = Boolean(await runner.stat(PATHS.unit));
+  if (!installed) return { host, installed, active: 'inactive', sub: 'dead', enabled: 'not installed', pid: 0, restarts: 0 };
   const show = await runner.run(['systemctl', 'show', SERVICE, '-p', 'ActiveState', '-p', 'SubState', '-p', 'UnitFileState', '-p', 'MainPID', '-p', 'NRestarts'], { allowFailure: true, timeoutMs: 10_000 });
   const v = Object.fromEntries(show.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   const link = await runner.run(['readlink', `${PATHS.opt}/current`], { allowFailure: true, timeoutMs: 10_000 });
@@ -23,6 +26,25 @@ async function state(runner: Runner, host: string): Promise<ServiceState> {
 }
 
 const hostOnly = z.object({ host: hostNameKey });
+
+/**
+ * `relay status --host H`: the relay's own status through its admin feed (the one relay start or the console
+ * runs there, or the deployed service's), with systemd's view when it is the deployed one. A deployed relay that
+ * is not running is reported as down with what systemd says, not as "no relay".
+ */
+export async function relayStatusOn(opts: { host: string; dataDir?: string }, deps: Connector): Promise<RelayStatus & { service?: ServiceState }> {
+  return withRunner(opts.host, deps.connect, async (runner, h) => {
+    try {
+      const c = await AdminClient.over(runner, h.name, opts.dataDir);
+      const status = await c.status();
+      return c.deployed ? { ...status, service: await state(runner, h.name) } : status;
+    } catch (err) {
+      if (!(err instanceof NoRelayError) || opts.dataDir || !(await runner.stat(PATHS.unit))) throw err;
+      const s = await state(runner, h.name);
+      throw new UserError(`failed to read the relay on ${h.name}: the ${SERVICE} service is ${s.active} (${s.sub})`, [`start it: commbase-admin relay start --host ${h.name}`, `see why it stopped: commbase-admin relay logs --host ${h.name}`], 'host');
+    }
+  });
+}
 
 /** Whether the host runs the deployed relay, and how. */
 export async function serviceStatus(raw: { host: string }, deps: Connector): Promise<ServiceState> {
@@ -48,13 +70,43 @@ export const logsInput = z.object({
   since: z.string().regex(/^[0-9A-Za-z :.+-]{1,40}$/, { message: 'must be a time journalctl reads, such as "10 min ago", "2026-12-05 10:00" or "today"' }).optional(),
 });
 
+const CURSOR = /^-- cursor: ([A-Za-z0-9=;_-]{1,300})$/;
+
+/** One read of the journal: its lines, and the cursor after the last one (when it printed any). */
+async function readJournal(runner: Runner, hostName: string, args: string[]): Promise<{ lines: string[]; cursor?: string }> {
+  const r = await runner.run(['journalctl', '-u', SERVICE, '--no-pager', '-o', 'short-iso', '--show-cursor', ...args], { privileged: true, allowFailure: true, timeoutMs: 30_000 });
+  if (r.exitCode !== 0) throw new UserError(`failed to read the relay's journal on ${hostName}: ${r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`}`, [], 'host');
+  const all = r.stdout.split('\n').filter((l) => l !== '');
+  const cursor = all.length ? CURSOR.exec(all[all.length - 1]!)?.[1] : undefined;
+  return { lines: cursor ? all.slice(0, -1) : all, ...(cursor ? { cursor } : {}) };
+}
+
 /** The relay's journal (the service writes its log to standard output and error). */
 export async function serviceLogs(raw: z.input<typeof logsInput>, deps: Connector): Promise<{ host: string; lines: string[] }> {
   const input = parseInput(logsInput, raw, 'relay logs');
   return withRunner(input.host, deps.connect, async (runner, h) => {
-    const r = await runner.run(['journalctl', '-u', SERVICE, '--no-pager', '-o', 'short-iso', '-n', String(input.lines), ...(input.since ? ['--since', input.since] : [])], { privileged: true, allowFailure: true, timeoutMs: 30_000 });
-    if (r.exitCode !== 0) throw new UserError(`failed to read the relay's journal on ${h.name}: ${r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`}`, [], 'host');
-    return { host: h.name, lines: r.stdout.split('\n').filter((l) => l !== '') };
+    const { lines } = await readJournal(runner, h.name, ['-n', String(input.lines), ...(input.since ? ['--since', input.since] : [])]);
+    return { host: h.name, lines: lines.filter((l) => !l.startsWith('-- No entries --')) };
+  });
+}
+
+/**
+ * `relay logs --follow`, and the console's log view: the last lines, then every new line as the journal gets it
+ * (read again every `everyMs` after the last cursor, over one kept connection), until `signal` aborts.
+ */
+export async function followLogs(raw: z.input<typeof logsInput>, deps: Connector, onLines: (lines: string[]) => void, signal: AbortSignal, everyMs = 1000): Promise<void> {
+  const input = parseInput(logsInput, raw, 'relay logs');
+  await withRunner(input.host, deps.connect, async (runner, h) => {
+    let cursor: string | undefined;
+    let first = true;
+    while (!signal.aborted) {
+      const r = await readJournal(runner, h.name, cursor ? ['--after-cursor', cursor] : ['-n', String(first ? input.lines : 10_000), ...(input.since ? ['--since', input.since] : [])]);
+      first = false;
+      const lines = r.lines.filter((l) => !l.startsWith('-- No entries --'));
+      if (lines.length) onLines(lines);
+      cursor = r.cursor ?? cursor;
+      await new Promise<void>((resolve) => { const t = setTimeout(resolve, everyMs); signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true }); });
+    }
   });
 }
 

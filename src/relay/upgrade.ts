@@ -8,7 +8,8 @@ import { parseInput } from '../core/validate.js';
 import type { Runner } from '../runners/types.js';
 import { audited } from '../services/audit.js';
 import { withRunner, type Connector } from '../services/hosts.js';
-import { PATHS, SERVICE, relayBundle, waitActive } from './deploy.js';
+import { relayBundle, waitActive } from './deploy.js';
+import { PATHS, SERVICE } from './service-paths.js';
 
 export const upgradeInput = z.object({
   host: hostNameKey,

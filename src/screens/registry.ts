@@ -15,7 +15,7 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: 'forwards', title: 'Forwards', summary: 'timed port forwards that expire by themselves' },
   { id: 'config', title: 'Configuration', summary: 'edit commbase.conf safely' },
   { id: 'proxy', title: 'Proxy', summary: 'nginx in front of the relay: TLS on 443, 80 redirected' },
-  { id: 'relay', title: 'Relay & clients', summary: 'start and stop the relay; issue, approve, rotate and revoke tokens' },
+  { id: 'relay', title: 'Relay & clients', summary: 'the relay here or on a host: start, deploy as a service, logs; tokens' },
   { id: 'clienthost', title: 'Client host', summary: 'point a Commbase client host at the relay, then probe it' },
   { id: 'monitor', title: 'Monitor', summary: 'relay, rule timers and clients, live' },
   { id: 'history', title: 'History', summary: 'what commbase-admin changed: the audit log' },

@@ -2,12 +2,12 @@
 // Commbase's is) against the relay: beside it with --open-from and no edit at all; with the literals
 // `client setup` writes; and over TLS on a client host in a network namespace, set up over SSH with a private
 // trust store, then probed, and probed again once the CA is gone from the store.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, runJson } from '../helpers/cli.js';
-import { BUNDLE, commbaseMissing, makeAppDir } from '../helpers/commbase.js';
+import { BUNDLE, commbaseMissing, commbaseScript, finished, makeAppDir } from '../helpers/commbase.js';
 import { TestHost } from '../helpers/lab.js';
 import { missing, titled } from '../helpers/needs.js';
 import { freePort } from '../helpers/port.js';
@@ -32,21 +32,7 @@ afterAll(async () => {
   await tmp?.cleanup();
 });
 
-/** One of Commbase's scripts, with its output collected (prefix: where it runs, e.g. inside a namespace). */
-function script(file: string, app: string, prefix: string[] = []): { proc: ChildProcess; out: { text: string } } {
-  const out = { text: '' };
-  const [cmd, ...pre] = [...prefix, '/usr/bin/python3'];
-  const proc = spawn(cmd!, [...pre, '-u', file], { env: { ...process.env, COMMBASE_APP_DIR: app }, stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout!.on('data', (d: Buffer) => (out.text += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out.text += d.toString()));
-  procs.push(proc);
-  return { proc, out };
-}
-
-async function finished(p: ChildProcess, timeoutMs = 20_000): Promise<void> {
-  if (p.exitCode !== null) return;
-  await Promise.race([new Promise((r) => p.once('exit', r)), new Promise((_, rej) => setTimeout(() => rej(new Error('script did not finish')), timeoutMs))]);
-}
+const script = (file: string, app: string, prefix: string[] = []) => commbaseScript(file, app, procs, prefix);
 
 async function until(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
   const start = Date.now();

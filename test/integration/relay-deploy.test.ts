@@ -1,17 +1,19 @@
 // The relay as a systemd service (#22), against a real systemd: a Debian 13 host booted by systemd-nspawn in a
 // network namespace this test creates (helpers/nspawn.ts), reached over its own sshd as an inventory host.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli, runJson } from '../helpers/cli.js';
+import { BIN, ROOT, runCli, runJson } from '../helpers/cli.js';
+import { BUNDLE, commbaseMissing, commbaseScript, finished, makeAppDir } from '../helpers/commbase.js';
+import { TmuxSession } from '../helpers/tmux.js';
 import { missing, titled } from '../helpers/needs.js';
 import { SystemdHost } from '../helpers/nspawn.js';
 import { TestHost } from '../helpers/lab.js';
 import { until } from '../helpers/port.js';
 import { withTempDir } from '../helpers/tmp.js';
 
-const why = missing({ root: true, commands: ['systemd-nspawn', 'debootstrap', 'curl', 'ssh'] });
+const why = commbaseMissing() ?? missing({ root: true, commands: ['systemd-nspawn', 'debootstrap', 'curl', 'ssh', 'tmux', 'unshare'], python: ['socketio', 'requests'] });
 
 describe.skipIf(why)(titled('relay deploy on a host with systemd (systemd-nspawn)', why), () => {
   let host: SystemdHost;
@@ -26,11 +28,19 @@ describe.skipIf(why)(titled('relay deploy on a host with systemd (systemd-nspawn
     host = await SystemdHost.boot();
     const add = await runCli(host.addArgs('sd'), { env });
     expect(add.code, add.stderr).toBe(0);
-    pki = path.join(tmp.dir, 'pki');
+    // Where the console looks for what it made: its deploy form offers this certificate and key.
+    pki = path.join(env.XDG_DATA_HOME!, 'commbase-admin', 'certificates');
     const cert = await runCli(['cert', 'setup', '--dir', pki, '--cn', 'relayhost', '--san', `IP:${host.address}`], { env });
     expect(cert.code, cert.stderr).toBe(0);
   }, 600_000);
-  afterAll(async () => { await host?.destroy(); await tmp?.cleanup(); });
+  const procs: ChildProcess[] = [];
+  let session: TmuxSession | undefined;
+  afterAll(async () => {
+    session?.kill();
+    for (const p of procs) p.kill('SIGKILL');
+    await host?.destroy();
+    await tmp?.cleanup();
+  });
 
   it('previews every file and command with --dry-run and changes nothing', async () => {
     const r = await runJson<{ steps: string[]; unit: string; node: string }>(['relay', 'deploy', '--host', 'sd', '--tls-cert', path.join(pki, 'server/cert.pem'), '--tls-key', path.join(pki, 'server/key.pem'), '--dry-run', '--json'], { env });
@@ -100,6 +110,108 @@ describe.skipIf(why)(titled('relay deploy on a host with systemd (systemd-nspawn
     expect(host.exec('ls /var/lib/commbase-relay').trim()).toMatch(/documents\.log/);
   }, 240_000);
 
+  it('from the console: Tab to the host, D deploys with the console\'s certificate offered, the journal follows, t stops and s starts the service, u says it is current', async () => {
+    session = TmuxSession.start('deploy', [process.execPath, BIN], { ...env, NO_COLOR: '1' }, { cols: 140, rows: 50 });
+    await session.waitFor('Relay & clients');
+    await session.openFromHome('7', /No relay runs with/);
+    await session.key('Tab');
+    // Uninstalled above with its data kept: no service there, so not a relay that is down.
+    await session.waitFor(/host sd \(2\/2[\s\S]*No relay runs on sd\. Press D to deploy one as a service/);
+    await session.key('s');
+    await session.waitFor(/s: no relay is deployed on sd/);
+    await session.key('D');
+    await session.waitFor('Address to listen on, on that host');
+    // Every answer offered: 0.0.0.0, 5000, the certificate and key the console made, the host's address, no open sources, no proxy.
+    for (const next of ['Port', 'TLS certificate, on this machine', 'Its key, on this machine', 'The name or address clients use', 'Sources that need no token', 'A reverse proxy to trust']) {
+      await session.key('Enter');
+      const screen = await session.waitFor(next);
+      if (next.startsWith('TLS')) expect(screen).toContain(path.join(pki, 'server', 'cert.pem'));
+      if (next.startsWith('The name')) expect(screen).toContain(`› ${host.address}`);
+    }
+    await session.key('Enter');
+    const preview = await session.waitFor('Deploy the relay on sd?', 30_000);
+    expect(preview).toMatch(/write \/etc\/commbase-admin\/tls\/key\.pem \(0600/);
+    expect(host.exec('test -e /etc/systemd/system/commbase-relay.service && echo yes || echo no').trim()).toBe('no');
+    await session.key('y');
+    await session.waitFor(/deployed on sd: active \(running\)/, 90_000);
+    await session.waitFor(new RegExp(`RELAY sd \\(service\\): UP .*https://${host.address.replace(/\./g, '\\.')}:5000`));
+    await session.waitFor(/service on sd: active \(running\), enabled at boot/);
+    await session.key('l');
+    await session.waitFor(/journal of commbase-relay on sd[\s\S]*listening on https:\/\/0\.0\.0\.0:5000/);
+    await session.key('l');
+    await session.key('t');
+    await session.waitFor('Stop the relay service on sd?');
+    await session.type('sd');
+    await session.key('Enter');
+    await session.waitFor(/service on sd: inactive \(dead\)[\s\S]*The relay deployed on sd is inactive: s starts it/, 30_000);
+    await session.key('s');
+    await session.waitFor('Start the relay service on sd?');
+    await session.key('y');
+    await session.waitFor(/RELAY sd \(service\): UP/, 30_000);
+    await session.key('u');
+    await session.waitFor(/sd already runs .*nothing to upgrade/, 30_000);
+    session.kill();
+    session = undefined;
+  }, 240_000);
+
+  it('is found without --data-dir; relay stop|start|restart|status|logs --follow --host act on it; Commbase\'s own uploader and listener work against it over TLS', async () => {
+    const st = await runJson<{ service: { active: string }; publicUrl: string }>(['relay', 'status', '--host', 'sd', '--json'], { env });
+    expect(st.code, st.stderr).toBe(0);
+    expect(st.json).toMatchObject({ service: { active: 'active' }, publicUrl: `https://${host.address}:5000` });
+
+    // The journal followed: what the relay writes after the command started is printed, and Ctrl-C ends it cleanly.
+    const follow = spawn(process.execPath, [BIN, 'relay', 'logs', '--host', 'sd', '--follow', '--lines', '1'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    procs.push(follow);
+    let followed = '';
+    follow.stdout!.on('data', (d: Buffer) => (followed += d.toString()));
+    await until(() => followed.split('\n').filter(Boolean).length >= 1, 'the last journal line', 20_000);
+    const restart = await runJson<{ active: string; pid: number }>(['relay', 'restart', '--host', 'sd', '--json'], { env, timeoutMs: 60_000 });
+    expect(restart.code, restart.stderr).toBe(0);
+    await until(() => new RegExp(`node\\[${restart.json.pid}\\]: relay .* listening on https`).test(followed), 'the restarted relay\'s first line in the followed journal', 30_000);
+    follow.kill('SIGINT');
+    expect(await new Promise((r) => follow.once('exit', r))).toBe(0);
+
+    const stop = await runJson<{ active: string }>(['relay', 'stop', '--host', 'sd', '--json'], { env, timeoutMs: 60_000 });
+    expect(stop.json).toMatchObject({ active: 'inactive' });
+    const down = await runJson<{ error: { message: string; nextSteps: string[] } }>(['relay', 'status', '--host', 'sd', '--json'], { env });
+    expect(down.code).toBe(2);
+    expect(down.json.error.message).toMatch(/the commbase-relay service is inactive/);
+    expect(down.json.error.nextSteps.join(' ')).toMatch(/relay start --host sd/);
+    const refused = await runCli(['relay', 'start', '--host', 'sd', '--port', '6000'], { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/invalid port "6000": with --host, relay start starts the deployed service as it was deployed/);
+    const start = await runJson<{ active: string }>(['relay', 'start', '--host', 'sd', '--json'], { env, timeoutMs: 60_000 });
+    expect(start.json).toMatchObject({ active: 'active' });
+    await until(() => { try { curl(['--cacert', path.join(pki, 'ca', 'ca.pem'), `https://${host.address}:5000/info`]); return true; } catch { return false; } }, 'the relay to answer', 30_000);
+
+    // A Commbase client set up against it from this machine (its token issued over SSH by the deployed relay), and
+    // Commbase's own https uploader and listener run as they are, trusting the CA through a private bind mount.
+    const app = makeAppDir(path.join(tmp.dir, 'app'));
+    cpSync(BUNDLE, path.join(app, 'bundles', 'commbase-data-exchange'), { recursive: true });
+    const setup = await runJson(['client', 'setup', '--host', 'local', '--app-dir', app, '--relay-url', `https://${host.address}:5000`, '--ca', path.join(pki, 'ca', 'ca.pem'), '--name', 'desk', '--relay-host', 'sd', '--json'], { env, timeoutMs: 60_000 });
+    expect(setup.code, JSON.stringify(setup.json)).toBe(0);
+    const store = path.join(tmp.dir, 'trust.crt');
+    writeFileSync(store, readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8') + readFileSync(path.join(pki, 'ca', 'ca.pem'), 'utf8'));
+    const trusting = ['unshare', '-m', 'sh', '-c', `mount --bind "$0" /etc/ssl/certs/ca-certificates.crt && exec "$@"`, store];
+    const bundle = path.join(app, 'bundles', 'commbase-data-exchange');
+    const uploader = commbaseScript(path.join(bundle, 'server', 'uploader_https_localhost_local_ca_websocket.py'), app, procs, trusting);
+    await finished(uploader.proc);
+    expect(uploader.out.text).toMatch(/JSON data saved successfully/);
+    const listener = commbaseScript(path.join(bundle, 'client', 'client_https_localhost_local_ca_websocket.py'), app, procs, trusting);
+    await until(() => /Initial Saved JSON data:[\s\S]*current_request/.test(listener.out.text), 'the listener\'s first data', 30_000);
+    // An upload while it listens reaches it through the deployed relay.
+    const again = commbaseScript(path.join(bundle, 'server', 'uploader_https_localhost_local_ca_websocket.py'), app, procs, trusting);
+    await finished(again.proc);
+    await until(() => (listener.out.text.match(/Updated Saved JSON data:/g) ?? []).length >= 1, 'the listener to see the second upload', 30_000);
+    listener.proc.kill();
+    const clients = await runJson<{ clients: Array<{ name: string }> }>(['clients', 'list', '--host', 'sd', '--json'], { env });
+    expect(clients.json.clients.map((c) => c.name)).toContain('desk');
+
+    const purge = await runCli(['relay', 'uninstall', '--host', 'sd', '--purge'], { env, timeoutMs: 60_000 });
+    expect(purge.code, purge.stderr).toBe(0);
+    expect(host.exec('ls /var/lib/commbase-relay 2>&1 || true')).toMatch(/No such file/);
+  }, 240_000);
+
   it('refuses a host without systemd (a container, a plain namespace) before changing anything, and says what to do', async () => {
     const plain = await TestHost.create();
     try {
@@ -128,6 +240,12 @@ describe('relay deploy, service, logs and uninstall refuse bad input before conn
       [['relay', 'logs', '--host', 'nowhere', '--lines', '-5'], /invalid lines/],
       [['relay', 'service', 'explode', '--host', 'nowhere'], /'explode' is invalid/],
       [['relay', 'uninstall', '--host', '../etc'], /invalid host/],
+      [['relay', 'start', '--host', 'x;reboot'], /invalid host/],
+      [['relay', 'start', '--host', 'nowhere', '--tls-cert', '/etc/hostname'], /invalid tls-cert "\/etc\/hostname": with --host/],
+      [['relay', 'stop', '--host', '$(reboot)'], /invalid host/],
+      [['relay', 'restart', '--host', 'a b'], /invalid host/],
+      [['relay', 'logs', '--host', 'nowhere', '--follow', '--since', '`reboot`'], /invalid since/],
+      [['relay', 'deploy', '--host', 'nowhere', '--bind', '127.0.0.1', '--public-host', 'x'.repeat(300)], /invalid public-host/],
       [['relay', 'upgrade', '--host', 'nowhere', '--bundle', '/nonexistent/relay.mjs'], /failed to read the bundle/],
       [['relay', 'upgrade', '--host', 'nowhere', '--bundle', '/dev/zero'], /invalid bundle "\/dev\/zero": not a regular file/],
       [['relay', 'deploy', '--host', 'nowhere', '--tls-cert', '/dev/zero', '--tls-key', '/dev/zero'], /invalid tls-cert "\/dev\/zero": not a regular file/],

@@ -103,9 +103,11 @@ describe('relay options', () => {
     for (const [field, value, message] of [
       ['port', '0x1388', /whole number/], ['max-body', '1e6', /whole number of bytes/], ['rate', '2.5', /whole number/], ['keep', ' 5', /whole number/],
       ['open-from', ['10.0.0.0/8'], /without a token over plain HTTP/], ['open-from', ['127.0.0.1/33'], /CIDR/], ['bind', 'fe80::1%eth0', /IP address/],
+      ['public-host', 'evil.example/x?a=', /host name/], ['public-host', 'a'.repeat(254), /host name/], ['public-host', 'fd00::1', /in brackets/], ['public-host', 'x y', /host name/], ['public-host', 5, /string/],
     ] as const) {
       expect(() => parseInput(relayInput, { 'data-dir': '/tmp/x', [field]: value }), field).toThrow(message);
     }
     expect(parseInput(relayInput, { 'data-dir': '/tmp/x', 'open-from': ['127.0.0.1/32', '::1'] })['open-from']).toEqual(['127.0.0.1/32', '::1']);
+    for (const h of ['relay.example.org', '10.0.0.5', '[fd00::1]', 'localhost']) expect(parseInput(relayInput, { 'data-dir': '/tmp/x', 'public-host': h })['public-host']).toBe(h);
   });
 });

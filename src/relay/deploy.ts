@@ -183,7 +183,9 @@ export async function deployRelay(raw: z.input<typeof deployInput>, deps: Connec
   const input = parseInput(deployInput, raw, 'relay deploy');
   const checked = serviceSettings(input);
   const tls = checked['tls-cert'] !== undefined;
-  const [cert, key] = tls ? await Promise.all([readSmallFile(input['tls-cert']!, 'tls-cert'), readSmallFile(input['tls-key']!, 'tls-key')]) : [undefined, undefined];
+  // One after the other: the first bad file is the one named, every time.
+  const cert = tls ? await readSmallFile(input['tls-cert']!, 'tls-cert') : undefined;
+  const key = tls ? await readSmallFile(input['tls-key']!, 'tls-key') : undefined;
   const { bytes, version } = await relayBundle();
   return withRunner(input.host, deps.connect, async (runner, host) => {
     // Clients reach the relay by the address the inventory knows the host by, unless told otherwise.

@@ -150,6 +150,12 @@ describe.skipIf(why)(titled('relay deploy on a host with systemd (systemd-nspawn
     await session.waitFor(/RELAY sd \(service\): UP/, 30_000);
     await session.key('u');
     await session.waitFor(/sd already runs .*nothing to upgrade/, 30_000);
+    // The Monitor watches every inventory host: the deployed relay is listed, marked as the service; this machine,
+    // which runs none, is not listed as a relay that is down.
+    await session.key('q');
+    await session.waitFor('Set up a relay');
+    const monitor = await session.openFromHome('9', /RELAY sd \(service\): UP/, 30_000);
+    expect(monitor).not.toMatch(/RELAY local/);
     session.kill();
     session = undefined;
   }, 240_000);

@@ -2,6 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { defaultRelayDataDir } from '../core/paths.js';
 import { UserError } from '../core/errors.js';
+import type { StoreState } from '../relay/store-state.js';
 
 import { action } from './boundary.js';
 import { collect, withHost, withJson } from './common.js';
@@ -56,6 +57,9 @@ function relayStart(relay: Command): void {
     .option('--name <name>', 'the relay\'s name, shown by GET /info')
     .option('--public-host <host>', 'the name or address clients use (for the URLs printed)')
     .option('--admin-port <n>', 'port of the admin feed on 127.0.0.1 (default: any free one)')
+    .option('--store <url>', 'keep documents and clients in Redis, shared with other relays: redis://HOST:PORT/DB or rediss:// (TLS); no password in it')
+    .option('--store-password-file <file>', 'Redis\'s password, in a file only you can read (or COMMBASE_RELAY_REDIS_PASSWORD)')
+    .option('--store-unsafe', 'accept a Redis that does not fsync every write (it may lose the last uploads it acknowledged; the status says so)')
     .option('--on-save <argv...>', 'run this command after each save: everything after --on-save is its argv (no shell), so put it last')
     .action(action(async (o) => {
       if (o.host !== undefined) {
@@ -70,6 +74,7 @@ function relayStart(relay: Command): void {
       const r = await serveRelay({
         bind: o.bind, port: o.port, 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'data-dir': o.dataDir, 'cors-origin': o.corsOrigin, 'allow-from': o.allowFrom, 'open-from': o.openFrom, 'trusted-proxy': o.trustedProxy,
         'insecure-http': Boolean(o.insecureHttp), 'on-save': onSaveArgv ?? o.onSave ?? [], keep: o.keep, 'max-body': o.maxBody, rate: o.rate, 'max-per-source': o.maxPerSource, name: o.name, 'public-host': o.publicHost, 'admin-port': o.adminPort,
+        ...(o.store ? { store: o.store } : {}), ...(o.storePasswordFile ? { 'store-password-file': o.storePasswordFile } : {}), 'store-unsafe': Boolean(o.storeUnsafe),
       });
       keepServingOnErrors(r);
       // Every start is recorded (from the console too: it runs this command), and an --open-from on its own line.
@@ -83,6 +88,7 @@ function relayStart(relay: Command): void {
         paint.green(`relay "${r.auth.name}" listening on ${r.scheme}://${r.opts.bind}:${r.port} (${r.tls ? `TLS, certificate SHA256 ${r.tls.fingerprint}` : 'plain HTTP'})`),
         `  server id:  ${r.auth.serverId}`,
         `  data:       ${r.opts['data-dir']}`,
+        ...(r.opts.store ? [`  store:      ${storeLine(r.storeState())}`] : []),
         `  admin feed: 127.0.0.1 only (${r.adminFile})`,
         `  clients ask with POST ${r.publicBase}/api/authorise {"client_id", "name"}; or: commbase-admin clients issue --name NAME --scope read|upload`,
         ...(r.opts['open-from'].length ? [paint.yellow(`  no token needed from: ${r.opts['open-from'].join(', ')} (anonymous clients, scope both)`)] : []),
@@ -98,6 +104,13 @@ function relayStart(relay: Command): void {
     }));
 }
 
+/** The store in one line: "redis redis://10.0.0.5:6379/0 up (Redis 7.0.15, 1.2M, appendonly yes, appendfsync always)". */
+function storeLine(s: StoreState): string {
+  const state = s.state === 'up' ? 'up' : `DOWN since ${s.since}${s.error ? ` (${s.error})` : ''}`;
+  const detail = [s.redisVersion ? `Redis ${s.redisVersion}` : '', s.memory ?? '', s.durability ?? '', s.aof ? `AOF ${s.aof}` : ''].filter(Boolean).join(', ');
+  return `${s.kind} ${s.where} ${state}${detail ? ` (${detail})` : ''}${s.unsafe ? ' — UNSAFE: may lose acknowledged uploads (--store-unsafe)' : ''}`;
+}
+
 /** `relay status` */
 function relayStatus(relay: Command): void {
   adminOpts(relay.command('status'))
@@ -108,6 +121,7 @@ function relayStatus(relay: Command): void {
       emit(o, s, (x) => [
         `${x.name}: up ${x.uptimeS}s at ${x.publicUrl} (${x.tls.enabled ? `TLS, certificate ${x.tls.daysLeft} days left` : 'plain HTTP'})`,
         ...(x.service ? [`  service: ${serviceLine(x.service)}`] : []),
+        ...(x.store && x.store.kind === 'redis' ? [`  store: ${storeLine(x.store)}`] : []),
         `  documents ${x.documents}; uploads ${x.uploads.total} (${x.uploads.perSecond}/s); deliveries ${x.deliveries.total} (${x.deliveries.perSecond}/s); errors ${x.errors.total}; snapshots superseded for busy clients ${x.superseded?.total ?? 0}`,
         `  connected ${x.connected.length}; pending approval ${x.pending.length}; connections dropped ${x.dropped?.total ?? 0}${x.dropped?.total ? ` (${Object.entries(x.dropped.reasons).map(([k, n]) => `${k} ×${n}`).join(', ')})` : ''}`,
         ...(x.tls.enabled && (x.tls.daysLeft ?? 99) < 30 ? [paint.yellow(`warning: the TLS certificate expires in ${x.tls.daysLeft} days`)] : []),

@@ -11,6 +11,7 @@ import { MODE_SECRET, writeFileAtomic } from '../core/files.js';
 import { SCOPES, clientNameSchema, type ClientRecord } from './auth.js';
 import { HttpError, bearer, readBody, sendJson } from './http-util.js';
 import type { Relay } from './server.js';
+import type { StoreState } from './store-state.js';
 
 export const ADMIN_FILE = 'admin.json';
 
@@ -39,6 +40,8 @@ export interface RelayStatus {
   tls: { enabled: boolean; fingerprint?: string; notAfter?: string; daysLeft?: number };
   uptimeS: number;
   documents: number;
+  /** Where the documents are and whether that store answers; absent from relays older than this. */
+  store?: StoreState;
   uploads: { total: number; perSecond: number; history: number[] };
   deliveries: { total: number; perSecond: number; history: number[] };
   errors: { total: number; perSecond: number; history: number[] };
@@ -81,6 +84,7 @@ export class AdminFeed {
       tls: r.tls ? { enabled: true, fingerprint: r.tls.fingerprint, notAfter: r.tls.notAfter.toISOString(), daysLeft: Math.floor((r.tls.notAfter.getTime() - Date.now()) / 86_400_000) } : { enabled: false },
       uptimeS: Math.floor((Date.now() - r.startedAt.getTime()) / 1000),
       documents: r.store.count(),
+      store: r.storeState(),
       uploads: meter(r.uploads), deliveries: meter(r.deliveries), errors: meter(r.errors), superseded: meter(r.superseded),
       dropped: { total: [...r.dropped.values()].reduce((a, b) => a + b, 0), reasons: Object.fromEntries(r.dropped) },
       connected: [...r.connected.values()].map(({ socket: _s, ...c }) => c),
@@ -115,12 +119,11 @@ export class AdminFeed {
           const { client } = await r.auth.approve(id, input);
           return sendJson(res, 200, { client: publicClient(client) });
         }
-        if (verb === 'deny') return sendJson(res, 200, { client: publicClient(await r.auth.deny(id)), dropped: r.dropClient(id) });
-        if (verb === 'revoke') return sendJson(res, 200, { client: publicClient(await r.auth.revoke(id)), dropped: r.dropClient(id) });
+        if (verb === 'deny') return sendJson(res, 200, { client: publicClient(await r.auth.deny(id)), dropped: await r.dropClient(id) });
+        if (verb === 'revoke') return sendJson(res, 200, { client: publicClient(await r.auth.revoke(id)), dropped: await r.dropClient(id) });
         const { client, token } = await r.auth.rotate(id);
-        const sockets = r.socketsOf(id);
-        for (const s of sockets) s.emit('token_rotated', { token, expires_at: client.expiresAt });
-        return sendJson(res, 200, { client: publicClient(client), token, urls: r.urlsFor(token), notified: sockets.length });
+        const notified = await r.tellClient(id, 'token_rotated', { token, expires_at: client.expiresAt });
+        return sendJson(res, 200, { client: publicClient(client), token, urls: r.urlsFor(token), notified });
       }
       throw new HttpError(404, 'not found');
     } catch (err) {

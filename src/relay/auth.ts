@@ -3,7 +3,9 @@
 // then collects a time-limited random token, once, by presenting that secret (so nobody who merely repeats
 // the client_id gets it). The token is minted at collection, so nothing but hashes is ever stored, and an
 // approval made before a restart is still collectable after it. Tokens expire, rotate and are revoked.
-// State lives in auth.json (0600).
+// State lives in auth.json (0600), or, for several relays on one Redis, in Redis (store-redis.ts): each change is
+// then written only over the version it was made from, and made again from the newer state when another relay
+// changed it first.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
@@ -73,10 +75,66 @@ export type AuthorisationAnswer =
   | { status: 'refused'; reason: 'secret' | 'too-many'; held?: ClientRecord['status'] };
 export const newToken = () => randomBytes(32).toString('base64url');
 
+/** Where the clients' state lives when several relays share it (store-redis.ts). */
+export interface AuthBackend {
+  load(): Promise<{ text: string; version: string } | undefined>;
+  /** Written when the state is still at `version`: the new version, or undefined when another relay changed it first. */
+  write(text: string, version: string): Promise<string | undefined>;
+  /** Another relay (or this one) changed it. */
+  onChange(fn: () => void): void;
+}
+
+/** Another relay changed the shared state first: the change is made again from the newer state. */
+class Conflict extends Error {}
+
 export class AuthStore {
   private state!: z.infer<typeof stateSchema>;
+  private version = '0';
+  /** Shared changes and the reads after a notice, one at a time. */
+  private turn: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly file: string) {}
+  private constructor(private readonly file: string, private readonly shared?: AuthBackend) {}
+
+  /** The clients' state, shared by several relays through Redis: read now, and again on every notice. */
+  static async openShared(backend: AuthBackend, name: string): Promise<AuthStore> {
+    const a = new AuthStore('(redis)', backend);
+    if (!(await a.refresh())) {
+      a.state = { serverId: randomUUID(), name, clients: [] };
+      // Two relays starting at once: the second one's write loses, and it reads the first one's.
+      if (!(await backend.write(JSON.stringify(a.state), '0'))) await a.refresh();
+      else await a.refresh();
+    }
+    backend.onChange(() => { a.turn = a.turn.then(() => a.refresh()).catch(() => undefined); });
+    return a;
+  }
+
+  /** Read the shared state again; false when there is none yet. */
+  private async refresh(): Promise<boolean> {
+    const r = await this.shared!.load();
+    if (!r) return false;
+    let json: unknown;
+    try { json = JSON.parse(r.text); } catch { json = undefined; }
+    const parsed = stateSchema.safeParse(json);
+    if (!parsed.success) throw new UserError(`failed to read the relay's clients from the store: they are invalid at ${parsed.error.issues[0]?.path.join('.')}`, ['restore the cbr:auth key from a backup of Redis'], 'store');
+    this.state = parsed.data;
+    this.version = r.version;
+    return true;
+  }
+
+  /** A change: as it is, for one relay's file; for a shared state, from its newest version, made again on a conflict. */
+  private atomically<T>(op: () => Promise<T>): Promise<T> {
+    if (!this.shared) return op();
+    const run = async (): Promise<T> => {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        await this.refresh();
+        try { return await op(); } catch (err) { if (!(err instanceof Conflict)) throw err; }
+      }
+      throw new Error('failed to change the clients: other relays kept changing them (20 attempts)');
+    };
+    const next = this.turn.then(run);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
 
   static async open(dir: string, name: string): Promise<AuthStore> {
     await secureDataDir(dir);
@@ -101,8 +159,14 @@ export class AuthStore {
 
   private writes: Promise<void> = Promise.resolve();
 
-  /** One write at a time, each of the state as it is when its turn comes. */
-  private persist(): Promise<void> {
+  /** One write at a time, each of the state as it is when its turn comes; shared: over the version it was made from. */
+  private async persist(): Promise<void> {
+    if (this.shared) {
+      const v = await this.shared.write(JSON.stringify(this.state), this.version);
+      if (v === undefined) throw new Conflict();
+      this.version = v;
+      return;
+    }
     const next = this.writes.then(() => writeFileAtomic(this.file, JSON.stringify(this.state, null, 2), { mode: MODE_SECRET }).then(() => undefined));
     this.writes = next.catch(() => undefined);
     return next;
@@ -116,7 +180,11 @@ export class AuthStore {
    * POST /api/authorise. A new client_id waits as pending and its requester gets a collection secret; every
    * later request for that id must carry it. Once approved, the first request with the secret mints the token.
    */
-  async request(id: string, name: string, address: string, secret: string | undefined): Promise<AuthorisationAnswer> {
+  request(id: string, name: string, address: string, secret: string | undefined): Promise<AuthorisationAnswer> {
+    return this.atomically(() => this.requestNow(id, name, address, secret));
+  }
+
+  private async requestNow(id: string, name: string, address: string, secret: string | undefined): Promise<AuthorisationAnswer> {
     await this.expirePending();
     let c = this.find(id);
     if (!c) {
@@ -179,7 +247,11 @@ export class AuthStore {
    * Approve: the client collects a fresh token on its next request with its secret (any earlier token stops
    * working now). A client that was never given a secret cannot collect: issue it a token instead.
    */
-  async approve(id: string, opts: { scope?: Scope; ttlS?: number } = {}): Promise<{ client: ClientRecord }> {
+  approve(id: string, opts: { scope?: Scope; ttlS?: number } = {}): Promise<{ client: ClientRecord }> {
+    return this.atomically(() => this.approveNow(id, opts));
+  }
+
+  private async approveNow(id: string, opts: { scope?: Scope; ttlS?: number }): Promise<{ client: ClientRecord }> {
     // An operator may change their mind: a denied or revoked client can be approved again.
     const c = this.mustFind(id);
     if (!c.collectHash) throw new UserError(`failed to approve client ${id}: it has no way to collect a token (it never asked with POST /api/authorise)`, ['issue it one instead: commbase-admin clients issue --name NAME --scope read|upload|both'], 'id');
@@ -201,7 +273,11 @@ export class AuthStore {
     return this.close(id, 'revoked');
   }
 
-  private async close(id: string, status: 'denied' | 'revoked'): Promise<ClientRecord> {
+  private close(id: string, status: 'denied' | 'revoked'): Promise<ClientRecord> {
+    return this.atomically(() => this.closeNow(id, status));
+  }
+
+  private async closeNow(id: string, status: 'denied' | 'revoked'): Promise<ClientRecord> {
     const c = this.mustFind(id);
     c.status = status;
     c.decidedAt = new Date().toISOString();
@@ -212,7 +288,11 @@ export class AuthStore {
   }
 
   /** A new token for an approved client; the old one stops working at once. */
-  async rotate(id: string): Promise<{ client: ClientRecord; token: string }> {
+  rotate(id: string): Promise<{ client: ClientRecord; token: string }> {
+    return this.atomically(() => this.rotateNow(id));
+  }
+
+  private async rotateNow(id: string): Promise<{ client: ClientRecord; token: string }> {
     const c = this.mustFind(id);
     if (c.status !== 'approved') throw new UserError(`failed to rotate the token of client ${id}: it is ${c.status}, not approved, so there is no token to rotate`, [], 'id');
     const left = c.expiresAt ? Math.max(60, Math.floor((new Date(c.expiresAt).getTime() - Date.now()) / 1000)) : c.collectTtlS ?? DEFAULT_TOKEN_TTL_S;
@@ -224,7 +304,11 @@ export class AuthStore {
   }
 
   /** The operator issues a token directly (for an unmodified Commbase client that cannot ask). */
-  async issue(name: string, scope: Scope, ttlS = DEFAULT_TOKEN_TTL_S): Promise<{ client: ClientRecord; token: string }> {
+  issue(name: string, scope: Scope, ttlS = DEFAULT_TOKEN_TTL_S): Promise<{ client: ClientRecord; token: string }> {
+    return this.atomically(() => this.issueNow(name, scope, ttlS));
+  }
+
+  private async issueNow(name: string, scope: Scope, ttlS: number): Promise<{ client: ClientRecord; token: string }> {
     const now = new Date().toISOString();
     const c: ClientRecord = { id: `issued-${randomBytes(4).toString('hex')}`, name, scope, status: 'approved', requestedAt: now, decidedAt: now };
     const token = this.mint(c, ttlS);

@@ -31,6 +31,12 @@ export const relayInput = z.object({
   name: z.string().min(1).max(64).default('commbase relay'),
   // Written into every URL the relay hands out: a DNS name, an IPv4 address or a bracketed IPv6 one, nothing else.
   'public-host': z.string().regex(/^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]{2,45}\])$/, 'must be a host name, an IPv4 address or an IPv6 address in brackets').optional(),
+  /** Several relays on one Redis (store-redis.ts): redis://HOST:PORT/DB or rediss:// (TLS); no password in it. */
+  store: z.string().regex(/^rediss?:\/\/[^\s]{1,300}$/, 'must be redis://HOST:PORT/DB or rediss://HOST:PORT/DB (TLS)').optional(),
+  /** A file holding Redis's password (only its owner may read it), instead of argv. */
+  'store-password-file': z.string().min(1).optional(),
+  /** Accept a Redis that does not fsync every write (shown on the status line). */
+  'store-unsafe': z.boolean().default(false),
   'admin-port': wholeNumber('must be a whole number between 0 and 65535').pipe(z.number().max(65535, 'must be between 0 and 65535')).default(0),
 }).superRefine((v, ctx) => {
   if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) ctx.addIssue({ code: 'custom', path: ['tls-key'], message: 'give both --tls-cert and --tls-key, or neither' });
@@ -39,6 +45,8 @@ export const relayInput = z.object({
   if (beyondLoopback && !v['tls-cert']) {
     ctx.addIssue({ code: 'custom', path: ['open-from'], message: `lets ${beyondLoopback} in without a token over plain HTTP: give --tls-cert and --tls-key, or limit --open-from to loopback (127.0.0.1/32)` });
   }
+  if (v.store && v.keep !== undefined) ctx.addIssue({ code: 'custom', path: ['keep'], message: 'cannot be used with --store redis://… yet: every relay would drop documents on its own' });
+  if (!v.store && (v['store-password-file'] || v['store-unsafe'])) ctx.addIssue({ code: 'custom', path: [v['store-unsafe'] ? 'store-unsafe' : 'store-password-file'], message: 'is for a Redis store: give --store redis://HOST:PORT/DB too' });
   if (!loopback && !v['tls-cert'] && !v['insecure-http']) {
     ctx.addIssue({ code: 'custom', path: ['bind'], message: 'listens beyond this machine without TLS: tokens and data would cross the network in clear text. Give --tls-cert and --tls-key (commbase-admin cert issue makes them), or --insecure-http if the network is already protected' });
   }

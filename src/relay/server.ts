@@ -20,6 +20,8 @@ import { SourcePolicy, plainAddress } from './sources.js';
 import { Fanout } from './fanout.js';
 import { secureDataDir } from './data-dir.js';
 import { DocumentStore, StoreWriteError } from './store.js';
+import { StoreDownError, type StoreState } from './store-state.js';
+import { openSharedStore, type SharedStore } from './shared.js';
 import { relayUrls } from './urls.js';
 import { authoriseBody, decodeSegment, handshakeToken, parseJsonBody, parseTarget } from './wire.js';
 
@@ -31,6 +33,20 @@ export function keepServingOnErrors(relay: Relay): void {
   process.on('uncaughtException', (err) => relay.logOnce(err));
   process.on('unhandledRejection', (err) => relay.logOnce(err));
 }
+
+/** What the relay keeps documents in: the local log (store.ts) or Redis (store-redis.ts). */
+export interface Documents {
+  json(): string;
+  /** The last state read, even when the store is away (for sockets). */
+  lastJson?(): string;
+  count(): number;
+  all(): unknown[];
+  save(doc: unknown): Promise<number>;
+  update(id: number, doc: unknown): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const roomOf = (clientId: string) => `client:${clientId}`;
 
 export class Relay {
   readonly uploads = new Meter();
@@ -62,9 +78,12 @@ export class Relay {
   private readonly attached: Array<{ close(): Promise<void> }> = [];
   tls?: { fingerprint: string; notAfter: Date };
 
-  private constructor(readonly opts: RelayOptions, readonly store: DocumentStore, readonly auth: AuthStore) {
+  private constructor(readonly opts: RelayOptions, readonly store: Documents, readonly auth: AuthStore, private readonly shared?: SharedStore) {
     this.limiter = new RateLimiter(opts.rate);
-    this.fanout = new Fanout(this.connected, () => this.store.json(), { deliveries: this.deliveries, superseded: this.superseded });
+    // A socket gets the last state this relay read, even while a shared store is away (its GET gets 503).
+    this.fanout = new Fanout(this.connected, () => this.store.lastJson?.() ?? this.store.json(), { deliveries: this.deliveries, superseded: this.superseded });
+    // Another relay's change: this relay's own sockets get it, paced as for its own.
+    shared?.store.onChange((what) => { if (what === 'docs') this.fanout.changed(); else void this.dropInvalid(); });
     this.gate = new HandshakeGate({ ...DEFAULT_GATE, perWindow: opts['max-per-source'], openPerSource: opts['max-per-source'] });
     this.sources = new SourcePolicy(opts);
   }
@@ -72,11 +91,27 @@ export class Relay {
   static async start(raw: z.input<typeof relayInput>): Promise<Relay> {
     const opts = parseInput(relayInput, raw);
     await secureDataDir(opts['data-dir']);
+    if (opts.store) {
+      const shared = await openSharedStore(opts);
+      try {
+        const relay = new Relay(opts, shared.store, shared.auth, shared);
+        await relay.listen();
+        return relay;
+      } catch (err) {
+        await shared.store.close();
+        throw err;
+      }
+    }
     const store = await DocumentStore.open(opts['data-dir'], opts.keep ?? Number.POSITIVE_INFINITY);
     const auth = await AuthStore.open(opts['data-dir'], opts.name);
     const relay = new Relay(opts, store, auth);
     await relay.listen();
     return relay;
+  }
+
+  /** Where the documents are, and whether that store answers (the status line and the Monitor show it). */
+  storeState(): StoreState {
+    return this.shared?.store.status ?? { kind: 'log', where: this.opts['data-dir'], state: 'up', since: this.startedAt.toISOString() };
   }
 
   get scheme(): 'https' | 'http' {
@@ -131,6 +166,8 @@ export class Relay {
         done(why ?? null, why === undefined);
       },
     });
+    // Several relays: revoke and rotate reach a client's sockets on whichever relay holds them.
+    if (this.shared) this.io.adapter(this.shared.adapter);
     this.io.engine.on('connection', (conn: { request: IncomingMessage; once(ev: 'close', fn: () => void): void }) => {
       const source = this.sources.of(conn.request) ?? '?';
       this.gate.opened(source);
@@ -222,18 +259,39 @@ export class Relay {
       this.noteDrop(reason, description);
     });
     socket.onAny(() => { const c = this.connected.get(socket.id); if (c) c.lastActivity = new Date().toISOString(); });
+    void socket.join(roomOf(client.id));
     this.fanout.deliver([socket]);
   }
 
-  /** Sockets of a client: told their new token on rotation, dropped on revocation. */
+  /** Sockets of a client on this relay. */
   socketsOf(clientId: string): Socket[] {
     return [...this.connected.values()].filter((c) => c.clientId === clientId).map((c) => c.socket);
   }
 
-  dropClient(clientId: string): number {
-    const sockets = this.socketsOf(clientId);
-    for (const s of sockets) s.disconnect(true);
-    return sockets.length;
+  /** Drop a client's sockets on every relay (one relay: its own); how many there were. */
+  async dropClient(clientId: string): Promise<number> {
+    const room = this.io.in(roomOf(clientId));
+    const n = await room.fetchSockets().then((all) => all.length, () => this.socketsOf(clientId).length);
+    room.disconnectSockets(true);
+    return n;
+  }
+
+  /** Tell a client's sockets on every relay something (its new token); how many there were. */
+  async tellClient(clientId: string, event: string, payload: unknown): Promise<number> {
+    const room = this.io.to(roomOf(clientId));
+    const n = await this.io.in(roomOf(clientId)).fetchSockets().then((all) => all.length, () => this.socketsOf(clientId).length);
+    room.emit(event, payload);
+    return n;
+  }
+
+  /** After another relay changed the clients: this relay's sockets whose token no longer holds are dropped. */
+  private async dropInvalid(): Promise<void> {
+    for (const c of [...this.connected.values()]) {
+      const client = (c.socket.data as { client: ClientRecord }).client;
+      if (client.id.startsWith('open:')) continue;
+      const now = this.auth.find(client.id);
+      if (!now || now.status !== 'approved') c.socket.disconnect(true);
+    }
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -275,7 +333,7 @@ export class Relay {
       this.fanout.changed();
     } catch (err) {
       // A write that did not reach the disk is the disk's state, not a bug: 507 (full) or 503, nothing stored.
-      const known = err instanceof HttpError ? err : err instanceof StoreWriteError ? new HttpError(err.full ? 507 : 503, err.message) : undefined;
+      const known = err instanceof HttpError ? err : err instanceof StoreWriteError ? new HttpError(err.full ? 507 : 503, err.message) : err instanceof StoreDownError ? new HttpError(503, err.message) : undefined;
       this.errors.add();
       if (!res.headersSent) sendJson(res, known?.status ?? 500, { error: known?.message ?? 'internal error' });
       if (!known) this.logOnce(err);

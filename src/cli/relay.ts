@@ -122,6 +122,7 @@ function relayStatus(relay: Command): void {
         `${x.name}: up ${x.uptimeS}s at ${x.publicUrl} (${x.tls.enabled ? `TLS, certificate ${x.tls.daysLeft} days left` : 'plain HTTP'})`,
         ...(x.service ? [`  service: ${serviceLine(x.service)}`] : []),
         ...(x.store && x.store.kind === 'redis' ? [`  store: ${storeLine(x.store)}`] : []),
+        ...(x.cluster ? [`  relays on this store: ${x.cluster.length}`, ...x.cluster.map((p) => `    ${p.publicUrl} (${p.host}, pid ${p.pid}): ${p.clients.length} client(s)${p.clients.length ? ` [${p.clients.map((c) => c.name).join(', ')}]` : ''}, up/s ${p.uploadsPerSecond}`)] : []),
         `  documents ${x.documents}; uploads ${x.uploads.total} (${x.uploads.perSecond}/s); deliveries ${x.deliveries.total} (${x.deliveries.perSecond}/s); errors ${x.errors.total}; snapshots superseded for busy clients ${x.superseded?.total ?? 0}`,
         `  connected ${x.connected.length}; pending approval ${x.pending.length}; connections dropped ${x.dropped?.total ?? 0}${x.dropped?.total ? ` (${Object.entries(x.dropped.reasons).map(([k, n]) => `${k} ×${n}`).join(', ')})` : ''}`,
         ...(x.tls.enabled && (x.tls.daysLeft ?? 99) < 30 ? [paint.yellow(`warning: the TLS certificate expires in ${x.tls.daysLeft} days`)] : []),

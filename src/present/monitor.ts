@@ -1,6 +1,7 @@
 // Pure presentation of monitor snapshots: model in, rows of strings out (tested without a terminal).
 import { formatDuration } from '../core/duration.js';
 import type { RelayView, Snapshot, TimerView } from '../monitor/views.js';
+import type { RelayStatus } from '../relay/admin.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -46,6 +47,18 @@ export function relayLines(r: RelayView): string[] {
   return [
     `RELAY ${who}: UP ${uptime(s.uptimeS)}  ${s.publicUrl}  ${tls}  docs ${s.documents}`,
     `  up/s ${String(s.uploads.perSecond).padStart(3)} ${sparkline(s.uploads.history)}  out/s ${String(s.deliveries.perSecond).padStart(4)} ${sparkline(s.deliveries.history)}  errors ${s.errors.total}${s.dropped?.total ? `  dropped ${s.dropped.total}` : ''}`,
+    ...clusterLines(s),
+  ];
+}
+
+/** Several relays on one Redis: the store's state, and each relay with the clients connected to it. */
+function clusterLines(s: RelayStatus): string[] {
+  const st = s.store;
+  if (!st || st.kind !== 'redis') return [];
+  const store = st.state === 'up' ? `store: redis ${st.where} up${st.redisVersion ? ` (Redis ${st.redisVersion}, ${st.memory ?? '?'}, AOF ${st.aof ?? '?'})` : ''}` : `store: redis ${st.where} DOWN since ${st.since.slice(11, 19)}${st.error ? ` — ${st.error}` : ''}`;
+  return [
+    `  ${store}${st.unsafe ? '  UNSAFE: may lose acknowledged uploads' : ''}`,
+    ...(s.cluster ?? []).map((p) => `  relay ${p.publicUrl} (${p.host}): ${p.clients.length} client(s)${p.clients.length ? ` ${p.clients.map((c) => c.name).join(', ')}` : ''}  up/s ${p.uploadsPerSecond}`),
   ];
 }
 

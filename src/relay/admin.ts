@@ -11,7 +11,7 @@ import { MODE_SECRET, writeFileAtomic } from '../core/files.js';
 import { SCOPES, clientNameSchema, type ClientRecord } from './auth.js';
 import { HttpError, bearer, readBody, sendJson } from './http-util.js';
 import type { Relay } from './server.js';
-import type { StoreState } from './store-state.js';
+import type { RelayPresence, StoreState } from './store-state.js';
 
 export const ADMIN_FILE = 'admin.json';
 
@@ -42,6 +42,8 @@ export interface RelayStatus {
   documents: number;
   /** Where the documents are and whether that store answers; absent from relays older than this. */
   store?: StoreState;
+  /** Several relays on one store: each of them as it last said, with its clients; absent for the local log. */
+  cluster?: RelayPresence[];
   uploads: { total: number; perSecond: number; history: number[] };
   deliveries: { total: number; perSecond: number; history: number[] };
   errors: { total: number; perSecond: number; history: number[] };
@@ -85,6 +87,7 @@ export class AdminFeed {
       uptimeS: Math.floor((Date.now() - r.startedAt.getTime()) / 1000),
       documents: r.store.count(),
       store: r.storeState(),
+      ...(r.cluster().length ? { cluster: r.cluster() } : {}),
       uploads: meter(r.uploads), deliveries: meter(r.deliveries), errors: meter(r.errors), superseded: meter(r.superseded),
       dropped: { total: [...r.dropped.values()].reduce((a, b) => a + b, 0), reasons: Object.fromEntries(r.dropped) },
       connected: [...r.connected.values()].map(({ socket: _s, ...c }) => c),

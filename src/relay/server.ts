@@ -20,7 +20,7 @@ import { SourcePolicy, plainAddress } from './sources.js';
 import { Fanout } from './fanout.js';
 import { secureDataDir } from './data-dir.js';
 import { DocumentStore, StoreWriteError } from './store.js';
-import { StoreDownError, type StoreState } from './store-state.js';
+import { StoreDownError, type RelayPresence, type StoreState } from './store-state.js';
 import { openSharedStore, type SharedStore } from './shared.js';
 import { relayUrls } from './urls.js';
 import { authoriseBody, decodeSegment, handshakeToken, parseJsonBody, parseTarget } from './wire.js';
@@ -96,6 +96,7 @@ export class Relay {
       try {
         const relay = new Relay(opts, shared.store, shared.auth, shared);
         await relay.listen();
+        shared.store.announce(() => relay.presence());
         return relay;
       } catch (err) {
         await shared.store.close();
@@ -107,6 +108,20 @@ export class Relay {
     const relay = new Relay(opts, store, auth);
     await relay.listen();
     return relay;
+  }
+
+  /** What this relay tells the others on a shared store (and relay status shows for each). */
+  presence(): RelayPresence {
+    return {
+      id: `${os.hostname()}:${this.port}:${process.pid}`, host: os.hostname(), publicUrl: this.publicBase, pid: process.pid, startedAt: this.startedAt.toISOString(), at: new Date().toISOString(),
+      uploadsPerSecond: this.uploads.perSecond, deliveriesPerSecond: this.deliveries.perSecond,
+      clients: [...this.connected.values()].map((c) => ({ clientId: c.clientId, name: c.name, address: c.address })),
+    };
+  }
+
+  /** The relays sharing this relay's store (none for the local log). */
+  cluster(): RelayPresence[] {
+    return this.shared?.store.cluster() ?? [];
   }
 
   /** Where the documents are, and whether that store answers (the status line and the Monitor show it). */

@@ -8,7 +8,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { UserError } from '../core/errors.js';
 import type { AuthBackend } from './auth.js';
-import { StoreDownError, type StoreState } from './store-state.js';
+import { StoreDownError, type RelayPresence, type StoreState } from './store-state.js';
 
 const KEYS = {
   docs: 'cbr:docs',
@@ -17,7 +17,11 @@ const KEYS = {
   auth: 'cbr:auth',
   authVersion: 'cbr:auth:v',
   changes: 'cbr:changes',
+  relays: 'cbr:relays',
 } as const;
+
+/** A relay that has not said it is there for this long is gone (killed, or cut off from Redis). */
+const PRESENCE_STALE_MS = 10_000;
 
 // Each change and its notice in one script: Redis runs it whole, so two relays never interleave, and a relay
 // that sees version v+1 after v has missed nothing.
@@ -286,12 +290,48 @@ export class RedisStore {
   }
 
   private readonly extra: Redis[] = [];
+  private presence: RelayPresence[] = [];
+  private presenceTimer?: NodeJS.Timeout;
+
+  /**
+   * Every 2 s this relay says it is there (what it serves, its clients) and reads what the others said: the
+   * cluster that relay status and the Monitor show. A relay silent for 10 s is gone and its entry removed.
+   */
+  announce(me: () => RelayPresence): void {
+    const beat = async () => {
+      const self = me();
+      try {
+        await this.cmd.hset(KEYS.relays, self.id, JSON.stringify(self));
+        const all = await this.cmd.hgetall(KEYS.relays);
+        const now = Date.now();
+        const seen: RelayPresence[] = [];
+        for (const [id, text] of Object.entries(all)) {
+          let p: RelayPresence | undefined;
+          try { p = JSON.parse(text) as RelayPresence; } catch { p = undefined; }
+          if (!p || now - new Date(p.at).getTime() > PRESENCE_STALE_MS) await this.cmd.hdel(KEYS.relays, id);
+          else seen.push(p);
+        }
+        this.presence = seen.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+      } catch {
+        this.presence = [self];
+      }
+    };
+    void beat();
+    this.presenceTimer = setInterval(() => void beat(), 2000);
+    this.presenceTimer.unref();
+  }
+
+  /** The relays on this store, as last read (this one included). */
+  cluster(): RelayPresence[] {
+    return this.presence;
+  }
 
   private closing = false;
 
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.infoTimer);
+    clearInterval(this.presenceTimer);
     await this.applying;
     for (const c of [this.cmd, this.sub, ...this.extra]) c.disconnect();
   }

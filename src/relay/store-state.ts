@@ -17,6 +17,21 @@ export interface StoreState {
   aof?: string;
 }
 
+/** One relay of several on one store, as it last said (every 2 s). */
+export interface RelayPresence {
+  id: string;
+  host: string;
+  publicUrl: string;
+  pid: number;
+  startedAt: string;
+  /** When it last said so. */
+  at: string;
+  uploadsPerSecond: number;
+  deliveriesPerSecond: number;
+  /** The clients connected to it. */
+  clients: Array<{ clientId: string; name: string; address: string }>;
+}
+
 /** The store is unreachable: the request is refused with 503 and nothing is acknowledged. */
 export class StoreDownError extends Error {
   readonly status = 503;

@@ -80,6 +80,16 @@ describe.skipIf(why)(titled('several relays on one Redis (redis-server)', why), 
     await finished(uploader.proc);
     expect(uploader.out.text).toMatch(/JSON data saved successfully[\s\S]*json_3\.json/);
     await until(() => /Updated Saved JSON data:[\s\S]*current_request/.test(listener.out.text), 'the listener on A to get the upload posted to B', 10_000);
+    // Any relay's status shows the cluster: every relay, and which one the listener is on.
+    type Cluster = { cluster?: Array<{ publicUrl: string; clients: Array<{ name: string }> }> };
+    let seen: Cluster = {};
+    await until(async () => {
+      seen = (await runJson<Cluster>(['relay', 'status', '--data-dir', c.dataDir, '--json'], { env })).json;
+      return seen.cluster?.length === 3 && seen.cluster.find((p) => p.publicUrl === base(a))?.clients.some((x) => x.name === 'app-a') === true;
+    }, 'relay status to show three relays and the listener on A', 10_000);
+    expect(seen.cluster!.filter((p) => p.publicUrl !== base(a)).flatMap((p) => p.clients)).toEqual([]);
+    const text = await runCli(['relay', 'status', '--data-dir', b.dataDir], { env });
+    expect(text.stdout).toMatch(new RegExp(`relays on this store: 3[\\s\\S]*${base(a).replace(/[.:/]/g, '.')} .*1 client\\(s\\) \\[app-a\\]`));
     listener.proc.kill();
   }, 60_000);
 

@@ -28,6 +28,18 @@ describe('monitor presentation', () => {
     const dropped = relayLines({ host: 'local', dataDir: '/d', state: 'up', since: '', status: status({ dropped: { total: 3, reasons: { 'ping timeout': 3 } } }) });
     expect(dropped[1]).toMatch(/errors 0 {2}dropped 3$/);
     expect(relayLines({ host: 'lab', dataDir: '/d', state: 'down', since: '', error: 'connection refused' })).toEqual(['RELAY lab: DOWN — connection refused']);
+    // A deployed relay is marked as the service.
+    expect(relayLines({ host: 'sd', dataDir: '/var/lib/commbase-relay', state: 'down', since: '', service: true, error: 'the commbase-relay service is inactive' })[0]).toBe('RELAY sd (service): DOWN — the commbase-relay service is inactive');
+  });
+
+  it('on a shared Redis: the store\'s state (DOWN since when), and each relay with its clients', () => {
+    const presence = (url: string, names: string[]) => ({ id: url, host: 'h', publicUrl: url, pid: 1, startedAt: '', at: '', uploadsPerSecond: 2, deliveriesPerSecond: 0, clients: names.map((n) => ({ clientId: n, name: n, address: '10.0.0.9' })) });
+    const up = relayLines({ host: 'local', dataDir: '/d', state: 'up', since: '', status: status({ store: { kind: 'redis', where: 'redis://10.0.0.5:6379/0', state: 'up', since: '', redisVersion: '7.0.15', memory: '1.2M', aof: 'on, last write ok' }, cluster: [presence('https://a:5000', ['desk']), presence('https://b:5000', [])] }) });
+    expect(up.slice(2)).toEqual(['  store: redis redis://10.0.0.5:6379/0 up (Redis 7.0.15, 1.2M, AOF on, last write ok)', '  relay https://a:5000 (h): 1 client(s) desk  up/s 2', '  relay https://b:5000 (h): 0 client(s)  up/s 2']);
+    const down = relayLines({ host: 'local', dataDir: '/d', state: 'up', since: '', status: status({ store: { kind: 'redis', where: 'redis://10.0.0.5:6379/0', state: 'down', since: '2026-12-05T10:11:12.000Z', error: 'connection closed', unsafe: true } }) });
+    expect(down[2]).toBe('  store: redis redis://10.0.0.5:6379/0 DOWN since 10:11:12 — connection closed  UNSAFE: may lose acknowledged uploads');
+    // The local log says nothing more than before.
+    expect(relayLines({ host: 'local', dataDir: '/d', state: 'up', since: '', status: status({ store: { kind: 'log', where: '/d', state: 'up', since: '' } }) })).toHaveLength(2);
   });
 
   it('counts timers down, flags expired ones and soon-expiring ones, and filters', () => {

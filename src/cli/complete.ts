@@ -6,7 +6,7 @@
 import type { CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { NOUNS, nounEntry } from './nouns.js';
 
-const FILE_FLAGS = new Set(['--file', '--cert', '--key', '--ca', '--identity', '--dir', '--out-dir', '--ca-dir', '--app-dir', '--data-dir', '--webroot', '--tls-cert', '--tls-key', '--directory-ca', '--csr', '--passphrase-file']);
+const FILE_FLAGS = new Set(['--file', '--cert', '--key', '--ca', '--identity', '--dir', '--out-dir', '--ca-dir', '--app-dir', '--data-dir', '--webroot', '--tls-cert', '--tls-key', '--directory-ca', '--csr', '--passphrase-file', '--bundle', '--store-password-file']);
 const LIVE_TIMEOUT_MS = 2500;
 
 /** `__complete WORDS…`: the candidates for the last word (possibly empty) of a command line being typed. */
@@ -23,13 +23,21 @@ export async function complete(words: readonly string[]): Promise<{ candidates: 
   const { Command: Cmd } = await import('@commander-js/extra-typings');
   const program = new Cmd('commbase-admin');
   (await entry.load())(program);
-  let cmd = program.commands.find((c) => c.name() === noun);
-  if (!cmd) return none;
+  const top = program.commands.find((c) => c.name() === noun);
+  if (!top) return none;
+  // Down the tree as far as the words typed name commands (`relay store migrate`).
   const rest = done.slice(nounAt + 1);
-  const verbWord = rest.find((w) => !w.startsWith('-'));
-  const verb = verbWord !== undefined ? cmd.commands.find((c) => c.name() === verbWord) : undefined;
-  if (verb) cmd = verb;
-  else if (cmd.commands.length && !current.startsWith('-')) return { candidates: cmd.commands.map((c) => c.name()).filter((c) => c.startsWith(current)), files: false };
+  let cmd: CommandUnknownOpts = top;
+  const names = [noun];
+  let positional = false;
+  for (const w of rest) {
+    if (w.startsWith('-')) continue;
+    const sub: CommandUnknownOpts | undefined = cmd.commands.find((c) => c.name() === w);
+    if (!sub) { positional = true; break; }
+    cmd = sub;
+    names.push(w);
+  }
+  if (cmd.commands.length && !current.startsWith('-') && !positional) return { candidates: cmd.commands.map((c) => c.name()).filter((c) => c.startsWith(current)), files: false };
 
   // The value of the flag just typed.
   const prev = done[done.length - 1];
@@ -41,7 +49,7 @@ export async function complete(words: readonly string[]): Promise<{ candidates: 
   }
   if (current.startsWith('-')) return { candidates: flags(cmd).filter((c) => c.startsWith(current)), files: false };
   // A positional argument: live ids where there are some, else the flags.
-  const path = [noun, verb?.name()].join(' ');
+  const path = names.join(' ');
   if (/^clients (approve|deny|revoke|rotate)$/.test(path)) return { candidates: (await liveClients(valueOf(rest, '--data-dir'))).filter((c) => c.startsWith(current)), files: false };
   if (/^forward (extend|revoke)$/.test(path)) {
     const host = valueOf(rest, '--host');

@@ -11,6 +11,7 @@ import { emit, paint } from './output.js';
 import { NOUN_HELP } from './noun-help.js';
 import { adminOpts } from './relay-common.js';
 import { registerRelayService, serviceLine } from './relay-service.js';
+import { registerRelayStore } from './relay-store.js';
 
 let onSaveArgv: string[] | undefined;
 
@@ -32,6 +33,7 @@ export function registerRelay(program: Command): void {
   relayStop(relay);
   relayRestart(relay);
   registerRelayService(relay);
+  registerRelayStore(relay);
 }
 
 /** `relay start` */

@@ -18,8 +18,7 @@ export interface SharedStore {
 }
 
 /** Redis's password: from a file only its owner may read, or COMMBASE_RELAY_REDIS_PASSWORD; never from argv. */
-async function password(opts: RelayOptions): Promise<string | undefined> {
-  const file = opts['store-password-file'];
+export async function storePassword(file: string | undefined): Promise<string | undefined> {
   if (!file) return process.env.COMMBASE_RELAY_REDIS_PASSWORD || undefined;
   const st = await fs.stat(file).catch(() => undefined);
   if (st && (st.mode & 0o077) !== 0) throw new UserError(`invalid store-password-file ${JSON.stringify(file)}: others may read it (mode ${(st.mode & 0o777).toString(8)}); chmod 600 it`, [], 'store-password-file');
@@ -32,7 +31,7 @@ export async function openSharedStore(opts: RelayOptions): Promise<SharedStore> 
   const [{ RedisStore }, adapterModule] = await Promise.all([import('./store-redis.js'), import('@socket.io/redis-adapter')]);
   // A CommonJS module: its exports are named, or under default, depending on who loads it (tsx, the bundle).
   const { createAdapter } = ('createAdapter' in adapterModule ? adapterModule : (adapterModule as { default: typeof adapterModule }).default);
-  const pw = await password(opts);
+  const pw = await storePassword(opts['store-password-file']);
   const store = await RedisStore.open(opts.store!, { ...(pw ? { password: pw } : {}), unsafe: opts['store-unsafe'] });
   try {
     const auth = await AuthStore.openShared(store.authBackend(), opts.name);

@@ -10,7 +10,8 @@ import { UserError } from '../core/errors.js';
 import type { AuthBackend } from './auth.js';
 import { StoreDownError, type RelayPresence, type StoreState } from './store-state.js';
 
-const KEYS = {
+/** The keys a relay keeps in Redis (relay store migrate writes and reads them too). */
+export const REDIS_KEYS = {
   docs: 'cbr:docs',
   lastId: 'cbr:docs:last',
   docsVersion: 'cbr:docs:v',
@@ -19,6 +20,7 @@ const KEYS = {
   changes: 'cbr:changes',
   relays: 'cbr:relays',
 } as const;
+const KEYS = REDIS_KEYS;
 
 /** A relay that has not said it is there for this long is gone (killed, or cut off from Redis). */
 const PRESENCE_STALE_MS = 10_000;

@@ -37,6 +37,10 @@ describe.skipIf(why)(titled('shell completion in bash', why), () => {
     expect(await tab(['commbase-admin', 'fw', 'o'])).toEqual(['open']);
     expect(await tab(['commbase-admin', 'fw', 'open', '--p'])).toEqual(expect.arrayContaining(['--port', '--proto']));
     expect((await tab(['commbase-admin', 'clients', 'issue', '--scope', ''])).sort()).toEqual(['both', 'read', 'upload']);
+    // A verb under a verb, and its flags.
+    expect(await tab(['commbase-admin', 'relay', 'store', 'mi'])).toEqual(['migrate']);
+    expect(await tab(['commbase-admin', 'relay', 'store', 'migrate', '--dr'])).toEqual(['--dry-run']);
+    expect(await tab(['commbase-admin', 'relay', 'res'])).toEqual(['restart']);
   });
 
   it('completes the inventory\'s hosts after --host', async () => {

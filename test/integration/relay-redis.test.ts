@@ -176,6 +176,41 @@ describe.skipIf(why)(titled('several relays on one Redis (redis-server)', why), 
     expect(new Set(tags).size).toBe(tags.length);
   }, 30_000);
 
+  it('relay store migrate: a relay\'s log into an empty Redis database and back, checked, the same documents and tokens on the other side; never into one that holds data or from a running relay', async () => {
+    const dir = path.join(tmp.dir, 'alone');
+    const alone = await RelayProcess.start(['--port', '0'], env, dir);
+    relays.push(alone);
+    const issued = await runJson<{ token: string }>(['clients', 'issue', '--data-dir', dir, '--name', 'mover', '--scope', 'both', '--json'], { env });
+    for (const n of [1, 2, 3]) await fetch(`http://127.0.0.1:${alone.port}/api/save_json?token=${issued.json.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ moved: n, text: 'ünïcode ✓' }) });
+    const running = await runCli(['relay', 'store', 'migrate', '--from', dir, '--to', `redis://127.0.0.1:${redis.port}/1`], { env });
+    expect(running.code).toBe(2);
+    expect(running.stderr).toMatch(/a relay is running with [\s\S]*stop it first/);
+    await alone.stop();
+    const full = await runCli(['relay', 'store', 'migrate', '--from', dir, '--to', redis.url], { env });
+    expect(full.stderr).toMatch(/it already holds a relay's documents or clients/);
+    const dry = await runJson<{ documents: number; clients: number; dryRun: boolean }>(['relay', 'store', 'migrate', '--from', dir, '--to', `redis://127.0.0.1:${redis.port}/1`, '--dry-run', '--json'], { env });
+    expect(dry.json).toMatchObject({ documents: 3, clients: 1, dryRun: true });
+    const moved = await runJson<{ documents: number; checked: string }>(['relay', 'store', 'migrate', '--from', dir, '--to', `redis://127.0.0.1:${redis.port}/1`, '--json'], { env });
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.json).toMatchObject({ documents: 3, checked: expect.stringMatching(/read back, equal/) });
+    const onRedis = await RelayProcess.start(['--port', '0', '--store', `redis://127.0.0.1:${redis.port}/1`], env, path.join(tmp.dir, 'on-redis'));
+    relays.push(onRedis);
+    const get = async (r: RelayProcess) => (await fetch(`http://127.0.0.1:${r.port}/api/get_saved_data?token=${issued.json.token}`)).json();
+    const expected = [1, 2, 3].map((n) => ({ moved: n, text: 'ünïcode ✓' }));
+    expect(await get(onRedis)).toEqual(expected);
+    await onRedis.stop();
+    const back = path.join(tmp.dir, 'back');
+    const returned = await runJson<{ documents: number }>(['relay', 'store', 'migrate', '--from', `redis://127.0.0.1:${redis.port}/1`, '--to', back, '--json'], { env });
+    expect(returned.code, returned.stderr).toBe(0);
+    const again = await runCli(['relay', 'store', 'migrate', '--from', `redis://127.0.0.1:${redis.port}/1`, '--to', back], { env });
+    expect(again.stderr).toMatch(/it already holds a relay's documents or clients/);
+    const onLog = await RelayProcess.start(['--port', '0'], env, back);
+    relays.push(onLog);
+    expect(await get(onLog)).toEqual(expected);
+    const both = await runCli(['relay', 'store', 'migrate', '--from', back, '--to', path.join(tmp.dir, 'x')], { env });
+    expect(both.stderr).toMatch(/invalid to .*one side is a relay's data directory, the other a redis:\/\/ URL/);
+  }, 60_000);
+
   it('refuses a Redis that would lose acknowledged uploads unless --store-unsafe, which the status then shows; and refuses bad store values', async () => {
     const lossy = await RedisServer.start(path.join(tmp.dir, 'redis-lossy'), { fsync: 'everysec' });
     others.push(lossy);

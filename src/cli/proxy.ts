@@ -1,7 +1,7 @@
 // `commbase-admin proxy nginx`: nginx in front of the relay (src/proxy).
 import type { Command } from '@commander-js/extra-typings';
 import { action } from './boundary.js';
-import { withHost } from './common.js';
+import { collect, withHost } from './common.js';
 import { connector } from './connect.js';
 import { emit, paint, steps } from './output.js';
 import { NOUN_HELP } from './noun-help.js';
@@ -14,7 +14,7 @@ export function registerProxy(program: Command): void {
     .requiredOption('--domain <name>', 'the name clients use, e.g. relay.example.org')
     .requiredOption('--cert <file>', 'certificate with its chain, on the host (cert acme\'s cert.pem)')
     .requiredOption('--key <file>', 'its unencrypted key, on the host')
-    .requiredOption('--upstream <host:port>', 'where the relay listens, e.g. 127.0.0.1:5000 (start it with --trusted-proxy 127.0.0.1)')
+    .requiredOption('--upstream <host:port>', 'where the relay listens, e.g. 127.0.0.1:5000 (start it with --trusted-proxy 127.0.0.1); repeat it for several relays on one Redis (sticky by client address)', collect, [])
     .option('--http-port <n>', 'port for http (default 80)')
     .option('--https-port <n>', 'port for https (default 443)')
     .option('--webroot <dir>', 'where cert acme --webroot puts http-01 answers (default /var/www/commbase-admin-acme)')

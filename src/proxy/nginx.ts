@@ -7,14 +7,30 @@ import { dnsName, hostOrIp, isIP, port } from '../core/net.js';
 export const SITE_MARK = '# Managed by commbase-admin (proxy nginx).';
 export const DEFAULT_WEBROOT = '/var/www/commbase-admin-acme';
 
-const upstream = z.string().transform((v, ctx) => {
-  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(v);
+const oneUpstream = (v: string, ctx: z.RefinementCtx): { host: string; port: number } | undefined => {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s,]+):(\d{1,5})$/.exec(v);
   const host = m?.[1]?.replace(/^\[|\]$/g, '');
   if (!m || !host || !hostOrIp.safeParse(host).success || !port.safeParse(m[2]).success) {
-    ctx.addIssue({ code: 'custom', message: 'must be HOST:PORT of the relay, e.g. 127.0.0.1:5000 or [::1]:5000' });
-    return z.NEVER;
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v.slice(0, 80))} must be HOST:PORT of the relay, e.g. 127.0.0.1:5000 or [::1]:5000` });
+    return undefined;
   }
   return { host, port: Number(m[2]) };
+};
+
+/** One relay, or several sharing one Redis (repeated, or separated by commas): at most 16, each once. */
+const upstream = z.union([z.string(), z.array(z.string())]).transform((v, ctx) => {
+  const items = (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
+  if (items.length === 0 || items.length > 16) {
+    ctx.addIssue({ code: 'custom', message: 'must name 1 to 16 relays as HOST:PORT' });
+    return z.NEVER;
+  }
+  const parsed = items.map((x) => oneUpstream(x, ctx));
+  if (parsed.some((p) => p === undefined)) return z.NEVER;
+  if (new Set(items).size !== items.length) {
+    ctx.addIssue({ code: 'custom', message: 'names one relay twice' });
+    return z.NEVER;
+  }
+  return parsed as Array<{ host: string; port: number }>;
 });
 
 const absolute = z.string().refine((v) => v.startsWith('/') && !v.split('/').includes('..') && !/[\p{Cc}\s;{}"'$\\]/u.test(v), { message: 'must be an absolute path without "..", spaces, quotes or ; { } $ \\' });
@@ -29,6 +45,8 @@ export const siteInput = z.object({
   if (v['http-port'] === v['https-port']) ctx.addIssue({ code: 'custom', path: ['https-port'], message: 'must differ from --http-port' });
 });
 export type SiteInput = z.output<typeof siteInput>;
+
+const upstreamAddress = (u: { host: string; port: number }) => (isIP(u.host) === 6 ? `[${u.host}]:${u.port}` : `${u.host}:${u.port}`);
 
 /** Where a domain's files go on the host (Debian's layout). */
 export function sitePaths(d: string) {
@@ -54,10 +72,21 @@ export function renderSite(i: SiteInput): string {
   const slug = i.domain.replace(/[^a-z0-9]/g, '_');
   const upgradeVar = `$commbase_admin_upgrade_${slug.length <= 17 ? slug : `${slug.slice(0, 8)}_${createHash('sha256').update(i.domain).digest('hex').slice(0, 8)}`}`;
   const httpsSuffix = i['https-port'] === 443 ? '' : `:${i['https-port']}`;
-  const up = isIP(i.upstream.host) === 6 ? `[${i.upstream.host}]:${i.upstream.port}` : `${i.upstream.host}:${i.upstream.port}`;
+  const addresses = i.upstream.map(upstreamAddress);
+  // Several relays (on one Redis): one upstream group, sticky by the client's address (long polling keeps its
+  // session on one relay), a relay that fails taken out for 10 s; an upload is never sent to a second relay
+  // (nginx retries only idempotent requests), so none is stored twice.
+  const group = `commbase_admin_${slug.length <= 40 ? slug : `${slug.slice(0, 24)}_${createHash('sha256').update(i.domain).digest('hex').slice(0, 8)}`}`;
+  const up = addresses.length === 1 ? addresses[0]! : group;
+  const upstreamBlock = addresses.length === 1 ? '' : `
+upstream ${group} {
+    ip_hash;
+${addresses.map((a) => `    server ${a} max_fails=1 fail_timeout=10s;`).join('\n')}
+}
+`;
   return `${SITE_MARK}
-# ${i.domain} → http://${up}. Replaced by the next \`commbase-admin proxy nginx --domain ${i.domain}\`; edit there.
-
+# ${i.domain} → http://${addresses.join(', http://')}. Replaced by the next \`commbase-admin proxy nginx --domain ${i.domain}\`; edit there.
+${upstreamBlock}
 map $http_upgrade ${upgradeVar} {
     default upgrade;
     ''      close;
@@ -102,7 +131,7 @@ server {
         proxy_set_header X-Forwarded-Host $host;
         proxy_read_timeout 75s;
         proxy_send_timeout 75s;
-        proxy_buffering off;
+        proxy_buffering off;${addresses.length > 1 ? '\n        proxy_next_upstream error timeout http_502 http_503;\n        proxy_connect_timeout 5s;' : ''}
     }
 }
 `;

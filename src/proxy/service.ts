@@ -125,7 +125,7 @@ export async function setupNginx(raw: Record<string, unknown>, connector: Connec
     const base = { host: f.host, where: runner.where, domain: site.domain, site: p.site, text, files, warnings };
     if (f['dry-run']) return { ...base, dryRun: true, backups: [] };
 
-    return audited({ action: 'proxy.nginx', host: f.host, target: `${site.domain} → ${site.upstream.host}:${site.upstream.port}` }, async () => {
+    return audited({ action: 'proxy.nginx', host: f.host, target: `${site.domain} → ${site.upstream.map((u) => `${u.host}:${u.port}`).join(', ')}` }, async () => {
       const backups: string[] = [];
       const restore = async () => {
         for (const [file, before] of [[p.site, previous.site], [p.cert, previous.cert], [p.key, previous.key]] as const) {

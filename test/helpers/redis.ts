@@ -9,11 +9,12 @@ export class RedisServer {
   private child?: ChildProcess;
   private log = '';
 
-  private constructor(readonly port: number, readonly dir: string, private readonly fsync: 'always' | 'everysec') {}
+  private constructor(readonly port: number, readonly dir: string, private readonly fsync: 'always' | 'everysec', private readonly prefix: string[]) {}
 
-  static async start(dir: string, opts: { fsync?: 'always' | 'everysec' } = {}): Promise<RedisServer> {
+  /** `prefix` runs it inside something (nsenter into a test namespace: its loopback, not this machine's). */
+  static async start(dir: string, opts: { fsync?: 'always' | 'everysec'; prefix?: string[]; port?: number } = {}): Promise<RedisServer> {
     mkdirSync(dir, { recursive: true });
-    const r = new RedisServer(await freePort(), dir, opts.fsync ?? 'always');
+    const r = new RedisServer(opts.port ?? (await freePort()), dir, opts.fsync ?? 'always', opts.prefix ?? []);
     await r.run();
     return r;
   }
@@ -22,10 +23,18 @@ export class RedisServer {
 
   /** (Again) on the same port and directory: what the append-only file holds is read back. */
   async run(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', this.fsync, '--save', '', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.log = '';
+    const [cmd, ...pre] = [...this.prefix, 'redis-server'];
+    this.child = spawn(cmd!, [...pre, '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', this.fsync, '--save', '', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (d: Buffer) => { this.log = (this.log + d.toString()).slice(-4000); });
     this.child.stderr!.on('data', (d: Buffer) => { this.log = (this.log + d.toString()).slice(-4000); });
-    await listening(this.port, '127.0.0.1', 10_000).catch((err: Error) => { throw new Error(`${err.message}\n${this.log}`); });
+    // Its own word that it accepts connections (inside a namespace, this machine's loopback cannot tell).
+    const end = Date.now() + 10_000;
+    while (!/Ready to accept connections/.test(this.log)) {
+      if (this.child.exitCode !== null || Date.now() > end) throw new Error(`redis-server did not start on ${this.port}:\n${this.log}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    if (this.prefix.length === 0) await listening(this.port, '127.0.0.1', 10_000);
   }
 
   /** Stop it (SIGTERM: Redis flushes and exits; SIGKILL: as a crash) and wait for the exit. */

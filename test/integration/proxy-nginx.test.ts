@@ -11,10 +11,11 @@ import { TmuxSession } from '../helpers/tmux.js';
 import { TestHost } from '../helpers/lab.js';
 import { missing, titled } from '../helpers/needs.js';
 import { shResult } from '../helpers/proc.js';
-import { PyClient } from '../helpers/relay.js';
+import { PyClient, RelayProcess } from '../helpers/relay.js';
+import { RedisServer } from '../helpers/redis.js';
 import { withTempDir } from '../helpers/tmp.js';
 
-const why = missing({ root: true, commands: ['ip', 'sshd', 'nsenter', 'curl', 'nginx', 'tmux'], python: ['socketio'] });
+const why = missing({ root: true, commands: ['ip', 'sshd', 'nsenter', 'curl', 'nginx', 'tmux', 'redis-server'], python: ['socketio'] });
 
 describe.skipIf(why)(titled('nginx in front of the relay on a namespace host', why), () => {
   let lab: TestHost;
@@ -35,7 +36,16 @@ describe.skipIf(why)(titled('nginx in front of the relay on a namespace host', w
     relay = spawn('nsenter', ['-t', String(lab.sshdPid()), '-n', '-m', process.execPath, BIN, 'relay', 'start', '--data-dir', dataDir, '--port', '5000', '--trusted-proxy', '127.0.0.1'], { stdio: 'ignore', env: { ...process.env, ...env } });
     for (let i = 0; i < 100 && !existsSync(path.join(dataDir, 'admin.json')); i++) await new Promise((r) => setTimeout(r, 100));
   }, 40_000);
-  afterAll(async () => { for (const p of pys) p.kill(); relay?.kill(); await lab?.destroy(); await tmp?.cleanup(); });
+  const cluster: RelayProcess[] = [];
+  let redis: RedisServer | undefined;
+  afterAll(async () => {
+    for (const p of pys) p.kill();
+    relay?.kill();
+    for (const r of cluster) await r.stop('SIGKILL');
+    await redis?.stop('SIGKILL');
+    await lab?.destroy();
+    await tmp?.cleanup();
+  });
 
   const proxyArgs = () => ['proxy', 'nginx', '--host', 'web', '--domain', 'relay.test', '--cert', path.join(pki, 'server', 'cert.pem'), '--key', path.join(pki, 'server', 'key.pem'), '--upstream', '127.0.0.1:5000'];
   const curl = (args: string[]) => shResult('curl', ['-s', '--max-time', '5', ...args]);
@@ -173,5 +183,43 @@ describe.skipIf(why)(titled('nginx in front of the relay on a namespace host', w
     const ca = path.join(pki, 'ca', 'ca.pem');
     const info = await curl(['--cacert', ca, '--resolve', `relay.test:8443:${lab.address}`, 'https://relay.test:8443/info']);
     expect(info.code, info.stderr).toBe(0);
+  }, 90_000);
+
+  it('in front of three relays on one Redis: a polling client keeps its session (sticky by address), a relay that stops answering is taken out', async () => {
+    const inNs = ['nsenter', '-t', String(lab.sshdPid()), '-n', '-m'];
+    redis = await RedisServer.start(path.join(lab.dir, 'redis'), { prefix: inNs, port: 6391 });
+    for (const n of [1, 2, 3]) cluster.push(await RelayProcess.start(['--port', String(5100 + n), '--store', 'redis://127.0.0.1:6391/0', '--trusted-proxy', '127.0.0.1'], env, path.join(lab.dir, `relay-${n}`), inNs));
+    const r = await runJson<{ action: string }>(['proxy', 'nginx', '--host', 'web', '--domain', 'relay.test', '--cert', path.join(pki, 'server', 'cert.pem'), '--key', path.join(pki, 'server', 'key.pem'), '--upstream', '127.0.0.1:5101', '--upstream', '127.0.0.1:5102', '--upstream', '127.0.0.1:5103', '--json'], { env });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(lab.nsExec(['cat', '/etc/nginx/sites-available/commbase-admin-relay.test.conf'])).toMatch(/upstream commbase_admin_relay_test \{\s*ip_hash;/);
+    const ca = path.join(pki, 'ca', 'ca.pem');
+    const issued = await runJson<{ token: string }>(['clients', 'issue', '--name', 'poller', '--scope', 'both', '--host', 'web', '--data-dir', cluster[0]!.dataDir, '--json'], { env });
+    expect(issued.code, issued.stderr).toBe(0);
+    const base = `https://${lab.address}`;
+    const post = (via: string) => curl(['-w', ' %{http_code}', '--cacert', ca, '--resolve', `relay.test:443:${lab.address}`, '-H', 'content-type: application/json', '-d', JSON.stringify({ via }), `https://relay.test/t/${issued.json.token}/api/save_json`]);
+    // Long polling: every request of the session must reach the relay that holds it, or the session is unknown.
+    const py = PyClient.start(['listen', `${base}/t/${issued.json.token}/api/get_saved_data`, `${base}?token=${issued.json.token}`, '40'], { COMMBASE_TRANSPORTS: 'polling', REQUESTS_CA_BUNDLE: ca, SSL_CERT_FILE: ca });
+    pys.push(py);
+    expect(await py.waitFor((e) => e.event === 'connected' || e.event === 'refused', 20_000)).toMatchObject({ event: 'connected', transport: 'polling' });
+    for (const n of [1, 2, 3, 4, 5]) {
+      expect((await post(`poll-${n}`)).stdout).toMatch(/ 200$/);
+      await py.waitFor((e) => e.event === 'update_saved_data' && (e as { last?: { via?: string } }).last?.via === `poll-${n}`, 10_000);
+    }
+    expect(py.events.some((e) => e.event === 'disconnect')).toBe(false);
+    // The relay this client is on, from any relay's status: the one nginx sends this address to.
+    type Cluster = { cluster: Array<{ publicUrl: string; clients: Array<{ name: string }> }> };
+    let holder = -1;
+    for (let i = 0; i < 50 && holder < 0; i++) {
+      const st = await runJson<Cluster>(['relay', 'status', '--host', 'web', '--data-dir', cluster[1]!.dataDir, '--json'], { env });
+      holder = cluster.findIndex((c) => st.json.cluster?.find((p) => p.publicUrl.endsWith(`:${c.port}`))?.clients.some((x) => x.name === 'poller'));
+      if (holder < 0) await new Promise((x) => setTimeout(x, 200));
+    }
+    expect(holder).toBeGreaterThanOrEqual(0);
+    // That relay stops answering: nginx takes it out, uploads from the same address go on (to another relay).
+    await cluster[holder]!.stop('SIGKILL');
+    const after = await post('after-kill');
+    expect(after.stdout).toMatch(/ 200$/);
+    const docs = await curl(['--cacert', ca, '--resolve', `relay.test:443:${lab.address}`, `https://relay.test/t/${issued.json.token}/api/get_saved_data`]);
+    expect((JSON.parse(docs.stdout) as Array<{ via?: string }>).map((d) => d.via)).toEqual(['poll-1', 'poll-2', 'poll-3', 'poll-4', 'poll-5', 'after-kill']);
   }, 90_000);
 });

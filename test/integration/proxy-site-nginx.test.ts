@@ -29,16 +29,24 @@ describe.skipIf(why)(titled('nginx sites from hostile values', why), () => {
       // Valid values weigh three to one, so enough whole sites reach nginx in every run (at one to one about 15 of
       // 120 did, and the count below failed now and then); every run still throws hostile values at each field.
       fc.oneof({ arbitrary: fc.domain(), weight: 3 }, { arbitrary: hostile, weight: 1 }),
-      fc.oneof({ arbitrary: fc.constantFrom('127.0.0.1:5000', '[::1]:5000', 'relay-backend:5000'), weight: 3 }, { arbitrary: hostile.map((h) => `${h}:5000`), weight: 1 }),
+      fc.oneof(
+        { arbitrary: fc.constantFrom('127.0.0.1:5000', '[::1]:5000', 'relay-backend:5000'), weight: 3 },
+        // Several relays on one Redis: an upstream group.
+        { arbitrary: fc.constantFrom(['127.0.0.1:5001', '127.0.0.1:5002'], ['[::1]:5000', '10.0.0.2:5000', '10.0.0.3:5000']), weight: 1 },
+        { arbitrary: hostile.map((h) => `${h}:5000`), weight: 1 },
+        { arbitrary: hostile.map((h) => ['127.0.0.1:5001', `${h}:5000`]), weight: 1 },
+      ),
       fc.oneof({ arbitrary: fc.constantFrom('/var/www/acme', '/srv/a-b_c.d'), weight: 3 }, { arbitrary: hostile.map((h) => `/var/www/${h}`), weight: 1 }),
       (domain, upstream, webroot) => {
         const parsed = siteInput.safeParse({ domain, upstream, webroot, 'http-port': '8080', 'https-port': '8443' });
         if (!parsed.success) return;
         accepted += 1;
         const text = renderSite(parsed.data);
-        // What we write: two server blocks, one map, three locations; a value never opens or closes another.
-        expect(text.match(/\{/g)!.length).toBe(6);
-        expect(text.match(/\}/g)!.length).toBe(6);
+        // What we write: two server blocks, one map, three locations (and one upstream group for several relays); a
+        // value never opens or closes another.
+        const blocks = parsed.data.upstream.length > 1 ? 7 : 6;
+        expect(text.match(/\{/g)!.length).toBe(blocks);
+        expect(text.match(/\}/g)!.length).toBe(blocks);
         const dir = path.join(tmp.dir, `s${n++}`);
         mkdirSync(dir);
         const site = text.replaceAll(`/etc/nginx/commbase-admin/${parsed.data.domain}/`, `${tmp.dir}/`);

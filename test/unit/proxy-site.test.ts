@@ -46,6 +46,17 @@ describe('the nginx site', () => {
     expect(text).toMatch(/proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;/);
     expect(text).toMatch(/proxy_read_timeout 75s;/);
     expect(renderSite(input({ 'https-port': '8443', upstream: '[::1]:5000' }))).toMatch(/return 301 https:\/\/\$host:8443\$request_uri;[\s\S]*proxy_pass http:\/\/\[::1\]:5000;/);
+    expect(text).not.toMatch(/upstream |ip_hash|proxy_next_upstream/);
+  });
+
+  it('several relays on one Redis: one upstream group, sticky by client address, a failing relay taken out, uploads never retried', () => {
+    const text = renderSite(input({ upstream: ['10.0.0.1:5000', '10.0.0.2:5000', '[fd00::3]:5000'] }));
+    expect(text).toMatch(/upstream commbase_admin_relay_example_org \{\s*ip_hash;\s*server 10\.0\.0\.1:5000 max_fails=1 fail_timeout=10s;\s*server 10\.0\.0\.2:5000 max_fails=1 fail_timeout=10s;\s*server \[fd00::3\]:5000 max_fails=1 fail_timeout=10s;\s*\}/);
+    expect(text).toMatch(/proxy_pass http:\/\/commbase_admin_relay_example_org;/);
+    expect(text).toMatch(/proxy_next_upstream error timeout http_502 http_503;/);
+    expect(text).not.toMatch(/non_idempotent/);
+    // A comma-separated list (the console's one field) is the same.
+    expect(renderSite(input({ upstream: '10.0.0.1:5000, 10.0.0.2:5000,[fd00::3]:5000' }))).toBe(text);
   });
 
   it('refuses names, upstreams, ports and paths that could change the configuration, naming the field', () => {
@@ -57,6 +68,11 @@ describe('the nginx site', () => {
       [{ upstream: '127.0.0.1' }, /upstream/],
       [{ upstream: '127.0.0.1:5000; return 200' }, /upstream/],
       [{ upstream: 'host:0x50' }, /upstream/],
+      [{ upstream: [] }, /upstream.*1 to 16/],
+      [{ upstream: Array.from({ length: 17 }, (_, i) => `10.0.0.${i + 1}:5000`) }, /upstream.*1 to 16/],
+      [{ upstream: ['10.0.0.1:5000', '10.0.0.1:5000'] }, /upstream.*twice/],
+      [{ upstream: ['10.0.0.1:5000', 'x;y:1'] }, /upstream/],
+      [{ upstream: [5000] }, /upstream/],
       [{ 'http-port': '80 ssl' }, /http-port/],
       [{ 'https-port': '80' }, /https-port.*differ/],
       [{ webroot: '/var/www/x;y' }, /webroot/],

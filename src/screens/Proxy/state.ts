@@ -18,7 +18,7 @@ export function fields(hosts: string[]): FormField[] {
     { key: 'domain', label: 'The name clients use', hint: 'a DNS name pointing at that host, e.g. relay.example.org', validate: fieldCheck(shape.domain, 'domain') },
     { key: 'cert', label: 'Certificate with its chain, on that host', hint: 'cert.pem from the certificate wizard\'s ACME choice or cert acme', validate: absolute('certificate') },
     { key: 'key', label: 'Its key (unencrypted), on that host', hint: 'key.pem beside it', validate: absolute('key') },
-    { key: 'upstream', label: 'Where the relay listens', hint: 'HOST:PORT; start the relay with --trusted-proxy 127.0.0.1 so it sees clients\' addresses', initial: '127.0.0.1:5000', validate: fieldCheck(shape.upstream, 'upstream') },
+    { key: 'upstream', label: 'Where the relay listens', hint: 'HOST:PORT, or several separated by commas (relays on one Redis); start them with --trusted-proxy 127.0.0.1 so they see clients\' addresses', initial: '127.0.0.1:5000', validate: fieldCheck(shape.upstream, 'upstream') },
     { key: 'http-port', label: 'Port for http (redirected to https)', initial: '80', validate: fieldCheck(shape['http-port'], 'http-port') },
     { key: 'https-port', label: 'Port for https', initial: '443', validate: fieldCheck(shape['https-port'], 'https-port') },
   ];

@@ -46,10 +46,13 @@ function relayDeploy(relay: Command): void {
     .option('--trusted-proxy <cidr>', 'a reverse proxy whose X-Forwarded-For names the client (repeatable)', collect, [])
     .option('--public-host <host>', 'the name or address clients use, for the URLs it hands out (default: the host\'s address in the inventory)')
     .option('--insecure-http', 'allow plain HTTP beyond loopback')
+    .option('--store <url>', 'share a Redis with other relays: redis://HOST:PORT/DB (see relay start --store)')
+    .option('--store-password-file <file>', 'Redis\'s password, in a file on this machine (copied 0600, the service\'s only)')
+    .option('--store-unsafe', 'accept a Redis that does not fsync every write')
     .option('--dry-run', 'print every file and command, change nothing')
     .action(action(async (o) => {
       const { deployRelay } = await import('../relay/deploy.js');
-      const r = await deployRelay({ host: o.host, ...(o.bind ? { bind: o.bind } : {}), ...(o.port ? { port: o.port } : {}), 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'open-from': o.openFrom, 'trusted-proxy': o.trustedProxy, ...(o.publicHost ? { 'public-host': o.publicHost } : {}), 'insecure-http': Boolean(o.insecureHttp), 'dry-run': Boolean(o.dryRun) }, connector(o), o.json ? () => {} : steps);
+      const r = await deployRelay({ host: o.host, ...(o.bind ? { bind: o.bind } : {}), ...(o.port ? { port: o.port } : {}), 'tls-cert': o.tlsCert, 'tls-key': o.tlsKey, 'open-from': o.openFrom, 'trusted-proxy': o.trustedProxy, ...(o.publicHost ? { 'public-host': o.publicHost } : {}), 'insecure-http': Boolean(o.insecureHttp), ...(o.store ? { store: o.store } : {}), ...(o.storePasswordFile ? { 'store-password-file': o.storePasswordFile } : {}), 'store-unsafe': Boolean(o.storeUnsafe), 'dry-run': Boolean(o.dryRun) }, connector(o), o.json ? () => {} : steps);
       emit(o, r, (x) => [
         `${x.host} (${x.where}): the relay ${x.version} under ${x.node}`,
         ...x.steps.map((s) => `  ${s}`),

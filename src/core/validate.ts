@@ -11,8 +11,13 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   if (!issue) throw new UserError(`invalid ${what}`);
   const field = issue.path.map(String).join('.') || what;
   const value = valueAt(input, issue.path);
-  const shown = value === undefined ? '(missing)' : quoted(value);
+  const shown = value === undefined ? '(missing)' : quoted(typeof value === 'string' ? redactUrlPassword(value) : value);
   throw new UserError(`invalid ${field} ${shown}: ${issue.message}`, [], field);
+}
+
+/** A URL's password is never repeated back (an error ends up in logs and terminals): user:***@host. */
+export function redactUrlPassword(v: string): string {
+  return v.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^@/\s]*@/i, '$1:***@');
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

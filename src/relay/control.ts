@@ -19,6 +19,8 @@ export interface StartRequest {
   'data-dir'?: string;
   'trusted-proxy'?: string[];
   'open-from'?: string[];
+  /** Several relays on one Redis (its password from COMMBASE_RELAY_REDIS_PASSWORD, inherited). */
+  store?: string;
 }
 
 /** The argv `relay start` gets: the same flags the command line takes, checked first by the same schema. */
@@ -26,7 +28,8 @@ export function startArgv(req: StartRequest, bin: string): string[] {
   const o = parseInput(relayInput, { ...req, port: req.port ?? '5000' }, 'relay start');
   return [process.execPath, bin, 'relay', 'start', '--bind', o.bind, '--port', String(o.port), '--data-dir', o['data-dir'],
     ...(o['tls-cert'] && o['tls-key'] ? ['--tls-cert', o['tls-cert'], '--tls-key', o['tls-key']] : []),
-    ...o['trusted-proxy'].flatMap((c) => ['--trusted-proxy', c]), ...o['open-from'].flatMap((c) => ['--open-from', c])];
+    ...o['trusted-proxy'].flatMap((c) => ['--trusted-proxy', c]), ...o['open-from'].flatMap((c) => ['--open-from', c]),
+    ...(o.store ? ['--store', o.store] : [])];
 }
 
 async function adminInfo(dataDir: string): Promise<{ pid: number; procStart?: string } | undefined> {

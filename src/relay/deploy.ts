@@ -35,6 +35,10 @@ export const deployInput = z.object({
   /** The name or address clients use, for the URLs the relay hands out (default: the inventory's address for the host). */
   'public-host': relayInput.shape['public-host'],
   'insecure-http': z.boolean().default(false),
+  /** Several relays on one Redis: the URL, Redis's password in a file on this machine (copied 0600), --store-unsafe. */
+  store: relayInput.shape.store,
+  'store-password-file': z.string().min(1).optional(),
+  'store-unsafe': z.boolean().default(false),
   'dry-run': z.boolean().default(false),
 });
 
@@ -58,7 +62,8 @@ export function serviceSettings(input: z.output<typeof deployInput>): RelayOptio
   const tls = input['tls-cert'] && input['tls-key'] ? { 'tls-cert': PATHS.cert, 'tls-key': PATHS.key } : {};
   if (Boolean(input['tls-cert']) !== Boolean(input['tls-key'])) throw new UserError('invalid tls-key: give both --tls-cert and --tls-key, or neither', [], 'tls-key');
   return parseInput(relayInput, {
-    bind: input.bind, port: String(input.port), ...tls, 'data-dir': PATHS.data, ...(input['public-host'] ? { 'public-host': input['public-host'] } : {}), 'open-from': input['open-from'], 'trusted-proxy': input['trusted-proxy'], 'insecure-http': input['insecure-http'],
+    bind: input.bind, port: String(input.port), ...tls, 'data-dir': PATHS.data, ...(input['public-host'] ? { 'public-host': input['public-host'] } : {}),
+    ...(input.store ? { store: input.store, 'store-unsafe': input['store-unsafe'], ...(input['store-password-file'] ? { 'store-password-file': PATHS.storePassword } : {}) } : {}), 'open-from': input['open-from'], 'trusted-proxy': input['trusted-proxy'], 'insecure-http': input['insecure-http'],
   }, 'relay deploy');
 }
 
@@ -158,7 +163,7 @@ export async function relayBundle(given?: string): Promise<{ bytes: Buffer; vers
 const run = (what: string, argv: string[]): DeployStep => ({ kind: 'run', what, argv });
 
 /** Every step of a deploy, in order, before anything is done. */
-export function deploySteps(version: string, settings: RelayOptions, tls: boolean): DeployStep[] {
+export function deploySteps(version: string, settings: RelayOptions, tls: boolean, storePassword = false): DeployStep[] {
   const dir = `${PATHS.opt}/${version}`;
   return [
     run(`the system user ${SERVICE_USER} (made when missing; no login, no home)`, ['sh', '-c', `getent passwd ${SERVICE_USER} >/dev/null || useradd --system --user-group --no-create-home --home-dir ${PATHS.data} --shell /usr/sbin/nologin ${SERVICE_USER}`]),
@@ -171,6 +176,7 @@ export function deploySteps(version: string, settings: RelayOptions, tls: boolea
       { kind: 'write' as const, what: `${PATHS.cert} (0644)`, path: PATHS.cert, mode: 0o644 },
       { kind: 'write' as const, what: `${PATHS.key} (0600, ${SERVICE_USER}'s only)`, path: PATHS.key, mode: 0o600, secret: true },
     ] : []),
+    ...(storePassword ? [{ kind: 'write' as const, what: `${PATHS.storePassword} (Redis's password; 0600, ${SERVICE_USER}'s only)`, path: PATHS.storePassword, mode: 0o600, secret: true }] : []),
     { kind: 'write', what: `${PATHS.settings} (0640): listen on ${settings.bind}:${settings.port}${tls ? ' with TLS' : ''}`, path: PATHS.settings, mode: 0o640 },
     { kind: 'write', what: `${PATHS.unit} (0644)`, path: PATHS.unit, mode: 0o644 },
     run(`switch ${PATHS.opt}/current to ${version} (atomic)`, ['sh', '-c', `ln -sfn ${version} ${PATHS.opt}/.current.new && mv -T ${PATHS.opt}/.current.new ${PATHS.opt}/current`]),
@@ -186,23 +192,25 @@ export async function deployRelay(raw: z.input<typeof deployInput>, deps: Connec
   // One after the other: the first bad file is the one named, every time.
   const cert = tls ? await readSmallFile(input['tls-cert']!, 'tls-cert') : undefined;
   const key = tls ? await readSmallFile(input['tls-key']!, 'tls-key') : undefined;
+  if (input['store-password-file'] && !input.store) throw new UserError('invalid store-password-file: it is for --store redis://…; give that too', [], 'store-password-file');
+  const storePassword = input['store-password-file'] ? await readSmallFile(input['store-password-file'], 'store-password-file', 4096) : undefined;
   const { bytes, version } = await relayBundle();
   return withRunner(input.host, deps.connect, async (runner, host) => {
     // Clients reach the relay by the address the inventory knows the host by, unless told otherwise.
     const settings = input['public-host'] || host.name === 'local' || !host.address ? checked : serviceSettings({ ...input, 'public-host': host.address.includes(':') ? `[${host.address}]` : host.address });
     const found = await checkHost(runner, host.name);
     const unit = unitFile({ node: found.node, port: settings.port });
-    const steps = deploySteps(version, settings, tls);
+    const steps = deploySteps(version, settings, tls, storePassword !== undefined);
     const base = { host: host.name, where: runner.where, version, node: `${found.node} ${found.version}`, unit, settings, steps: steps.map((s) => (s.argv ? `${s.what}: ${quoteArgv(s.argv)}` : `write ${s.what}`)) };
     if (input['dry-run']) return { ...base, dryRun: true };
     return audited({ action: 'relay.deploy', host: host.name, target: `${SERVICE} ${version} on ${settings.bind}:${settings.port}` }, async () => {
-      const content: Record<string, string | Buffer> = { [`${PATHS.opt}/${version}/relay.mjs`]: bytes, [PATHS.settings]: `${JSON.stringify(settings, null, 2)}\n`, [PATHS.unit]: unit, ...(cert && key ? { [PATHS.cert]: cert, [PATHS.key]: key } : {}) };
+      const content: Record<string, string | Buffer> = { [`${PATHS.opt}/${version}/relay.mjs`]: bytes, [PATHS.settings]: `${JSON.stringify(settings, null, 2)}\n`, [PATHS.unit]: unit, ...(cert && key ? { [PATHS.cert]: cert, [PATHS.key]: key } : {}), ...(storePassword ? { [PATHS.storePassword]: storePassword } : {}) };
       let owner: { uid: number; gid: number } | undefined;
       for (const s of steps) {
         onStep(s.what);
         if (s.argv) { await runner.run(s.argv, { privileged: true, timeoutMs: 60_000 }); continue; }
         owner ??= await ownerOf(runner);
-        const forUser = s.path === PATHS.key ? owner : s.path === PATHS.settings ? { uid: 0, gid: owner.gid } : undefined;
+        const forUser = s.path === PATHS.key || s.path === PATHS.storePassword ? owner : s.path === PATHS.settings ? { uid: 0, gid: owner.gid } : undefined;
         await runner.writeFile(s.path!, content[s.path!]!, s.mode!, forUser);
       }
       onStep('waiting for the relay to answer');

@@ -32,7 +32,7 @@ export const relayInput = z.object({
   // Written into every URL the relay hands out: a DNS name, an IPv4 address or a bracketed IPv6 one, nothing else.
   'public-host': z.string().regex(/^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]{2,45}\])$/, 'must be a host name, an IPv4 address or an IPv6 address in brackets').optional(),
   /** Several relays on one Redis (store-redis.ts): redis://HOST:PORT/DB or rediss:// (TLS); no password in it. */
-  store: z.string().regex(/^rediss?:\/\/[^\s]{1,300}$/, 'must be redis://HOST:PORT/DB or rediss://HOST:PORT/DB (TLS)').optional(),
+  store: z.string().superRefine((v, ctx) => { const why = storeUrlProblem(v); if (why) ctx.addIssue({ code: 'custom', message: why }); }).optional(),
   /** A file holding Redis's password (only its owner may read it), instead of argv. */
   'store-password-file': z.string().min(1).optional(),
   /** Accept a Redis that does not fsync every write (shown on the status line). */
@@ -51,6 +51,19 @@ export const relayInput = z.object({
     ctx.addIssue({ code: 'custom', path: ['bind'], message: 'listens beyond this machine without TLS: tokens and data would cross the network in clear text. Give --tls-cert and --tls-key (commbase-admin cert issue makes them), or --insecure-http if the network is already protected' });
   }
 });
+/** What is wrong with a --store URL, if anything: redis:// or rediss://, a host, a database number, no password. */
+export function storeUrlProblem(v: string): string | undefined {
+  if (!/^rediss?:\/\/[^\s]{1,300}$/.test(v)) return 'must be redis://HOST:PORT/DB or rediss://HOST:PORT/DB (TLS)';
+  let u: URL;
+  try { u = new URL(v); } catch { return 'must be redis://HOST:PORT/DB or rediss://HOST:PORT/DB (TLS)'; }
+  if (u.password) return 'holds a password, which every user of this machine can read in the process list: give --store-password-file FILE or COMMBASE_RELAY_REDIS_PASSWORD';
+  if (!u.hostname) return 'must name the Redis host: redis://HOST:PORT/DB';
+  if (u.search || u.hash) return 'must not have a ?query or #fragment';
+  const db = u.pathname === '' || u.pathname === '/' ? 0 : Number(u.pathname.slice(1));
+  if (!Number.isInteger(db) || db < 0 || db > 1000) return 'the database after the port must be a number from 0 (redis://HOST:PORT/0)';
+  return undefined;
+}
+
 function tooWide(c: string): boolean {
   const [addr, bits] = normaliseCidr(c).split('/');
   return Number(bits) < (isIP(addr!) === 6 ? 48 : 16);

@@ -8,6 +8,8 @@ export const PATHS = {
   settings: '/etc/commbase-admin/relay.json',
   cert: '/etc/commbase-admin/tls/cert.pem',
   key: '/etc/commbase-admin/tls/key.pem',
+  /** Redis's password for a relay deployed with --store (0600, the service user's only). */
+  storePassword: '/etc/commbase-admin/redis.pw',
   data: '/var/lib/commbase-relay',
   unit: `/etc/systemd/system/${SERVICE}.service`,
 } as const;

@@ -45,7 +45,7 @@ describe.skipIf(why)(titled('console under tmux: the relay and its clients', why
     await session.waitFor(/port "0x1388": must be a whole number/);
     await session.key('C-u');
     await session.paste(String(port));
-    for (const next of ['TLS certificate', 'Its key', 'A reverse proxy to trust', 'Let Commbase\'s own scripts on this machine in']) { await session.key('Enter'); await session.waitFor(next); }
+    for (const next of ['TLS certificate', 'Its key', 'A reverse proxy to trust', 'Share a Redis with other relays', 'Let Commbase\'s own scripts on this machine in']) { await session.key('Enter'); await session.waitFor(next); }
     await session.key('Enter');
     await session.waitFor('Start the relay on this machine?');
     await session.key('y');

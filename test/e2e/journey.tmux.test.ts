@@ -128,9 +128,9 @@ describe.skipIf(why)(titled('the journey: two bare hosts to a live client, from 
     // 4. The relay: the start form opens at once with the certificate, its key and its address filled in.
     await checklist(/› ○ 4\. The relay/);
     await press('Enter');
-    await s.waitFor('Start the relay on this machine (1/6)');
+    await s.waitFor('Start the relay on this machine (1/7)');
     await s.waitFor(`› ${r.address}`);
-    for (let i = 0; i < 6; i++) await press('Enter');
+    for (let i = 0; i < 7; i++) await press('Enter');
     await s.waitFor('Start the relay on this machine?');
     await press('y');
     await s.waitFor(/RELAY local: UP/, 20_000);

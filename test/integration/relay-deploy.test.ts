@@ -49,6 +49,14 @@ describe.skipIf(why)(titled('relay deploy on a host with systemd (systemd-nspawn
     expect(r.json.unit).toMatch(/NoNewPrivileges=yes/);
     expect(r.json.steps.join('\n')).toMatch(/key\.pem \(0600/);
     expect(host.exec('test -e /etc/systemd/system/commbase-relay.service && echo yes || echo no').trim()).toBe('no');
+    // With a shared Redis: its URL in the settings, its password copied 0600 for the service only, never in argv.
+    const pw = path.join(tmp.dir, 'redis.pw');
+    writeFileSync(path.join(tmp.dir, 'redis.pw'), 'pw-not-in-argv\n', { mode: 0o600 });
+    const shared = await runJson<{ steps: string[]; settings: Record<string, unknown> }>(['relay', 'deploy', '--host', 'sd', '--tls-cert', path.join(pki, 'server/cert.pem'), '--tls-key', path.join(pki, 'server/key.pem'), '--store', 'redis://10.0.0.9:6379/0', '--store-password-file', pw, '--dry-run', '--json'], { env });
+    expect(shared.code, shared.stderr).toBe(0);
+    expect(shared.json.settings).toMatchObject({ store: 'redis://10.0.0.9:6379/0', 'store-password-file': '/etc/commbase-admin/redis.pw', 'store-unsafe': false });
+    expect(shared.json.steps.join('\n')).toMatch(/write \/etc\/commbase-admin\/redis\.pw \(Redis's password; 0600/);
+    expect(JSON.stringify(shared.json)).not.toContain('pw-not-in-argv');
   });
 
   it('deploys: a hardened service, enabled at boot, serving TLS; kill -9 restarts it with every document kept; a broken upgrade rolls back, a good one switches; a reboot brings it back; uninstall leaves no unit, user or binary, and keeps the data', async () => {
@@ -252,6 +260,8 @@ describe('relay deploy, service, logs and uninstall refuse bad input before conn
       [['relay', 'restart', '--host', 'a b'], /invalid host/],
       [['relay', 'logs', '--host', 'nowhere', '--follow', '--since', '`reboot`'], /invalid since/],
       [['relay', 'deploy', '--host', 'nowhere', '--bind', '127.0.0.1', '--public-host', 'x'.repeat(300)], /invalid public-host/],
+      [['relay', 'deploy', '--host', 'nowhere', '--bind', '127.0.0.1', '--store', 'redis://:hunter2@10.0.0.9/0'], /invalid store "redis:\/\/:\*\*\*@10\.0\.0\.9\/0": holds a password/],
+      [['relay', 'deploy', '--host', 'nowhere', '--bind', '127.0.0.1', '--store-password-file', '/etc/hostname'], /invalid store-password-file: it is for --store/],
       [['relay', 'upgrade', '--host', 'nowhere', '--bundle', '/nonexistent/relay.mjs'], /failed to read the bundle/],
       [['relay', 'upgrade', '--host', 'nowhere', '--bundle', '/dev/zero'], /invalid bundle "\/dev\/zero": not a regular file/],
       [['relay', 'deploy', '--host', 'nowhere', '--tls-cert', '/dev/zero', '--tls-key', '/dev/zero'], /invalid tls-cert "\/dev\/zero": not a regular file/],

@@ -7,15 +7,16 @@ import { type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runJson } from '../helpers/cli.js';
+import { BIN, runCli, runJson } from '../helpers/cli.js';
+import { TmuxSession } from '../helpers/tmux.js';
 import { BUNDLE, commbaseMissing, commbaseScript, finished, makeAppDir } from '../helpers/commbase.js';
 import { missing, titled } from '../helpers/needs.js';
-import { until } from '../helpers/port.js';
+import { freePort, until } from '../helpers/port.js';
 import { RedisServer } from '../helpers/redis.js';
 import { PyClient, RelayProcess } from '../helpers/relay.js';
 import { withTempDir } from '../helpers/tmp.js';
 
-const why = commbaseMissing() ?? missing({ commands: ['redis-server'], python: ['socketio', 'requests'] });
+const why = commbaseMissing() ?? missing({ commands: ['redis-server', 'tmux'], python: ['socketio', 'requests'] });
 
 describe.skipIf(why)(titled('several relays on one Redis (redis-server)', why), () => {
   let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -176,6 +177,42 @@ describe.skipIf(why)(titled('several relays on one Redis (redis-server)', why), 
     expect(new Set(tags).size).toBe(tags.length);
   }, 30_000);
 
+  it('from the console: the start form takes the store, and the relay it starts serves the shared documents', async () => {
+    const port = await freePort();
+    const session = TmuxSession.start('redis-console', [process.execPath, BIN], { ...env, NO_COLOR: '1' }, { cols: 130, rows: 40 });
+    try {
+      await session.waitFor('Relay & clients');
+      await session.openFromHome('7', /No relay runs with/);
+      await session.key('s');
+      await session.waitFor('Address to listen on');
+      await session.key('Enter');
+      await session.waitFor('Port');
+      await session.key('C-u');
+      await session.paste(String(port));
+      for (const next of ['TLS certificate', 'Its key', 'A reverse proxy to trust', 'Share a Redis with other relays']) { await session.key('Enter'); await session.waitFor(next); }
+      await session.paste('redis://u:pw@127.0.0.1:1/0');
+      await session.key('Enter');
+      await session.waitFor(/store "redis:\/\/u:\*\*\*@127\.0\.0\.1:1\/0": holds a password/);
+      await session.key('C-u');
+      await session.paste(redis.url);
+      await session.key('Enter');
+      await session.waitFor('Let Commbase');
+      await session.key('Enter');
+      await session.waitFor(new RegExp(`documents and clients in ${redis.url.replace(/[./]/g, '\\$&')}, shared with the relays there`));
+      await session.key('y');
+      await session.waitFor(new RegExp(`RELAY local: UP .*http://127\\.0\\.0\\.1:${port}`), 20_000);
+      await session.waitFor(/store: redis redis:\/\/127\.0\.0\.1:\d+\/0 up/);
+      expect(await (await fetch(`http://127.0.0.1:${port}/api/get_saved_data?token=${token}`)).json()).toEqual(await read(b));
+      await session.key('t');
+      await session.waitFor('Stop the relay?');
+      await session.type(String(port));
+      await session.key('Enter');
+      await session.waitFor(/relay stopped/, 15_000);
+    } finally {
+      session.kill();
+    }
+  }, 90_000);
+
   it('relay store migrate: a relay\'s log into an empty Redis database and back, checked, the same documents and tokens on the other side; never into one that holds data or from a running relay', async () => {
     const dir = path.join(tmp.dir, 'alone');
     const alone = await RelayProcess.start(['--port', '0'], env, dir);
@@ -228,7 +265,7 @@ describe.skipIf(why)(titled('several relays on one Redis (redis-server)', why), 
     writeFileSync(pw, 'secret\n');
     chmodSync(pw, 0o644);
     const cases: Array<[string[], RegExp]> = [
-      [['--store', 'redis://user:secret@127.0.0.1:6379/0'], /invalid store: the URL holds a password/],
+      [['--store', 'redis://user:s3cr3t@127.0.0.1:6379/0'], /invalid store "redis:\/\/user:\*\*\*@127\.0\.0\.1:6379\/0": holds a password/],
       [['--store', 'http://127.0.0.1:6379/0'], /invalid store/],
       [['--store', 'redis://127.0.0.1:6379/x'], /the database after the port must be a number/],
       [['--store', `redis://127.0.0.1:6379/0 ${'x'.repeat(400)}`], /invalid store/],
@@ -241,6 +278,7 @@ describe.skipIf(why)(titled('several relays on one Redis (redis-server)', why), 
       const r = await runCli(['relay', 'start', '--port', '0', '--data-dir', path.join(tmp.dir, 'e'), ...args], { env, timeoutMs: 20_000 });
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr).not.toContain('s3cr3t');
     }
   }, 60_000);
 });

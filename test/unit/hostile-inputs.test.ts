@@ -104,6 +104,7 @@ describe('relay options', () => {
       ['port', '0x1388', /whole number/], ['max-body', '1e6', /whole number of bytes/], ['rate', '2.5', /whole number/], ['keep', ' 5', /whole number/],
       ['open-from', ['10.0.0.0/8'], /without a token over plain HTTP/], ['open-from', ['127.0.0.1/33'], /CIDR/], ['bind', 'fe80::1%eth0', /IP address/],
       ['public-host', 'evil.example/x?a=', /host name/], ['public-host', 'a'.repeat(254), /host name/], ['public-host', 'fd00::1', /in brackets/], ['public-host', 'x y', /host name/], ['public-host', 5, /string/],
+      ['store', 'redis://u:topsecret@10.0.0.5:6379/0', /"redis:\/\/u:\*\*\*@10\.0\.0\.5:6379\/0": holds a password/], ['store', 'http://10.0.0.5/0', /redis:\/\//], ['store', 'redis://h:6379/0?x=1', /query/], ['store', 'redis://h:6379/-1', /database/],
     ] as const) {
       expect(() => parseInput(relayInput, { 'data-dir': '/tmp/x', [field]: value }), field).toThrow(message);
     }

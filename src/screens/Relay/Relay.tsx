@@ -18,7 +18,7 @@ import type { Pending } from './state.js';
 
 function describe(p: Pending, port: number | undefined, host: string): { title: string; lines: string[]; target?: string } {
   switch (p.kind) {
-    case 'start': return { title: 'Start the relay on this machine?', lines: [`listen on ${p.values.bind}:${p.values.port}${p.values['tls-cert'] ? ' with TLS' : ' (plain HTTP)'}`, ...(p.values['trusted-proxy'] ? [`trust X-Forwarded-For from ${p.values['trusted-proxy']}`] : []), ...(p.values['open-loopback'] === 'y' ? ['no token needed from this machine itself (127.0.0.1/32): its Commbase scripts work unedited'] : []), 'It keeps running after the console closes; t stops it.'] };
+    case 'start': return { title: 'Start the relay on this machine?', lines: [`listen on ${p.values.bind}:${p.values.port}${p.values['tls-cert'] ? ' with TLS' : ' (plain HTTP)'}`, ...(p.values['trusted-proxy'] ? [`trust X-Forwarded-For from ${p.values['trusted-proxy']}`] : []), ...(p.values['open-loopback'] === 'y' ? ['no token needed from this machine itself (127.0.0.1/32): its Commbase scripts work unedited'] : []), ...(p.values.store ? [`documents and clients in ${p.values.store}, shared with the relays there`] : []), 'It keeps running after the console closes; t stops it.'] };
     case 'stop': return { title: 'Stop the relay?', lines: ['Connected clients are disconnected; stored documents stay.'], target: String(port ?? '') };
     case 'service': return p.verb === 'start'
       ? { title: `Start the relay service on ${host}?`, lines: ['systemctl start commbase-relay, with the settings it was deployed with.'] }

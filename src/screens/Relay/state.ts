@@ -120,6 +120,7 @@ export const FORMS: Record<string, FormField[]> = {
     { key: 'tls-cert', label: 'TLS certificate (empty: plain HTTP, loopback only)', hint: 'cert.pem from the certificate wizard', initial: '', validate: absoluteOrEmpty('certificate'), complete: completePath },
     { key: 'tls-key', label: 'Its key (empty with no certificate)', initial: '', validate: absoluteOrEmpty('key'), complete: completePath },
     { key: 'trusted-proxy', label: 'A reverse proxy to trust for X-Forwarded-For (empty: none)', hint: '127.0.0.1 when nginx on this host is in front (the Proxy screen)', initial: '', validate: fieldCheck(cidr, 'trusted-proxy', { optional: true }) },
+    { key: 'store', label: 'Share a Redis with other relays? (empty: this relay\'s own log)', hint: 'redis://HOST:PORT/DB; its password from COMMBASE_RELAY_REDIS_PASSWORD; Redis must fsync every write', initial: '', validate: fieldCheck(relayInput.shape.store, 'store', { optional: true }) },
     { key: 'open-loopback', label: 'Let Commbase\'s own scripts on this machine in without a token? (y/n)', hint: 'y: its uploader keeps working unedited (--open-from 127.0.0.1/32; loopback only, recorded in History)', initial: 'n', choices: ['n', 'y'], validate: (v) => (/^[yn]$/.test(v) ? undefined : 'answer y or n') },
   ],
   issue: [

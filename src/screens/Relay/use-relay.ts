@@ -26,6 +26,7 @@ function startRequest(v: Record<string, string>, dataDir: string): StartRequest 
     ...(v['tls-cert'] ? { 'tls-cert': v['tls-cert'] } : {}), ...(v['tls-key'] ? { 'tls-key': v['tls-key'] } : {}),
     ...(v['trusted-proxy'] ? { 'trusted-proxy': [v['trusted-proxy']] } : {}),
     ...(v['open-loopback'] === 'y' ? { 'open-from': ['127.0.0.1/32'] } : {}),
+    ...(v.store ? { store: v.store } : {}),
   };
 }
 

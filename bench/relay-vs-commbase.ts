@@ -7,17 +7,14 @@
 // listeners, bench/floor-server.mjs (append + fdatasync per upload, nothing else) against ours.
 // `npx tsx bench/relay-vs-commbase.ts [rounds] [K=10|K=100|polling]`.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { median, report } from './lib.js';
+import { BIN, ROOT, SHARED, TOOLS, freePort, seed, startCommbase as startCommbaseIn, stop, waitPort } from './servers.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SHARED = path.resolve(ROOT, '..', 'shared');
-const TOOLS = path.join(SHARED, 'tools');
-const BIN = path.join(ROOT, 'bin', 'commbase-admin.js');
+const startCommbase = () => startCommbaseIn(tmp, env);
+
 const ROUNDS = Number(process.argv[2] ?? 2);
 const ONLY = process.argv[3]; // e.g. K=100
 const LOADS = [{ K: 10, N: 300, P: 2, polling: false }, { K: 100, N: 100, P: 1, polling: false }, { K: 10, N: 300, P: 2, polling: true }]
@@ -27,42 +24,6 @@ if (!existsSync(path.join(SHARED, 'commbase', 'bundles'))) { console.log(`skippe
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cba-bench-cb-'));
 const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'config'), XDG_DATA_HOME: path.join(tmp, 'data') };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); }); });
-}
-
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((r) => { const c = net.connect(port, '127.0.0.1', () => { c.end(); r(true); }); c.on('error', () => r(false)); });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
-async function seed(base: string, q: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const r = await fetch(`${base}/api/save_json${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: i, messages: [{ current_request: 'rec' }] }) });
-    if (r.status !== 200) throw new Error(`seed: ${r.status}`);
-  }
-}
-
-/** Commbase's server on a fresh app directory (a copy of shared/commbase, a stub skill.sh, an empty client_data/). */
-async function startCommbase(): Promise<{ base: string; q: string; proc: ChildProcess }> {
-  const app = mkdtempSync(path.join(tmp, 'app-'));
-  cpSync(path.join(SHARED, 'commbase'), app, { recursive: true });
-  mkdirSync(path.join(app, 'src', 'server'), { recursive: true });
-  writeFileSync(path.join(app, 'src', 'server', 'skill.sh'), '#!/bin/sh\nexit 0\n');
-  rmSync(path.join(app, 'bundles', 'commbase-data-exchange', 'server', 'client_data'), { recursive: true, force: true });
-  mkdirSync(path.join(app, 'bundles', 'commbase-data-exchange', 'server', 'client_data'));
-  const port = await freePort();
-  const proc = spawn('/usr/bin/python3', [path.join(TOOLS, 'commbase_ref.py'), String(port)], { env: { ...env, COMMBASE_APP_DIR: app }, stdio: 'ignore' });
-  await waitPort(port);
-  const base = `http://127.0.0.1:${port}`;
-  await seed(base, '');
-  return { base, q: '', proc };
-}
 
 async function startOurs(): Promise<{ base: string; q: string; proc: ChildProcess }> {
   const dataDir = mkdtempSync(path.join(tmp, 'relay-'));
@@ -97,14 +58,6 @@ function load(base: string, q: string, K: number, N: number, P: number, polling:
   const after = Number(m[2]);
   const drops = /drops=(\d+)/.exec(out);
   return { rate, after, afterLast: after - N / rate, delivered: m[3]!, ...(drops ? { drops: Number(drops[1]) } : {}) };
-}
-
-async function stop(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null) return;
-  const done = new Promise((r) => p.once('exit', r));
-  p.kill('SIGTERM');
-  await Promise.race([done, new Promise((r) => setTimeout(r, 3000))]);
-  p.kill('SIGKILL');
 }
 
 const results: Record<string, { commbase: Result[]; ours: Result[] }> = {};

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv[2];
 const tsx = path.join(dir, '..', 'node_modules', '.bin', 'tsx');
-for (const f of readdirSync(dir).filter((f) => f.endsWith('.ts') && !['run.ts', 'lib.ts', 'production-env.ts'].includes(f)).sort()) {
+for (const f of readdirSync(dir).filter((f) => f.endsWith('.ts') && !['run.ts', 'lib.ts', 'servers.ts', 'production-env.ts'].includes(f)).sort()) {
   if (only && !f.includes(only)) continue;
   execFileSync(tsx, [path.join(dir, f)], { stdio: 'inherit' });
 }

@@ -26,16 +26,17 @@ const KEYS = REDIS_KEYS;
 const PRESENCE_STALE_MS = 10_000;
 
 // Each change and its notice in one script: Redis runs it whole, so two relays never interleave, and a relay
-// that sees version v+1 after v has missed nothing.
+// that sees version v+1 after v has missed nothing. The notice carries the one document changed (never the
+// array), so a relay applies it without asking Redis again.
 const SAVE = `local id = redis.call('INCR', KEYS[1])
 redis.call('HSET', KEYS[2], id, ARGV[1])
 local v = redis.call('INCR', KEYS[3])
-redis.call('PUBLISH', KEYS[4], 'docs ' .. v .. ' ' .. id)
+redis.call('PUBLISH', KEYS[4], 'docs ' .. v .. ' ' .. id .. ' ' .. ARGV[1])
 return {id, v}`;
 const UPDATE = `if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return {0, 0} end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 local v = redis.call('INCR', KEYS[3])
-redis.call('PUBLISH', KEYS[4], 'docs ' .. v .. ' ' .. ARGV[1])
+redis.call('PUBLISH', KEYS[4], 'docs ' .. v .. ' ' .. ARGV[1] .. ' ' .. ARGV[2])
 return {1, v}`;
 const AUTH_CAS = `local cur = redis.call('GET', KEYS[2]) or '0'
 if cur ~= ARGV[1] then return 0 end
@@ -148,8 +149,10 @@ export class RedisStore {
 
   private async follow(): Promise<void> {
     this.sub.on('message', (_channel: string, message: string) => {
-      const [what, v, id] = message.split(' ');
-      this.applying = this.applying.then(() => this.apply(what, Number(v), Number(id))).catch(() => undefined);
+      // "docs V ID JSON" or "auth V".
+      const m = /^(docs|auth) (\d+)(?: (\d+) ([\s\S]*))?$/.exec(message);
+      if (!m) return;
+      this.applying = this.applying.then(() => this.apply(m[1]!, Number(m[2]), Number(m[3]), m[4])).catch(() => undefined);
     });
     await this.sub.subscribe(KEYS.changes);
     const down = (err?: Error) => {
@@ -186,12 +189,10 @@ export class RedisStore {
     } catch { /* down: the status says so already */ }
   }
 
-  private async apply(what: string | undefined, v: number, id: number): Promise<void> {
+  private async apply(what: string, v: number, id: number, json: string | undefined): Promise<void> {
     if (what === 'auth') return this.emit('auth');
     if (what !== 'docs' || !Number.isInteger(v) || v <= this.version) return;
-    if (v === this.version + 1 && Number.isInteger(id) && id >= 1 && id <= this.parts.length + 1) {
-      const json = await this.cmd.hget(KEYS.docs, String(id));
-      if (json === null) return this.reload().then(() => this.emit('docs'));
+    if (v === this.version + 1 && Number.isInteger(id) && id >= 1 && id <= this.parts.length + 1 && json !== undefined) {
       this.parts[id - 1] = json;
       this.version = v;
       this.encoded = undefined;

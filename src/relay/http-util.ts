@@ -41,9 +41,17 @@ export function bearer(req: IncomingMessage): string | undefined {
 /** A token bucket per key: `rate` requests a second, bursts up to twice that. */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(private readonly rate: number) {}
+  /** Requests per key since the last drain (several relays on one Redis add theirs up: store-redis.ts). */
+  private counts = new Map<string, number>();
+  /** Keys the relays together found over the limit: refused here until the next reading. */
+  private blocked = new Set<string>();
+  /** Counting starts with the first drain (only a relay that shares its counts drains them). */
+  private counting = false;
+  constructor(readonly rate: number) {}
 
   take(key: string): boolean {
+    if (this.counting && (this.counts.size < 10_000 || this.counts.has(key))) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    if (this.blocked.has(key)) return false;
     const now = Date.now();
     const b = this.buckets.get(key) ?? { tokens: this.rate * 2, at: now };
     b.tokens = Math.min(this.rate * 2, b.tokens + ((now - b.at) / 1000) * this.rate);
@@ -53,5 +61,18 @@ export class RateLimiter {
     if (b.tokens < 1) return false;
     b.tokens -= 1;
     return true;
+  }
+
+  /** The requests counted since the last call, and a fresh count. */
+  drain(): Map<string, number> {
+    this.counting = true;
+    const c = this.counts;
+    this.counts = new Map();
+    return c;
+  }
+
+  /** What every relay together found over the limit (replaces the previous set). */
+  block(keys: Set<string>): void {
+    this.blocked = keys;
   }
 }

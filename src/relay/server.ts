@@ -59,7 +59,7 @@ export class Relay {
   private readonly fanout: Fanout;
   readonly startedAt = new Date();
   readonly connected = new Map<string, ConnectedClient & { socket: Socket }>();
-  private readonly limiter: RateLimiter;
+  readonly limiter: RateLimiter;
   readonly gate: HandshakeGate;
   private readonly sources: SourcePolicy;
   /** Sources that used the relay without a token under --open-from, shown as anonymous clients. */
@@ -97,6 +97,7 @@ export class Relay {
         const relay = new Relay(opts, shared.store, shared.auth, shared);
         await relay.listen();
         shared.store.announce(() => relay.presence());
+        shared.store.shareRates(relay.limiter);
         return relay;
       } catch (err) {
         await shared.store.close();

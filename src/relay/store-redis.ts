@@ -19,6 +19,7 @@ export const REDIS_KEYS = {
   authVersion: 'cbr:auth:v',
   changes: 'cbr:changes',
   relays: 'cbr:relays',
+  rate: 'cbr:rate:',
 } as const;
 const KEYS = REDIS_KEYS;
 
@@ -324,6 +325,38 @@ export class RedisStore {
     this.presenceTimer.unref();
   }
 
+  private rateTimer?: NodeJS.Timeout;
+
+  /**
+   * The rate limit across relays: every second each relay adds the requests it counted per client (token or
+   * address) to this second's counters in Redis and reads this second's and the last one's; a client over its
+   * allowance across all the relays (3 × rate in those two seconds: the burst and a second's refill) is refused by
+   * every relay until the next reading. Each relay's own limit still holds between readings; with Redis away, only
+   * that one.
+   */
+  shareRates(limiter: { rate: number; drain(): Map<string, number>; block(keys: Set<string>): void }): void {
+    const tick = async () => {
+      const counts = [...limiter.drain()].sort((a, b) => b[1] - a[1]).slice(0, 1000);
+      const second = Math.floor(Date.now() / 1000);
+      const [now, before] = [`${KEYS.rate}${second}`, `${KEYS.rate}${second - 1}`];
+      try {
+        const m = this.cmd.multi();
+        for (const [k, n] of counts) m.hincrby(now, k, n);
+        m.expire(now, 5).hgetall(now).hgetall(before);
+        const r = await m.exec();
+        if (!r) return;
+        const [cur, prev] = [r[r.length - 2]![1] as Record<string, string>, r[r.length - 1]![1] as Record<string, string>];
+        const over = new Set<string>();
+        for (const k of new Set([...Object.keys(cur), ...Object.keys(prev)])) if (Number(cur[k] ?? 0) + Number(prev[k] ?? 0) > 3 * limiter.rate) over.add(k);
+        limiter.block(over);
+      } catch {
+        limiter.block(new Set());
+      }
+    };
+    this.rateTimer = setInterval(() => void tick(), 1000);
+    this.rateTimer.unref();
+  }
+
   /** The relays on this store, as last read (this one included). */
   cluster(): RelayPresence[] {
     return this.presence;
@@ -335,6 +368,7 @@ export class RedisStore {
     this.closing = true;
     clearInterval(this.infoTimer);
     clearInterval(this.presenceTimer);
+    clearInterval(this.rateTimer);
     await this.applying;
     for (const c of [this.cmd, this.sub, ...this.extra]) c.disconnect();
   }

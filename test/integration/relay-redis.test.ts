@@ -213,6 +213,19 @@ describe.skipIf(why)(titled('several relays on one Redis (redis-server)', why), 
     }
   }, 90_000);
 
+  it('one rate limit across the relays: a client that used up its allowance on one is refused by another until it has waited', async () => {
+    const [x, y] = [await start('rx', ['--rate', '5']), await start('ry', ['--rate', '5'])];
+    const get = async (r: RelayProcess) => (await fetch(`${base(r)}/api/get_saved_data?token=${token}`)).status;
+    const burst = await Promise.all(Array.from({ length: 20 }, () => get(x)));
+    expect(burst.filter((s) => s === 429).length).toBeGreaterThan(0); // X's own limit: 10 at once, then 5 a second
+    // Y never saw this client, yet refuses it once the relays have added up their counts (within 2 s)…
+    await until(async () => (await get(y)) === 429, 'Y to refuse the client X saw too much of', 3000);
+    // …and lets it in again once the last two seconds hold no more than its allowance.
+    await until(async () => { await new Promise((w) => setTimeout(w, 400)); return (await get(y)) === 200; }, 'Y to let it in again', 6000);
+    await x.stop();
+    await y.stop();
+  }, 30_000);
+
   it('relay store migrate: a relay\'s log into an empty Redis database and back, checked, the same documents and tokens on the other side; never into one that holds data or from a running relay', async () => {
     const dir = path.join(tmp.dir, 'alone');
     const alone = await RelayProcess.start(['--port', '0'], env, dir);

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { readSmallFile } from '../core/files.js';
+import { writeRootFile } from '../runners/root-write.js';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { hostNameKey } from '../core/names.js';
@@ -211,7 +212,7 @@ export async function deployRelay(raw: z.input<typeof deployInput>, deps: Connec
         if (s.argv) { await runner.run(s.argv, { privileged: true, timeoutMs: 60_000 }); continue; }
         owner ??= await ownerOf(runner);
         const forUser = s.path === PATHS.key || s.path === PATHS.storePassword ? owner : s.path === PATHS.settings ? { uid: 0, gid: owner.gid } : undefined;
-        await runner.writeFile(s.path!, content[s.path!]!, s.mode!, forUser);
+        await writeRootFile(runner, s.path!, content[s.path!]!, s.mode!, forUser, host.sudo);
       }
       onStep('waiting for the relay to answer');
       const active = await waitActive(runner);

@@ -6,6 +6,7 @@ import { ExternalError, UserError } from '../core/errors.js';
 import { hostNameKey } from '../core/names.js';
 import { parseInput } from '../core/validate.js';
 import type { Runner } from '../runners/types.js';
+import { writeRootFile } from '../runners/root-write.js';
 import { audited } from '../services/audit.js';
 import { withRunner, type Connector } from '../services/hosts.js';
 import { relayBundle, waitActive } from './deploy.js';
@@ -37,7 +38,7 @@ export async function upgradeRelay(raw: z.input<typeof upgradeInput>, deps: Conn
     return audited({ action: 'relay.upgrade', host: h.name, target: `${SERVICE} ${from} → ${version}` }, async () => {
       onStep(`installing ${version} beside ${from}`);
       await runner.run(['install', '-d', '-m', '0755', `${PATHS.opt}/${version}`], { privileged: true, timeoutMs: 30_000 });
-      await runner.writeFile(`${PATHS.opt}/${version}/relay.mjs`, bytes, 0o644);
+      await writeRootFile(runner, `${PATHS.opt}/${version}/relay.mjs`, bytes, 0o644, undefined, h.sudo);
       onStep(`switching to ${version} and restarting`);
       await switchTo(runner, version);
       try {

@@ -11,20 +11,23 @@ import { claimSlot } from './lab.js';
 import { listening } from './port.js';
 
 export const TREE = '/var/cache/commbase-admin-test/trixie';
-const PACKAGES = 'systemd,systemd-sysv,dbus,openssh-server,nodejs,iproute2,ca-certificates,python3';
+// sudo: an operator's login that is not root (relay deploy as a user with a NOPASSWD rule).
+const PACKAGES = 'systemd,systemd-sysv,dbus,openssh-server,nodejs,iproute2,ca-certificates,python3,sudo';
 
 const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** The cached tree, made on first use (about 2 minutes and 450 MB; a test that needs it says so). */
 export function ensureTree(): void {
-  if (existsSync(path.join(TREE, '.complete'))) return;
+  // The marker names the packages: a tree made with another list is made again.
+  const marker = path.join(TREE, '.complete');
+  if (existsSync(marker) && readFileSync(marker, 'utf8').includes(`packages=${PACKAGES}\n`)) return;
   const tmp = `${TREE}.partial`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(path.dirname(TREE), { recursive: true });
   execFileSync('debootstrap', ['--variant=minbase', `--include=${PACKAGES}`, 'trixie', tmp, 'http://deb.debian.org/debian'], { stdio: 'ignore', timeout: 900_000 });
   rmSync(TREE, { recursive: true, force: true });
   execFileSync('mv', ['-T', tmp, TREE]);
-  writeFileSync(path.join(TREE, '.complete'), new Date().toISOString());
+  writeFileSync(marker, `${new Date().toISOString()}\npackages=${PACKAGES}\n`);
 }
 
 const live = new Set<SystemdHost>();
@@ -108,8 +111,13 @@ export class SystemdHost {
     });
   }
 
-  addArgs(name: string): string[] {
-    return ['hosts', 'add', name, '--address', this.address, '--port', '22', '--user', 'root', '--identity', this.clientKey, '--trust-fingerprint', this.fingerprint];
+  addArgs(name: string, user = 'root'): string[] {
+    return ['hosts', 'add', name, '--address', this.address, '--port', '22', '--user', user, '--identity', this.clientKey, '--trust-fingerprint', this.fingerprint, ...(user === 'root' ? [] : ['--sudo'])];
+  }
+
+  /** A login that is not root, with the test's key and a NOPASSWD sudo rule (as many servers are run). */
+  addSudoUser(user: string): void {
+    this.exec(`useradd --create-home --shell /bin/bash ${user} && install -d -m 0700 -o ${user} -g ${user} /home/${user}/.ssh && install -m 0600 -o ${user} -g ${user} /root/.ssh/authorized_keys /home/${user}/.ssh/authorized_keys && echo '${user} ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/${user} && chmod 0440 /etc/sudoers.d/${user}`);
   }
 
   async destroy(): Promise<void> {

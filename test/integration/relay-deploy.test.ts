@@ -226,6 +226,27 @@ describe.skipIf(why)(titled('relay deploy on a host with systemd (systemd-nspawn
     expect(host.exec('ls /var/lib/commbase-relay 2>&1 || true')).toMatch(/No such file/);
   }, 240_000);
 
+  it('as a login that is not root (sudo with a NOPASSWD rule, as most servers are run): deploy, status, clients, logs, uninstall; nothing staged is left in its home', async () => {
+    host.addSudoUser('ops');
+    const add = await runCli(host.addArgs('sd-ops', 'ops'), { env });
+    expect(add.code, add.stderr).toBe(0);
+    const d = await runJson<{ active: string }>(['relay', 'deploy', '--host', 'sd-ops', '--tls-cert', path.join(pki, 'server/cert.pem'), '--tls-key', path.join(pki, 'server/key.pem'), '--json'], { env, timeoutMs: 120_000 });
+    expect(d.code, JSON.stringify(d.json)).toBe(0);
+    expect(d.json.active).toMatch(/active \(running\)/);
+    expect(host.exec('stat -c "%a %U:%G" /etc/commbase-admin/tls/key.pem /etc/commbase-admin/relay.json /etc/systemd/system/commbase-relay.service').trim().split('\n')).toEqual(['600 commbase-relay:commbase-relay', '640 root:commbase-relay', '644 root:root']);
+    // Its admin file is the service user's alone: read through sudo, then the feed through the SSH tunnel.
+    const st = await runJson<{ service: { active: string } }>(['relay', 'status', '--host', 'sd-ops', '--json'], { env });
+    expect(st.code, st.stderr).toBe(0);
+    expect(st.json.service.active).toBe('active');
+    const issued = await runJson<{ token: string }>(['clients', 'issue', '--host', 'sd-ops', '--name', 'via-sudo', '--scope', 'read', '--json'], { env });
+    expect(issued.code, issued.stderr).toBe(0);
+    expect((await runCli(['relay', 'logs', '--host', 'sd-ops', '--lines', '20'], { env })).stdout).toMatch(/listening on https/);
+    expect(host.exec('ls -A /home/ops').trim().split('\n').filter((f) => f.startsWith('.commbase-admin-stage'))).toEqual([]);
+    const u = await runCli(['relay', 'uninstall', '--host', 'sd-ops', '--purge'], { env, timeoutMs: 60_000 });
+    expect(u.code, u.stderr).toBe(0);
+    expect(host.exec('ls /etc/systemd/system/commbase-relay.service /var/lib/commbase-relay 2>&1 || true')).toMatch(/No such file[\s\S]*No such file/);
+  }, 180_000);
+
   it('refuses a host without systemd (a container, a plain namespace) before changing anything, and says what to do', async () => {
     const plain = await TestHost.create();
     try {

@@ -45,6 +45,20 @@ function ownerGone(dir: string): boolean {
 const live = new Set<TestHost>();
 process.on('exit', () => { for (const h of live) h.destroySync(); });
 
+/**
+ * Every process in a namespace, killed until none is left: a process can start between the listing and the kill
+ * (nginx's master starting a worker during a reload), and would outlive the namespace's name.
+ */
+function killAllIn(ns: string): void {
+  for (let round = 0; round < 20; round++) {
+    let pids: string[];
+    try { pids = sh('ip', ['netns', 'pids', ns]).split('\n').filter(Boolean); } catch { return; }
+    if (pids.length === 0) return;
+    for (const pid of pids) { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ } }
+    execFileSync('sleep', ['0.05']);
+  }
+}
+
 function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -279,10 +293,10 @@ export class TestHost {
     if (!live.has(this)) return;
     live.delete(this);
     try { this.sshd?.kill('SIGTERM'); } catch { /* gone */ }
-    try { sh('ip', ['netns', 'pids', this.ns]).split('\n').filter(Boolean).forEach((pid) => { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ } }); } catch { /* no ns */ }
+    killAllIn(this.ns);
     try { sh('ip', ['link', 'del', this.vethHost]); } catch { /* went with the ns */ }
     for (const p of this.peers) {
-      try { sh('ip', ['netns', 'pids', p]).split('\n').filter(Boolean).forEach((pid) => { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ } }); } catch { /* no ns */ }
+      killAllIn(p);
       try { sh('ip', ['netns', 'del', p]); } catch { /* never made */ }
     }
     try { sh('ip', ['netns', 'del', this.ns]); } catch { /* never made */ }

@@ -122,8 +122,10 @@ export class AdminFeed {
           const { client } = await r.auth.approve(id, input);
           return sendJson(res, 200, { client: publicClient(client) });
         }
-        if (verb === 'deny') return sendJson(res, 200, { client: publicClient(await r.auth.deny(id)), dropped: await r.dropClient(id) });
-        if (verb === 'revoke') return sendJson(res, 200, { client: publicClient(await r.auth.revoke(id)), dropped: await r.dropClient(id) });
+        if (verb === 'deny' || verb === 'revoke') {
+          const { result, dropped } = await r.dropClient(id, () => (verb === 'deny' ? r.auth.deny(id) : r.auth.revoke(id)));
+          return sendJson(res, 200, { client: publicClient(result), dropped });
+        }
         const { client, token } = await r.auth.rotate(id);
         const notified = await r.tellClient(id, 'token_rotated', { token, expires_at: client.expiresAt });
         return sendJson(res, 200, { client: publicClient(client), token, urls: r.urlsFor(token), notified });

@@ -108,6 +108,11 @@ export class AuthStore {
     return a;
   }
 
+  /** Once the changes and readings already asked for are done (a notice's reading included). */
+  settled(): Promise<void> {
+    return this.turn.then(() => undefined);
+  }
+
   /** Read the shared state again; false when there is none yet. */
   private async refresh(): Promise<boolean> {
     const r = await this.shared!.load();

@@ -284,12 +284,16 @@ export class Relay {
     return [...this.connected.values()].filter((c) => c.clientId === clientId).map((c) => c.socket);
   }
 
-  /** Drop a client's sockets on every relay (one relay: its own); how many there were. */
-  async dropClient(clientId: string): Promise<number> {
+  /**
+   * A client's sockets on every relay (one relay: its own) counted, then `change` made (its revocation), then those
+   * sockets dropped: counted first, since the other relays drop theirs as soon as they hear of the change.
+   */
+  async dropClient<T>(clientId: string, change: () => Promise<T>): Promise<{ result: T; dropped: number }> {
     const room = this.io.in(roomOf(clientId));
-    const n = await room.fetchSockets().then((all) => all.length, () => this.socketsOf(clientId).length);
+    const dropped = await room.fetchSockets().then((all) => all.length, () => this.socketsOf(clientId).length);
+    const result = await change();
     room.disconnectSockets(true);
-    return n;
+    return { result, dropped };
   }
 
   /** Tell a client's sockets on every relay something (its new token); how many there were. */
@@ -302,6 +306,8 @@ export class Relay {
 
   /** After another relay changed the clients: this relay's sockets whose token no longer holds are dropped. */
   private async dropInvalid(): Promise<void> {
+    // The clients' state is read again on the same notice: judge by what it says once read.
+    await this.auth.settled();
     for (const c of [...this.connected.values()]) {
       const client = (c.socket.data as { client: ClientRecord }).client;
       if (client.id.startsWith('open:')) continue;

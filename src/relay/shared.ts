@@ -14,7 +14,6 @@ export interface SharedStore {
   auth: AuthStore;
   /** Socket.IO's Redis adapter, for io.adapter(). */
   adapter: (nsp: unknown) => Adapter;
-  close(): Promise<void>;
 }
 
 /** Redis's password: from a file only its owner may read, or COMMBASE_RELAY_REDIS_PASSWORD; never from argv. */
@@ -36,7 +35,7 @@ export async function openSharedStore(opts: RelayOptions): Promise<SharedStore> 
   try {
     const auth = await AuthStore.openShared(store.authBackend(), opts.name);
     const { pub, sub } = store.adapterClients();
-    return { store, auth, adapter: createAdapter(pub, sub, { key: 'cbr:io', requestsTimeout: 2000 }) as never, close: () => store.close() };
+    return { store, auth, adapter: createAdapter(pub, sub, { key: 'cbr:io', requestsTimeout: 2000 }) as never };
   } catch (err) {
     await store.close();
     throw err;

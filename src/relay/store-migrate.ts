@@ -75,9 +75,11 @@ async function toRedis(dir: string, url: string, opts: { password?: string; dryR
 
 async function fromRedis(url: string, dir: string, opts: { password?: string; dryRun?: boolean }): Promise<MigrateResult> {
   refuseRunning(dir);
-  if (existsSync(path.join(dir, 'documents.json')) || existsSync(path.join(dir, 'auth.json'))) {
-    const held = existsSync(path.join(dir, 'documents.json')) || (await readDir(dir).then((r) => r.docs.length > 0, () => false)) || existsSync(path.join(dir, 'auth.json'));
-    if (held) throw new UserError(`failed to migrate into ${dir}: it already holds a relay's documents or clients`, ['migrate into an empty directory'], 'to');
+  // A relay's directory holds data when it has clients, or documents in its snapshot or its log (a relay that never
+  // compacted has only the log).
+  const hasDocuments = existsSync(path.join(dir, 'documents.json')) || existsSync(path.join(dir, 'documents.log'));
+  if (existsSync(path.join(dir, 'auth.json')) || (hasDocuments && (await readDir(dir)).docs.length > 0)) {
+    throw new UserError(`failed to migrate into ${dir}: it already holds a relay's documents or clients`, ['migrate into an empty directory'], 'to');
   }
   const { redis, where } = await connect(url, opts.password);
   try {

@@ -7,6 +7,8 @@
 // read again when it is back. Nothing here is a cluster protocol: Redis orders every change.
 import { Redis, type RedisOptions } from 'ioredis';
 import { UserError } from '../core/errors.js';
+import { redactUrlPassword } from '../core/validate.js';
+import { storeUrlProblem } from './options.js';
 import type { AuthBackend } from './auth.js';
 import { StoreDownError, type RelayPresence, type StoreState } from './store-state.js';
 
@@ -48,13 +50,11 @@ return v`;
 
 /** Parsed --store: a Redis URL with no password in it (a password in argv is visible to every user in ps). */
 export function redisTarget(url: string, password: string | undefined): { options: RedisOptions; where: string } {
-  let u: URL;
-  try { u = new URL(url); } catch { throw new UserError(`invalid store ${JSON.stringify(url.slice(0, 80))}: not a URL such as redis://127.0.0.1:6379/0`, [], 'store'); }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new UserError(`invalid store ${JSON.stringify(url.slice(0, 80))}: must start with redis:// or rediss:// (TLS)`, [], 'store');
-  if (u.password) throw new UserError('invalid store: the URL holds a password, which every user of this machine can read in the process list', ['put it in a file only you can read and give --store-password-file FILE, or set COMMBASE_RELAY_REDIS_PASSWORD'], 'store');
+  // The one check of a store URL (options.ts): here too, for `relay store migrate`, which takes one directly.
+  const problem = storeUrlProblem(url);
+  if (problem) throw new UserError(`invalid store ${JSON.stringify(redactUrlPassword(url.slice(0, 300)))}: ${problem}`, [], 'store');
+  const u = new URL(url);
   const db = u.pathname === '' || u.pathname === '/' ? 0 : Number(u.pathname.slice(1));
-  if (!Number.isInteger(db) || db < 0 || db > 1000) throw new UserError(`invalid store ${JSON.stringify(url.slice(0, 80))}: the database after the port must be a number from 0 (redis://HOST:PORT/0)`, [], 'store');
-  if (u.search || u.hash) throw new UserError(`invalid store ${JSON.stringify(url.slice(0, 80))}: no ?query or #fragment`, [], 'store');
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const port = u.port ? Number(u.port) : 6379;
   const where = `${u.protocol}//${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}/${db}`;
@@ -167,8 +167,7 @@ export class RedisStore {
       // Back: what changed meanwhile is read whole before the relay says it is up.
       this.applying = this.applying.then(async () => {
         await this.reload();
-        const { error: _e, ...rest } = this.status;
-        Object.assign(this.status, { ...rest, state: 'up', since: new Date().toISOString() });
+        Object.assign(this.status, { state: 'up', since: new Date().toISOString() });
         delete this.status.error;
         process.stderr.write(`relay: the store ${this.status.where} is back\n`);
         this.emit('docs');

@@ -4,7 +4,7 @@
 // stored, every relay recovers by itself; kill -9 of A during uploads: every acknowledged upload is there through B
 // and C, once; a Redis that does not fsync every write is refused unless --store-unsafe, which the status shows.
 import { type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, runJson } from '../helpers/cli.js';
@@ -254,6 +254,17 @@ describe.skipIf(why)(titled('several relays on one Redis (redis-server)', why), 
     expect(returned.code, returned.stderr).toBe(0);
     const again = await runCli(['relay', 'store', 'migrate', '--from', `redis://127.0.0.1:${redis.port}/1`, '--to', back], { env });
     expect(again.stderr).toMatch(/it already holds a relay's documents or clients/);
+    // A directory whose documents are only in its log (a relay that never compacted) holds data too.
+    const logOnly = path.join(tmp.dir, 'log-only');
+    mkdirSync(logOnly, { mode: 0o700 });
+    cpSync(path.join(dir, 'documents.log'), path.join(logOnly, 'documents.log'));
+    const intoLog = await runCli(['relay', 'store', 'migrate', '--from', `redis://127.0.0.1:${redis.port}/1`, '--to', logOnly], { env });
+    expect(intoLog.code).toBe(2);
+    expect(intoLog.stderr).toMatch(/it already holds a relay's documents or clients/);
+    expect(readFileSync(path.join(logOnly, 'documents.log'))).toEqual(readFileSync(path.join(dir, 'documents.log')));
+    const secret = await runCli(['relay', 'store', 'migrate', '--from', `redis://u:hunter2@127.0.0.1:${redis.port}/1`, '--to', path.join(tmp.dir, 'y')], { env });
+    expect(secret.stderr).toMatch(/invalid store "redis:\/\/u:\*\*\*@127\.0\.0\.1:\d+\/1": holds a password/);
+    expect(secret.stderr).not.toContain('hunter2');
     const onLog = await RelayProcess.start(['--port', '0'], env, back);
     relays.push(onLog);
     expect(await get(onLog)).toEqual(expected);

@@ -2,6 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { defaultRelayDataDir } from '../core/paths.js';
 import { UserError } from '../core/errors.js';
+import { redactUrlPassword } from '../core/validate.js';
 import type { StoreState } from '../relay/store-state.js';
 
 import { action } from './boundary.js';
@@ -69,7 +70,7 @@ function relayStart(relay: Command): void {
           .map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), v] as const);
         if (onSaveArgv) given.push(['on-save', onSaveArgv.join(' ')]);
         const [flag, value] = given[0] ?? [];
-        if (flag) throw new UserError(`invalid ${flag} ${JSON.stringify(String(value))}: with --host, relay start starts the deployed service as it was deployed`, [`change its settings with: commbase-admin relay deploy --host ${o.host} … (again)`], flag);
+        if (flag) throw new UserError(`invalid ${flag} ${JSON.stringify(redactUrlPassword(String(value)))}: with --host, relay start starts the deployed service as it was deployed`, [`change its settings with: commbase-admin relay deploy --host ${o.host} … (again)`], flag);
         return serviceVerb('start', o);
       }
       const { serveRelay, keepServingOnErrors } = await import('../relay/serve.js');

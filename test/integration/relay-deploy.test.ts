@@ -277,6 +277,7 @@ describe('relay deploy, service, logs and uninstall refuse bad input before conn
       [['relay', 'uninstall', '--host', '../etc'], /invalid host/],
       [['relay', 'start', '--host', 'x;reboot'], /invalid host/],
       [['relay', 'start', '--host', 'nowhere', '--tls-cert', '/etc/hostname'], /invalid tls-cert "\/etc\/hostname": with --host/],
+      [['relay', 'start', '--host', 'nowhere', '--store', 'redis://u:hunter2@10.0.0.9/0'], /invalid store "redis:\/\/u:\*\*\*@10\.0\.0\.9\/0": with --host/],
       [['relay', 'stop', '--host', '$(reboot)'], /invalid host/],
       [['relay', 'restart', '--host', 'a b'], /invalid host/],
       [['relay', 'logs', '--host', 'nowhere', '--follow', '--since', '`reboot`'], /invalid since/],
@@ -291,6 +292,7 @@ describe('relay deploy, service, logs and uninstall refuse bad input before conn
       const r = await runCli(args);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr).not.toContain('hunter2');
     }
   });
 });

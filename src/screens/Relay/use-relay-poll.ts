@@ -23,18 +23,19 @@ export function useKept(connect: Connector['connect']): KeptConnections {
 export function useRelayPoll(host: string, dataDir: string | undefined, kept: KeptConnections, dispatch: Dispatch): () => void {
   // A poll that changes nothing on screen does not redraw it (uptime in minutes, idle sparklines, same clients).
   const shown = useRef('');
+  const shownService = useRef('');
   const refresh = useCallback(() => {
     const read = async () => {
       const service = await serviceStatus({ host }, kept).catch(() => undefined);
-      dispatch({ type: 'service', service });
+      if (JSON.stringify(service ?? null) !== shownService.current) { shownService.current = JSON.stringify(service ?? null); dispatch({ type: 'service', service }); }
       const c = await AdminClient.connect({ host, ...(dataDir ? { dataDir } : {}) }, kept);
       const status = await c.status();
       const view = JSON.stringify([relayLines({ host, dataDir: c.dataDir, state: 'up', since: '', status }), clientLines(status)]);
       if (view !== shown.current) { shown.current = view; dispatch({ type: 'status', status }); }
     };
     read().catch(async (err) => {
-      shown.current = '';
-      dispatch({ type: 'down', why: classify(err).message });
+      const why = classify(err).message;
+      if (shown.current !== `down: ${why}`) { shown.current = `down: ${why}`; dispatch({ type: 'down', why }); }
       // Only a connection that is gone is dropped (a task may be using it: a deploy while its relay is not up yet).
       const alive = await kept.connect(getHost(host)).then((r) => r.run(['true'], { allowFailure: true, timeoutMs: 5000 })).then(() => true, () => false);
       if (!alive) kept.forget(host);
@@ -42,6 +43,7 @@ export function useRelayPoll(host: string, dataDir: string | undefined, kept: Ke
   }, [host, dataDir, kept, dispatch]);
   useEffect(() => {
     shown.current = '';
+    shownService.current = '';
     refresh();
     const t = setInterval(refresh, 2000);
     return () => clearInterval(t);

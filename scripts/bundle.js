@@ -60,6 +60,20 @@ const stringWidthLazyEmoji = {
   },
 };
 
+// commander requires node:child_process when it loads, for running a command as a separate executable (which
+// commbase-admin never does): with net, dgram and their streams, ~5 ms of every command's start. Required on first use.
+const COMMANDER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
+const commanderLazyChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /\/commander\/lib\/command\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(COMMANDER_CHILD_PROCESS)) throw new Error(`${args.path}: not the commander scripts/bundle.js knows; update commanderLazyChildProcess`);
+      return { contents: text.replace(COMMANDER_CHILD_PROCESS, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
+    });
+  },
+};
+
 /** What both builds share: one ES module file set for Node 20+, minified in whitespace and syntax only (names kept,
  * so a stack trace still reads; less for Node to parse at each start), React's production build (its development
  * build checks every prop of every render, and doubles what Node compiles at start-up), and a require() for the
@@ -86,12 +100,16 @@ const result = await build({
   splitting: true,
   // ssh2: optional native crypto; blessed: terminfo files and widgets loaded by name; the rest are optional peers.
   external: ['ssh2', 'cpu-features', 'blessed', 'blessed-contrib', 'react-devtools-core', 'bufferutil', 'utf-8-validate'],
-  plugins: [zodEnglishOnly, yogaWithoutFetch, stringWidthLazyEmoji],
+  plugins: [zodEnglishOnly, yogaWithoutFetch, stringWidthLazyEmoji, commanderLazyChildProcess],
   // …and the version, so --version reads no package.json (src/cli/main.ts).
   define: { ...common.define, COMMBASE_ADMIN_VERSION: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version) },
 });
 // Which sources each output holds: the start-up test reads it to check what a command loads.
 writeFileSync(`${out}meta.json`, JSON.stringify(result.metafile));
+// The one command tree as data, beside the chunk that reads it (src/cli/command-tree.ts): a Tab's completion
+// loads neither commander nor any noun.
+const { wholeTree, TREE_FILE } = await import(new URL('../dist/cli/command-tree.js', import.meta.url).href);
+writeFileSync(`${out}${TREE_FILE}`, JSON.stringify(await wholeTree()));
 
 // The relay as a system service (`relay deploy`): one self-contained file a host runs with its own Node, no
 // node_modules beside it. socket.io's optional native helpers are left out (ws works without them).

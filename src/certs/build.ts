@@ -1,5 +1,6 @@
 // Pure builders: keys and names in, forge certificates and CSRs out. No files, no clock other than `now`.
-import forge from 'node-forge';
+import type * as Forge from 'node-forge';
+import forge from './forge.js';
 import { nativeSigner, randomSerialHex, type RsaKey } from './keys.js';
 import type { San } from './schemas.js';
 
@@ -25,12 +26,12 @@ export function validityFor(days: number, now: Date, cap?: Date): Validity {
  * UTF8String (RFC 5280 4.1.2.6), its bytes UTF-8. forge's default, PrintableString for anything, would write
  * non-ASCII or `_`/`@`/`*` into a type that cannot hold them, and TLS stacks then read a different name.
  */
-export function nameField(name: string, value: string): forge.pki.CertificateField {
+export function nameField(name: string, value: string): Forge.pki.CertificateField {
   const printable = /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value);
   return printable ? { name, value } : { name, value, valueTagClass: forge.asn1.Type.UTF8 as never };
 }
 
-function subject(cn: string, org = 'commbase-admin'): forge.pki.CertificateField[] {
+function subject(cn: string, org = 'commbase-admin'): Forge.pki.CertificateField[] {
   return [nameField('commonName', cn), nameField('organizationName', org)];
 }
 
@@ -38,7 +39,7 @@ function altNames(sans: San[]): Array<{ type: number; value?: string; ip?: strin
   return sans.map((s) => (s.type === 'ip' ? { type: 7, ip: s.value } : { type: 2, value: s.value }));
 }
 
-export function buildCaCert(key: RsaKey, cn: string, validity: Validity): forge.pki.Certificate {
+export function buildCaCert(key: RsaKey, cn: string, validity: Validity): Forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = key.publicKey;
   cert.serialNumber = randomSerialHex();
@@ -63,7 +64,7 @@ export interface LeafRequest {
   validity: Validity;
 }
 
-export function buildLeafCert(key: RsaKey, req: LeafRequest, ca: forge.pki.Certificate, caKey: RsaKey): forge.pki.Certificate {
+export function buildLeafCert(key: RsaKey, req: LeafRequest, ca: Forge.pki.Certificate, caKey: RsaKey): Forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = key.publicKey;
   cert.serialNumber = randomSerialHex();
@@ -90,18 +91,18 @@ export function buildLeafCert(key: RsaKey, req: LeafRequest, ca: forge.pki.Certi
  * The CA's subject as the leaf's issuer, byte for byte: forge reads a UTF8String's value as raw UTF-8 bytes but
  * encodes a UTF8 value it is given, so the bytes are decoded first or the issuer would not match the CA.
  */
-function issuerOf(ca: forge.pki.Certificate): forge.pki.CertificateField[] {
+function issuerOf(ca: Forge.pki.Certificate): Forge.pki.CertificateField[] {
   return ca.subject.attributes.map((a) => ((a.valueTagClass as unknown) === forge.asn1.Type.UTF8 && typeof a.value === 'string' ? { ...a, value: forge.util.decodeUtf8(a.value) } : a));
 }
 
 /** The CA's own subject key identifier, so the leaf's authority key id matches whoever made the CA. */
-function caKeyIdentifier(ca: forge.pki.Certificate): string {
+function caKeyIdentifier(ca: Forge.pki.Certificate): string {
   const ext = ca.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | undefined;
   if (ext?.subjectKeyIdentifier) return forge.util.hexToBytes(ext.subjectKeyIdentifier);
   return ca.generateSubjectKeyIdentifier().getBytes();
 }
 
-export function buildCsr(key: RsaKey, cn: string, sans: San[]): forge.pki.CertificateSigningRequest {
+export function buildCsr(key: RsaKey, cn: string, sans: San[]): Forge.pki.CertificateSigningRequest {
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = key.publicKey;
   csr.setSubject([nameField('commonName', cn)]);

@@ -2,7 +2,8 @@
 // off the main thread, and handed to node-forge as PEM: pure-JS generation takes ~46 s at 4096 bits.
 import { constants, createPrivateKey, createPublicKey, generateKeyPair, privateEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
+import type * as Forge from 'node-forge';
+import forge from './forge.js';
 import { UserError } from '../core/errors.js';
 import type { KeySize } from './schemas.js';
 
@@ -10,8 +11,8 @@ const generateKeyPairAsync = promisify(generateKeyPair);
 
 export interface RsaKey {
   pem: string; // PKCS#8, unencrypted
-  privateKey: forge.pki.rsa.PrivateKey;
-  publicKey: forge.pki.rsa.PublicKey;
+  /** What forge writes into a certificate or CSR; signing is native (nativeSigner), from the PEM. */
+  publicKey: Forge.pki.rsa.PublicKey;
 }
 
 export async function generateRsaKey(bits: KeySize): Promise<RsaKey> {
@@ -24,10 +25,14 @@ export async function generateRsaKey(bits: KeySize): Promise<RsaKey> {
   return rsaKeyFromPem(privateKey);
 }
 
-export function rsaKeyFromPem(pem: string): RsaKey {
-  const privateKey = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
-  const publicKey = forge.pki.setRsaPublicKey(privateKey.n, privateKey.e);
-  return { pem, privateKey, publicKey };
+/** An unencrypted RSA private key as the builders need it: its public half read natively (no ASN.1 in JS). */
+export function rsaKeyFromPem(pem: string, field = 'key'): RsaKey {
+  const jwk = createPublicKey(loadPrivateKey(pem, field)).export({ format: 'jwk' });
+  if (jwk.kty !== 'RSA' || !jwk.n || !jwk.e) {
+    throw new UserError(`failed to use the ${field}: it is a ${String(jwk.kty ?? 'unknown')} key; certificates here are signed with RSA keys`, [], field);
+  }
+  const big = (b64url: string) => new forge.jsbn.BigInteger(Buffer.from(b64url, 'base64url').toString('hex'), 16);
+  return { pem, publicKey: forge.pki.setRsaPublicKey(big(jwk.n), big(jwk.e)) };
 }
 
 /** Load an unencrypted private key of any type Node understands (RSA, EC, Ed25519). */
@@ -69,12 +74,13 @@ const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420',
  * structure and digests it, we apply RSASSA-PKCS1-v1_5 (type-1 padding over DigestInfo) natively.
  * Measured: a forge RSA-3072 signature in pure JS takes ~110 ms, this ~2 ms.
  */
-export function nativeSigner(key: RsaKey): forge.pki.rsa.PrivateKey {
+export function nativeSigner(key: RsaKey): Forge.pki.rsa.PrivateKey {
   const keyObject = createPrivateKey(key.pem);
-  const sign = (md: forge.md.MessageDigest): string => {
+  const sign = (md: Forge.md.MessageDigest): string => {
     if (md.algorithm !== 'sha256') throw new Error(`nativeSigner supports sha256 only, not ${md.algorithm}`);
     const digest = Buffer.from(md.digest().getBytes(), 'binary');
     return privateEncrypt({ key: keyObject, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([SHA256_DIGEST_INFO, digest])).toString('binary');
   };
-  return { ...key.privateKey, sign } as forge.pki.rsa.PrivateKey;
+  // forge's sign() asks the key only to sign (cert.sign, csr.sign).
+  return { sign } as unknown as Forge.pki.rsa.PrivateKey;
 }

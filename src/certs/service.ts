@@ -1,6 +1,7 @@
 // Certificate operations with their files: what the CLI and the Certificates screen both call.
 import path from 'node:path';
-import forge from 'node-forge';
+import type * as Forge from 'node-forge';
+import forge from './forge.js';
 import { z } from 'zod';
 import { BugError, UserError } from '../core/errors.js';
 import { assertWritableDir, exists, readText, writeFileAtomic } from '../core/files.js';
@@ -69,7 +70,7 @@ export async function createCa(raw: z.input<typeof caInput>, onStep: Progress = 
 }
 
 interface LoadedCa {
-  cert: forge.pki.Certificate;
+  cert: Forge.pki.Certificate;
   pem: string;
   key: RsaKey;
   notAfter: Date;
@@ -102,7 +103,7 @@ export async function loadCa(dir: string, passphrase?: string): Promise<LoadedCa
   if (new Date(x509.validTo) < new Date()) {
     throw new UserError(`failed to use the CA in ${dir}: it expired on ${new Date(x509.validTo).toISOString()}`, ['create a new CA with --force'], 'ca-dir');
   }
-  const key = rsaKeyFromPem(keyPem);
+  const key = rsaKeyFromPem(keyPem, 'CA key');
   return { cert: forge.pki.certificateFromPem(pem), pem, key, notAfter: new Date(x509.validTo) };
 }
 
@@ -172,7 +173,7 @@ export async function issueCert(raw: z.input<typeof issueInput>, onStep: Progres
  * Build, parse back, then write: the PEM must read back (Node's X.509 parser, what TLS will use) with the common
  * name and the number of names asked for, or nothing is written and no file is replaced.
  */
-function checkedPem(cert: forge.pki.Certificate, cn: string, sans: San[]): string {
+function checkedPem(cert: Forge.pki.Certificate, cn: string, sans: San[]): string {
   const pem = forge.pki.certificateToPem(cert);
   const x509 = parseCertificate(pem);
   const field = forge.pki.certificateFromPem(pem).subject.getField('CN') as { value?: string; valueTagClass?: number } | null;

@@ -3,8 +3,9 @@
 // being typed) and from live values: the inventory's hosts after --host, the relay's client ids after `clients
 // approve|deny|revoke|rotate`, forward ids after `forward extend|revoke --host H`. Nothing here asks a question or
 // prints an error: what cannot be read (in 2.5 s) completes nothing.
-import type { CommandUnknownOpts, Option } from '@commander-js/extra-typings';
-import { NOUNS, nounEntry } from './nouns.js';
+import { nounTree, type TreeCommand } from './command-tree.js';
+import { NOUNS } from './nouns.js';
+import { inventoryHostNames } from '../services/inventory-names.js';
 
 const FILE_FLAGS = new Set(['--file', '--cert', '--key', '--ca', '--identity', '--dir', '--out-dir', '--ca-dir', '--app-dir', '--data-dir', '--webroot', '--tls-cert', '--tls-key', '--directory-ca', '--csr', '--passphrase-file', '--bundle', '--store-password-file']);
 const LIVE_TIMEOUT_MS = 2500;
@@ -18,34 +19,29 @@ export async function complete(words: readonly string[]): Promise<{ candidates: 
   const nounAt = done.findIndex((w) => !w.startsWith('-'));
   if (nounAt < 0) return { candidates: [...nouns, '--help', '--version', '--read-only'].filter((c) => c.startsWith(current)), files: false };
   const noun = done[nounAt]!;
-  const entry = nounEntry(noun);
-  if (!entry) return none;
-  const { Command: Cmd } = await import('@commander-js/extra-typings');
-  const program = new Cmd('commbase-admin');
-  (await entry.load())(program);
-  const top = program.commands.find((c) => c.name() === noun);
+  const top = await nounTree(noun);
   if (!top) return none;
   // Down the tree as far as the words typed name commands (`relay store migrate`).
   const rest = done.slice(nounAt + 1);
-  let cmd: CommandUnknownOpts = top;
+  let cmd: TreeCommand = top;
   const names = [noun];
   let positional = false;
   for (const w of rest) {
     if (w.startsWith('-')) continue;
-    const sub: CommandUnknownOpts | undefined = cmd.commands.find((c) => c.name() === w);
+    const sub = cmd.commands.find((c) => c.name === w);
     if (!sub) { positional = true; break; }
     cmd = sub;
     names.push(w);
   }
-  if (cmd.commands.length && !current.startsWith('-') && !positional) return { candidates: cmd.commands.map((c) => c.name()).filter((c) => c.startsWith(current)), files: false };
+  if (cmd.commands.length && !current.startsWith('-') && !positional) return { candidates: cmd.commands.map((c) => c.name).filter((c) => c.startsWith(current)), files: false };
 
   // The value of the flag just typed.
   const prev = done[done.length - 1];
-  const flag = prev?.startsWith('--') ? cmd.options.find((o) => o.long === prev) : undefined;
-  if (flag && flag.required) {
-    if (flag.argChoices) return { candidates: flag.argChoices.filter((c) => c.startsWith(current)), files: false };
+  const flag = prev?.startsWith('--') ? cmd.flags.find((o) => o.long === prev) : undefined;
+  if (flag && flag.takesValue) {
+    if (flag.choices) return { candidates: flag.choices.filter((c) => c.startsWith(current)), files: false };
     if (flag.long === '--host' || flag.long === '--relay-host') return { candidates: (await liveHosts()).filter((c) => c.startsWith(current)), files: false };
-    return { candidates: [], files: FILE_FLAGS.has(flag.long ?? '') };
+    return { candidates: [], files: FILE_FLAGS.has(flag.long) };
   }
   if (current.startsWith('-')) return { candidates: flags(cmd).filter((c) => c.startsWith(current)), files: false };
   // A positional argument: live ids where there are some, else the flags.
@@ -55,10 +51,10 @@ export async function complete(words: readonly string[]): Promise<{ candidates: 
     const host = valueOf(rest, '--host');
     return { candidates: host ? (await liveForwards(host)).filter((c) => c.startsWith(current)) : [], files: false };
   }
-  return { candidates: [], files: cmd.registeredArguments.some((a) => /file|dir|path/i.test(a.name())) };
+  return { candidates: [], files: cmd.args.some((a) => /file|dir|path/i.test(a)) };
 }
 
-const flags = (cmd: CommandUnknownOpts) => [...cmd.options.map((o: Option) => o.long).filter((l): l is string => Boolean(l)), '--help'];
+const flags = (cmd: TreeCommand) => [...cmd.flags.map((o) => o.long), '--help'];
 const valueOf = (words: readonly string[], flag: string) => { const i = words.indexOf(flag); return i >= 0 ? words[i + 1] : undefined; };
 
 /** A read that takes too long (a host that does not answer) completes nothing. */
@@ -67,7 +63,7 @@ function bounded<T>(p: Promise<T[]>): Promise<T[]> {
 }
 
 async function liveHosts(): Promise<string[]> {
-  return bounded((async () => (await import('../services/hosts.js')).listHosts().map((h) => h.name))());
+  return bounded(Promise.resolve().then(() => inventoryHostNames()));
 }
 
 async function liveClients(dataDir: string | undefined): Promise<string[]> {

@@ -1,4 +1,5 @@
 // `commbase-admin config …`: read, check and edit commbase.conf, here or on a host (SFTP).
+import { readLocalConf } from '../conffile/read-local.js';
 import type { Command } from '@commander-js/extra-typings';
 import { UserError } from '../core/errors.js';
 const confService = () => import('../conffile/service.js');
@@ -61,7 +62,7 @@ function configGet(cfg: Command): void {
     .action(action(async (key: string, o) => {
       // On this machine with --file, nothing but the file is needed: read without the inventory or the schemas.
       const doc = o.host === 'local' && o.file !== undefined
-        ? await (await import('../conffile/read-local.js')).readLocalConf(o.file)
+        ? await readLocalConf(o.file)
         : await (await confService()).readConf({ file: o.file, host: o.host }, connector(o));
       const value = getValue(doc.file, key);
       if (value === undefined) throw new UserError(`failed to get ${key}: it is not set in ${doc.path}`, [], 'key');

@@ -1,11 +1,12 @@
 // Names people type for hosts and logins, and the firewall backends: shared schemas with no heavy imports
 // (the command line loads them before it knows which command runs).
 import { z } from 'zod';
+import { HOST_NAME_RE, HOST_NAME_RULE } from './name-rules.js';
 
 /** A name for a host in the inventory: what a person types after --host. */
 export const hostNameKey = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, dots, hyphens or underscores, starting with a letter or digit');
+  .regex(HOST_NAME_RE, HOST_NAME_RULE);
 
 /** A POSIX login name (what useradd accepts). */
 export const loginName = z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}\$?$/i, 'must be a login name (letters, digits, _ . -)');

@@ -16,6 +16,9 @@ export function appConfigDir(): string {
   return path.join(configHome(), APP);
 }
 
+/** The console's settings (the hosts inventory among them), in appConfigDir(): services/settings.ts owns its format. */
+export const SETTINGS_FILE = 'settings.json';
+
 export function appDataDir(): string {
   return path.join(dataHome(), APP);
 }

@@ -6,10 +6,11 @@ import { LocalRunner } from '../runners/local.js';
 import { withSignal, type Runner } from '../runners/types.js';
 import { hostNameKey, hostSchema, pinnedKeySchema, SettingsStore, type Backend, type HostConfig } from './settings.js';
 import { BACKENDS } from '../core/names.js';
+import { LOCAL } from '../core/name-rules.js';
 import { completePathWith } from '../core/files.js';
 import { record } from './audit.js';
 
-export const LOCAL = 'local';
+export { LOCAL };
 
 /** A pinned host key that no longer matches: both fingerprints, so a screen can show them and offer re-trust. */
 export class HostKeyChangedError extends UserError {

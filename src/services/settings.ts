@@ -10,7 +10,7 @@ import type Conf from 'conf';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { MODE_PRIVATE_DIR, MODE_SECRET } from '../core/files.js';
-import { appConfigDir } from '../core/paths.js';
+import { appConfigDir, SETTINGS_FILE } from '../core/paths.js';
 import { hostOrIp, port } from '../core/net.js';
 import { BACKENDS, hostNameKey, loginName } from '../core/names.js';
 
@@ -52,7 +52,7 @@ export class SettingsStore {
   readonly path: string;
 
   constructor(private readonly dir = appConfigDir()) {
-    this.path = path.join(dir, 'settings.json');
+    this.path = path.join(dir, SETTINGS_FILE);
     try {
       // 0700: the settings name hosts, users and identity files (docs/security.md); conf would make it 0755.
       mkdirSync(dir, { recursive: true, mode: MODE_PRIVATE_DIR });

@@ -64,13 +64,16 @@ describe('the command line', () => {
       expect(loaded.filter((f) => meta.outputs[f]).length).toBeGreaterThan(1); // the hook does see the chunks
       expect(sources.join('\n')).toMatch(/node_modules\/node-forge\//);
       expect(sources.join('\n')).toMatch(/dist\/certs\/service\.js/);
+      // Only the parts of node-forge it uses (src/certs/forge.ts), not its index's TLS, PKCS#12 and the rest.
+      expect(sources.join('\n')).toMatch(/node_modules\/node-forge\/lib\/x509\.js/);
+      expect(sources.join('\n')).not.toMatch(/node_modules\/node-forge\/lib\/(tls|pkcs12|ssh|index)\.js/);
       expect(sources.join('\n')).not.toMatch(/node_modules\/(ink|react|@inkjs|ssh2|socket\.io|blessed|blessed-contrib|conf)\//);
     } finally {
       await t.cleanup();
     }
   });
 
-  it('loads only the noun a command names: --version, cert issue, fw open and relay status each their own graph', async () => {
+  it('loads only the noun a command names: --version, a Tab, config get, cert issue, fw open and relay status each their own graph', async () => {
     const t = await withTempDir();
     try {
       const hooks = path.join(t.dir, 'hooks.mjs');
@@ -88,7 +91,17 @@ describe('the command line', () => {
       const nouns = /dist\/cli\/(cert|hosts|fw|forward|config|relay|proxy|client|monitor|audit|completion)\.js/;
       const version = await graph(['--version']);
       expect(version).not.toMatch(nouns);
-      expect(version).not.toMatch(/node_modules\/(zod|conf|ajv|execa|ssh2|node-forge|socket\.io|ink|react)\//);
+      expect(version).not.toMatch(/node_modules\/(commander|zod|conf|ajv|execa|ssh2|node-forge|socket\.io|ink|react)\//);
+      // A Tab: the command tree the build wrote and the inventory's names, without the parser or the schemas.
+      const tab = await graph(['__complete', 'fw', 'open', '--host', '']);
+      expect(tab).toMatch(/dist\/cli\/complete\.js/);
+      expect(tab).not.toMatch(/dist\/cli\/(fw|cert|relay)\.js/);
+      expect(tab).not.toMatch(/node_modules\/(commander|zod|conf|ajv|execa|ssh2|node-forge|socket\.io|ink|react)\//);
+      // A light command: its noun and the parser, no schemas, no runner of processes.
+      const configGet = await graph(['config', 'get', 'KEY', '--file', path.join(t.dir, 'none.conf')]);
+      expect(configGet).toMatch(/dist\/cli\/config\.js/);
+      expect(configGet).not.toMatch(/node_modules\/(zod|conf|ajv|execa|ssh2|node-forge|socket\.io|ink|react)\//);
+      expect(configGet).not.toMatch(/dist\/runners\//);
       const certIssue = await graph(['cert', 'issue', '--help']);
       expect(certIssue).toMatch(/dist\/cli\/cert\.js/);
       expect(certIssue).not.toMatch(/dist\/cli\/(fw|relay|forward|monitor)\.js/);

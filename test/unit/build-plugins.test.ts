@@ -1,8 +1,8 @@
-// scripts/bundle.js rewrites two files of Ink's dependencies at bundle time. Each rewrite assumes a file's shape:
-// this pins what it replaces, so an upgrade of yoga-layout or string-width fails here, naming the plugin to re-check,
+// scripts/bundle.js rewrites two files of Ink's dependencies, and one of commander's, at bundle time. Each rewrite assumes a file's shape:
+// this pins what it replaces, so an upgrade of yoga-layout, string-width or commander fails here, naming the plugin to re-check,
 // rather than producing a console that starts slower or draws wrong. (string-width's widths are compared with the
 // original over every code point in string-width-lazy.test.ts.)
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
@@ -17,6 +17,21 @@ describe('the bundle\'s rewrites of Ink\'s dependencies', () => {
     const entry = readFileSync(path.join(dir, 'dist', 'src', 'index.js'), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '').replace(/\s+/g, ' ').trim();
     expect(entry).toBe('import loadYoga from \'../binaries/yoga-wasm-base64-esm.js\'; import wrapAssembly from "./wrapAssembly.js"; const Yoga = wrapAssembly(await loadYoga()); export default Yoga; export * from "./generated/YGEnums.js";');
     expect(readFileSync(path.join(dir, 'dist', 'binaries', 'yoga-wasm-base64-esm.js'), 'utf8')).toMatch(/"data:application\/octet-stream;base64,[A-Za-z0-9+/=]+"/);
+  });
+
+  it('commander 14: child_process is required in one line and used only for spawn (what the lazy stand-in offers)', () => {
+    const dir = path.join(ROOT, 'node_modules', 'commander');
+    const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
+    expect(version, 're-check commanderLazyChildProcess in scripts/bundle.js').toMatch(/^14\./);
+    const text = readFileSync(path.join(dir, 'lib', 'command.js'), 'utf8');
+    expect(text).toContain("const childProcess = require('node:child_process');");
+    expect([...new Set(text.match(/childProcess\.\w+/g))]).toEqual(['childProcess.spawn']);
+    // …and the bundle holds the stand-in, not the require.
+    const bundle = readdirSync(path.join(ROOT, 'dist', 'bundle')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(path.join(ROOT, 'dist', 'bundle', f), 'utf8'));
+    const chunk = bundle.find((t) => t.includes('commander.unknownCommand'));
+    expect(chunk, 'the bundle holds commander').toBeDefined();
+    expect(chunk).toMatch(/childProcess=\{spawn:/);
+    expect(chunk).not.toMatch(/childProcess=__require\("node:child_process"\)/);
   });
 
   it('string-width: the copy patched is the one Ink imports', () => {

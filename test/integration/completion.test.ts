@@ -8,7 +8,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli } from '../helpers/cli.js';
 import { missing, titled } from '../helpers/needs.js';
+import { freePort } from '../helpers/port.js';
 import { shResult } from '../helpers/proc.js';
+import { RelayProcess } from '../helpers/relay.js';
 import { withTempDir } from '../helpers/tmp.js';
 
 const why = missing({ commands: ['bash'] });
@@ -90,6 +92,20 @@ describe.skipIf(why)(titled('shell completion in bash', why), () => {
       expect(existsSync(pwned)).toBe(false);
     } finally {
       env.PATH = saved;
+    }
+  });
+
+  it('completes the client ids of the relay that runs here', async () => {
+    const dataDir = path.join(tmp.dir, 'relay');
+    const relay = await RelayProcess.start(['--port', String(await freePort())], env, dataDir);
+    try {
+      const issued = await runCli(['clients', 'issue', '--name', 'alice', '--scope', 'read', '--data-dir', dataDir, '--json'], { env });
+      expect(issued.code, issued.stderr).toBe(0);
+      const id = (JSON.parse(issued.stdout) as { id: string }).id;
+      expect(await tab(['commbase-admin', 'clients', 'revoke', '--data-dir', dataDir, ''])).toEqual([id]);
+      expect(await tab(['commbase-admin', 'clients', 'rotate', '--data-dir', dataDir, 'x'])).toEqual([]);
+    } finally {
+      await relay.stop();
     }
   });
 

@@ -3,14 +3,16 @@
 // (redis-server, fsync every write) with the listeners spread over the three and the uploader on the first; and
 // Commbase's own server (../shared/tools/commbase_ref.py) as the baseline. Each starts fresh with 100 documents.
 // Prints uploads/s, when every listener had the last upload (from the last POST), how many stayed connected, the
-// relays' memory per listener, and the ratios to Commbase.
-// `npx tsx bench/relay-cluster.ts [K=3000] [N=300] [one|redis|commbase]`.
+// relays' memory per listener, and the ratios to Commbase. Then one push alone: 400 documents stored, one upload,
+// until every listener has it, from our relay and from Socket.IO's own io.emit (bench/fanout-floor.mjs: nothing
+// but the broadcast), the floor for these listeners on this machine.
+// `npx tsx bench/relay-cluster.ts [K=3000] [N=300] [one|redis|commbase|push]`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { report } from './lib.js';
-import { BIN, SHARED, TOOLS, freePort, seed, startCommbase, stop, waitPort } from './servers.js';
+import { BIN, ROOT, SHARED, TOOLS, freePort, seed, startCommbase, stop, waitPort } from './servers.js';
 
 const K = Number(process.argv[2] ?? 3000);
 const N = Number(process.argv[3] ?? 300);
@@ -46,12 +48,12 @@ const rssMb = (pid: number | undefined) => { try { return Number(/VmRSS:\s+(\d+)
 interface Result { rate: number; afterLast: number; delivered: string; still: string; mbPerK?: number }
 
 /** relay_swarm.py against base (listeners spread over base and more); the relays' peak memory over their idle one. */
-async function swarm(base: string, more: string[], watch: ChildProcess[]): Promise<Result> {
+async function swarm(base: string, more: string[], watch: ChildProcess[], uploads = N): Promise<Result> {
   const before = watch.reduce((a, p) => a + rssMb(p.pid), 0);
   let peak = before;
   const sampler = setInterval(() => { peak = Math.max(peak, watch.reduce((a, p) => a + rssMb(p.pid), 0)); }, 200);
   try {
-    const child = spawn('/usr/bin/python3', [path.join(TOOLS, 'relay_swarm.py'), base, String(K), String(N), '', '4', ...(more.length ? [more.join(',')] : [])], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn('/usr/bin/python3', [path.join(TOOLS, 'relay_swarm.py'), base, String(K), String(uploads), '', '4', ...(more.length ? [more.join(',')] : [])], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
@@ -66,6 +68,7 @@ async function swarm(base: string, more: string[], watch: ChildProcess[]): Promi
 }
 
 const results: Record<string, Result> = {};
+const pushes: Record<string, Result> = {};
 try {
   if (!ONLY || ONLY === 'one') {
     const one = await relay([]);
@@ -87,6 +90,19 @@ try {
     try { results['Commbase\'s server'] = await swarm(cb.base, [], [cb.proc]); } catch (err) { console.log(`Commbase's server under ${K} listeners: ${(err as Error).message.slice(0, 200)}`); }
     await stop(cb.proc);
   }
+  if (!ONLY || ONLY === 'push') {
+    const one = await relay([]);
+    await seed(one.base, '', 400);
+    pushes['ours, 1 relay'] = await swarm(one.base, [], [one.proc], 1);
+    await stop(one.proc);
+    const port = await freePort();
+    const floor = spawn(process.execPath, [path.join(ROOT, 'bench', 'fanout-floor.mjs'), String(port)], { stdio: 'ignore' });
+    procs.push(floor);
+    await waitPort(port);
+    await seed(`http://127.0.0.1:${port}`, '', 400);
+    pushes['Socket.IO\'s own io.emit (the floor)'] = await swarm(`http://127.0.0.1:${port}`, [], [floor], 1);
+    await stop(floor);
+  }
 } finally {
   for (const p of procs) p.kill('SIGKILL');
   rmSync(tmp, { recursive: true, force: true });
@@ -95,3 +111,8 @@ try {
 const base = results['Commbase\'s server'];
 report(`${K} websocket listeners, ${N} uploads (relay_swarm.py, 4 listener processes, ${os.cpus().length} CPUs)`, Object.entries(results).map(([who, r]) => [who,
   `${r.rate.toFixed(1)} uploads/s${base ? ` (${(r.rate / base.rate).toFixed(2)}× Commbase)` : ''}; every listener ${r.afterLast.toFixed(2)} s after the last POST; delivered ${r.delivered}; still connected ${r.still}; ${r.mbPerK?.toFixed(0)} MB per 1,000 listeners`]));
+const floor = pushes['Socket.IO\'s own io.emit (the floor)'];
+if (Object.keys(pushes).length) {
+  report(`One push: 400 documents stored, one upload, ${K} websocket listeners (relay_swarm.py, 4 listener processes)`, Object.entries(pushes).map(([who, r]) => [who,
+    `every listener ${r.afterLast.toFixed(2)} s after the POST${floor && r !== floor ? ` (${(r.afterLast / floor.afterLast).toFixed(2)}× the floor)` : ''}; delivered ${r.delivered}`]));
+}

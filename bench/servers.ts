@@ -24,8 +24,8 @@ export async function waitPort(port: number): Promise<void> {
   throw new Error(`nothing listens on ${port}`);
 }
 
-export async function seed(base: string, q: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+export async function seed(base: string, q: string, count = 100): Promise<void> {
+  for (let i = 0; i < count; i++) {
     const r = await fetch(`${base}/api/save_json${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: i, messages: [{ current_request: 'rec' }] }) });
     if (r.status !== 200) throw new Error(`seed: ${r.status}`);
   }

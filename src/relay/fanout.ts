@@ -2,7 +2,7 @@
 // that arrive together sent as one snapshot when the burst ends (pacing.ts), and per socket the latest snapshot
 // wins (latest-wins.ts), so a slow client costs one snapshot in flight and one waiting.
 import type { Socket } from 'socket.io';
-import { LatestWins } from './latest-wins.js';
+import { LatestWins, preEncodedFrame } from './latest-wins.js';
 import type { Meter } from './metrics.js';
 import { PushPacer } from './pacing.js';
 
@@ -32,10 +32,11 @@ export class Fanout {
     if (targets.length === 0) return;
     // Socket.IO v5 EVENT packet for namespace "/": 2["update_saved_data",<array>] (engine.io adds its own "4").
     const packet = `2["update_saved_data",${this.snapshot()}]`;
+    const frame = targets.length > 1 ? preEncodedFrame(packet) : undefined; // one socket: engine.io frames it anyway
     const at = new Date().toISOString();
     let sent = 0;
     for (const s of targets) {
-      const r = this.latest.push(s, packet);
+      const r = this.latest.push(s, packet, frame);
       if (r === 'queued') sent += 1;
       else if (r === 'replaced') this.meters.superseded.add();
       const c = this.connected.get(s.id);

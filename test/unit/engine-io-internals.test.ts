@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Server, type Socket } from 'socket.io';
 import { io as connect } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
-import { LatestWins } from '../../src/relay/latest-wins.js';
+import { LatestWins, preEncodedFrame } from '../../src/relay/latest-wins.js';
 import { ROOT } from '../helpers/cli.js';
 
 const PINNED = /^6\.6\./;
@@ -43,6 +43,34 @@ describe('engine.io internals the relay relies on', () => {
       for (let i = 0; i < 50 && !got.some((d) => JSON.stringify(d) === '[4]'); i++) await new Promise((r) => setTimeout(r, 20));
       expect(got.map((d) => JSON.stringify(d))).toContain('[4]');
       expect(got.map((d) => JSON.stringify(d))).not.toContain('[3]'); // replaced before it was sent
+    } finally {
+      client.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('writes a websocket snapshot as the frame built once (wsPreEncodedFrame), which the client reads whole', async () => {
+    const http = createServer();
+    const server = new Server(http, { transports: ['websocket'] });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+    const port = (http.address() as AddressInfo).port;
+    const got: unknown[] = [];
+    const socketReady = new Promise<Socket>((resolve) => server.on('connection', resolve));
+    const client = connect(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false });
+    client.on('update_saved_data', (d: unknown) => got.push(d));
+    try {
+      const socket = await socketReady;
+      const sender = (socket.conn as unknown as { transport: { socket: { _sender: { sendFrame: (...a: unknown[]) => void } } } }).transport.socket._sender;
+      const frames: unknown[] = [];
+      const sendFrame = sender.sendFrame.bind(sender);
+      sender.sendFrame = (list: unknown, cb: unknown) => { frames.push(list); sendFrame(list, cb); };
+      const packet = `2["update_saved_data",[{"id":1,"text":"${'é'.repeat(3000)}"}]]`;
+      const frame = preEncodedFrame(packet);
+      expect(frame, 'ws has Sender.frame').toBeDefined();
+      expect(new LatestWins().push(socket, packet, frame)).toBe('queued');
+      for (let i = 0; i < 50 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(frames).toEqual([frame]); // engine.io sent the bytes built once, not a frame of its own
+      expect(got).toEqual([[{ id: 1, text: 'é'.repeat(3000) }]]);
     } finally {
       client.close();
       await new Promise<void>((r) => server.close(() => r()));

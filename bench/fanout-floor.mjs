@@ -2,6 +2,7 @@
 // memory (no disk, no tokens, no limits, no pacing) and calls io.emit('update_saved_data', everything), which
 // encodes the packet once and writes it to every socket. bench/relay-cluster.ts times one such push to K listeners
 // against our relay's. usage: node fanout-floor.mjs PORT
+import { Buffer } from 'node:buffer';
 import http from 'node:http';
 import process from 'node:process';
 import { Server } from 'socket.io';

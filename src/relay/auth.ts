@@ -34,6 +34,11 @@ const clientSchema = z.object({
   collectHash: z.string().optional(),
   /** Approved but not yet collected: the lifetime the token will get when it is. */
   collectTtlS: z.number().int().positive().optional(),
+  /**
+   * Pending: when its requester last asked with its secret, written at most every ASKED_WRITE_MS, so a relay that
+   * shares the store judges it idle by what any relay heard, not only by its own memory.
+   */
+  lastAskedAt: z.iso.datetime().optional(),
 });
 export type ClientRecord = z.infer<typeof clientSchema>;
 const stateSchema = z.object({ serverId: z.string().uuid(), name: z.string(), clients: z.array(clientSchema) });
@@ -60,6 +65,9 @@ export const PENDING_TTL_MS = 86_400_000;
  * for this long is forgotten (its slot is not held for a day by someone who walked away, or never meant it).
  */
 export const PENDING_IDLE_MS = 15 * 60_000;
+
+/** How often a pending requester's asking is written into its record (a poll every few seconds is not a write each). */
+export const ASKED_WRITE_MS = 60_000;
 
 /** The network a source belongs to, for the per-network bound: IPv4 /24, IPv6 /64. */
 export function sourceNetwork(address: string): string {
@@ -208,7 +216,12 @@ export class AuthStore {
       return { status: 'pending', secret: fresh };
     }
     if (!c.collectHash || !secret || !sameHash(c.collectHash, hashToken(secret))) return { status: 'refused', reason: 'secret', held: c.status };
-    this.askedAt.set(c.id, Date.now());
+    const now = Date.now();
+    this.askedAt.set(c.id, now);
+    if (c.status === 'pending' && now - Date.parse(c.lastAskedAt ?? c.requestedAt) >= ASKED_WRITE_MS) {
+      c.lastAskedAt = new Date(now).toISOString();
+      await this.persist();
+    }
     if (c.status === 'approved') {
       if (c.collectTtlS === undefined) return { status: 'approved', ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}) };
       const token = this.mint(c, c.collectTtlS);
@@ -219,7 +232,10 @@ export class AuthStore {
     return { status: c.status };
   }
 
-  /** When each pending requester last asked again (in memory: after a restart, the restart counts as asking). */
+  /**
+   * When each pending requester last asked this relay (in memory: after a restart, the restart counts as asking);
+   * the record's lastAskedAt carries it, a minute behind at most, to the other relays sharing the store.
+   */
   private readonly askedAt = new Map<string, number>();
   private readonly openedAt = Date.now();
 
@@ -227,7 +243,7 @@ export class AuthStore {
     const before = this.state.clients.length;
     const stale = (c: ClientRecord) => {
       const requested = new Date(c.requestedAt).getTime();
-      const lastHeard = Math.max(requested, this.askedAt.get(c.id) ?? 0, this.openedAt);
+      const lastHeard = Math.max(requested, this.askedAt.get(c.id) ?? 0, c.lastAskedAt ? Date.parse(c.lastAskedAt) : 0, this.openedAt);
       return requested < now - PENDING_TTL_MS || lastHeard < now - PENDING_IDLE_MS;
     };
     this.state.clients = this.state.clients.filter((c) => !(c.status === 'pending' && c.collectHash && stale(c)));

@@ -1,7 +1,7 @@
 // The clients' state shared by several relays (auth.ts over an AuthBackend, as store-redis.ts provides): each
 // change is written only over the version it was made from, so two relays changing it at once lose nothing.
-import { describe, expect, it } from 'vitest';
-import { AuthStore, type AuthBackend } from '../../src/relay/auth.js';
+import { describe, expect, it, vi } from 'vitest';
+import { AuthStore, PENDING_IDLE_MS, type AuthBackend } from '../../src/relay/auth.js';
 
 /** One shared value with a version, as Redis holds it; notices go to every store that listens. */
 function sharedBackend(delayMs = 0) {
@@ -42,6 +42,33 @@ describe('AuthStore shared by several relays', () => {
     await a.revoke(issued[3]!.client.id);
     await new Promise((r) => setTimeout(r, 50));
     expect(b.check(issued[3]!.token)).toBeUndefined();
+  });
+
+  it('a requester asking relay A keeps its slot on relay B, which never heard it (the asking is shared, a minute behind)', async () => {
+    const { backend, writes } = sharedBackend();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const a = await AuthStore.openShared(backend, 'relay');
+      const b = await AuthStore.openShared(backend, 'relay');
+      vi.setSystemTime(Date.now() + 1000);
+      const keeper = await a.request('keeper', 'K', '10.3.0.1', undefined) as { secret: string };
+      await a.request('quiet', 'Q', '10.3.0.2', undefined);
+      for (let i = 0; i < 3; i++) {
+        vi.setSystemTime(Date.now() + PENDING_IDLE_MS * 0.6);
+        expect((await a.request('keeper', 'K', '10.3.0.1', keeper.secret)).status).toBe('pending');
+        const after = writes();
+        expect((await a.request('keeper', 'K', '10.3.0.1', keeper.secret)).status).toBe('pending');
+        expect(writes(), 'an ask within the minute is not written').toBe(after);
+      }
+      // B expires what is idle when it takes a request of its own: the keeper stays, the quiet one goes.
+      await b.request('other', 'O', '10.3.0.3', undefined);
+      await new Promise((r) => setImmediate(r));
+      const ids = b.clients().map((c) => c.id);
+      expect(ids).toContain('keeper');
+      expect(ids).not.toContain('quiet');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a state that is not one is refused with what to do, not taken for an empty one', async () => {

@@ -6,8 +6,12 @@ import { readFileSync } from 'node:fs';
 import type { Command, CommandUnknownOpts } from '@commander-js/extra-typings';
 import { NOUNS, nounEntry } from './nouns.js';
 
-export interface TreeFlag { long: string; takesValue: boolean; choices?: string[] }
+/** A flag: whether it takes a value, and whether that value names a file or directory (its placeholder says so). */
+export interface TreeFlag { long: string; takesValue: boolean; takesPath?: true; choices?: string[] }
 export interface TreeCommand { name: string; commands: TreeCommand[]; flags: TreeFlag[]; args: string[] }
+
+/** `--tls-cert <file>`, `--data-dir <dir>`, `--file <path>`, `--from <dir-or-url>`: a value the shell may complete as a path. */
+const PATH_PLACEHOLDER = /[<[](?:[a-z-]*-)?(?:file|dir|path)(?:-[a-z-]*)?[>\]]/;
 
 /** One command and everything under it, as data. */
 export function treeOf(cmd: CommandUnknownOpts): TreeCommand {
@@ -15,7 +19,9 @@ export function treeOf(cmd: CommandUnknownOpts): TreeCommand {
     name: cmd.name(),
     commands: cmd.commands.map(treeOf),
     flags: cmd.options.filter((o) => o.long).map((o) => ({
-      long: o.long!, takesValue: Boolean(o.required || o.optional), ...(o.argChoices ? { choices: [...o.argChoices] } : {}),
+      long: o.long!, takesValue: Boolean(o.required || o.optional),
+      ...(PATH_PLACEHOLDER.test(o.flags) ? { takesPath: true as const } : {}),
+      ...(o.argChoices ? { choices: [...o.argChoices] } : {}),
     })),
     args: cmd.registeredArguments.map((a) => a.name()),
   };

@@ -1,13 +1,12 @@
 // `commbase-admin __complete WORDS…`, what the completion scripts (completion.ts) ask on each Tab: the candidates
-// for the last word from the one command tree (nouns, verbs, flags and their fixed choices, loading only the noun
-// being typed) and from live values: the inventory's hosts after --host, the relay's client ids after `clients
+// for the last word from the one command tree (nouns, verbs, flags, their fixed choices and whether a value is a
+// path: command-tree.ts, read from the file the build wrote) and from live values: the inventory's hosts after --host, the relay's client ids after `clients
 // approve|deny|revoke|rotate`, forward ids after `forward extend|revoke --host H`. Nothing here asks a question or
 // prints an error: what cannot be read (in 2.5 s) completes nothing.
 import { nounTree, type TreeCommand } from './command-tree.js';
 import { NOUNS } from './nouns.js';
 import { inventoryHostNames } from '../services/inventory-names.js';
 
-const FILE_FLAGS = new Set(['--file', '--cert', '--key', '--ca', '--identity', '--dir', '--out-dir', '--ca-dir', '--app-dir', '--data-dir', '--webroot', '--tls-cert', '--tls-key', '--directory-ca', '--csr', '--passphrase-file', '--bundle', '--store-password-file']);
 const LIVE_TIMEOUT_MS = 2500;
 
 /** `__complete WORDS…`: the candidates for the last word (possibly empty) of a command line being typed. */
@@ -41,7 +40,7 @@ export async function complete(words: readonly string[]): Promise<{ candidates: 
   if (flag && flag.takesValue) {
     if (flag.choices) return { candidates: flag.choices.filter((c) => c.startsWith(current)), files: false };
     if (flag.long === '--host' || flag.long === '--relay-host') return { candidates: (await liveHosts()).filter((c) => c.startsWith(current)), files: false };
-    return { candidates: [], files: FILE_FLAGS.has(flag.long) };
+    return { candidates: [], files: Boolean(flag.takesPath) };
   }
   if (current.startsWith('-')) return { candidates: flags(cmd).filter((c) => c.startsWith(current)), files: false };
   // A positional argument: live ids where there are some, else the flags.

@@ -51,6 +51,13 @@ describe.skipIf(why)(titled('shell completion in bash', why), () => {
     expect(await tab(['commbase-admin', 'relay', 'res'])).toEqual(['restart']);
   });
 
+  it('completes file names where a flag\'s value is a file, a directory or a path, and nothing else there', async () => {
+    const directive = async (words: string[]) => (await runCli(['__complete', ...words], { env })).stdout.trim().split('\n').pop();
+    for (const w of [['cert', 'strip-passphrase', '--in', ''], ['cert', 'strip-passphrase', '--out', ''], ['relay', 'start', '--tls-cert', ''],
+      ['relay', 'store', 'migrate', '--from', ''], ['config', 'get', '--file', ''], ['cert', 'issue', '--ca-dir', '']]) expect(await directive(w), w.join(' ')).toBe(':file');
+    for (const w of [['relay', 'start', '--port', ''], ['cert', 'ca', '--key-size', ''], ['fw', 'open', '--proto', '']]) expect(await directive(w), w.join(' ')).toBe(':none');
+  });
+
   it('completes the inventory\'s hosts after --host', async () => {
     expect(await tab(['commbase-admin', 'fw', 'open', '--host', ''])).toEqual(['local', 'web', 'router']);
     expect(await tab(['commbase-admin', 'fw', 'open', '--host', 'r'])).toEqual(['router']);

@@ -58,6 +58,16 @@ describe.skipIf(why)(titled('shell completion in bash', why), () => {
     for (const w of [['relay', 'start', '--port', ''], ['cert', 'ca', '--key-size', ''], ['fw', 'open', '--proto', '']]) expect(await directive(w), w.join(' ')).toBe(':none');
   });
 
+  it('answers hostile words with nothing, at once, and never an error in the prompt', async () => {
+    for (const w of [['__proto__', 'x'], ['constructor', ''], ['clients', 'revoke', '--data-dir', '/dev/zero', ''], ['clients', 'revoke', '--data-dir', '/proc/self', ''],
+      ['forward', 'revoke', '--host', '../../etc', ''], ['fw', 'open', '--host', 'a'.repeat(100_000)], ['relay', 'store', 'migrate', '--from', '\u001b[2J', ''], ['clients', 'approve', '\u001b[2J\n']]) {
+      const r = await runCli(['__complete', ...w], { env });
+      expect(r.code, w.join(' ').slice(0, 60)).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^:(none|file)\n$/);
+    }
+  });
+
   it('completes the inventory\'s hosts after --host', async () => {
     expect(await tab(['commbase-admin', 'fw', 'open', '--host', ''])).toEqual(['local', 'web', 'router']);
     expect(await tab(['commbase-admin', 'fw', 'open', '--host', 'r'])).toEqual(['router']);

@@ -22,7 +22,9 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(completionOutput(await complete(args.slice(1)).catch(() => ({ candidates: [], files: false }))));
     return;
   }
-  // The parser and the noun's own code load side by side (one wait for files, not two in turn).
-  const [{ runCommand }, register] = await Promise.all([import('./program.js'), nounEntry(nounOf(args))?.load()]);
-  await runCommand(argv, version, register);
+  // The parser and the noun's own code load side by side (one wait for files, not two in turn); a noun that fails
+  // to load is reported by the parser's error boundary like any other failure.
+  const noun = nounEntry(nounOf(args))?.load();
+  noun?.catch(() => undefined);
+  await (await import('./program.js')).runCommand(argv, version, noun);
 }

@@ -6,7 +6,7 @@ import { renderFailure } from './boundary.js';
 import { NOUNS, nounEntry, nounOf } from './nouns.js';
 
 /** The parser for this command line: the noun it names registered in full, every other as a line of help. */
-export async function buildProgram(args: readonly string[], version: string, register?: (program: Command) => void): Promise<Command> {
+export async function buildProgram(args: readonly string[], version: string, register?: Promise<(program: Command) => void>): Promise<Command> {
   const program = new Command('commbase-admin')
     .description('Administer a Commbase data-exchange relay: certificates, firewall, timed forwards, configuration, clients.\nWith no command, opens the interactive console.')
     .version(version, '-V, --version')
@@ -14,7 +14,7 @@ export async function buildProgram(args: readonly string[], version: string, reg
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   const entry = nounEntry(nounOf(args));
-  if (entry) (register ?? (await entry.load()))(program);
+  if (entry) (await (register ?? entry.load()))(program);
   for (const [name, n] of Object.entries(NOUNS)) {
     if (!program.commands.some((c) => c.name() === name)) program.command(name).description(n.description);
   }
@@ -30,7 +30,7 @@ async function takeTrailing(noun: string | undefined, args: string[]): Promise<s
 }
 
 /** Parse and run one command; failures become an exit code and a message (--json: a JSON error object). */
-export async function runCommand(argv: string[], version: string, register?: (program: Command) => void): Promise<void> {
+export async function runCommand(argv: string[], version: string, register?: Promise<(program: Command) => void>): Promise<void> {
   const args = argv.slice(2);
   try {
     const noun = nounOf(args);

@@ -15,6 +15,19 @@ import { ROOT } from '../helpers/cli.js';
 
 const PINNED = /^6\.6\./;
 
+/** A socket.io server and one client on this transport, connected; what the client receives is collected. */
+async function pair(transport: 'polling' | 'websocket') {
+  const http = createServer();
+  const server = new Server(http, { transports: [transport] });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+  const port = (http.address() as AddressInfo).port;
+  const got: unknown[] = [];
+  const socketReady = new Promise<Socket>((resolve) => server.on('connection', resolve));
+  const client = connect(`http://127.0.0.1:${port}`, { transports: [transport], reconnection: false });
+  client.on('update_saved_data', (d: unknown) => got.push(d));
+  return { server, client, socket: await socketReady, got };
+}
+
 describe('engine.io internals the relay relies on', () => {
   it(`is the engine.io latest-wins.ts was checked against (${PINNED.source}): re-check conn.writeBuffer and conn.write on an upgrade`, () => {
     const { version } = JSON.parse(readFileSync(path.join(ROOT, 'node_modules', 'engine.io', 'package.json'), 'utf8')) as { version: string };
@@ -22,16 +35,8 @@ describe('engine.io internals the relay relies on', () => {
   });
 
   it('replaces a snapshot still waiting in the write buffer instead of queueing a second', async () => {
-    const http = createServer();
-    const server = new Server(http, { transports: ['polling'] });
-    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
-    const port = (http.address() as AddressInfo).port;
-    const got: unknown[] = [];
-    const socketReady = new Promise<Socket>((resolve) => server.on('connection', resolve));
-    const client = connect(`http://127.0.0.1:${port}`, { transports: ['polling'], reconnection: false });
-    client.on('update_saved_data', (d: unknown) => got.push(d));
+    const { server, client, socket, got } = await pair('polling');
     try {
-      const socket = await socketReady;
       await new Promise((r) => setTimeout(r, 50)); // the client's first poll is waiting on the server now
       const latest = new LatestWins();
       const conn = socket.conn as unknown as { writeBuffer: unknown[] };
@@ -50,16 +55,8 @@ describe('engine.io internals the relay relies on', () => {
   });
 
   it('writes a websocket snapshot as the frame built once (wsPreEncodedFrame), which the client reads whole', async () => {
-    const http = createServer();
-    const server = new Server(http, { transports: ['websocket'] });
-    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
-    const port = (http.address() as AddressInfo).port;
-    const got: unknown[] = [];
-    const socketReady = new Promise<Socket>((resolve) => server.on('connection', resolve));
-    const client = connect(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false });
-    client.on('update_saved_data', (d: unknown) => got.push(d));
+    const { server, client, socket, got } = await pair('websocket');
     try {
-      const socket = await socketReady;
       const sender = (socket.conn as unknown as { transport: { socket: { _sender: { sendFrame: (...a: unknown[]) => void } } } }).transport.socket._sender;
       const frames: unknown[] = [];
       const sendFrame = sender.sendFrame.bind(sender);

@@ -8,10 +8,13 @@ import { NOUNS, nounEntry } from './nouns.js';
 
 /** A flag: whether it takes a value, and whether that value names a file or directory (its placeholder says so). */
 export interface TreeFlag { long: string; takesValue: boolean; takesPath?: true; choices?: string[] }
-export interface TreeCommand { name: string; commands: TreeCommand[]; flags: TreeFlag[]; args: string[] }
+/** A command: its verbs, its flags, and whether a positional argument names a file or directory (`<file>`, `[dir]`). */
+export interface TreeCommand { name: string; commands: TreeCommand[]; flags: TreeFlag[]; argTakesPath?: true }
 
 /** `--tls-cert <file>`, `--data-dir <dir>`, `--file <path>`, `--from <dir-or-url>`: a value the shell may complete as a path. */
 const PATH_PLACEHOLDER = /[<[](?:[a-z-]*-)?(?:file|dir|path)(?:-[a-z-]*)?[>\]]/;
+/** The same for a positional argument, by its name. */
+const PATH_NAME = /file|dir|path/i;
 
 /** One command and everything under it, as data. */
 export function treeOf(cmd: CommandUnknownOpts): TreeCommand {
@@ -23,7 +26,7 @@ export function treeOf(cmd: CommandUnknownOpts): TreeCommand {
       ...(PATH_PLACEHOLDER.test(o.flags) ? { takesPath: true as const } : {}),
       ...(o.argChoices ? { choices: [...o.argChoices] } : {}),
     })),
-    args: cmd.registeredArguments.map((a) => a.name()),
+    ...(cmd.registeredArguments.some((a) => PATH_NAME.test(a.name())) ? { argTakesPath: true as const } : {}),
   };
 }
 

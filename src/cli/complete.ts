@@ -1,8 +1,9 @@
 // `commbase-admin __complete WORDS…`, what the completion scripts (completion.ts) ask on each Tab: the candidates
 // for the last word from the one command tree (nouns, verbs, flags, their fixed choices and whether a value is a
-// path: command-tree.ts, read from the file the build wrote) and from live values: the inventory's hosts after --host, the relay's client ids after `clients
-// approve|deny|revoke|rotate`, forward ids after `forward extend|revoke --host H`. Nothing here asks a question or
-// prints an error: what cannot be read (in 2.5 s) completes nothing.
+// path: command-tree.ts, read from the file the build wrote) and from live values: the inventory's hosts after
+// --host, the relay's client ids after `clients approve|deny|revoke|rotate`, forward ids after `forward
+// extend|revoke --host H`. Nothing here asks a question or prints an error: what cannot be read (in 2.5 s)
+// completes nothing.
 import { nounTree, type TreeCommand } from './command-tree.js';
 import { NOUNS } from './nouns.js';
 import { inventoryHostNames } from '../services/inventory-names.js';
@@ -50,7 +51,7 @@ export async function complete(words: readonly string[]): Promise<{ candidates: 
     const host = valueOf(rest, '--host');
     return { candidates: host ? (await liveForwards(host)).filter((c) => c.startsWith(current)) : [], files: false };
   }
-  return { candidates: [], files: cmd.args.some((a) => /file|dir|path/i.test(a)) };
+  return { candidates: [], files: Boolean(cmd.argTakesPath) };
 }
 
 const flags = (cmd: TreeCommand) => [...cmd.flags.map((o) => o.long), '--help'];

@@ -55,6 +55,8 @@ describe.skipIf(why)(titled('shell completion in bash', why), () => {
     const directive = async (words: string[]) => (await runCli(['__complete', ...words], { env })).stdout.trim().split('\n').pop();
     for (const w of [['cert', 'strip-passphrase', '--in', ''], ['cert', 'strip-passphrase', '--out', ''], ['relay', 'start', '--tls-cert', ''],
       ['relay', 'store', 'migrate', '--from', ''], ['config', 'get', '--file', ''], ['cert', 'issue', '--ca-dir', '']]) expect(await directive(w), w.join(' ')).toBe(':file');
+    // …and a positional argument that names one (`cert inspect <file>`).
+    expect(await directive(['cert', 'inspect', '']), 'cert inspect <file>').toBe(':file');
     for (const w of [['relay', 'start', '--port', ''], ['cert', 'ca', '--key-size', ''], ['fw', 'open', '--proto', '']]) expect(await directive(w), w.join(' ')).toBe(':none');
   });
 
